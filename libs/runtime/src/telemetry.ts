@@ -1,0 +1,42 @@
+// Loaded before anything else in a service's entry (see services/*/src/instrument.ts), so the
+// instrumentations can patch http, express, grpc-js and pg as they are first required. Must not
+// import anything else of the runtime library for the same reason.
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
+import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+
+let sdk: NodeSDK | undefined;
+
+/**
+ * Starts tracing. With OTEL_EXPORTER=none spans are still created, so trace ids exist and
+ * propagate over HTTP, gRPC and Kafka headers and appear in logs; they are just not exported.
+ */
+export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = process.env): void {
+  if (sdk) return;
+  const exporter = env.OTEL_EXPORTER === 'otlp'
+    ? new OTLPTraceExporter({ url: `${env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318'}/v1/traces` })
+    : undefined;
+  sdk = new NodeSDK({
+    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }),
+    spanProcessors: exporter ? [new BatchSpanProcessor(exporter)] : [],
+    instrumentations: [
+      new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => /^\/(metrics|healthz|readyz)/.test(req.url ?? '') }),
+      new ExpressInstrumentation(),
+      new GrpcInstrumentation({ ignoreGrpcMethods: ['Check', 'Watch'] }),
+      new PgInstrumentation(),
+    ],
+  });
+  sdk.start();
+}
+
+/** Flushes pending spans; part of graceful shutdown. */
+export async function stopTelemetry(): Promise<void> {
+  await sdk?.shutdown();
+  sdk = undefined;
+}
