@@ -1,4 +1,3 @@
-// Unit tests only (beside the code); integration tests live in test/ and run with the stack.
 module.exports = {
   ...require('../../jest.preset.js'),
   rootDir: __dirname,

@@ -18,6 +18,16 @@ describe('error mapping', () => {
     expect(fromGrpcError(wire).code).toBe('version_conflict');
   });
 
+  it('keeps the stable code of library errors that carry an HTTP status as the reason', () => {
+    class AuthLikeError extends Error {
+      readonly code = 'token_expired';
+      readonly status = 401;
+    }
+    const wire = toGrpcError(new AuthLikeError('token expired'));
+    expect(wire.code).toBe(status.UNAUTHENTICATED);
+    expect(fromGrpcError(wire)).toMatchObject({ code: 'unauthenticated', reason: 'token_expired', message: 'token expired' });
+  });
+
   it('hides unexpected errors behind INTERNAL', () => {
     const wire = toGrpcError(new Error('connection string postgres://secret'));
     expect(wire.code).toBe(status.INTERNAL);

@@ -27,6 +27,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly violations: FieldViolation[] = [],
+    /** A finer, still stable reason such as `token_expired`; shown to clients as the problem code. */
+    readonly reason?: string,
   ) {
     super(message);
     this.name = 'AppError';
@@ -74,6 +76,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
 };
 
 const CODE_KEY = 'liaison-error-code';
+const REASON_KEY = 'liaison-error-reason';
 const VIOLATIONS_KEY = 'liaison-error-violations-bin';
 
 export interface GrpcErrorShape {
@@ -82,11 +85,30 @@ export interface GrpcErrorShape {
   metadata: Metadata;
 }
 
+const CODE_BY_HTTP_STATUS: Record<number, ErrorCode> = { 401: 'unauthenticated', 403: 'permission_denied', 503: 'unavailable' };
+
+/**
+ * Normalises anything thrown into an AppError, or undefined for unexpected errors. Errors of
+ * other libraries that carry an HTTP status and a stable code (AuthError of @liaison/auth) keep
+ * their code as the reason.
+ */
+export function toAppError(error: unknown): AppError | undefined {
+  if (error instanceof AppError) return error;
+  const candidate = error as { status?: unknown; code?: unknown; message?: unknown };
+  if (error instanceof Error && typeof candidate.status === 'number' && typeof candidate.code === 'string') {
+    const code = CODE_BY_HTTP_STATUS[candidate.status];
+    if (code) return new AppError(code, error.message, [], candidate.code);
+  }
+  return undefined;
+}
+
 /** Turns anything thrown by a handler into a gRPC status; unknown errors become INTERNAL without details. */
-export function toGrpcError(error: unknown): GrpcErrorShape {
+export function toGrpcError(thrown: unknown): GrpcErrorShape {
   const metadata = new Metadata();
-  if (error instanceof AppError) {
+  const error = toAppError(thrown);
+  if (error) {
     metadata.set(CODE_KEY, error.code);
+    if (error.reason) metadata.set(REASON_KEY, error.reason);
     if (error.violations.length > 0) metadata.set(VIOLATIONS_KEY, Buffer.from(JSON.stringify(error.violations)));
     return { code: GRPC_BY_CODE[error.code], details: error.message, metadata };
   }
@@ -109,5 +131,6 @@ export function fromGrpcError(error: unknown): AppError {
   const rawViolations = serviceError.metadata?.get(VIOLATIONS_KEY)[0];
   const violations = rawViolations ? (JSON.parse(String(rawViolations)) as FieldViolation[]) : [];
   const message = mapped === 'internal' ? 'internal error' : serviceError.details ?? mapped;
-  return new AppError(mapped, message, violations);
+  const reason = serviceError.metadata?.get(REASON_KEY)[0] as string | undefined;
+  return new AppError(mapped, message, violations, reason);
 }

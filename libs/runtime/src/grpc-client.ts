@@ -89,3 +89,41 @@ export function unary<Req, Res>(method: UnaryMethod<Req, Res>, request: Req, met
     method(request, metadata, options, (error, response) => (error ? reject(fromGrpcError(error)) : resolve(response)));
   });
 }
+
+interface HealthCheckClient {
+  check(request: { service: string }, options: Partial<CallOptions>, callback: (error: ServiceError | null, response?: { status?: string }) => void): void;
+  close(): void;
+}
+
+let healthClientConstructor: (new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => HealthCheckClient) | undefined;
+
+function healthClientClass() {
+  if (!healthClientConstructor) {
+    // Loaded lazily: only processes that probe others (the gateway) need the health proto.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { loadPackageDefinition } = require('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { loadSync } = require('@grpc/proto-loader') as typeof import('@grpc/proto-loader');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { protoPath } = require('grpc-health-check') as { protoPath: string };
+    const definition = loadPackageDefinition(loadSync(protoPath, { enums: String })) as unknown as {
+      grpc: { health: { v1: { Health: typeof healthClientConstructor } } };
+    };
+    healthClientConstructor = definition.grpc.health.v1.Health;
+  }
+  return healthClientConstructor!;
+}
+
+/** A readiness check of a gRPC dependency over grpc.health.v1: resolves when it reports SERVING. */
+export function grpcHealthCheck(address: string, service = '', timeoutMs = 1000): () => Promise<void> {
+  const Health = healthClientClass();
+  const client = new Health(address, credentials.createInsecure());
+  return () =>
+    new Promise((resolve, reject) => {
+      client.check({ service }, { deadline: Date.now() + timeoutMs }, (error, response) => {
+        if (error) return reject(new Error(`${address}: ${error.details || error.message}`));
+        if (response?.status !== 'SERVING') return reject(new Error(`${address}: ${response?.status}`));
+        resolve();
+      });
+    });
+}

@@ -14,7 +14,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import { AppError, toGrpcError } from './errors';
-import type { HealthMonitor } from './health';
+import type { HealthMonitor, HealthReport } from './health';
 import type { ServiceMetrics } from './metrics';
 
 export interface CallContext<P> {
@@ -62,7 +62,7 @@ export class GrpcServer<P> {
   constructor(private readonly options: GrpcServerOptions<P>) {
     this.healthService = new HealthImplementation({ '': 'NOT_SERVING' });
     this.healthService.addToServer(this.server);
-    options.health.onChange((ready) => this.setServing(ready));
+    options.health.onChange((report) => this.publishHealth(report));
   }
 
   addService<S extends ServiceDefinition>(definition: S, handlers: HandlersOf<S, P>): this {
@@ -86,7 +86,7 @@ export class GrpcServer<P> {
         error ? reject(error) : resolve(actual),
       );
     });
-    this.setServing(this.options.health.current().ready);
+    this.publishHealth(this.options.health.current());
     return bound;
   }
 
@@ -103,6 +103,15 @@ export class GrpcServer<P> {
         resolve();
       });
     });
+  }
+
+  // '' and each service follow overall readiness (what probes ask); `dependency/<name>` entries
+  // expose every dependency check on its own, including the non-critical ones.
+  private publishHealth(report: HealthReport): void {
+    this.setServing(report.ready);
+    for (const [name, check] of Object.entries(report.checks)) {
+      this.healthService.setStatus(`dependency/${name}`, check.ok ? 'SERVING' : 'NOT_SERVING');
+    }
   }
 
   private setServing(ready: boolean): void {

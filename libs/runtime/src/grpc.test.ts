@@ -18,13 +18,15 @@ describe('GrpcServer and client', () => {
   let server: GrpcServer<{ userId: string }>;
   let address: string;
   let healthy = true;
-  let getCalls = 0;
+  let optionalUp = true;
   const metrics = createMetrics('test');
 
   beforeAll(async () => {
     const health = new HealthMonitor(logger, 50).add('dependency', async () => {
       if (!healthy) throw new Error('down');
-    });
+    }).add('optional', async () => {
+      if (!optionalUp) throw new Error('down');
+    }, { critical: false });
     await health.start();
     server = new GrpcServer({
       logger,
@@ -40,7 +42,6 @@ describe('GrpcServer and client', () => {
         throw new AppError('invalid_argument', 'name is required', [{ field: 'name', message: 'required' }]);
       },
       getCustomer: async (request, ctx) => {
-        getCalls += 1;
         if (request.id === 'boom') throw new Error('secret detail');
         if (request.id === 'slow') await new Promise((resolve) => setTimeout(resolve, 500));
         return { customer: customerV1.Customer.fromPartial({ id: request.id, ownerId: ctx.principal.userId }) };
@@ -114,9 +115,20 @@ describe('GrpcServer and client', () => {
     );
     expect(await check('')).toBe('SERVING');
     expect(await check('liaison.customer.v1.CustomerService')).toBe('SERVING');
+    expect(await check('dependency/dependency')).toBe('SERVING');
+    expect(await check('dependency/optional')).toBe('SERVING');
     healthy = false;
+    optionalUp = false;
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await check('')).toBe('NOT_SERVING');
+    expect(await check('dependency/dependency')).toBe('NOT_SERVING');
+    expect(await check('dependency/optional')).toBe('NOT_SERVING');
+    healthy = true;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // a non-critical dependency being down degrades, it does not take the service out
+    expect(await check('')).toBe('SERVING');
+    expect(await check('dependency/optional')).toBe('NOT_SERVING');
+    optionalUp = true;
     healthy = true;
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await check('')).toBe('SERVING');

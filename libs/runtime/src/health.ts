@@ -6,26 +6,34 @@ import type { Logger } from 'pino';
 
 export type HealthCheck = () => Promise<void>;
 
+export interface CheckResult {
+  ok: boolean;
+  /** Whether readiness depends on it; a non-critical dependency (Kafka behind an outbox) only degrades. */
+  critical: boolean;
+  error?: string;
+}
+
 export interface HealthReport {
   ready: boolean;
-  checks: Record<string, { ok: boolean; error?: string }>;
+  checks: Record<string, CheckResult>;
 }
 
 export class HealthMonitor {
-  private readonly checks = new Map<string, HealthCheck>();
+  private readonly checks = new Map<string, { check: HealthCheck; critical: boolean }>();
   private report: HealthReport = { ready: false, checks: {} };
   private timer?: NodeJS.Timeout;
-  private readonly listeners: ((ready: boolean) => void)[] = [];
+  private readonly listeners: ((report: HealthReport) => void)[] = [];
   private shuttingDown = false;
 
   constructor(private readonly logger: Logger, private readonly intervalMs = 2000, private readonly timeoutMs = 1500) {}
 
-  add(name: string, check: HealthCheck): this {
-    this.checks.set(name, check);
+  add(name: string, check: HealthCheck, options: { critical?: boolean } = {}): this {
+    this.checks.set(name, { check, critical: options.critical ?? true });
     return this;
   }
 
-  onChange(listener: (ready: boolean) => void): void {
+  /** Called with every new report whose readiness or any check's state differs from the last. */
+  onChange(listener: (report: HealthReport) => void): void {
     this.listeners.push(listener);
   }
 
@@ -44,15 +52,16 @@ export class HealthMonitor {
   markShuttingDown(): void {
     this.shuttingDown = true;
     if (this.timer) clearInterval(this.timer);
-    this.publish({ ready: false, checks: { ...this.report.checks, shutdown: { ok: false, error: 'shutting down' } } });
+    this.publish({ ready: false, checks: { ...this.report.checks, shutdown: { ok: false, critical: true, error: 'shutting down' } } });
   }
 
   async probe(): Promise<HealthReport> {
     const entries = await Promise.all(
-      [...this.checks].map(async ([name, check]) => [name, await this.runCheck(check)] as const),
+      [...this.checks].map(async ([name, { check, critical }]) => [name, { critical, ...(await this.runCheck(check)) }] as const),
     );
     const checks = Object.fromEntries(entries);
-    if (!this.shuttingDown) this.publish({ ready: entries.every(([, result]) => result.ok), checks });
+    const ready = entries.every(([, result]) => result.ok || !result.critical);
+    if (!this.shuttingDown) this.publish({ ready, checks });
     return this.report;
   }
 
@@ -74,10 +83,14 @@ export class HealthMonitor {
   }
 
   private publish(report: HealthReport): void {
-    const changed = report.ready !== this.report.ready;
+    const changed = summary(report) !== summary(this.report);
     this.report = report;
     if (!changed) return;
     this.logger.info({ checks: report.checks }, report.ready ? 'ready' : 'not ready');
-    for (const listener of this.listeners) listener(report.ready);
+    for (const listener of this.listeners) listener(report);
   }
+}
+
+function summary(report: HealthReport): string {
+  return `${report.ready}:${Object.entries(report.checks).map(([name, check]) => `${name}=${check.ok}`).join(',')}`;
 }

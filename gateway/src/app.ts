@@ -1,0 +1,74 @@
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { trace } from '@opentelemetry/api';
+import type { TokenVerifier } from '@liaison/auth';
+import type { customerV1 } from '@liaison/contracts';
+import type { HealthMonitor, Logger, ServiceMetrics } from '@liaison/runtime';
+import { ApiRouter } from './http/api-router';
+import { authenticate } from './http/authenticate';
+import { openApiDocument } from './http/openapi';
+import { problemHandler, sendProblem } from './http/problem';
+import { customerRoutes } from './routes/customers';
+
+export interface GatewayDeps {
+  verifier: TokenVerifier;
+  customers: customerV1.CustomerServiceClient;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  health: HealthMonitor;
+  publicUrl: string;
+  bodyLimit: string;
+}
+
+export const API_BASE = '/api/v1';
+
+/** The public REST API: routes declared once, validated, authorised, documented. */
+export function createGatewayApp(deps: GatewayDeps): Express {
+  const api = new ApiRouter();
+  customerRoutes(api, deps.customers);
+  const openapi = openApiDocument(api, { title: 'Liaison CRM API', version: '1.0.0', serverUrl: `${deps.publicUrl}${API_BASE}` });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(observe(deps.metrics));
+  app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  app.get('/readyz', (_req, res) => {
+    const report = deps.health.current();
+    res.status(report.ready ? 200 : 503).json(report);
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+  app.get(`${API_BASE}/openapi.json`, (_req, res) => void res.json(openapi));
+  app.use(API_BASE, requireJsonBody, express.json({ limit: deps.bodyLimit, strict: true }));
+  app.use(API_BASE, api.build(authenticate(deps.verifier)));
+  app.use((req, res) => sendProblem(res, 404, 'route_not_found', `no route for ${req.method} ${req.path}`));
+  app.use(problemHandler(deps.logger));
+  return app;
+}
+
+// Writes must say they send JSON: a form or text body would otherwise arrive as "no fields".
+function requireJsonBody(req: Request, res: Response, next: NextFunction): void {
+  const hasBody = ['POST', 'PUT', 'PATCH'].includes(req.method);
+  if (hasBody && !req.is(['application/json', 'application/merge-patch+json'])) {
+    return sendProblem(res, 415, 'unsupported_media_type', 'send the body as application/json');
+  }
+  next();
+}
+
+// RED metrics by route template (never the raw path: ids would explode the label set), and the
+// trace id on every response so that a user's report can be found in the logs.
+function observe(metrics: ServiceMetrics) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const traceId = trace.getActiveSpan()?.spanContext().traceId;
+    if (traceId) res.setHeader('X-Trace-Id', traceId);
+    const stop = metrics.httpDuration.startTimer();
+    res.on('finish', () => {
+      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      const labels = { method: req.method, route, status: String(res.statusCode) };
+      metrics.httpRequests.inc(labels);
+      stop(labels);
+    });
+    next();
+  };
+}

@@ -1,0 +1,74 @@
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { Static, TSchema } from '@sinclair/typebox';
+import { requirePermission, type Action, type Module, type Principal } from '@liaison/auth';
+import { validate } from './validation';
+import { principalOf, tokenOf } from './authenticate';
+
+// A route is declared once, with its schemas and permission; from that one declaration the
+// router validates requests, checks the permission, serves the handler and writes the route's
+// part of the OpenAPI document.
+
+type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
+
+export interface ResponseSpec {
+  description: string;
+  schema?: TSchema;
+  headers?: Record<string, { description: string; schema: TSchema }>;
+}
+
+export interface RouteInput<B extends TSchema, Q extends TSchema, P extends TSchema> {
+  body: Static<B>;
+  query: Static<Q>;
+  params: Static<P>;
+  principal: Principal;
+  token: string;
+  req: Request;
+  res: Response;
+}
+
+export interface RouteSpec<B extends TSchema = TSchema, Q extends TSchema = TSchema, P extends TSchema = TSchema> {
+  method: Method;
+  /** OpenAPI-style path relative to the API base, e.g. /customers/{id}. */
+  path: string;
+  operationId: string;
+  summary: string;
+  tag: string;
+  permission: [Module, Action];
+  body?: B;
+  query?: Q;
+  params?: P;
+  requestHeaders?: Record<string, { description: string; required?: boolean; schema: TSchema }>;
+  responses: Record<number, ResponseSpec>;
+  handler: (input: RouteInput<B, Q, P>) => Promise<void>;
+}
+
+export class ApiRouter {
+  readonly routes: RouteSpec[] = [];
+
+  add<B extends TSchema, Q extends TSchema, P extends TSchema>(spec: RouteSpec<B, Q, P>): this {
+    this.routes.push(spec as unknown as RouteSpec);
+    return this;
+  }
+
+  /** Builds the Express router; `authenticate` runs before every route. */
+  build(authenticate: RequestHandler): Router {
+    const router = Router();
+    for (const spec of this.routes) {
+      const expressPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
+      router[spec.method](expressPath, authenticate, async (req, res) => {
+        const principal = principalOf(req);
+        requirePermission(principal, ...spec.permission);
+        await spec.handler({
+          body: spec.body ? validate(spec.body, req.body ?? {}, 'body') : undefined,
+          query: spec.query ? validate(spec.query, { ...req.query }, 'query') : undefined,
+          params: spec.params ? validate(spec.params, { ...req.params }, 'path') : undefined,
+          principal,
+          token: tokenOf(req),
+          req,
+          res,
+        } as RouteInput<TSchema, TSchema, TSchema>);
+      });
+    }
+    return router;
+  }
+}

@@ -1,0 +1,98 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { named } from '../http/openapi';
+
+// Public JSON shapes of the customer API. Field names are English camelCase; text fields take
+// any Unicode (Chinese names are the common case). Money is integer minor units + ISO currency.
+
+export const Money = named('Money', Type.Object(
+  {
+    minorUnits: Type.Integer({ minimum: 0, maximum: 1e15, description: 'Amount in minor units (fen for CNY).' }),
+    currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code.', example: 'CNY' }),
+  },
+  { additionalProperties: false },
+));
+
+const Name = Type.String({ minLength: 1, maxLength: 200, description: 'Display name, CJK or Latin.', example: '上海华东精密机械有限公司' });
+const Kind = Type.Union([Type.Literal('company'), Type.Literal('person')], { description: 'Company or private person.' });
+const Phone = Type.String({ maxLength: 32, pattern: '^\\+?[0-9][0-9\\- ()]{2,30}$', example: '+86 21-6888 8888' });
+const Email = Type.String({ maxLength: 254, format: 'email' });
+const ShortText = Type.String({ maxLength: 100 });
+const Stars = Type.Integer({ minimum: 0, maximum: 5, description: '0 = not rated.' });
+
+export const Customer = named('Customer', Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    name: Name,
+    kind: Kind,
+    phone: Type.Union([Phone, Type.Null()]),
+    email: Type.Union([Email, Type.Null()]),
+    industry: Type.Union([ShortText, Type.Null()]),
+    source: Type.Union([ShortText, Type.Null()]),
+    starRating: Stars,
+    creditLimit: Type.Union([Money, Type.Null()]),
+    ownerId: Type.Union([Type.String(), Type.Null()], { description: 'User id of the owning rep; null in the public pool.' }),
+    ownerUnit: Type.Union([Type.String(), Type.Null()], { description: 'Org unit of the owner, e.g. /Sales/East.' }),
+    version: Type.Integer({ minimum: 1, description: 'Send back in If-Match (or body.version) to update.' }),
+    createdAt: Type.String({ format: 'date-time' }),
+    createdBy: Type.String(),
+    updatedAt: Type.String({ format: 'date-time' }),
+    updatedBy: Type.String(),
+  },
+  { additionalProperties: false },
+));
+
+export const CreateCustomerBody = named('CreateCustomer', Type.Object(
+  {
+    name: Name,
+    kind: Kind,
+    phone: Type.Optional(Phone),
+    email: Type.Optional(Email),
+    industry: Type.Optional(ShortText),
+    source: Type.Optional(ShortText),
+    starRating: Type.Optional(Stars),
+    creditLimit: Type.Optional(Money),
+  },
+  { additionalProperties: false },
+));
+
+export const UpdateCustomerBody = named('UpdateCustomer', Type.Object(
+  {
+    name: Type.Optional(Name),
+    kind: Type.Optional(Kind),
+    phone: Type.Optional(Type.Union([Phone, Type.Null()])),
+    email: Type.Optional(Type.Union([Email, Type.Null()])),
+    industry: Type.Optional(Type.Union([ShortText, Type.Null()])),
+    source: Type.Optional(Type.Union([ShortText, Type.Null()])),
+    starRating: Type.Optional(Stars),
+    creditLimit: Type.Optional(Type.Union([Money, Type.Null()])),
+    version: Type.Optional(Type.Integer({ minimum: 1, description: 'Alternative to If-Match.' })),
+  },
+  { additionalProperties: false, minProperties: 1, description: 'Only the fields present change; null clears an optional field.' },
+));
+
+export const CustomerIdParams = Type.Object(
+  { id: Type.String({ format: 'uuid', description: 'Customer id.' }) },
+  { additionalProperties: false },
+);
+
+export const ListCustomersQuery = Type.Object(
+  {
+    pageSize: Type.Optional(Type.String({ pattern: '^(?:[1-9]|[1-9][0-9]|1[0-9][0-9]|200)$', description: '1 to 200, default 50.' })),
+    pageToken: Type.Optional(Type.String({ maxLength: 200, description: 'nextPageToken of the previous page.' })),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Part of the name (case-insensitive).' })),
+    ownerId: Type.Optional(Type.String({ maxLength: 100 })),
+  },
+  { additionalProperties: false },
+);
+
+export const CustomerList = named('CustomerList', Type.Object(
+  {
+    items: Type.Array(Customer),
+    nextPageToken: Type.Union([Type.String(), Type.Null()], { description: 'null on the last page.' }),
+  },
+  { additionalProperties: false },
+));
+
+export type CustomerJson = Static<typeof Customer>;
+export type CreateCustomerJson = Static<typeof CreateCustomerBody>;
+export type UpdateCustomerJson = Static<typeof UpdateCustomerBody>;

@@ -1,0 +1,110 @@
+import { Type } from '@sinclair/typebox';
+import { bearerMetadata } from '@liaison/auth';
+import { customerV1 } from '@liaison/contracts';
+import { unary } from '@liaison/runtime';
+import type { ApiRouter } from '../http/api-router';
+import { HttpProblem } from '../http/problem';
+import { ProblemSchema } from '../http/problem-schema';
+import { createRequestFromJson, customerToJson, updateRequestFromJson } from './customer-json';
+import { CreateCustomerBody, Customer, CustomerIdParams, CustomerList, ListCustomersQuery, UpdateCustomerBody } from './customer-schemas';
+
+const problem = (description: string) => ({ description, schema: ProblemSchema });
+const ETAG = { ETag: { description: 'The customer version, for If-Match.', schema: Type.String() } };
+const authProblems = { 401: problem('No valid access token.'), 403: problem('The caller lacks the permission.') };
+
+function etagOf(version: number): string {
+  return `"${version}"`;
+}
+
+/** Accepts `"3"`, `W/"3"` or `3`; anything else is a 400. */
+function versionFromIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
+  if (!match) throw new HttpProblem(400, 'invalid_if_match', 'If-Match must be the ETag of the customer, e.g. "3"');
+  return Number(match[1]);
+}
+
+export function customerRoutes(api: ApiRouter, client: customerV1.CustomerServiceClient): void {
+  api.add({
+    method: 'post',
+    path: '/customers',
+    operationId: 'createCustomer',
+    summary: 'Create a customer owned by the caller',
+    tag: 'Customers',
+    permission: ['customer', 'create'],
+    body: CreateCustomerBody,
+    requestHeaders: { 'Idempotency-Key': { description: 'Repeat a create safely: the same key returns the first result.', schema: Type.String({ maxLength: 100 }) } },
+    responses: { 201: { description: 'Created.', schema: Customer, headers: ETAG }, 400: problem('Invalid body.'), ...authProblems },
+    async handler({ body, token, req, res }) {
+      const key = req.get('idempotency-key');
+      const response = await unary(client.createCustomer.bind(client), createRequestFromJson(body, key), bearerMetadata(token));
+      const customer = customerToJson(response.customer!);
+      res.status(201).location(`${req.baseUrl}/customers/${customer.id}`).set('ETag', etagOf(customer.version)).json(customer);
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/customers',
+    operationId: 'listCustomers',
+    summary: 'List the customers the caller may see, newest first',
+    tag: 'Customers',
+    permission: ['customer', 'read'],
+    query: ListCustomersQuery,
+    responses: { 200: { description: 'One page.', schema: CustomerList }, 400: problem('Invalid query.'), ...authProblems },
+    async handler({ query, token, res }) {
+      const response = await unary(client.listCustomers.bind(client), customerV1.ListCustomersRequest.fromPartial({
+        page: { pageSize: query.pageSize ? Number(query.pageSize) : 0, pageToken: query.pageToken ?? '' },
+        nameContains: query.q ?? '',
+        ownerId: query.ownerId ?? '',
+      }), bearerMetadata(token));
+      res.json({ items: response.customers.map(customerToJson), nextPageToken: response.page?.nextPageToken || null });
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/customers/{id}',
+    operationId: 'getCustomer',
+    summary: 'Read one customer',
+    tag: 'Customers',
+    permission: ['customer', 'read'],
+    params: CustomerIdParams,
+    responses: { 200: { description: 'The customer.', schema: Customer, headers: ETAG }, 400: problem('Invalid id.'), ...authProblems, 404: problem('No such customer in the caller\'s scope.') },
+    async handler({ params, token, res }) {
+      const response = await unary(client.getCustomer.bind(client), { id: params.id }, bearerMetadata(token));
+      const customer = customerToJson(response.customer!);
+      res.set('ETag', etagOf(customer.version)).json(customer);
+    },
+  });
+
+  api.add({
+    method: 'patch',
+    path: '/customers/{id}',
+    operationId: 'updateCustomer',
+    summary: 'Change some fields of a customer (optimistic concurrency)',
+    tag: 'Customers',
+    permission: ['customer', 'update'],
+    params: CustomerIdParams,
+    body: UpdateCustomerBody,
+    requestHeaders: { 'If-Match': { description: 'ETag of the version being changed; or send body.version.', schema: Type.String() } },
+    responses: {
+      200: { description: 'The updated customer.', schema: Customer, headers: ETAG },
+      400: problem('Invalid body.'), ...authProblems, 404: problem('No such customer in the caller\'s scope.'),
+      412: problem('The customer changed since the given version.'), 428: problem('Neither If-Match nor version was given.'),
+    },
+    async handler({ params, body, token, req, res }) {
+      const fromHeader = versionFromIfMatch(req.get('if-match'));
+      if (fromHeader !== undefined && body.version !== undefined && fromHeader !== body.version) {
+        throw new HttpProblem(400, 'version_mismatch', 'If-Match and body.version disagree');
+      }
+      const version = fromHeader ?? body.version;
+      if (version === undefined) throw new HttpProblem(428, 'precondition_required', 'send If-Match with the ETag you read, or body.version');
+      const { version: _ignored, ...fields } = body;
+      if (Object.keys(fields).length === 0) throw new HttpProblem(400, 'validation_failed', 'name at least one field to change');
+      const response = await unary(client.updateCustomer.bind(client), updateRequestFromJson(params.id, version, fields), bearerMetadata(token));
+      const customer = customerToJson(response.customer!);
+      res.set('ETag', etagOf(customer.version)).json(customer);
+    },
+  });
+}

@@ -1,0 +1,49 @@
+import http from 'node:http';
+import { createTokenVerifier } from '@liaison/auth';
+import { customerV1 } from '@liaison/contracts';
+import { createGrpcClient, grpcHealthCheck, listen, ServiceHost } from '@liaison/runtime';
+import { stopTelemetry } from '@liaison/runtime/telemetry';
+import { createGatewayApp } from './app';
+import { loadConfig, type GatewayConfig } from './config';
+
+export interface RunningGateway {
+  port: number;
+  host: ServiceHost;
+}
+
+/** Starts the gateway process: clients to the services, the Express app, shutdown order. */
+export async function startGateway(config: GatewayConfig = loadConfig()): Promise<RunningGateway> {
+  const host = new ServiceHost({ name: config.SERVICE_NAME, logLevel: config.LOG_LEVEL, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+  host.onStop('telemetry', stopTelemetry);
+
+  const customers = createGrpcClient(customerV1.CustomerServiceClient, config.CUSTOMER_GRPC_ADDR, {
+    serviceName: 'liaison.customer.v1.CustomerService',
+    idempotentMethods: ['GetCustomer', 'ListCustomers'],
+    deadlineMs: config.GRPC_DEADLINE_MS,
+    metrics: host.metrics,
+  });
+  host.onStop('customer client', () => customers.close());
+  host.health.add('customer', grpcHealthCheck(config.CUSTOMER_GRPC_ADDR));
+  await host.health.start();
+
+  const verifier = createTokenVerifier({ issuer: config.OIDC_ISSUER, audience: config.OIDC_AUDIENCE, jwksUrl: config.OIDC_JWKS_URL });
+  const app = createGatewayApp({
+    verifier,
+    customers,
+    logger: host.logger,
+    metrics: host.metrics,
+    health: host.health,
+    publicUrl: config.PUBLIC_URL,
+    bodyLimit: config.BODY_LIMIT,
+  });
+  const server = http.createServer(app);
+  server.keepAliveTimeout = 65_000;
+  const port = await listen(server, config.HTTP_PORT);
+  host.onStop('http server', () => new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  }));
+  host.installSignalHandlers();
+  host.logger.info({ port }, 'gateway started');
+  return { port, host };
+}

@@ -1,0 +1,4 @@
+export * from './stack';
+export * from './tokens';
+export * from './processes';
+export * from './kafka';

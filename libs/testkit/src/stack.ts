@@ -1,0 +1,44 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Client } from 'pg';
+
+// Addresses of the local stack (scripts/stack), overridable for other environments such as
+// testcontainers or a remote CI stack.
+
+export const repoRoot = path.resolve(__dirname, '../../..');
+
+export const stack = {
+  keycloakUrl: process.env.KEYCLOAK_URL ?? 'http://localhost:8180',
+  realm: 'liaison',
+  get issuer() {
+    return `${this.keycloakUrl}/realms/${this.realm}`;
+  },
+  get tokenUrl() {
+    return `${this.issuer}/protocol/openid-connect/token`;
+  },
+  kafkaBrokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+  postgresUrl: (database: string) => `${process.env.POSTGRES_URL ?? 'postgresql://liaison:liaison@127.0.0.1:5432'}/${database}`,
+};
+
+/** Creates a database for one test suite if it does not exist yet (tests stay repeatable without cleanup). */
+export async function ensureDatabase(name: string): Promise<string> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad database name ${name}`);
+  const admin = new Client({ connectionString: stack.postgresUrl('postgres') });
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await admin.query(`CREATE DATABASE ${name} ENCODING 'UTF8' TEMPLATE template0`);
+  } finally {
+    await admin.end();
+  }
+  return stack.postgresUrl(name);
+}
+
+const run = promisify(execFile);
+
+/** Runs `scripts/stack <args>`, e.g. ['down', 'kafka'] in fault tests. */
+export async function stackCommand(...args: string[]): Promise<string> {
+  const { stdout } = await run('bash', [path.join(repoRoot, 'scripts/stack'), ...args], { timeout: 300_000 });
+  return stdout;
+}

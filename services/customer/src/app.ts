@@ -1,0 +1,70 @@
+import path from 'node:path';
+import { createTokenVerifier, type Principal } from '@liaison/auth';
+import { Topics } from '@liaison/contracts';
+import { ensureTopics, eventsMigrations, kafkaLogCreator, OutboxRelay } from '@liaison/events';
+import { createPool, GrpcServer, loadSqlMigrations, runMigrations, ServiceHost } from '@liaison/runtime';
+import { stopTelemetry } from '@liaison/runtime/telemetry';
+import { Kafka } from 'kafkajs';
+import { loadConfig, type CustomerConfig } from './config';
+import { CustomerService } from './domain/customer-service';
+import { customerHandlers } from './grpc/customer-handlers';
+
+const MIGRATIONS_DIR = path.resolve(__dirname, '../migrations');
+
+export interface RunningCustomerService {
+  grpcPort: number;
+  adminPort: number;
+  host: ServiceHost;
+}
+
+/** Wires the customer service: database, outbox relay, gRPC API, admin port, shutdown order. */
+export async function startCustomerService(config: CustomerConfig = loadConfig()): Promise<RunningCustomerService> {
+  const host = new ServiceHost({ name: config.SERVICE_NAME, logLevel: config.LOG_LEVEL, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+  host.onStop('telemetry', stopTelemetry);
+
+  const pool = createPool(config.DATABASE_URL, host.metrics);
+  host.onStop('postgres', () => pool.end());
+  await runMigrations(pool, 'events', eventsMigrations);
+  await runMigrations(pool, 'customer', loadSqlMigrations(MIGRATIONS_DIR));
+
+  const kafka = new Kafka({ clientId: config.SERVICE_NAME, brokers: config.KAFKA_BROKERS, logCreator: kafkaLogCreator(host.logger) });
+  const topicConfig = { partitions: config.KAFKA_TOPIC_PARTITIONS, replication: config.KAFKA_REPLICATION_FACTOR };
+  await ensureTopics(kafka, [Topics.customer], topicConfig).catch((error: Error) =>
+    host.logger.warn({ err: error }, 'could not ensure topics yet; the relay retries'),
+  );
+  const kafkaAdmin = kafka.admin();
+  host.onStop('kafka admin', () => kafkaAdmin.disconnect());
+
+  host.health
+    .add('postgres', async () => void (await pool.query('SELECT 1')))
+    .add('kafka', async () => {
+      await kafkaAdmin.connect();
+      await kafkaAdmin.describeCluster();
+    }, { critical: false });
+  await host.health.start();
+
+  const relay = new OutboxRelay({ pool, kafka, logger: host.logger, registry: host.metrics.registry, topics: topicConfig });
+  relay.start();
+  host.onStop('outbox relay', () => relay.stop());
+
+  const verifier = createTokenVerifier({
+    issuer: config.OIDC_ISSUER,
+    audience: config.OIDC_AUDIENCE,
+    jwksUrl: config.OIDC_JWKS_URL,
+  });
+  const grpc = new GrpcServer<Principal>({
+    logger: host.logger,
+    metrics: host.metrics,
+    health: host.health,
+    authenticate: (token) => verifier.verify(token),
+    reflectionFiles: ['liaison/customer/v1/customer.proto'],
+  });
+  grpc.addService(customerHandlers.definition, customerHandlers(new CustomerService(pool)));
+  const grpcPort = await grpc.listen(config.GRPC_PORT);
+  host.onStop('grpc server', () => grpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 2));
+
+  const adminPort = await host.startAdmin(config.HTTP_PORT);
+  host.installSignalHandlers();
+  host.logger.info({ grpcPort, adminPort }, 'customer service started');
+  return { grpcPort, adminPort, host };
+}

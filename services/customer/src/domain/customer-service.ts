@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import { customerScopeOf, requirePermission, type Principal } from '@liaison/auth';
+import { AppError, inTransaction, type Pool } from '@liaison/runtime';
+import { customerCreated, customerUpdated } from '../events/customer-events';
+import { CustomerRepository } from '../persistence/customer-repository';
+import { changedFields, validateFields, UPDATABLE_FIELDS, type Customer, type CustomerFields } from './customer';
+
+// Use cases of the customer aggregate: permission, data scope, invariants, persistence and
+// events, in that order. A customer outside the caller's scope is reported as not found, so
+// that its existence does not leak.
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+const DEFAULT_PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 200;
+
+export interface CreateCommand {
+  fields: CustomerFields;
+  ownerId: string | null;
+  requestId: string | null;
+}
+
+export interface UpdateCommand {
+  id: string;
+  expectedVersion: number;
+  maskPaths: string[];
+  fields: CustomerFields;
+}
+
+export interface ListQuery {
+  pageSize: number;
+  pageToken: string;
+  nameContains: string;
+  ownerId: string;
+}
+
+export interface CustomerList {
+  customers: Customer[];
+  nextPageToken: string;
+}
+
+function checkId(id: string): void {
+  if (!UUID.test(id)) throw AppError.invalid('id must be a UUID', [{ field: 'id', message: 'must be a UUID' }]);
+}
+
+export class CustomerService {
+  private readonly repository = new CustomerRepository();
+
+  constructor(private readonly pool: Pool) {}
+
+  async create(principal: Principal, command: CreateCommand): Promise<Customer> {
+    requirePermission(principal, 'customer', 'create');
+    validateFields(command.fields);
+    if (command.ownerId && command.ownerId !== principal.userId) {
+      // Assigning to someone else is the assignment use case, with its own permission and audit.
+      throw new AppError('permission_denied', 'customers can only be created for oneself; assign them afterwards');
+    }
+    if (command.requestId && command.requestId.length > 100) {
+      throw AppError.invalid('request_id is too long', [{ field: 'request_id', message: 'must be at most 100 characters' }]);
+    }
+    const created = await inTransaction(this.pool, async (tx) => {
+      const customer = await this.repository.insert(tx, {
+        ...command.fields,
+        id: randomUUID(),
+        ownerId: principal.userId,
+        ownerUnit: primaryUnit(principal),
+        createdBy: principal.userId,
+        requestId: command.requestId,
+      });
+      if (customer) await customerCreated(tx, customer);
+      return customer;
+    });
+    if (created) return created;
+    // Same request id again: answer with what the first request created.
+    const existing = await this.repository.findByRequestId(this.pool, principal.userId, command.requestId ?? '');
+    if (!existing) throw new AppError('internal', 'idempotent create found no customer');
+    return existing;
+  }
+
+  async get(principal: Principal, id: string): Promise<Customer> {
+    requirePermission(principal, 'customer', 'read');
+    checkId(id);
+    const customer = await this.repository.findInScope(this.pool, id, customerScopeOf(principal));
+    if (!customer) throw AppError.notFound('customer');
+    return customer;
+  }
+
+  async list(principal: Principal, query: ListQuery): Promise<CustomerList> {
+    requirePermission(principal, 'customer', 'read');
+    const pageSize = query.pageSize === 0 ? DEFAULT_PAGE_SIZE : query.pageSize;
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+      throw AppError.invalid('page size out of range', [{ field: 'page_size', message: `must be 1 to ${MAX_PAGE_SIZE}` }]);
+    }
+    const page = await this.repository.list(this.pool, customerScopeOf(principal), {
+      limit: pageSize,
+      afterSeq: decodePageToken(query.pageToken),
+      nameContains: query.nameContains.normalize('NFC').trim() || undefined,
+      ownerId: query.ownerId || undefined,
+    });
+    return { customers: page.customers, nextPageToken: page.nextAfterSeq ? encodePageToken(page.nextAfterSeq) : '' };
+  }
+
+  async update(principal: Principal, command: UpdateCommand): Promise<Customer> {
+    requirePermission(principal, 'customer', 'update');
+    checkId(command.id);
+    const keys = maskToFields(command.maskPaths);
+    if (!Number.isSafeInteger(command.expectedVersion) || command.expectedVersion < 1) {
+      throw AppError.invalid('expected_version is required', [{ field: 'expected_version', message: 'must be the version you read (1 or more)' }]);
+    }
+    return inTransaction(this.pool, async (tx) => {
+      const current = await this.repository.findInScope(tx, command.id, customerScopeOf(principal), true);
+      if (!current) throw AppError.notFound('customer');
+      if (current.version !== command.expectedVersion) {
+        throw new AppError('version_conflict', `customer was changed meanwhile: version is ${current.version}, not ${command.expectedVersion}`);
+      }
+      const next: CustomerFields = { ...current };
+      for (const key of keys) (next as unknown as Record<string, unknown>)[key] = command.fields[key];
+      validateFields(next, keys);
+      const changed = changedFields(current, next);
+      if (changed.length === 0) return current;
+      const updated = await this.repository.update(tx, current.id, next, principal.userId);
+      await customerUpdated(tx, updated, changed);
+      return updated;
+    });
+  }
+}
+
+function maskToFields(paths: string[]): (keyof CustomerFields)[] {
+  if (paths.length === 0) throw AppError.invalid('update_mask is empty', [{ field: 'update_mask', message: 'name at least one field' }]);
+  const unknown = paths.filter((path) => !(path in UPDATABLE_FIELDS));
+  if (unknown.length > 0) {
+    throw AppError.invalid('update_mask names fields that cannot be updated', unknown.map((path) => ({ field: `update_mask.${path}`, message: 'not an updatable field' })));
+  }
+  return [...new Set(paths.map((path) => UPDATABLE_FIELDS[path]))];
+}
+
+// A new customer belongs to the creator's own org unit: the most specific group they are in.
+function primaryUnit(principal: Principal): string | null {
+  const units = [...principal.units].sort((a, b) => b.split('/').length - a.split('/').length || a.localeCompare(b));
+  return units[0] ?? null;
+}
+
+function encodePageToken(seq: string): string {
+  return Buffer.from(JSON.stringify({ v: 1, s: seq })).toString('base64url');
+}
+
+function decodePageToken(token: string): string | undefined {
+  if (!token) return undefined;
+  try {
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { v?: number; s?: string };
+    if (parsed.v === 1 && typeof parsed.s === 'string' && /^\d{1,19}$/.test(parsed.s)) return parsed.s;
+  } catch {
+    // fall through to the error below
+  }
+  throw AppError.invalid('page_token is not valid', [{ field: 'page_token', message: 'use next_page_token of a previous response' }]);
+}

@@ -1,0 +1,36 @@
+import type { DataScope } from '@liaison/auth';
+
+// The data scope as a SQL condition on the `customers` table (alias c), so that lists and
+// single reads filter in the database: a row outside the scope is never loaded at all.
+
+export interface SqlCondition {
+  text: string;
+  values: unknown[];
+}
+
+function likePrefix(unit: string): string {
+  return `${unit.replace(/[\\%_]/g, (ch) => `\\${ch}`)}/%`;
+}
+
+/** Renders the condition with placeholders numbered from firstParam. */
+export function scopeCondition(scope: DataScope, firstParam: number): SqlCondition {
+  const p = (offset: number) => `$${firstParam + offset}`;
+  switch (scope.kind) {
+    case 'all':
+      return { text: 'TRUE', values: [] };
+    case 'own':
+      return { text: `c.owner_id = ${p(0)}`, values: [scope.userId] };
+    case 'managed':
+      return {
+        text: `(c.owner_id = ${p(0)} OR c.owner_unit = ANY(${p(1)}::text[]) OR c.owner_unit LIKE ANY(${p(2)}::text[]))`,
+        values: [scope.userId, scope.units, scope.units.map(likePrefix)],
+      };
+    case 'partner':
+      return {
+        text: `EXISTS (SELECT 1 FROM customer_shares s WHERE s.customer_id = c.id AND (s.unit = ANY(${p(0)}::text[]) OR s.unit LIKE ANY(${p(1)}::text[])))`,
+        values: [scope.partnerUnits, scope.partnerUnits.map(likePrefix)],
+      };
+    case 'none':
+      return { text: 'FALSE', values: [] };
+  }
+}
