@@ -26,7 +26,7 @@ export async function startGateway(config: GatewayConfig = loadConfig()): Promis
   host.health.add('customer', grpcHealthCheck(config.CUSTOMER_GRPC_ADDR));
   await host.health.start();
 
-  const verifier = createTokenVerifier({ issuer: config.OIDC_ISSUER, audience: config.OIDC_AUDIENCE, jwksUrl: config.OIDC_JWKS_URL });
+  const verifier = createTokenVerifier({ issuer: config.OIDC_ISSUER, audience: config.OIDC_AUDIENCE, jwksUrl: config.OIDC_JWKS_URL, clockToleranceSec: config.OIDC_CLOCK_TOLERANCE_SEC });
   const app = createGatewayApp({
     verifier,
     customers,

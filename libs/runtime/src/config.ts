@@ -117,6 +117,8 @@ export const oidcSettings = {
   OIDC_ISSUER: env.url(undefined, ['http', 'https']),
   OIDC_AUDIENCE: env.string('liaison-api'),
   OIDC_JWKS_URL: env.optionalString(),
+  /** Accepted clock difference with Keycloak when checking exp/nbf. */
+  OIDC_CLOCK_TOLERANCE_SEC: env.int(30, 0, 300),
   OIDC_CLIENT_ID: env.string('liaison-internal'),
   OIDC_CLIENT_SECRET: env.secret(),
 };

@@ -51,6 +51,7 @@ export async function startCustomerService(config: CustomerConfig = loadConfig()
     issuer: config.OIDC_ISSUER,
     audience: config.OIDC_AUDIENCE,
     jwksUrl: config.OIDC_JWKS_URL,
+    clockToleranceSec: config.OIDC_CLOCK_TOLERANCE_SEC,
   });
   const grpc = new GrpcServer<Principal>({
     logger: host.logger,
