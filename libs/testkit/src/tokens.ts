@@ -25,9 +25,14 @@ async function cached(key: string, form: Record<string, string>): Promise<string
 
 export const DEMO_PASSWORD = 'liaison';
 
-/** Access token of a demo user (password grant through the public client liaison-web). */
-export function userToken(username: string): Promise<string> {
-  return cached(`user:${username}`, { grant_type: 'password', client_id: 'liaison-web', username, password: DEMO_PASSWORD, scope: 'openid' });
+/** Access token of a demo user (password grant through the public client liaison-web, or another public client). */
+export function userToken(username: string, clientId = 'liaison-web'): Promise<string> {
+  return cached(`user:${clientId}:${username}`, { grant_type: 'password', client_id: clientId, username, password: DEMO_PASSWORD, scope: 'openid' });
+}
+
+/** A fresh token every call (no cache), e.g. to watch a short-lived one expire. */
+export async function freshUserToken(username: string, clientId: string): Promise<string> {
+  return (await requestToken({ grant_type: 'password', client_id: clientId, username, password: DEMO_PASSWORD })).access_token;
 }
 
 /** Access token of a confidential client (client-credentials grant). */

@@ -1,0 +1,7 @@
+// Fault tests stop parts of the local stack; they run alone, after everything else.
+module.exports = {
+  ...require('../jest.preset.js'),
+  rootDir: __dirname,
+  testMatch: ['<rootDir>/test/**/*.fault.test.ts'],
+  testTimeout: 300_000,
+};
