@@ -4,4 +4,6 @@ module.exports = {
   rootDir: __dirname,
   testMatch: ['<rootDir>/test/**/*.fault.test.ts'],
   testTimeout: 300_000,
+  // kafkajs keeps reconnect timers alive after a broker restart even once disconnected.
+  forceExit: true,
 };

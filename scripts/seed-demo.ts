@@ -1,0 +1,44 @@
+// Demo customers for the local platform, created through the gateway as the demo reps so that
+// ownership and data scope look real. Idempotency keys make re-running scripts/start harmless.
+import { userToken } from '../libs/testkit/src/tokens';
+
+const GATEWAY = process.env.GATEWAY_URL ?? 'http://localhost:8080/api/v1';
+
+const DEMO: Record<string, { name: string; kind: 'company' | 'person'; industry?: string; source?: string; phone?: string; starRating?: number }[]> = {
+  'rep.east.1': [
+    { name: '上海华东精密机械有限公司', kind: 'company', industry: '机械制造', source: '展会', phone: '+86 21-6888 8888', starRating: 4 },
+    { name: '杭州西湖龙井茶业有限公司', kind: 'company', industry: '食品饮料', source: '老客户介绍', starRating: 3 },
+    { name: '王晓明', kind: 'person', source: '官网', phone: '13812345678' },
+  ],
+  'rep.east.2': [
+    { name: '苏州工业园区智能制造有限公司', kind: 'company', industry: '电子', source: '电话营销', starRating: 2 },
+    { name: '南京紫金山软件科技有限公司', kind: 'company', industry: '软件', source: '展会', starRating: 5 },
+  ],
+  'rep.west.1': [
+    { name: '成都天府软件园运营有限公司', kind: 'company', industry: '软件', source: '官网', starRating: 3 },
+    { name: '重庆两江新区物流有限公司', kind: 'company', industry: '物流', source: '合作伙伴', starRating: 4 },
+  ],
+};
+
+async function main(): Promise<void> {
+  let created = 0;
+  for (const [rep, customers] of Object.entries(DEMO)) {
+    const token = await userToken(rep);
+    for (const [index, customer] of customers.entries()) {
+      const response = await fetch(`${GATEWAY}/customers`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `demo-${rep}-${index}` },
+        body: JSON.stringify(customer),
+      });
+      if (response.status !== 201) throw new Error(`seeding ${customer.name} failed: ${response.status} ${await response.text()}`);
+      created += 1;
+      process.stdout.write(`\r[seed] ${created} demo customers`);
+    }
+  }
+  process.stdout.write(' (idempotent: re-runs create no duplicates)\n');
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
