@@ -1,0 +1,106 @@
+// Which customer records a principal may see. Permissions say what a role may do to a module;
+// the scope says to which rows. Org units are Keycloak group paths, and a unit covers itself and
+// every unit below it in the tree.
+import type { Principal } from './principal';
+
+export type DataScope =
+  | { kind: 'all' }
+  | { kind: 'managed'; userId: string; units: string[] }
+  | { kind: 'own'; userId: string }
+  | { kind: 'partner'; partnerUnits: string[] }
+  | { kind: 'none' };
+
+export interface ScopedRecord {
+  ownerId: string;
+  ownerUnit?: string | null;
+  sharedWithUnits?: readonly string[] | null;
+}
+
+type ScopeKind = DataScope['kind'];
+
+// Roles absent here see no customer rows, even if the permission table lets them read.
+const customerScopeByRole: Readonly<Record<string, ScopeKind>> = {
+  'admin': 'all',
+  'director': 'all',
+  'internal-service': 'all',
+  'erp-integration': 'all',
+  'analyst': 'all',
+  'sales-manager': 'managed',
+  'service-manager': 'managed',
+  'sales-rep': 'own',
+  'partner': 'partner',
+};
+
+// Widest first. A manager's scope contains its own records, so it outranks `own`; `partner`
+// and `own` are disjoint, and a partner user's own records are preferred over partner sharing.
+const widestFirst: readonly ScopeKind[] = ['all', 'managed', 'own', 'partner', 'none'];
+
+const PARTNER_ROOT = '/Partners';
+
+export function customerScopeOf(principal: Principal): DataScope {
+  const kinds = new Set(principal.roles.map(scopeKindOf));
+  const widest = widestFirst.find((kind) => kinds.has(kind)) ?? 'none';
+  return scopeOfKind(widest, principal);
+}
+
+function scopeKindOf(role: string): ScopeKind {
+  return Object.hasOwn(customerScopeByRole, role) ? customerScopeByRole[role] : 'none';
+}
+
+function scopeOfKind(kind: ScopeKind, principal: Principal): DataScope {
+  switch (kind) {
+    case 'all':
+      return { kind };
+    case 'managed':
+      return { kind, userId: principal.userId, units: principal.manages.filter(isUnitPath) };
+    case 'own':
+      return { kind, userId: principal.userId };
+    case 'partner':
+      return { kind, partnerUnits: partnerOrgsOf(principal.units) };
+    case 'none':
+      return { kind };
+  }
+}
+
+// The partner organisation (`/Partners/Acme`) is the sharing boundary, so a member of one of its
+// sub-groups sees what is shared with the organisation as a whole.
+function partnerOrgsOf(units: readonly string[]): string[] {
+  const orgs = units
+    .filter((unit) => unitCovers(PARTNER_ROOT, unit) && unit !== PARTNER_ROOT)
+    .map((unit) => unit.split('/').slice(0, 3).join('/'));
+  return [...new Set(orgs)];
+}
+
+/**
+ * True when `unit` is `managedUnit` or lies below it: `/Sales/East` covers `/Sales/East/Shanghai`
+ * but not `/Sales/Eastern`. Malformed paths (relative, empty, trailing slash) cover nothing.
+ */
+export function unitCovers(managedUnit: string, unit: string): boolean {
+  if (!isUnitPath(managedUnit) || !isUnitPath(unit)) return false;
+  return unit === managedUnit || unit.startsWith(`${managedUnit}/`);
+}
+
+export function canSeeRecord(scope: DataScope, record: ScopedRecord): boolean {
+  switch (scope.kind) {
+    case 'all':
+      return true;
+    case 'managed':
+      return record.ownerId === scope.userId || coveredByAny(scope.units, record.ownerUnit);
+    case 'own':
+      return record.ownerId === scope.userId;
+    case 'partner':
+      return [record.ownerUnit, ...(record.sharedWithUnits ?? [])]
+        .some((unit) => coveredByAny(scope.partnerUnits, unit));
+    case 'none':
+      return false;
+  }
+}
+
+function coveredByAny(units: readonly string[], unit: string | null | undefined): boolean {
+  return typeof unit === 'string' && units.some((managed) => unitCovers(managed, unit));
+}
+
+// An absolute group path without empty segments: `/A/B`, never `/`, `A/B`, `/A/` or `/A//B`.
+function isUnitPath(path: string): boolean {
+  return path.length > 1 && path.startsWith('/') && !path.split('/').slice(1).includes('');
+}
