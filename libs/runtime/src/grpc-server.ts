@@ -60,7 +60,8 @@ export class GrpcServer<P> {
   private readonly serviceNames: string[] = [];
 
   constructor(private readonly options: GrpcServerOptions<P>) {
-    this.healthService = new HealthImplementation({ '': 'NOT_SERVING' });
+    // `liveness` is for liveness probes: the process answers, whatever its dependencies do.
+    this.healthService = new HealthImplementation({ '': 'NOT_SERVING', liveness: 'SERVING' });
     this.healthService.addToServer(this.server);
     options.health.onChange((report) => this.publishHealth(report));
   }

@@ -122,6 +122,7 @@ describe('GrpcServer and client', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await check('')).toBe('NOT_SERVING');
     expect(await check('dependency/dependency')).toBe('NOT_SERVING');
+    expect(await check('liveness')).toBe('SERVING');
     expect(await check('dependency/optional')).toBe('NOT_SERVING');
     healthy = true;
     await new Promise((resolve) => setTimeout(resolve, 200));
