@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { context, propagation } from '@opentelemetry/api';
+import type { EventType } from '@liaison/contracts';
+import type { ClientBase } from 'pg';
+
+/** An event to publish once the surrounding transaction commits. */
+export interface OutboxEvent<T = unknown> {
+  type: EventType<T>;
+  /** Kafka record key: events of one aggregate land on one partition, in order. */
+  aggregateId: string;
+  // Inferred from `type` only, so that a payload of the wrong shape is an error, not a wider T.
+  payload: NoInfer<T>;
+  /** CloudEvents `subject`; the aggregate id when omitted. */
+  subject?: string;
+  /** CloudEvents `id`, a UUID; generated when omitted. Reusing one makes a retried append fail instead of duplicating. */
+  id?: string;
+  time?: Date;
+  /** CloudEvents `source`, overriding the outbox default, e.g. `liaison.customer`. */
+  source?: string;
+}
+
+/**
+ * A list of events whose payload types are checked against their event types one by one,
+ * so that `[created, updated]` with different payload types still type-checks precisely.
+ */
+export type OutboxEvents<T extends readonly unknown[]> = { [K in keyof T]: OutboxEvent<T[K]> };
+
+export interface OutboxRow {
+  eventId: string;
+  topic: string;
+  key: string;
+  type: string;
+  source: string;
+  subject: string;
+  time: Date;
+  payload: Buffer;
+  headers: Record<string, string>;
+}
+
+export interface RowDefaults {
+  source?: string;
+  now: Date;
+  /** Trace context of the writing request, forwarded as Kafka headers by the relay. */
+  headers: Record<string, string>;
+}
+
+export const OUTBOX_CHANNEL = 'outbox_new';
+
+export function toOutboxRow<T>(event: OutboxEvent<T>, defaults: RowDefaults): OutboxRow {
+  const source = event.source ?? defaults.source;
+  if (!source) throw new Error(`outbox event ${event.type.type} has no source: pass one to createOutbox or on the event`);
+  const bytes = event.type.codec.encode(event.payload).finish();
+  return {
+    eventId: event.id ?? randomUUID(),
+    topic: event.type.topic,
+    key: event.aggregateId,
+    type: event.type.type,
+    source,
+    subject: event.subject ?? event.aggregateId,
+    time: event.time ?? defaults.now,
+    payload: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    headers: defaults.headers,
+  };
+}
+
+const COLUMNS = ['event_id', 'topic', 'key', 'type', 'source', 'subject', 'time', 'payload', 'headers'] as const;
+
+/** One multi-row INSERT, so appending a handful of events costs a single round trip. */
+export function insertOutboxQuery(rows: OutboxRow[]): { text: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const tuples = rows.map((row) => {
+    const start = values.length;
+    values.push(row.eventId, row.topic, row.key, row.type, row.source, row.subject, row.time, row.payload, JSON.stringify(row.headers));
+    return `(${COLUMNS.map((_, index) => `$${start + index + 1}`).join(', ')})`;
+  });
+  return { text: `INSERT INTO outbox (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}`, values };
+}
+
+function activeTraceHeaders(): Record<string, string> {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return carrier;
+}
+
+export interface AppendOptions {
+  /** Default CloudEvents `source` for events that do not name one. */
+  source?: string;
+}
+
+/**
+ * Stores events in the outbox through `tx`, which must be the client running the caller's
+ * transaction: the events then commit or roll back together with the state change. Append
+ * after the state change, so that writers of one aggregate get outbox ids in commit order.
+ * Returns the event ids.
+ */
+export async function appendToOutbox<T extends readonly unknown[]>(tx: ClientBase, events: OutboxEvents<T>, options: AppendOptions = {}): Promise<string[]> {
+  if (events.length === 0) return [];
+  const defaults: RowDefaults = { source: options.source, now: new Date(), headers: activeTraceHeaders() };
+  const rows = (events as OutboxEvent[]).map((event) => toOutboxRow(event, defaults));
+  await tx.query(insertOutboxQuery(rows));
+  // NOTIFY is transactional: the relay is woken on commit, and never for a rollback.
+  await tx.query(`NOTIFY ${OUTBOX_CHANNEL}`);
+  return rows.map((row) => row.eventId);
+}
+
+export interface Outbox {
+  append<T extends readonly unknown[]>(tx: ClientBase, events: OutboxEvents<T>): Promise<string[]>;
+}
+
+/** An outbox bound to the service's CloudEvents source, e.g. `createOutbox({ source: 'liaison.customer' })`. */
+export function createOutbox(options: { source: string }): Outbox {
+  return { append: (tx, events) => appendToOutbox(tx, events, options) };
+}
