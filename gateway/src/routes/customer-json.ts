@@ -35,9 +35,12 @@ function kindToProto(kind: 'company' | 'person' | undefined): customerV1.Custome
   return CustomerKind.CUSTOMER_KIND_UNSPECIFIED;
 }
 
-export function createRequestFromJson(body: CreateCustomerJson, idempotencyKey: string | undefined): customerV1.CreateCustomerRequest {
-  return customerV1.CreateCustomerRequest.fromPartial({
-    name: body.name,
+type FieldsJson = Omit<UpdateCustomerJson, 'version'>;
+
+// Absent and null both travel as protobuf defaults; the update mask says which ones count.
+function fieldsToProto(body: FieldsJson) {
+  return {
+    name: body.name ?? '',
     kind: kindToProto(body.kind),
     phone: body.phone ?? '',
     email: body.email ?? '',
@@ -45,8 +48,11 @@ export function createRequestFromJson(body: CreateCustomerJson, idempotencyKey: 
     source: body.source ?? '',
     starRating: body.starRating ?? 0,
     creditLimit: body.creditLimit ? { minorUnits: body.creditLimit.minorUnits, currencyCode: body.creditLimit.currency } : undefined,
-    requestId: idempotencyKey ?? '',
-  });
+  };
+}
+
+export function createRequestFromJson(body: CreateCustomerJson, idempotencyKey: string | undefined): customerV1.CreateCustomerRequest {
+  return customerV1.CreateCustomerRequest.fromPartial({ ...fieldsToProto(body), requestId: idempotencyKey ?? '' });
 }
 
 const MASK_PATHS: Record<Exclude<keyof UpdateCustomerJson, 'version'>, string> = {
@@ -60,7 +66,7 @@ const MASK_PATHS: Record<Exclude<keyof UpdateCustomerJson, 'version'>, string> =
   creditLimit: 'credit_limit',
 };
 
-export function updateRequestFromJson(id: string, version: number, body: UpdateCustomerJson): customerV1.UpdateCustomerRequest {
+export function updateRequestFromJson(id: string, version: number, body: FieldsJson): customerV1.UpdateCustomerRequest {
   const updateMask = Object.entries(MASK_PATHS)
     .filter(([field]) => field in body)
     .map(([, path]) => path);
@@ -68,15 +74,6 @@ export function updateRequestFromJson(id: string, version: number, body: UpdateC
     id,
     expectedVersion: version,
     updateMask,
-    customer: {
-      name: body.name ?? '',
-      kind: kindToProto(body.kind),
-      phone: body.phone ?? '',
-      email: body.email ?? '',
-      industry: body.industry ?? '',
-      source: body.source ?? '',
-      starRating: body.starRating ?? 0,
-      creditLimit: body.creditLimit ? { minorUnits: body.creditLimit.minorUnits, currencyCode: body.creditLimit.currency } : undefined,
-    },
+    customer: fieldsToProto(body),
   });
 }
