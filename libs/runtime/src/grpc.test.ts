@@ -18,6 +18,8 @@ describe('GrpcServer and client', () => {
   let server: GrpcServer<{ userId: string }>;
   let address: string;
   let healthy = true;
+  const flakyAnswered = new Set<string>();
+  const createAttempts = new Map<string, number>();
   let optionalUp = true;
   const metrics = createMetrics('test');
 
@@ -38,15 +40,22 @@ describe('GrpcServer and client', () => {
       },
     });
     server.addService(CustomerServiceService, {
-      createCustomer: async () => {
+      createCustomer: async (request) => {
+        createAttempts.set(request.requestId, (createAttempts.get(request.requestId) ?? 0) + 1);
+        if (request.requestId) throw new AppError('unavailable', 'try again');
         throw new AppError('invalid_argument', 'name is required', [{ field: 'name', message: 'required' }]);
       },
       getCustomer: async (request, ctx) => {
+        if (request.id.startsWith('flaky-') && !flakyAnswered.has(request.id)) {
+          flakyAnswered.add(request.id);
+          throw new AppError('unavailable', 'try again');
+        }
         if (request.id === 'boom') throw new Error('secret detail');
         if (request.id === 'slow') await new Promise((resolve) => setTimeout(resolve, 500));
         return { customer: customerV1.Customer.fromPartial({ id: request.id, ownerId: ctx.principal.userId }) };
       },
       listCustomers: async () => ({ customers: [] }),
+      // Fails once per request id with UNAVAILABLE, as a restarting replica would.
       updateCustomer: async () => {
         throw new AppError('version_conflict', 'stale');
       },
@@ -88,6 +97,14 @@ describe('GrpcServer and client', () => {
       violations: [{ field: 'name', message: 'required' }],
     });
     await expect(unary(c.updateCustomer.bind(c), { id: 'x', expectedVersion: 1 }, auth())).rejects.toMatchObject({ code: 'version_conflict' });
+  });
+
+  it('retries idempotent reads on UNAVAILABLE but never writes', async () => {
+    const c = client();
+    const response = await unary(c.getCustomer.bind(c), { id: 'flaky-1' }, auth());
+    expect(response.customer?.id).toBe('flaky-1');
+    await expect(unary(c.createCustomer.bind(c), customerV1.CreateCustomerRequest.fromPartial({ name: 'x', requestId: 'once' }), auth())).rejects.toMatchObject({ code: 'unavailable' });
+    expect(createAttempts.get('once')).toBe(1);
   });
 
   it('hides unexpected errors as internal', async () => {

@@ -21,9 +21,13 @@ export function createPool(connectionString: string, metrics?: ServiceMetrics, e
     application_name: process.env.SERVICE_NAME,
     ...extra,
   });
-  // An idle client losing its connection (database restart) must not crash the process.
+  // A client losing its connection (database restart) must not crash the process: idle clients
+  // report on the pool, checked-out ones on themselves, and their running query fails anyway.
   pool.on('error', () => undefined);
-  if (metrics) pool.on('connect', (client) => timeQueries(client, metrics));
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+    if (metrics) timeQueries(client, metrics);
+  });
   return pool;
 }
 

@@ -28,6 +28,10 @@ const dropSpans: SpanProcessor = {
  */
 export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = process.env): void {
   if (sdk) return;
+  // Metrics go to Prometheus (prom-client) and logs to stdout (pino). Left unset, the SDK would
+  // also start OTLP metric and log exporters that retry against a missing collector at shutdown.
+  env.OTEL_METRICS_EXPORTER ??= 'none';
+  env.OTEL_LOGS_EXPORTER ??= 'none';
   const exporter = env.OTEL_EXPORTER === 'otlp'
     ? new OTLPTraceExporter({ url: `${env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318'}/v1/traces` })
     : undefined;

@@ -1,7 +1,7 @@
 import { Metadata } from '@grpc/grpc-js';
 import { customerV1, eventsV1 } from '@liaison/contracts';
 import { createGrpcClient, createPool, grpcHealthCheck, unary, type Pool } from '@liaison/runtime';
-import { collectRecords, ensureDatabase, stack, subjectOf, userToken, waitFor, type RecordCollector } from '@liaison/testkit';
+import { clientToken, collectRecords, ensureDatabase, stack, subjectOf, userToken, waitFor, type RecordCollector } from '@liaison/testkit';
 import { startCustomerService, type RunningCustomerService } from '../src/app';
 import { settings } from '../src/config';
 import { readConfig } from '@liaison/runtime';
@@ -135,6 +135,21 @@ describe('customer service against the real stack', () => {
     expect(second.id).toBe(first.id);
     const { rows } = await pool.query('SELECT count(*) FROM outbox WHERE key = $1', [first.id]);
     expect(Number(rows[0].count)).toBe(1);
+  });
+
+  it('accepts client-credentials tokens of internal services and ERP with their own permissions', async () => {
+    const customer = await create('rep.east.1', '服务账号可读客户');
+    const asClient = async (clientId: string, secret: string) => {
+      const metadata = new Metadata();
+      metadata.set('authorization', `Bearer ${await clientToken(clientId, secret)}`);
+      return metadata;
+    };
+    const internal = await asClient('liaison-internal', 'liaison-internal-secret');
+    expect((await unary(client.getCustomer.bind(client), { id: customer.id }, internal)).customer?.id).toBe(customer.id);
+    const erp = await asClient('erp-connector', 'erp-connector-secret');
+    expect((await unary(client.getCustomer.bind(client), { id: customer.id }, erp)).customer?.id).toBe(customer.id);
+    await expect(unary(client.createCustomer.bind(client), customerV1.CreateCustomerRequest.fromPartial({ name: 'ERP 不能建客户', kind: CustomerKind.CUSTOMER_KIND_COMPANY }), erp))
+      .rejects.toMatchObject({ code: 'permission_denied' });
   });
 
   it('refuses calls without a valid token', async () => {
