@@ -1,7 +1,6 @@
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { Client } from 'pg';
+import { containerStackCommand, runCommand, stackMode, type CommandRunner } from './containers';
 
 // Addresses of the local stack (scripts/stack), overridable for other environments such as
 // testcontainers or a remote CI stack.
@@ -35,10 +34,24 @@ export async function ensureDatabase(name: string): Promise<string> {
   return stack.postgresUrl(name);
 }
 
-const run = promisify(execFile);
-
-/** Runs `scripts/stack <args>`, e.g. ['down', 'kafka'] in fault tests. */
-export async function stackCommand(...args: string[]): Promise<string> {
-  const { stdout } = await run('bash', [path.join(repoRoot, 'scripts/stack'), ...args], { timeout: 300_000 });
-  return stdout;
+export interface StackCommandDeps {
+  env?: NodeJS.ProcessEnv;
+  run?: CommandRunner;
 }
+
+/** Builds `stackCommand`; the runner and environment are injectable so tests can watch the dispatch. */
+export function makeStackCommand(deps: StackCommandDeps = {}): (...args: string[]) => Promise<string> {
+  return async (...args) => {
+    // Read at call time, so the mode is the one of the process that runs the test.
+    const env = deps.env ?? process.env;
+    const run = deps.run ?? runCommand;
+    if (stackMode(env) === 'testcontainers') return containerStackCommand(args, { repoRoot, env, run });
+    return (await run('bash', [path.join(repoRoot, 'scripts/stack'), ...args])).stdout;
+  };
+}
+
+/**
+ * Runs `scripts/stack <args>`, e.g. ['down', 'kafka'] in fault tests. With LIAISON_STACK=testcontainers
+ * it does the same to the recorded containers (`docker stop|start`).
+ */
+export const stackCommand = makeStackCommand();
