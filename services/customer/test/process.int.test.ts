@@ -134,7 +134,7 @@ describe('customer service process', () => {
       const names = await new Promise<string[]>((resolve, reject) => {
         const call = client.serverReflectionInfo();
         call.on('data', (response) => {
-          resolve(response.listServicesResponse?.service.map((s) => s.name) ?? []);
+          resolve(response.listServicesResponse?.service.map((entry: { name: string }) => entry.name) ?? []);
           call.end();
         });
         call.on('error', reject);
