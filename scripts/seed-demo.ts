@@ -4,19 +4,32 @@ import { userToken } from '../libs/testkit/src/tokens';
 
 const GATEWAY = process.env.GATEWAY_URL ?? 'http://localhost:8080/api/v1';
 
-const DEMO: Record<string, { name: string; kind: 'company' | 'person'; industry?: string; source?: string; phone?: string; starRating?: number }[]> = {
+interface DemoCustomer {
+  name: string;
+  kind: 'company' | 'person';
+  industry?: string;
+  source?: string;
+  phone?: string;
+  starRating?: number;
+  category?: 'potential' | 'intentional' | 'key';
+  nature?: string;
+  region?: { province: string; city?: string };
+  isTarget?: boolean;
+}
+
+const DEMO: Record<string, DemoCustomer[]> = {
   'rep.east.1': [
-    { name: '上海华东精密机械有限公司', kind: 'company', industry: '机械制造', source: '展会', phone: '+86 21-6888 8888', starRating: 4 },
-    { name: '杭州西湖龙井茶业有限公司', kind: 'company', industry: '食品饮料', source: '老客户介绍', starRating: 3 },
-    { name: '王晓明', kind: 'person', source: '官网', phone: '13812345678' },
+    { name: '上海华东精密机械有限公司', kind: 'company', industry: '机械制造', source: '展会', phone: '+86 21-6888 8888', starRating: 4, category: 'key', nature: '民营企业', region: { province: '上海市', city: '上海市' }, isTarget: true },
+    { name: '杭州西湖龙井茶业有限公司', kind: 'company', industry: '食品饮料', source: '老客户介绍', starRating: 3, category: 'intentional', nature: '民营企业', region: { province: '浙江省', city: '杭州市' } },
+    { name: '王晓明', kind: 'person', source: '官网', phone: '13812345678', region: { province: '浙江省', city: '宁波市' } },
   ],
   'rep.east.2': [
-    { name: '苏州工业园区智能制造有限公司', kind: 'company', industry: '电子', source: '电话营销', starRating: 2 },
-    { name: '南京紫金山软件科技有限公司', kind: 'company', industry: '软件', source: '展会', starRating: 5 },
+    { name: '苏州工业园区智能制造有限公司', kind: 'company', industry: '电子', source: '电话营销', starRating: 2, nature: '外资企业', region: { province: '江苏省', city: '苏州市' } },
+    { name: '南京紫金山软件科技有限公司', kind: 'company', industry: '软件', source: '展会', starRating: 5, category: 'key', nature: '国有企业', region: { province: '江苏省', city: '南京市' }, isTarget: true },
   ],
   'rep.west.1': [
-    { name: '成都天府软件园运营有限公司', kind: 'company', industry: '软件', source: '官网', starRating: 3 },
-    { name: '重庆两江新区物流有限公司', kind: 'company', industry: '物流', source: '合作伙伴', starRating: 4 },
+    { name: '成都天府软件园运营有限公司', kind: 'company', industry: '软件', source: '官网', starRating: 3, nature: '国有企业', region: { province: '四川省', city: '成都市' } },
+    { name: '重庆两江新区物流有限公司', kind: 'company', industry: '物流', source: '合作伙伴', starRating: 4, category: 'intentional', nature: '民营企业', region: { province: '重庆市', city: '重庆市' } },
   ],
 };
 

@@ -108,6 +108,44 @@ describe('customers through the gateway', () => {
     expect((await call('PATCH', `/customers/${id}`, { user: 'manager.west', body: { starRating: 2, version: 3 } })).status).toBe(200);
   });
 
+  it('moves a customer through its lifecycle to a confirmed deal, refusing illegal moves', async () => {
+    const created = await call('POST', '/customers', {
+      user: 'rep.east.1',
+      body: { name: '温州瓯海鞋业有限公司', kind: 'company', category: 'intentional', nature: '民营企业', region: { province: '浙江省', city: '温州市' }, isTarget: true },
+    });
+    expect(created.body).toMatchObject({ category: 'intentional', nature: '民营企业', region: { province: '浙江省', city: '温州市' }, isTarget: true, dealDate: null });
+    const id = created.body.id as string;
+    const deal = await call('POST', `/customers/${id}/category`, { user: 'rep.east.1', body: { category: 'deal', dealDate: '2026-11-18', reason: '签约' }, headers: { 'if-match': '"1"' } });
+    expect(deal.status).toBe(200);
+    expect(deal.body).toMatchObject({ category: 'deal', dealDate: '2026-11-18', version: 2 });
+    expectProblem(await call('POST', `/customers/${id}/category`, { user: 'rep.east.1', body: { category: 'key', version: 2 } }), 409, 'illegal_category_move');
+    expectProblem(await call('POST', `/customers/${id}/category`, { user: 'rep.east.1', body: { category: 'vip', version: 2 } }), 400, 'validation_failed');
+    const other = await call('POST', '/customers', { user: 'rep.east.1', body: { name: '空号客户', kind: 'person' } });
+    expectProblem(await call('POST', `/customers/${other.body.id}/category`, { user: 'rep.east.1', body: { category: 'invalid', version: 1 } }), 403, 'supervisor_required');
+    expect((await call('POST', `/customers/${other.body.id}/category`, { user: 'manager.east', body: { category: 'invalid', version: 1, reason: '空号' } })).body).toMatchObject({ category: 'invalid' });
+    expectProblem(await call('POST', `/customers/${id}/category`, { user: 'rep.west.1', body: { category: 'key', version: 2 } }), 404, 'not_found');
+  });
+
+  it('searches with filters, phone fragments and pinyin sorting', async () => {
+    const tag = `搜索${Date.now()}`;
+    for (const [name, extra] of [
+      [`${tag} 杭州`, { region: { province: '浙江省', city: '杭州市' }, starRating: 4, phone: '0571-8765 4321' }],
+      [`${tag} 北京`, { region: { province: '北京市' }, starRating: 2, category: 'key' }],
+      [`${tag} 成都`, { region: { province: '四川省', city: '成都市' }, starRating: 5 }],
+    ] as const) {
+      expect((await call('POST', '/customers', { user: 'rep.east.2', body: { name, kind: 'company', ...extra } })).status).toBe(201);
+    }
+    const names = async (query: string) => ((await call('GET', `/customers?q=${encodeURIComponent(tag)}&${query}`, { user: 'manager.east' })).body.items as { name: string }[]).map((c) => c.name);
+    expect(await names('sort=name')).toEqual([`${tag} 北京`, `${tag} 成都`, `${tag} 杭州`]);
+    expect(await names('sort=stars')).toEqual([`${tag} 成都`, `${tag} 杭州`, `${tag} 北京`]);
+    expect(await names(`province=${encodeURIComponent('浙江省,四川省')}&minStars=5`)).toEqual([`${tag} 成都`]);
+    expect(await names('category=key')).toEqual([`${tag} 北京`]);
+    expect(await names('phone=4321')).toEqual([`${tag} 杭州`]);
+    expectProblem(await call('GET', '/customers?category=vip', { user: 'admin' }), 400, 'validation_failed');
+    expectProblem(await call('GET', '/customers?minStars=9', { user: 'admin' }), 400, 'validation_failed');
+    expect(await names('sort=name&pageSize=1')).toHaveLength(1);
+  });
+
   it('pages with a stable cursor', async () => {
     const marker = `游标${Date.now()}`;
     for (let i = 0; i < 3; i += 1) await call('POST', '/customers', { user: 'rep.east.2', body: { name: `${marker}-${i}`, kind: 'person' } });
@@ -164,7 +202,7 @@ describe('customers through the gateway', () => {
       expectProblem(await call('GET', '/customers/00000000-0000-4000-8000-000000000000', { user: 'admin' }), 404, 'not_found');
       expectProblem(await call('GET', '/customers?pageSize=0', { user: 'admin' }), 400, 'validation_failed');
       expectProblem(await call('GET', '/customers?pageToken=forged', { user: 'admin' }), 400, 'invalid_argument');
-      expectProblem(await call('GET', '/customers?sort=name', { user: 'admin' }), 400, 'validation_failed');
+      expectProblem(await call('GET', '/customers?orderBy=name', { user: 'admin' }), 400, 'validation_failed');
       expectProblem(await call('PATCH', '/customers/00000000-0000-4000-8000-000000000000', { user: 'admin', body: { starRating: 1 }, headers: { 'if-match': 'yesterday' } }), 400, 'invalid_if_match');
     });
 
@@ -208,8 +246,8 @@ describe('customers through the gateway', () => {
     const response = await fetch(`${platform.baseUrl}/openapi.json`);
     const doc = (await response.json()) as { openapi: string; paths: Record<string, Record<string, { operationId: string; responses: Record<string, unknown> }>>; components: { schemas: Record<string, unknown> } };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(['/customers', '/customers/{id}']);
-    expect(Object.values(doc.paths).flatMap((ops) => Object.values(ops).map((op) => op.operationId)).sort()).toEqual(['createCustomer', 'getCustomer', 'listCustomers', 'updateCustomer']);
-    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Customer', 'CreateCustomer', 'UpdateCustomer', 'CustomerList', 'Money', 'Problem']));
+    expect(Object.keys(doc.paths)).toEqual(['/customers', '/customers/{id}', '/customers/{id}/category']);
+    expect(Object.values(doc.paths).flatMap((ops) => Object.values(ops).map((op) => op.operationId)).sort()).toEqual(['changeCustomerCategory', 'createCustomer', 'getCustomer', 'listCustomers', 'updateCustomer']);
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Customer', 'CreateCustomer', 'UpdateCustomer', 'CustomerList', 'Money', 'Problem', 'Region', 'ChangeCategory']));
   });
 });

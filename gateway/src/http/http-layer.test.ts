@@ -3,8 +3,8 @@ import { openApiDocument } from './openapi';
 import { validate } from './validation';
 import { HttpProblem } from './problem';
 import { customerRoutes } from '../routes/customers';
-import { CreateCustomerBody, UpdateCustomerBody } from '../routes/customer-schemas';
-import { updateRequestFromJson } from '../routes/customer-json';
+import { CreateCustomerBody, ListCustomersQuery, UpdateCustomerBody } from '../routes/customer-schemas';
+import { listRequestFromQuery, updateRequestFromJson } from '../routes/customer-json';
 import type { customerV1 } from '@liaison/contracts';
 
 function violations(fn: () => unknown): { field: string; message: string }[] {
@@ -40,10 +40,25 @@ describe('request validation', () => {
   });
 });
 
+describe('search query mapping', () => {
+  it('turns comma lists, bounds and flags into the gRPC filter', () => {
+    const request = listRequestFromQuery({ category: 'key,deal', province: '浙江省, 江苏省', minStars: '3', target: 'true', sort: 'name', phone: '138-1234' });
+    expect(request.categories).toEqual([3, 4]);
+    expect(request.provinces).toEqual(['浙江省', '江苏省']);
+    expect(request).toMatchObject({ minStars: 3, maxStars: 0, onlyTargets: true, sort: 2, phoneContains: '138-1234' });
+  });
+
+  it('refuses unknown categories and sorts at the door', () => {
+    expect(violations(() => validate(ListCustomersQuery, { category: 'key,vip' }, 'query'))).toHaveLength(1);
+    expect(violations(() => validate(ListCustomersQuery, { sort: 'random' }, 'query')).length).toBeGreaterThan(0);
+  });
+});
+
 describe('update mapping', () => {
   it('puts exactly the fields present into the update mask, nulls included', () => {
     const request = updateRequestFromJson('id-1', 3, { phone: null, starRating: 2 });
     expect(request.updateMask).toEqual(['phone', 'star_rating']);
+    expect(updateRequestFromJson('id-1', 3, { region: { province: '广东省', city: '深圳市' }, isTarget: true }).updateMask).toEqual(['region', 'is_target']);
     expect(request.customer).toMatchObject({ phone: '', starRating: 2 });
     expect(request.expectedVersion).toBe(3);
   });
@@ -62,7 +77,7 @@ describe('OpenAPI document', () => {
     expect(doc.openapi).toBe('3.1.0');
     const operations = Object.values(doc.paths).flatMap((ops) => Object.values(ops));
     expect(operations).toHaveLength(api.routes.length);
-    expect(operations.map((op) => op['x-permission']).sort()).toEqual(['customer:create', 'customer:read', 'customer:read', 'customer:update']);
+    expect(operations.map((op) => op['x-permission']).sort()).toEqual(['customer:create', 'customer:read', 'customer:read', 'customer:update', 'customer:update']);
   });
 
   it('publishes the same schemas that validate requests', () => {
@@ -77,6 +92,9 @@ describe('OpenAPI document', () => {
   it('documents path, query and header parameters', () => {
     const update = doc.paths['/customers/{id}'].patch;
     expect(update.parameters?.map((p) => `${p.in}:${p.name}`)).toEqual(['path:id', 'header:If-Match']);
-    expect(doc.paths['/customers'].get.parameters?.map((p) => p.name)).toEqual(['pageSize', 'pageToken', 'q', 'ownerId']);
+    expect(doc.paths['/customers'].get.parameters?.map((p) => p.name)).toEqual([
+      'pageSize', 'pageToken', 'q', 'phone', 'ownerId', 'category', 'nature', 'source', 'industry', 'province', 'city',
+      'minStars', 'maxStars', 'target', 'createdFrom', 'createdTo', 'dealDateFrom', 'dealDateTo', 'sort',
+    ]);
   });
 });

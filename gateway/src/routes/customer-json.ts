@@ -1,10 +1,60 @@
 import { customerV1 } from '@liaison/contracts';
-import type { CreateCustomerJson, CustomerJson, UpdateCustomerJson } from './customer-schemas';
+import type { CategoryJson, CreateCustomerJson, CustomerJson, ListCustomersJson, UpdateCustomerJson } from './customer-schemas';
 
 // JSON ⇄ protobuf for customers. Protobuf has no null, so an empty string on the wire is an
 // absent value, shown as null in JSON.
 
-const { CustomerKind } = customerV1;
+const { CustomerKind, CustomerCategory, CustomerSort } = customerV1;
+
+const CATEGORIES: Record<CategoryJson, customerV1.CustomerCategory> = {
+  potential: CustomerCategory.CUSTOMER_CATEGORY_POTENTIAL,
+  intentional: CustomerCategory.CUSTOMER_CATEGORY_INTENTIONAL,
+  key: CustomerCategory.CUSTOMER_CATEGORY_KEY,
+  deal: CustomerCategory.CUSTOMER_CATEGORY_DEAL,
+  invalid: CustomerCategory.CUSTOMER_CATEGORY_INVALID,
+  shelved: CustomerCategory.CUSTOMER_CATEGORY_SHELVED,
+};
+
+export function categoryToProto(category: CategoryJson): customerV1.CustomerCategory {
+  return CATEGORIES[category];
+}
+
+function categoryToJson(category: customerV1.CustomerCategory): CategoryJson {
+  return (Object.keys(CATEGORIES) as CategoryJson[]).find((key) => CATEGORIES[key] === category) ?? 'potential';
+}
+
+const SORTS: Record<NonNullable<ListCustomersJson['sort']>, customerV1.CustomerSort> = {
+  newest: CustomerSort.CUSTOMER_SORT_UNSPECIFIED,
+  oldest: CustomerSort.CUSTOMER_SORT_OLDEST,
+  name: CustomerSort.CUSTOMER_SORT_NAME,
+  stars: CustomerSort.CUSTOMER_SORT_STARS_DESC,
+  updated: CustomerSort.CUSTOMER_SORT_UPDATED_DESC,
+};
+
+const list = (value: string | undefined) => (value ? value.split(',').map((item) => item.trim()).filter(Boolean) : []);
+
+export function listRequestFromQuery(query: ListCustomersJson): customerV1.ListCustomersRequest {
+  return customerV1.ListCustomersRequest.fromPartial({
+    page: { pageSize: query.pageSize ? Number(query.pageSize) : 0, pageToken: query.pageToken ?? '' },
+    nameContains: query.q ?? '',
+    phoneContains: query.phone ?? '',
+    ownerId: query.ownerId ?? '',
+    categories: list(query.category).map((category) => CATEGORIES[category as CategoryJson]),
+    natures: list(query.nature),
+    sources: list(query.source),
+    industries: list(query.industry),
+    provinces: list(query.province),
+    cities: list(query.city),
+    minStars: query.minStars ? Number(query.minStars) : 0,
+    maxStars: query.maxStars ? Number(query.maxStars) : 0,
+    onlyTargets: query.target === 'true',
+    createdFrom: query.createdFrom ? new Date(query.createdFrom) : undefined,
+    createdTo: query.createdTo ? new Date(query.createdTo) : undefined,
+    dealDateFrom: query.dealDateFrom ?? '',
+    dealDateTo: query.dealDateTo ?? '',
+    sort: SORTS[query.sort ?? 'newest'],
+  });
+}
 
 const orNull = (value: string) => (value === '' ? null : value);
 
@@ -21,6 +71,11 @@ export function customerToJson(customer: customerV1.Customer): CustomerJson {
     creditLimit: customer.creditLimit ? { minorUnits: customer.creditLimit.minorUnits, currency: customer.creditLimit.currencyCode } : null,
     ownerId: orNull(customer.ownerId),
     ownerUnit: orNull(customer.ownerUnit),
+    category: categoryToJson(customer.category),
+    nature: orNull(customer.nature),
+    region: customer.region?.province ? { province: customer.region.province, ...(customer.region.city ? { city: customer.region.city } : {}) } : null,
+    isTarget: customer.isTarget,
+    dealDate: orNull(customer.dealDate),
     version: customer.version,
     createdAt: customer.audit?.createTime?.toISOString() ?? '',
     createdBy: customer.audit?.createdBy ?? '',
@@ -48,11 +103,18 @@ function fieldsToProto(body: FieldsJson) {
     source: body.source ?? '',
     starRating: body.starRating ?? 0,
     creditLimit: body.creditLimit ? { minorUnits: body.creditLimit.minorUnits, currencyCode: body.creditLimit.currency } : undefined,
+    nature: body.nature ?? '',
+    region: body.region ? { province: body.region.province, city: body.region.city ?? '' } : undefined,
+    isTarget: body.isTarget ?? false,
   };
 }
 
 export function createRequestFromJson(body: CreateCustomerJson, idempotencyKey: string | undefined): customerV1.CreateCustomerRequest {
-  return customerV1.CreateCustomerRequest.fromPartial({ ...fieldsToProto(body), requestId: idempotencyKey ?? '' });
+  return customerV1.CreateCustomerRequest.fromPartial({
+    ...fieldsToProto(body),
+    category: body.category ? CATEGORIES[body.category] : CustomerCategory.CUSTOMER_CATEGORY_UNSPECIFIED,
+    requestId: idempotencyKey ?? '',
+  });
 }
 
 const MASK_PATHS: Record<Exclude<keyof UpdateCustomerJson, 'version'>, string> = {
@@ -64,6 +126,9 @@ const MASK_PATHS: Record<Exclude<keyof UpdateCustomerJson, 'version'>, string> =
   source: 'source',
   starRating: 'star_rating',
   creditLimit: 'credit_limit',
+  nature: 'nature',
+  region: 'region',
+  isTarget: 'is_target',
 };
 
 export function updateRequestFromJson(id: string, version: number, body: FieldsJson): customerV1.UpdateCustomerRequest {

@@ -5,8 +5,8 @@ import { unary } from '@liaison/runtime';
 import type { ApiRouter } from '../http/api-router';
 import { HttpProblem } from '../http/problem';
 import { ProblemSchema } from '../http/problem-schema';
-import { createRequestFromJson, customerToJson, updateRequestFromJson } from './customer-json';
-import { CreateCustomerBody, Customer, CustomerIdParams, CustomerList, ListCustomersQuery, UpdateCustomerBody } from './customer-schemas';
+import { categoryToProto, createRequestFromJson, customerToJson, listRequestFromQuery, updateRequestFromJson } from './customer-json';
+import { ChangeCategoryBody, CreateCustomerBody, Customer, CustomerIdParams, CustomerList, ListCustomersQuery, UpdateCustomerBody } from './customer-schemas';
 
 const problem = (description: string) => ({ description, schema: ProblemSchema });
 const ETAG = { ETag: { description: 'The customer version, for If-Match.', schema: Type.String() } };
@@ -22,6 +22,17 @@ function versionFromIfMatch(header: string | undefined): number | undefined {
   const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
   if (!match) throw new HttpProblem(400, 'invalid_if_match', 'If-Match must be the ETag of the customer, e.g. "3"');
   return Number(match[1]);
+}
+
+/** The version a write expects, from If-Match or body.version; one of them is required. */
+function expectedVersion(ifMatch: string | undefined, bodyVersion: number | undefined): number {
+  const fromHeader = versionFromIfMatch(ifMatch);
+  if (fromHeader !== undefined && bodyVersion !== undefined && fromHeader !== bodyVersion) {
+    throw new HttpProblem(400, 'version_mismatch', 'If-Match and body.version disagree');
+  }
+  const version = fromHeader ?? bodyVersion;
+  if (version === undefined) throw new HttpProblem(428, 'precondition_required', 'send If-Match with the ETag you read, or body.version');
+  return version;
 }
 
 export function customerRoutes(api: ApiRouter, client: customerV1.CustomerServiceClient): void {
@@ -47,17 +58,13 @@ export function customerRoutes(api: ApiRouter, client: customerV1.CustomerServic
     method: 'get',
     path: '/customers',
     operationId: 'listCustomers',
-    summary: 'List the customers the caller may see, newest first',
+    summary: 'Search the customers the caller may see: fuzzy name and phone, filters, sorting, cursor paging',
     tag: 'Customers',
     permission: ['customer', 'read'],
     query: ListCustomersQuery,
     responses: { 200: { description: 'One page.', schema: CustomerList }, 400: problem('Invalid query.'), ...authProblems },
     async handler({ query, token, res }) {
-      const response = await unary(client.listCustomers.bind(client), customerV1.ListCustomersRequest.fromPartial({
-        page: { pageSize: query.pageSize ? Number(query.pageSize) : 0, pageToken: query.pageToken ?? '' },
-        nameContains: query.q ?? '',
-        ownerId: query.ownerId ?? '',
-      }), bearerMetadata(token));
+      const response = await unary(client.listCustomers.bind(client), listRequestFromQuery(query), bearerMetadata(token));
       res.json({ items: response.customers.map(customerToJson), nextPageToken: response.page?.nextPageToken || null });
     },
   });
@@ -94,15 +101,40 @@ export function customerRoutes(api: ApiRouter, client: customerV1.CustomerServic
       412: problem('The customer changed since the given version.'), 428: problem('Neither If-Match nor version was given.'),
     },
     async handler({ params, body, token, req, res }) {
-      const fromHeader = versionFromIfMatch(req.get('if-match'));
-      if (fromHeader !== undefined && body.version !== undefined && fromHeader !== body.version) {
-        throw new HttpProblem(400, 'version_mismatch', 'If-Match and body.version disagree');
-      }
-      const version = fromHeader ?? body.version;
-      if (version === undefined) throw new HttpProblem(428, 'precondition_required', 'send If-Match with the ETag you read, or body.version');
+      const version = expectedVersion(req.get('if-match'), body.version);
       const { version: _ignored, ...fields } = body;
       if (Object.keys(fields).length === 0) throw new HttpProblem(400, 'validation_failed', 'name at least one field to change');
       const response = await unary(client.updateCustomer.bind(client), updateRequestFromJson(params.id, version, fields), bearerMetadata(token));
+      const customer = customerToJson(response.customer!);
+      res.set('ETag', etagOf(customer.version)).json(customer);
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/customers/{id}/category',
+    operationId: 'changeCustomerCategory',
+    summary: 'Move a customer along its lifecycle; to deal = deal confirmation (成交确认) with its date',
+    tag: 'Customers',
+    permission: ['customer', 'update'],
+    params: CustomerIdParams,
+    body: ChangeCategoryBody,
+    requestHeaders: { 'If-Match': { description: 'ETag of the version being changed; or send body.version.', schema: Type.String() } },
+    responses: {
+      200: { description: 'The customer in its new category.', schema: Customer, headers: ETAG },
+      400: problem('Invalid body.'), ...authProblems, 404: problem('No such customer in the caller\'s scope.'),
+      409: problem('The lifecycle does not allow this move (code illegal_category_move or category_unchanged).'),
+      412: problem('The customer changed since the given version.'), 428: problem('Neither If-Match nor version was given.'),
+    },
+    async handler({ params, body, token, req, res }) {
+      const version = expectedVersion(req.get('if-match'), body.version);
+      const response = await unary(client.changeCustomerCategory.bind(client), customerV1.ChangeCustomerCategoryRequest.fromPartial({
+        id: params.id,
+        expectedVersion: version,
+        category: categoryToProto(body.category),
+        dealDate: body.dealDate ?? '',
+        reason: body.reason ?? '',
+      }), bearerMetadata(token));
       const customer = customerToJson(response.customer!);
       res.set('ETag', etagOf(customer.version)).json(customer);
     },

@@ -1,5 +1,5 @@
 import { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
-import { CustomerCreated, CustomerUpdated } from './gen/liaison/events/v1/customer_events';
+import { CustomerCategoryChanged, CustomerCreated, CustomerUpdated } from './gen/liaison/events/v1/customer_events';
 
 /** The encode/decode pair every ts-proto message exposes. */
 export interface ProtoCodec<T> {
@@ -28,6 +28,7 @@ export const Topics = {
 export const EventTypes = {
   CustomerCreated: eventType('liaison.events.v1.CustomerCreated', Topics.customer, CustomerCreated as ProtoCodec<CustomerCreated>),
   CustomerUpdated: eventType('liaison.events.v1.CustomerUpdated', Topics.customer, CustomerUpdated as ProtoCodec<CustomerUpdated>),
+  CustomerCategoryChanged: eventType('liaison.events.v1.CustomerCategoryChanged', Topics.customer, CustomerCategoryChanged as ProtoCodec<CustomerCategoryChanged>),
 } as const;
 
 const byType = new Map<string, EventType<unknown>>(

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { customerScopeOf, requirePermission, type Principal } from '@liaison/auth';
+import { can, customerScopeOf, requirePermission, type Principal } from '@liaison/auth';
 import { AppError, inTransaction, type Pool } from '@liaison/runtime';
-import { customerCreated, customerUpdated } from '../events/customer-events';
-import { CustomerRepository } from '../persistence/customer-repository';
-import { changedFields, validateFields, UPDATABLE_FIELDS, type Customer, type CustomerFields } from './customer';
+import { customerCategoryChanged, customerCreated, customerUpdated } from '../events/customer-events';
+import { CustomerRepository, type HistoryEntry, type ListFilter, type PageCursor, type SortOrder } from '../persistence/customer-repository';
+import { changedFields, validateFields, valueAt, UPDATABLE_FIELDS, type Customer, type CustomerFields } from './customer';
+import { checkMove, dealDateOf, INITIAL_CATEGORIES, needsSupervisor, type Category } from './lifecycle';
 
 // Use cases of the customer aggregate: permission, data scope, invariants, persistence and
 // events, in that order. A customer outside the caller's scope is reported as not found, so
@@ -15,6 +16,7 @@ const MAX_PAGE_SIZE = 200;
 
 export interface CreateCommand {
   fields: CustomerFields;
+  category: Category | null;
   ownerId: string | null;
   requestId: string | null;
 }
@@ -26,11 +28,18 @@ export interface UpdateCommand {
   fields: CustomerFields;
 }
 
-export interface ListQuery {
+export interface ListQuery extends Omit<ListFilter, 'limit' | 'after' | 'phoneDigits'> {
   pageSize: number;
   pageToken: string;
-  nameContains: string;
-  ownerId: string;
+  phoneContains?: string;
+}
+
+export interface CategoryCommand {
+  id: string;
+  expectedVersion: number;
+  category: Category;
+  dealDate: string;
+  reason: string;
 }
 
 export interface CustomerList {
@@ -50,6 +59,10 @@ export class CustomerService {
   async create(principal: Principal, command: CreateCommand): Promise<Customer> {
     requirePermission(principal, 'customer', 'create');
     validateFields(command.fields);
+    const category = command.category ?? 'potential';
+    if (!INITIAL_CATEGORIES.includes(category)) {
+      throw AppError.invalid('a new customer starts as potential, intentional or key', [{ field: 'category', message: `must be one of ${INITIAL_CATEGORIES.join(', ')}; confirm a deal afterwards` }]);
+    }
     if (command.ownerId && command.ownerId !== principal.userId) {
       // Assigning to someone else is the assignment use case, with its own permission and audit.
       throw new AppError('permission_denied', 'customers can only be created for oneself; assign them afterwards');
@@ -60,6 +73,7 @@ export class CustomerService {
     const created = await inTransaction(this.pool, async (tx) => {
       const customer = await this.repository.insert(tx, {
         ...command.fields,
+        category,
         id: randomUUID(),
         ownerId: principal.userId,
         ownerUnit: primaryUnit(principal),
@@ -90,13 +104,19 @@ export class CustomerService {
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
       throw AppError.invalid('page size out of range', [{ field: 'page_size', message: `must be 1 to ${MAX_PAGE_SIZE}` }]);
     }
+    const { pageToken, phoneContains, ...filter } = query;
+    const phoneDigits = (phoneContains ?? '').replace(/\D/g, '');
+    if (phoneContains && phoneDigits.length < 3) {
+      throw AppError.invalid('phone search needs at least 3 digits', [{ field: 'phone_contains', message: 'give at least 3 digits' }]);
+    }
     const page = await this.repository.list(this.pool, customerScopeOf(principal), {
+      ...filter,
+      nameContains: filter.nameContains?.normalize('NFC').trim() || undefined,
+      phoneDigits: phoneDigits || undefined,
       limit: pageSize,
-      afterSeq: decodePageToken(query.pageToken),
-      nameContains: query.nameContains.normalize('NFC').trim() || undefined,
-      ownerId: query.ownerId || undefined,
+      after: decodePageToken(pageToken, query.sort),
     });
-    return { customers: page.customers, nextPageToken: page.nextAfterSeq ? encodePageToken(page.nextAfterSeq) : '' };
+    return { customers: page.customers, nextPageToken: page.next ? encodePageToken(page.next, query.sort) : '' };
   }
 
   async update(principal: Principal, command: UpdateCommand): Promise<Customer> {
@@ -118,7 +138,34 @@ export class CustomerService {
       const changed = changedFields(current, next);
       if (changed.length === 0) return current;
       const updated = await this.repository.update(tx, current.id, next, principal.userId);
+      await this.repository.recordHistory(tx, current.id, principal.userId,
+        changed.map((path) => ({ field: path, oldValue: valueAt(current, path), newValue: valueAt(next, path) })));
       await customerUpdated(tx, updated, changed);
+      return updated;
+    });
+  }
+
+  async changeCategory(principal: Principal, command: CategoryCommand): Promise<Customer> {
+    requirePermission(principal, 'customer', 'update');
+    checkId(command.id);
+    const reason = command.reason.normalize('NFC').trim();
+    if ([...reason].length > 500) throw AppError.invalid('reason is too long', [{ field: 'reason', message: 'must be at most 500 characters' }]);
+    const dealDate = command.category === 'deal' ? dealDateOf(command.dealDate) : null;
+    return inTransaction(this.pool, async (tx) => {
+      const current = await this.repository.findInScope(tx, command.id, customerScopeOf(principal), true);
+      if (!current) throw AppError.notFound('customer');
+      if (current.version !== command.expectedVersion) {
+        throw new AppError('version_conflict', `customer was changed meanwhile: version is ${current.version}, not ${command.expectedVersion}`);
+      }
+      checkMove(current.category, command.category);
+      if (needsSupervisor(current.category, command.category) && !can(principal, 'customer', 'approve')) {
+        throw new AppError('permission_denied', `only a supervisor may move a customer ${current.category === 'invalid' ? 'out of' : 'to'} invalid; apply for it instead`, [], 'supervisor_required');
+      }
+      const updated = await this.repository.changeCategory(tx, current.id, command.category, dealDate, principal.userId);
+      const history: HistoryEntry[] = [{ field: 'category', oldValue: current.category, newValue: command.category, reason: reason || undefined }];
+      if (dealDate) history.push({ field: 'deal_date', oldValue: current.dealDate, newValue: dealDate, reason: reason || undefined });
+      await this.repository.recordHistory(tx, current.id, principal.userId, history);
+      await customerCategoryChanged(tx, updated, current.category, reason);
       return updated;
     });
   }
@@ -130,7 +177,7 @@ function maskToFields(paths: string[]): (keyof CustomerFields)[] {
   if (unknown.length > 0) {
     throw AppError.invalid('update_mask names fields that cannot be updated', unknown.map((path) => ({ field: `update_mask.${path}`, message: 'not an updatable field' })));
   }
-  return [...new Set(paths.map((path) => UPDATABLE_FIELDS[path]))];
+  return [...new Set(paths.flatMap((path) => UPDATABLE_FIELDS[path]))];
 }
 
 // A new customer belongs to the creator's own org unit: the most specific group they are in.
@@ -139,17 +186,21 @@ function primaryUnit(principal: Principal): string | null {
   return units[0] ?? null;
 }
 
-function encodePageToken(seq: string): string {
-  return Buffer.from(JSON.stringify({ v: 1, s: seq })).toString('base64url');
+// A page token is bound to the sort it was made for: reusing it with another sort is an error,
+// not a silently wrong page.
+function encodePageToken(cursor: PageCursor, sort: SortOrder): string {
+  return Buffer.from(JSON.stringify({ v: 2, o: sort, k: cursor.key, s: cursor.seq })).toString('base64url');
 }
 
-function decodePageToken(token: string): string | undefined {
+function decodePageToken(token: string, sort: SortOrder): PageCursor | undefined {
   if (!token) return undefined;
   try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { v?: number; s?: string };
-    if (parsed.v === 1 && typeof parsed.s === 'string' && /^\d{1,19}$/.test(parsed.s)) return parsed.s;
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { v?: number; o?: string; k?: string; s?: string };
+    if (parsed.v === 2 && parsed.o === sort && typeof parsed.k === 'string' && parsed.k.length <= 400 && typeof parsed.s === 'string' && /^\d{1,19}$/.test(parsed.s)) {
+      return { key: parsed.k, seq: parsed.s };
+    }
   } catch {
     // fall through to the error below
   }
-  throw AppError.invalid('page_token is not valid', [{ field: 'page_token', message: 'use next_page_token of a previous response' }]);
+  throw AppError.invalid('page_token is not valid', [{ field: 'page_token', message: 'use next_page_token of a previous response with the same sort' }]);
 }

@@ -10,6 +10,10 @@ const valid: CustomerFields = {
   source: '展会',
   starRating: 4,
   creditLimit: { minorUnits: 50_000_000, currencyCode: 'CNY' },
+  nature: '民营企业',
+  province: '浙江省',
+  city: '杭州市',
+  isTarget: true,
 };
 
 function violationsOf(fields: Partial<CustomerFields>): string[] {
@@ -34,6 +38,7 @@ describe('customer validation', () => {
     expect(violationsOf({ phone: 'call me' })).toEqual(['phone']);
     expect(violationsOf({ email: 'not-an-email' })).toEqual(['email']);
     expect(violationsOf({ starRating: 6 })).toEqual(['star_rating']);
+    expect(violationsOf({ province: null })).toEqual(['region.city']);
     expect(violationsOf({ starRating: 2.5 })).toEqual(['star_rating']);
     expect(violationsOf({ creditLimit: { minorUnits: -1, currencyCode: 'cny' } })).toEqual([
       'credit_limit.minor_units',
@@ -53,5 +58,6 @@ describe('customer validation', () => {
   it('lists changed fields by mask path', () => {
     expect(changedFields(valid, { ...valid, starRating: 5, creditLimit: null })).toEqual(['star_rating', 'credit_limit']);
     expect(changedFields(valid, { ...valid })).toEqual([]);
+    expect(changedFields(valid, { ...valid, city: '宁波市' })).toEqual(['region']);
   });
 });

@@ -1,4 +1,5 @@
 import { AppError, type FieldViolation } from '@liaison/runtime';
+import type { Category } from './lifecycle';
 
 // The customer aggregate and its invariants, independent of gRPC and SQL.
 
@@ -18,10 +19,17 @@ export interface CustomerFields {
   source: string | null;
   starRating: number;
   creditLimit: Money | null;
+  nature: string | null;
+  province: string | null;
+  city: string | null;
+  isTarget: boolean;
 }
 
 export interface Customer extends CustomerFields {
   id: string;
+  category: Category;
+  /** YYYY-MM-DD of the deal confirmation. */
+  dealDate: string | null;
   ownerId: string | null;
   ownerUnit: string | null;
   version: number;
@@ -32,15 +40,18 @@ export interface Customer extends CustomerFields {
 }
 
 /** Fields a caller may change with UpdateCustomer, by their snake_case mask path. */
-export const UPDATABLE_FIELDS: Record<string, keyof CustomerFields> = {
-  name: 'name',
-  kind: 'kind',
-  phone: 'phone',
-  email: 'email',
-  industry: 'industry',
-  source: 'source',
-  star_rating: 'starRating',
-  credit_limit: 'creditLimit',
+export const UPDATABLE_FIELDS: Record<string, (keyof CustomerFields)[]> = {
+  name: ['name'],
+  kind: ['kind'],
+  phone: ['phone'],
+  email: ['email'],
+  industry: ['industry'],
+  source: ['source'],
+  star_rating: ['starRating'],
+  credit_limit: ['creditLimit'],
+  nature: ['nature'],
+  region: ['province', 'city'],
+  is_target: ['isTarget'],
 };
 
 const MAX_CREDIT_MINOR_UNITS = 1e15;
@@ -73,6 +84,10 @@ export function validateFields(fields: CustomerFields, only?: (keyof CustomerFie
   check('industry', 'industry', fields.industry === null || length(fields.industry) <= 100, 'must be at most 100 characters');
   check('source', 'source', fields.source === null || length(fields.source) <= 100, 'must be at most 100 characters');
   check('starRating', 'star_rating', Number.isInteger(fields.starRating) && fields.starRating >= 0 && fields.starRating <= 5, 'must be an integer from 0 to 5');
+  check('nature', 'nature', fields.nature === null || length(fields.nature) <= 100, 'must be at most 100 characters');
+  check('province', 'region.province', fields.province === null || length(fields.province) <= 50, 'must be at most 50 characters');
+  check('city', 'region.city', fields.city === null || length(fields.city) <= 50, 'must be at most 50 characters');
+  check('city', 'region.city', fields.city === null || fields.province !== null, 'needs its province');
   const credit = fields.creditLimit;
   check('creditLimit', 'credit_limit.minor_units', credit === null || (Number.isSafeInteger(credit.minorUnits) && credit.minorUnits >= 0 && credit.minorUnits <= MAX_CREDIT_MINOR_UNITS), 'must be a non-negative integer of minor units');
   check('creditLimit', 'credit_limit.currency_code', credit === null || CURRENCY.test(credit.currencyCode), 'must be an ISO 4217 code such as CNY');
@@ -82,6 +97,13 @@ export function validateFields(fields: CustomerFields, only?: (keyof CustomerFie
 /** snake_case names of the fields whose values differ. */
 export function changedFields(before: CustomerFields, after: CustomerFields): string[] {
   return Object.entries(UPDATABLE_FIELDS)
-    .filter(([, key]) => JSON.stringify(before[key]) !== JSON.stringify(after[key]))
+    .filter(([, keys]) => keys.some((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key])))
     .map(([path]) => path);
+}
+
+/** The value of a mask path, as recorded in the customer's history. */
+export function valueAt(fields: CustomerFields, path: string): unknown {
+  const keys = UPDATABLE_FIELDS[path];
+  if (keys.length === 1) return fields[keys[0]];
+  return Object.fromEntries(keys.map((key) => [key, fields[key]]));
 }

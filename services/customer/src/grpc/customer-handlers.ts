@@ -1,8 +1,22 @@
 import type { Principal } from '@liaison/auth';
 import { customerV1 } from '@liaison/contracts';
-import type { CallContext } from '@liaison/runtime';
+import { AppError, type CallContext } from '@liaison/runtime';
 import type { CustomerService } from '../domain/customer-service';
-import { fieldsFromProto, toProtoCustomer } from './customer-mapper';
+import type { Category } from '../domain/lifecycle';
+import { categoryFromProto, fieldsFromProto, sortFromProto, toProtoCustomer } from './customer-mapper';
+
+function categoriesOf(values: customerV1.CustomerCategory[]): Category[] {
+  return values.map((value, index) => {
+    const category = categoryFromProto(value);
+    if (!category) throw AppError.invalid('unknown category', [{ field: `categories[${index}]`, message: 'is not a category' }]);
+    return category;
+  });
+}
+
+function cleanList(values: string[]): string[] | undefined {
+  const cleaned = values.map((value) => value.normalize('NFC').trim()).filter(Boolean);
+  return cleaned.length ? cleaned : undefined;
+}
 
 type Ctx = CallContext<Principal>;
 
@@ -12,6 +26,7 @@ export function customerHandlers(service: CustomerService) {
     async createCustomer(request: customerV1.CreateCustomerRequest, ctx: Ctx): Promise<customerV1.CreateCustomerResponse> {
       const customer = await service.create(ctx.principal, {
         fields: fieldsFromProto(request),
+        category: request.category ? categoryFromProto(request.category) ?? ('unknown' as Category) : null,
         ownerId: request.ownerId || null,
         requestId: request.requestId || null,
       });
@@ -23,11 +38,28 @@ export function customerHandlers(service: CustomerService) {
     },
 
     async listCustomers(request: customerV1.ListCustomersRequest, ctx: Ctx): Promise<customerV1.ListCustomersResponse> {
+      const sort = sortFromProto(request.sort);
+      if (!sort) throw AppError.invalid('unknown sort', [{ field: 'sort', message: 'is not a sort order' }]);
       const list = await service.list(ctx.principal, {
         pageSize: request.page?.pageSize ?? 0,
         pageToken: request.page?.pageToken ?? '',
         nameContains: request.nameContains,
-        ownerId: request.ownerId,
+        ownerId: request.ownerId || undefined,
+        phoneContains: request.phoneContains,
+        categories: categoriesOf(request.categories),
+        natures: cleanList(request.natures),
+        sources: cleanList(request.sources),
+        industries: cleanList(request.industries),
+        provinces: cleanList(request.provinces),
+        cities: cleanList(request.cities),
+        minStars: request.minStars || undefined,
+        maxStars: request.maxStars || undefined,
+        onlyTargets: request.onlyTargets,
+        createdFrom: request.createdFrom,
+        createdTo: request.createdTo,
+        dealDateFrom: request.dealDateFrom || undefined,
+        dealDateTo: request.dealDateTo || undefined,
+        sort,
       });
       return { customers: list.customers.map(toProtoCustomer), page: { nextPageToken: list.nextPageToken } };
     },
@@ -38,6 +70,19 @@ export function customerHandlers(service: CustomerService) {
         expectedVersion: request.expectedVersion,
         maskPaths: request.updateMask ?? [],
         fields: fieldsFromProto(request.customer ?? customerV1.Customer.fromPartial({})),
+      });
+      return { customer: toProtoCustomer(customer) };
+    },
+
+    async changeCustomerCategory(request: customerV1.ChangeCustomerCategoryRequest, ctx: Ctx): Promise<customerV1.ChangeCustomerCategoryResponse> {
+      const category = categoryFromProto(request.category);
+      if (!category) throw AppError.invalid('category is required', [{ field: 'category', message: 'must be a category' }]);
+      const customer = await service.changeCategory(ctx.principal, {
+        id: request.id,
+        expectedVersion: request.expectedVersion,
+        category,
+        dealDate: request.dealDate,
+        reason: request.reason,
       });
       return { customer: toProtoCustomer(customer) };
     },

@@ -1,11 +1,43 @@
 import { customerV1 } from '@liaison/contracts';
 import type { Customer, CustomerFields, CustomerKind } from '../domain/customer';
 import { cleanText } from '../domain/customer';
+import type { Category } from '../domain/lifecycle';
+import type { SortOrder } from '../persistence/customer-repository';
 
 // Translation between the protobuf contract and the domain model, used by the gRPC handlers
 // and by the event payloads (events carry the same Customer message as the API).
 
-const { CustomerKind: ProtoKind } = customerV1;
+const { CustomerKind: ProtoKind, CustomerCategory: ProtoCategory, CustomerSort: ProtoSort } = customerV1;
+
+const CATEGORY_TO_PROTO: Record<Category, customerV1.CustomerCategory> = {
+  potential: ProtoCategory.CUSTOMER_CATEGORY_POTENTIAL,
+  intentional: ProtoCategory.CUSTOMER_CATEGORY_INTENTIONAL,
+  key: ProtoCategory.CUSTOMER_CATEGORY_KEY,
+  deal: ProtoCategory.CUSTOMER_CATEGORY_DEAL,
+  invalid: ProtoCategory.CUSTOMER_CATEGORY_INVALID,
+  shelved: ProtoCategory.CUSTOMER_CATEGORY_SHELVED,
+};
+
+export function categoryToProto(category: Category): customerV1.CustomerCategory {
+  return CATEGORY_TO_PROTO[category];
+}
+
+/** undefined for UNSPECIFIED or unknown values; callers decide whether that is allowed. */
+export function categoryFromProto(category: customerV1.CustomerCategory): Category | undefined {
+  return (Object.keys(CATEGORY_TO_PROTO) as Category[]).find((key) => CATEGORY_TO_PROTO[key] === category);
+}
+
+const SORT_FROM_PROTO: Partial<Record<customerV1.CustomerSort, SortOrder>> = {
+  [ProtoSort.CUSTOMER_SORT_UNSPECIFIED]: 'newest',
+  [ProtoSort.CUSTOMER_SORT_OLDEST]: 'oldest',
+  [ProtoSort.CUSTOMER_SORT_NAME]: 'name',
+  [ProtoSort.CUSTOMER_SORT_STARS_DESC]: 'stars',
+  [ProtoSort.CUSTOMER_SORT_UPDATED_DESC]: 'updated',
+};
+
+export function sortFromProto(sort: customerV1.CustomerSort): SortOrder | undefined {
+  return SORT_FROM_PROTO[sort];
+}
 
 const KIND_TO_PROTO: Record<CustomerKind, customerV1.CustomerKind> = {
   company: ProtoKind.CUSTOMER_KIND_COMPANY,
@@ -31,6 +63,11 @@ export function toProtoCustomer(customer: Customer): customerV1.Customer {
     creditLimit: customer.creditLimit ?? undefined,
     ownerId: customer.ownerId ?? '',
     ownerUnit: customer.ownerUnit ?? '',
+    category: CATEGORY_TO_PROTO[customer.category],
+    nature: customer.nature ?? '',
+    region: customer.province ? { province: customer.province, city: customer.city ?? '' } : undefined,
+    isTarget: customer.isTarget,
+    dealDate: customer.dealDate ?? '',
     version: customer.version,
     audit: {
       createTime: customer.createdAt,
@@ -51,6 +88,9 @@ export function fieldsFromProto(message: {
   source: string;
   starRating: number;
   creditLimit?: { minorUnits: number; currencyCode: string } | undefined;
+  nature: string;
+  region?: { province: string; city: string } | undefined;
+  isTarget: boolean;
 }): CustomerFields {
   return {
     name: cleanText(message.name) ?? '',
@@ -61,5 +101,9 @@ export function fieldsFromProto(message: {
     source: cleanText(message.source),
     starRating: message.starRating,
     creditLimit: message.creditLimit ? { minorUnits: message.creditLimit.minorUnits, currencyCode: message.creditLimit.currencyCode } : null,
+    nature: cleanText(message.nature),
+    province: cleanText(message.region?.province),
+    city: cleanText(message.region?.city),
+    isTarget: message.isTarget,
   };
 }

@@ -19,7 +19,131 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { FieldMask } from "../../../google/protobuf/field_mask";
+import { Timestamp } from "../../../google/protobuf/timestamp";
 import { AuditStamps, Money, PageInfo, PageRequest } from "../../common/v1/common";
+
+/** Lifecycle category of a customer. */
+export enum CustomerCategory {
+  CUSTOMER_CATEGORY_UNSPECIFIED = 0,
+  /** CUSTOMER_CATEGORY_POTENTIAL - 潜在: known, not yet engaged. */
+  CUSTOMER_CATEGORY_POTENTIAL = 1,
+  /** CUSTOMER_CATEGORY_INTENTIONAL - 意向: has shown intent to buy. */
+  CUSTOMER_CATEGORY_INTENTIONAL = 2,
+  /** CUSTOMER_CATEGORY_KEY - 重点: key account under active pursuit. */
+  CUSTOMER_CATEGORY_KEY = 3,
+  /** CUSTOMER_CATEGORY_DEAL - 成交: has bought; set by deal confirmation. */
+  CUSTOMER_CATEGORY_DEAL = 4,
+  /** CUSTOMER_CATEGORY_INVALID - 无效: not a real or reachable customer. */
+  CUSTOMER_CATEGORY_INVALID = 5,
+  /** CUSTOMER_CATEGORY_SHELVED - 搁置: parked for now. */
+  CUSTOMER_CATEGORY_SHELVED = 6,
+  UNRECOGNIZED = -1,
+}
+
+export function customerCategoryFromJSON(object: any): CustomerCategory {
+  switch (object) {
+    case 0:
+    case "CUSTOMER_CATEGORY_UNSPECIFIED":
+      return CustomerCategory.CUSTOMER_CATEGORY_UNSPECIFIED;
+    case 1:
+    case "CUSTOMER_CATEGORY_POTENTIAL":
+      return CustomerCategory.CUSTOMER_CATEGORY_POTENTIAL;
+    case 2:
+    case "CUSTOMER_CATEGORY_INTENTIONAL":
+      return CustomerCategory.CUSTOMER_CATEGORY_INTENTIONAL;
+    case 3:
+    case "CUSTOMER_CATEGORY_KEY":
+      return CustomerCategory.CUSTOMER_CATEGORY_KEY;
+    case 4:
+    case "CUSTOMER_CATEGORY_DEAL":
+      return CustomerCategory.CUSTOMER_CATEGORY_DEAL;
+    case 5:
+    case "CUSTOMER_CATEGORY_INVALID":
+      return CustomerCategory.CUSTOMER_CATEGORY_INVALID;
+    case 6:
+    case "CUSTOMER_CATEGORY_SHELVED":
+      return CustomerCategory.CUSTOMER_CATEGORY_SHELVED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return CustomerCategory.UNRECOGNIZED;
+  }
+}
+
+export function customerCategoryToJSON(object: CustomerCategory): string {
+  switch (object) {
+    case CustomerCategory.CUSTOMER_CATEGORY_UNSPECIFIED:
+      return "CUSTOMER_CATEGORY_UNSPECIFIED";
+    case CustomerCategory.CUSTOMER_CATEGORY_POTENTIAL:
+      return "CUSTOMER_CATEGORY_POTENTIAL";
+    case CustomerCategory.CUSTOMER_CATEGORY_INTENTIONAL:
+      return "CUSTOMER_CATEGORY_INTENTIONAL";
+    case CustomerCategory.CUSTOMER_CATEGORY_KEY:
+      return "CUSTOMER_CATEGORY_KEY";
+    case CustomerCategory.CUSTOMER_CATEGORY_DEAL:
+      return "CUSTOMER_CATEGORY_DEAL";
+    case CustomerCategory.CUSTOMER_CATEGORY_INVALID:
+      return "CUSTOMER_CATEGORY_INVALID";
+    case CustomerCategory.CUSTOMER_CATEGORY_SHELVED:
+      return "CUSTOMER_CATEGORY_SHELVED";
+    case CustomerCategory.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+export enum CustomerSort {
+  /** CUSTOMER_SORT_UNSPECIFIED - Newest first (default). */
+  CUSTOMER_SORT_UNSPECIFIED = 0,
+  CUSTOMER_SORT_OLDEST = 1,
+  /** CUSTOMER_SORT_NAME - By name in Chinese pinyin order, Latin names alongside. */
+  CUSTOMER_SORT_NAME = 2,
+  CUSTOMER_SORT_STARS_DESC = 3,
+  CUSTOMER_SORT_UPDATED_DESC = 4,
+  UNRECOGNIZED = -1,
+}
+
+export function customerSortFromJSON(object: any): CustomerSort {
+  switch (object) {
+    case 0:
+    case "CUSTOMER_SORT_UNSPECIFIED":
+      return CustomerSort.CUSTOMER_SORT_UNSPECIFIED;
+    case 1:
+    case "CUSTOMER_SORT_OLDEST":
+      return CustomerSort.CUSTOMER_SORT_OLDEST;
+    case 2:
+    case "CUSTOMER_SORT_NAME":
+      return CustomerSort.CUSTOMER_SORT_NAME;
+    case 3:
+    case "CUSTOMER_SORT_STARS_DESC":
+      return CustomerSort.CUSTOMER_SORT_STARS_DESC;
+    case 4:
+    case "CUSTOMER_SORT_UPDATED_DESC":
+      return CustomerSort.CUSTOMER_SORT_UPDATED_DESC;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return CustomerSort.UNRECOGNIZED;
+  }
+}
+
+export function customerSortToJSON(object: CustomerSort): string {
+  switch (object) {
+    case CustomerSort.CUSTOMER_SORT_UNSPECIFIED:
+      return "CUSTOMER_SORT_UNSPECIFIED";
+    case CustomerSort.CUSTOMER_SORT_OLDEST:
+      return "CUSTOMER_SORT_OLDEST";
+    case CustomerSort.CUSTOMER_SORT_NAME:
+      return "CUSTOMER_SORT_NAME";
+    case CustomerSort.CUSTOMER_SORT_STARS_DESC:
+      return "CUSTOMER_SORT_STARS_DESC";
+    case CustomerSort.CUSTOMER_SORT_UPDATED_DESC:
+      return "CUSTOMER_SORT_UPDATED_DESC";
+    case CustomerSort.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
 
 export enum CustomerKind {
   CUSTOMER_KIND_UNSPECIFIED = 0,
@@ -60,6 +184,14 @@ export function customerKindToJSON(object: CustomerKind): string {
   }
 }
 
+/** Administrative region, as names or codes of the base data (CUS-18). */
+export interface Region {
+  /** e.g. "浙江省" */
+  province: string;
+  /** e.g. "杭州市" */
+  city: string;
+}
+
 export interface Customer {
   /** UUID. */
   id: string;
@@ -82,6 +214,16 @@ export interface Customer {
   /** Incremented by every successful update; starts at 1. */
   version: number;
   audit?: AuditStamps | undefined;
+  category: CustomerCategory;
+  /** 客户性质, a base-data code such as "enterprise" or "government". */
+  nature: string;
+  region?:
+    | Region
+    | undefined;
+  /** 目标客户: flagged as a target customer. */
+  isTarget: boolean;
+  /** ISO date (YYYY-MM-DD) of the deal confirmation; empty unless category is DEAL or was. */
+  dealDate: string;
 }
 
 export interface CreateCustomerRequest {
@@ -99,6 +241,11 @@ export interface CreateCustomerRequest {
   ownerId: string;
   /** Idempotency: a repeated request with the same key returns the first result. */
   requestId: string;
+  nature: string;
+  region?: Region | undefined;
+  isTarget: boolean;
+  /** POTENTIAL (default), INTENTIONAL or KEY; a deal needs the deal confirmation. */
+  category: CustomerCategory;
 }
 
 export interface CreateCustomerResponse {
@@ -120,6 +267,27 @@ export interface ListCustomersRequest {
   /** Case-insensitive substring match on the name. */
   nameContains: string;
   ownerId: string;
+  /** Digits anywhere in the phone number, e.g. the last four. */
+  phoneContains: string;
+  categories: CustomerCategory[];
+  natures: string[];
+  sources: string[];
+  industries: string[];
+  provinces: string[];
+  cities: string[];
+  /** 0 = no bound. */
+  minStars: number;
+  maxStars: number;
+  /** Only target customers when set. */
+  onlyTargets: boolean;
+  createdFrom?: Date | undefined;
+  createdTo?:
+    | Date
+    | undefined;
+  /** ISO dates, inclusive. */
+  dealDateFrom: string;
+  dealDateTo: string;
+  sort: CustomerSort;
 }
 
 export interface ListCustomersResponse {
@@ -134,13 +302,115 @@ export interface UpdateCustomerRequest {
   customer?:
     | Customer
     | undefined;
-  /** Paths in snake_case: name, kind, phone, email, industry, source, star_rating, credit_limit. */
+  /**
+   * Paths in snake_case: name, kind, phone, email, industry, source, star_rating, credit_limit,
+   * nature, region, is_target. The category changes through ChangeCustomerCategory only.
+   */
   updateMask?: string[] | undefined;
 }
 
 export interface UpdateCustomerResponse {
   customer?: Customer | undefined;
 }
+
+export interface ChangeCustomerCategoryRequest {
+  id: string;
+  expectedVersion: number;
+  category: CustomerCategory;
+  /** For DEAL: the deal date (YYYY-MM-DD); today when empty. */
+  dealDate: string;
+  /** Why; kept in the customer's history. */
+  reason: string;
+}
+
+export interface ChangeCustomerCategoryResponse {
+  customer?: Customer | undefined;
+}
+
+function createBaseRegion(): Region {
+  return { province: "", city: "" };
+}
+
+export const Region: MessageFns<Region> = {
+  encode(message: Region, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.province !== "") {
+      writer.uint32(10).string(message.province);
+    }
+    if (message.city !== "") {
+      writer.uint32(18).string(message.city);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Region {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRegion();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.province = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.city = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Region {
+    return {
+      province: isSet(object.province) ? globalThis.String(object.province) : "",
+      city: isSet(object.city) ? globalThis.String(object.city) : "",
+    };
+  },
+
+  toJSON(message: Region): unknown {
+    const obj: any = {};
+    if (message.province !== "") {
+      obj.province = message.province;
+    }
+    if (message.city !== "") {
+      obj.city = message.city;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Region>, I>>(base?: I): Region {
+    return Region.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Region>, I>>(object: I): Region {
+    const message = createBaseRegion();
+    message.province = object.province ?? "";
+    message.city = object.city ?? "";
+    return message;
+  },
+};
 
 function createBaseCustomer(): Customer {
   return {
@@ -157,6 +427,11 @@ function createBaseCustomer(): Customer {
     ownerUnit: "",
     version: 0,
     audit: undefined,
+    category: 0,
+    nature: "",
+    region: undefined,
+    isTarget: false,
+    dealDate: "",
   };
 }
 
@@ -200,6 +475,21 @@ export const Customer: MessageFns<Customer> = {
     }
     if (message.audit !== undefined) {
       AuditStamps.encode(message.audit, writer.uint32(106).fork()).join();
+    }
+    if (message.category !== 0) {
+      writer.uint32(112).int32(message.category);
+    }
+    if (message.nature !== "") {
+      writer.uint32(122).string(message.nature);
+    }
+    if (message.region !== undefined) {
+      Region.encode(message.region, writer.uint32(130).fork()).join();
+    }
+    if (message.isTarget !== false) {
+      writer.uint32(136).bool(message.isTarget);
+    }
+    if (message.dealDate !== "") {
+      writer.uint32(146).string(message.dealDate);
     }
     return writer;
   },
@@ -321,6 +611,46 @@ export const Customer: MessageFns<Customer> = {
             message.audit = AuditStamps.decode(reader, reader.uint32());
             continue;
           }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.category = reader.int32() as any;
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.nature = reader.string();
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.region = Region.decode(reader, reader.uint32());
+            continue;
+          }
+          case 17: {
+            if (tag !== 136) {
+              break;
+            }
+
+            message.isTarget = reader.bool();
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.dealDate = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -364,6 +694,19 @@ export const Customer: MessageFns<Customer> = {
         : "",
       version: isSet(object.version) ? globalThis.Number(object.version) : 0,
       audit: isSet(object.audit) ? AuditStamps.fromJSON(object.audit) : undefined,
+      category: isSet(object.category) ? customerCategoryFromJSON(object.category) : 0,
+      nature: isSet(object.nature) ? globalThis.String(object.nature) : "",
+      region: isSet(object.region) ? Region.fromJSON(object.region) : undefined,
+      isTarget: isSet(object.isTarget)
+        ? globalThis.Boolean(object.isTarget)
+        : isSet(object.is_target)
+        ? globalThis.Boolean(object.is_target)
+        : false,
+      dealDate: isSet(object.dealDate)
+        ? globalThis.String(object.dealDate)
+        : isSet(object.deal_date)
+        ? globalThis.String(object.deal_date)
+        : "",
     };
   },
 
@@ -408,6 +751,21 @@ export const Customer: MessageFns<Customer> = {
     if (message.audit !== undefined) {
       obj.audit = AuditStamps.toJSON(message.audit);
     }
+    if (message.category !== 0) {
+      obj.category = customerCategoryToJSON(message.category);
+    }
+    if (message.nature !== "") {
+      obj.nature = message.nature;
+    }
+    if (message.region !== undefined) {
+      obj.region = Region.toJSON(message.region);
+    }
+    if (message.isTarget !== false) {
+      obj.isTarget = message.isTarget;
+    }
+    if (message.dealDate !== "") {
+      obj.dealDate = message.dealDate;
+    }
     return obj;
   },
 
@@ -433,6 +791,13 @@ export const Customer: MessageFns<Customer> = {
     message.audit = (object.audit !== undefined && object.audit !== null)
       ? AuditStamps.fromPartial(object.audit)
       : undefined;
+    message.category = object.category ?? 0;
+    message.nature = object.nature ?? "";
+    message.region = (object.region !== undefined && object.region !== null)
+      ? Region.fromPartial(object.region)
+      : undefined;
+    message.isTarget = object.isTarget ?? false;
+    message.dealDate = object.dealDate ?? "";
     return message;
   },
 };
@@ -449,6 +814,10 @@ function createBaseCreateCustomerRequest(): CreateCustomerRequest {
     creditLimit: undefined,
     ownerId: "",
     requestId: "",
+    nature: "",
+    region: undefined,
+    isTarget: false,
+    category: 0,
   };
 }
 
@@ -483,6 +852,18 @@ export const CreateCustomerRequest: MessageFns<CreateCustomerRequest> = {
     }
     if (message.requestId !== "") {
       writer.uint32(82).string(message.requestId);
+    }
+    if (message.nature !== "") {
+      writer.uint32(90).string(message.nature);
+    }
+    if (message.region !== undefined) {
+      Region.encode(message.region, writer.uint32(98).fork()).join();
+    }
+    if (message.isTarget !== false) {
+      writer.uint32(104).bool(message.isTarget);
+    }
+    if (message.category !== 0) {
+      writer.uint32(112).int32(message.category);
     }
     return writer;
   },
@@ -580,6 +961,38 @@ export const CreateCustomerRequest: MessageFns<CreateCustomerRequest> = {
             message.requestId = reader.string();
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.nature = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.region = Region.decode(reader, reader.uint32());
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.isTarget = reader.bool();
+            continue;
+          }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.category = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -620,6 +1033,14 @@ export const CreateCustomerRequest: MessageFns<CreateCustomerRequest> = {
         : isSet(object.request_id)
         ? globalThis.String(object.request_id)
         : "",
+      nature: isSet(object.nature) ? globalThis.String(object.nature) : "",
+      region: isSet(object.region) ? Region.fromJSON(object.region) : undefined,
+      isTarget: isSet(object.isTarget)
+        ? globalThis.Boolean(object.isTarget)
+        : isSet(object.is_target)
+        ? globalThis.Boolean(object.is_target)
+        : false,
+      category: isSet(object.category) ? customerCategoryFromJSON(object.category) : 0,
     };
   },
 
@@ -655,6 +1076,18 @@ export const CreateCustomerRequest: MessageFns<CreateCustomerRequest> = {
     if (message.requestId !== "") {
       obj.requestId = message.requestId;
     }
+    if (message.nature !== "") {
+      obj.nature = message.nature;
+    }
+    if (message.region !== undefined) {
+      obj.region = Region.toJSON(message.region);
+    }
+    if (message.isTarget !== false) {
+      obj.isTarget = message.isTarget;
+    }
+    if (message.category !== 0) {
+      obj.category = customerCategoryToJSON(message.category);
+    }
     return obj;
   },
 
@@ -675,6 +1108,12 @@ export const CreateCustomerRequest: MessageFns<CreateCustomerRequest> = {
       : undefined;
     message.ownerId = object.ownerId ?? "";
     message.requestId = object.requestId ?? "";
+    message.nature = object.nature ?? "";
+    message.region = (object.region !== undefined && object.region !== null)
+      ? Region.fromPartial(object.region)
+      : undefined;
+    message.isTarget = object.isTarget ?? false;
+    message.category = object.category ?? 0;
     return message;
   },
 };
@@ -885,7 +1324,26 @@ export const GetCustomerResponse: MessageFns<GetCustomerResponse> = {
 };
 
 function createBaseListCustomersRequest(): ListCustomersRequest {
-  return { page: undefined, nameContains: "", ownerId: "" };
+  return {
+    page: undefined,
+    nameContains: "",
+    ownerId: "",
+    phoneContains: "",
+    categories: [],
+    natures: [],
+    sources: [],
+    industries: [],
+    provinces: [],
+    cities: [],
+    minStars: 0,
+    maxStars: 0,
+    onlyTargets: false,
+    createdFrom: undefined,
+    createdTo: undefined,
+    dealDateFrom: "",
+    dealDateTo: "",
+    sort: 0,
+  };
 }
 
 export const ListCustomersRequest: MessageFns<ListCustomersRequest> = {
@@ -898,6 +1356,55 @@ export const ListCustomersRequest: MessageFns<ListCustomersRequest> = {
     }
     if (message.ownerId !== "") {
       writer.uint32(26).string(message.ownerId);
+    }
+    if (message.phoneContains !== "") {
+      writer.uint32(34).string(message.phoneContains);
+    }
+    if (message.categories.length !== 0) {
+      writer.uint32(42).fork();
+      for (const v of message.categories) {
+        writer.int32(v);
+      }
+      writer.join();
+    }
+    for (const v of message.natures) {
+      writer.uint32(50).string(v!);
+    }
+    for (const v of message.sources) {
+      writer.uint32(58).string(v!);
+    }
+    for (const v of message.industries) {
+      writer.uint32(66).string(v!);
+    }
+    for (const v of message.provinces) {
+      writer.uint32(74).string(v!);
+    }
+    for (const v of message.cities) {
+      writer.uint32(82).string(v!);
+    }
+    if (message.minStars !== 0) {
+      writer.uint32(88).int32(message.minStars);
+    }
+    if (message.maxStars !== 0) {
+      writer.uint32(96).int32(message.maxStars);
+    }
+    if (message.onlyTargets !== false) {
+      writer.uint32(104).bool(message.onlyTargets);
+    }
+    if (message.createdFrom !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdFrom), writer.uint32(114).fork()).join();
+    }
+    if (message.createdTo !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdTo), writer.uint32(122).fork()).join();
+    }
+    if (message.dealDateFrom !== "") {
+      writer.uint32(130).string(message.dealDateFrom);
+    }
+    if (message.dealDateTo !== "") {
+      writer.uint32(138).string(message.dealDateTo);
+    }
+    if (message.sort !== 0) {
+      writer.uint32(144).int32(message.sort);
     }
     return writer;
   },
@@ -939,6 +1446,136 @@ export const ListCustomersRequest: MessageFns<ListCustomersRequest> = {
             message.ownerId = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.phoneContains = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag === 40) {
+              message.categories.push(reader.int32() as any);
+
+              continue;
+            }
+
+            if (tag === 42) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.categories.push(reader.int32() as any);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.natures.push(reader.string());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.sources.push(reader.string());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.industries.push(reader.string());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.provinces.push(reader.string());
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.cities.push(reader.string());
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.minStars = reader.int32();
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.maxStars = reader.int32();
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.onlyTargets = reader.bool();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.createdFrom = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.createdTo = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.dealDateFrom = reader.string();
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.dealDateTo = reader.string();
+            continue;
+          }
+          case 18: {
+            if (tag !== 144) {
+              break;
+            }
+
+            message.sort = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -964,6 +1601,63 @@ export const ListCustomersRequest: MessageFns<ListCustomersRequest> = {
         : isSet(object.owner_id)
         ? globalThis.String(object.owner_id)
         : "",
+      phoneContains: isSet(object.phoneContains)
+        ? globalThis.String(object.phoneContains)
+        : isSet(object.phone_contains)
+        ? globalThis.String(object.phone_contains)
+        : "",
+      categories: globalThis.Array.isArray(object?.categories)
+        ? object.categories.map((e: any) => customerCategoryFromJSON(e))
+        : [],
+      natures: globalThis.Array.isArray(object?.natures)
+        ? object.natures.map((e: any) => globalThis.String(e))
+        : [],
+      sources: globalThis.Array.isArray(object?.sources) ? object.sources.map((e: any) => globalThis.String(e)) : [],
+      industries: globalThis.Array.isArray(object?.industries)
+        ? object.industries.map((e: any) => globalThis.String(e))
+        : [],
+      provinces: globalThis.Array.isArray(object?.provinces)
+        ? object.provinces.map((e: any) => globalThis.String(e))
+        : [],
+      cities: globalThis.Array.isArray(object?.cities)
+        ? object.cities.map((e: any) => globalThis.String(e))
+        : [],
+      minStars: isSet(object.minStars)
+        ? globalThis.Number(object.minStars)
+        : isSet(object.min_stars)
+        ? globalThis.Number(object.min_stars)
+        : 0,
+      maxStars: isSet(object.maxStars)
+        ? globalThis.Number(object.maxStars)
+        : isSet(object.max_stars)
+        ? globalThis.Number(object.max_stars)
+        : 0,
+      onlyTargets: isSet(object.onlyTargets)
+        ? globalThis.Boolean(object.onlyTargets)
+        : isSet(object.only_targets)
+        ? globalThis.Boolean(object.only_targets)
+        : false,
+      createdFrom: isSet(object.createdFrom)
+        ? fromJsonTimestamp(object.createdFrom)
+        : isSet(object.created_from)
+        ? fromJsonTimestamp(object.created_from)
+        : undefined,
+      createdTo: isSet(object.createdTo)
+        ? fromJsonTimestamp(object.createdTo)
+        : isSet(object.created_to)
+        ? fromJsonTimestamp(object.created_to)
+        : undefined,
+      dealDateFrom: isSet(object.dealDateFrom)
+        ? globalThis.String(object.dealDateFrom)
+        : isSet(object.deal_date_from)
+        ? globalThis.String(object.deal_date_from)
+        : "",
+      dealDateTo: isSet(object.dealDateTo)
+        ? globalThis.String(object.dealDateTo)
+        : isSet(object.deal_date_to)
+        ? globalThis.String(object.deal_date_to)
+        : "",
+      sort: isSet(object.sort) ? customerSortFromJSON(object.sort) : 0,
     };
   },
 
@@ -978,6 +1672,51 @@ export const ListCustomersRequest: MessageFns<ListCustomersRequest> = {
     if (message.ownerId !== "") {
       obj.ownerId = message.ownerId;
     }
+    if (message.phoneContains !== "") {
+      obj.phoneContains = message.phoneContains;
+    }
+    if (message.categories?.length) {
+      obj.categories = message.categories.map((e) => customerCategoryToJSON(e));
+    }
+    if (message.natures?.length) {
+      obj.natures = message.natures;
+    }
+    if (message.sources?.length) {
+      obj.sources = message.sources;
+    }
+    if (message.industries?.length) {
+      obj.industries = message.industries;
+    }
+    if (message.provinces?.length) {
+      obj.provinces = message.provinces;
+    }
+    if (message.cities?.length) {
+      obj.cities = message.cities;
+    }
+    if (message.minStars !== 0) {
+      obj.minStars = Math.round(message.minStars);
+    }
+    if (message.maxStars !== 0) {
+      obj.maxStars = Math.round(message.maxStars);
+    }
+    if (message.onlyTargets !== false) {
+      obj.onlyTargets = message.onlyTargets;
+    }
+    if (message.createdFrom !== undefined) {
+      obj.createdFrom = message.createdFrom.toISOString();
+    }
+    if (message.createdTo !== undefined) {
+      obj.createdTo = message.createdTo.toISOString();
+    }
+    if (message.dealDateFrom !== "") {
+      obj.dealDateFrom = message.dealDateFrom;
+    }
+    if (message.dealDateTo !== "") {
+      obj.dealDateTo = message.dealDateTo;
+    }
+    if (message.sort !== 0) {
+      obj.sort = customerSortToJSON(message.sort);
+    }
     return obj;
   },
 
@@ -991,6 +1730,21 @@ export const ListCustomersRequest: MessageFns<ListCustomersRequest> = {
       : undefined;
     message.nameContains = object.nameContains ?? "";
     message.ownerId = object.ownerId ?? "";
+    message.phoneContains = object.phoneContains ?? "";
+    message.categories = object.categories?.map((e) => e) || [];
+    message.natures = object.natures?.map((e) => e) || [];
+    message.sources = object.sources?.map((e) => e) || [];
+    message.industries = object.industries?.map((e) => e) || [];
+    message.provinces = object.provinces?.map((e) => e) || [];
+    message.cities = object.cities?.map((e) => e) || [];
+    message.minStars = object.minStars ?? 0;
+    message.maxStars = object.maxStars ?? 0;
+    message.onlyTargets = object.onlyTargets ?? false;
+    message.createdFrom = object.createdFrom ?? undefined;
+    message.createdTo = object.createdTo ?? undefined;
+    message.dealDateFrom = object.dealDateFrom ?? "";
+    message.dealDateTo = object.dealDateTo ?? "";
+    message.sort = object.sort ?? 0;
     return message;
   },
 };
@@ -1278,6 +2032,220 @@ export const UpdateCustomerResponse: MessageFns<UpdateCustomerResponse> = {
   },
 };
 
+function createBaseChangeCustomerCategoryRequest(): ChangeCustomerCategoryRequest {
+  return { id: "", expectedVersion: 0, category: 0, dealDate: "", reason: "" };
+}
+
+export const ChangeCustomerCategoryRequest: MessageFns<ChangeCustomerCategoryRequest> = {
+  encode(message: ChangeCustomerCategoryRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.expectedVersion !== 0) {
+      writer.uint32(16).int64(message.expectedVersion);
+    }
+    if (message.category !== 0) {
+      writer.uint32(24).int32(message.category);
+    }
+    if (message.dealDate !== "") {
+      writer.uint32(34).string(message.dealDate);
+    }
+    if (message.reason !== "") {
+      writer.uint32(42).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChangeCustomerCategoryRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChangeCustomerCategoryRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.category = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.dealDate = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ChangeCustomerCategoryRequest {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      expectedVersion: isSet(object.expectedVersion)
+        ? globalThis.Number(object.expectedVersion)
+        : isSet(object.expected_version)
+        ? globalThis.Number(object.expected_version)
+        : 0,
+      category: isSet(object.category) ? customerCategoryFromJSON(object.category) : 0,
+      dealDate: isSet(object.dealDate)
+        ? globalThis.String(object.dealDate)
+        : isSet(object.deal_date)
+        ? globalThis.String(object.deal_date)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: ChangeCustomerCategoryRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.expectedVersion !== 0) {
+      obj.expectedVersion = Math.round(message.expectedVersion);
+    }
+    if (message.category !== 0) {
+      obj.category = customerCategoryToJSON(message.category);
+    }
+    if (message.dealDate !== "") {
+      obj.dealDate = message.dealDate;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ChangeCustomerCategoryRequest>, I>>(base?: I): ChangeCustomerCategoryRequest {
+    return ChangeCustomerCategoryRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ChangeCustomerCategoryRequest>, I>>(
+    object: I,
+  ): ChangeCustomerCategoryRequest {
+    const message = createBaseChangeCustomerCategoryRequest();
+    message.id = object.id ?? "";
+    message.expectedVersion = object.expectedVersion ?? 0;
+    message.category = object.category ?? 0;
+    message.dealDate = object.dealDate ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseChangeCustomerCategoryResponse(): ChangeCustomerCategoryResponse {
+  return { customer: undefined };
+}
+
+export const ChangeCustomerCategoryResponse: MessageFns<ChangeCustomerCategoryResponse> = {
+  encode(message: ChangeCustomerCategoryResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.customer !== undefined) {
+      Customer.encode(message.customer, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChangeCustomerCategoryResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChangeCustomerCategoryResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.customer = Customer.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ChangeCustomerCategoryResponse {
+    return { customer: isSet(object.customer) ? Customer.fromJSON(object.customer) : undefined };
+  },
+
+  toJSON(message: ChangeCustomerCategoryResponse): unknown {
+    const obj: any = {};
+    if (message.customer !== undefined) {
+      obj.customer = Customer.toJSON(message.customer);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ChangeCustomerCategoryResponse>, I>>(base?: I): ChangeCustomerCategoryResponse {
+    return ChangeCustomerCategoryResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ChangeCustomerCategoryResponse>, I>>(
+    object: I,
+  ): ChangeCustomerCategoryResponse {
+    const message = createBaseChangeCustomerCategoryResponse();
+    message.customer = (object.customer !== undefined && object.customer !== null)
+      ? Customer.fromPartial(object.customer)
+      : undefined;
+    return message;
+  },
+};
+
 /**
  * Customers: the base record of the whole CRM. Every call is made on behalf of the caller
  * whose access token travels in the `authorization` metadata; reads and writes are scoped
@@ -1327,6 +2295,23 @@ export const CustomerServiceService = {
       Buffer.from(UpdateCustomerResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): UpdateCustomerResponse => UpdateCustomerResponse.decode(value),
   },
+  /**
+   * Moves a customer along its lifecycle (潜在 → 意向 → 重点 → 成交, plus 无效 and 搁置).
+   * Illegal moves are FAILED_PRECONDITION; moving to DEAL is the deal confirmation (成交确认)
+   * and records the deal date.
+   */
+  changeCustomerCategory: {
+    path: "/liaison.customer.v1.CustomerService/ChangeCustomerCategory" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ChangeCustomerCategoryRequest): Buffer =>
+      Buffer.from(ChangeCustomerCategoryRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ChangeCustomerCategoryRequest => ChangeCustomerCategoryRequest.decode(value),
+    responseSerialize: (value: ChangeCustomerCategoryResponse): Buffer =>
+      Buffer.from(ChangeCustomerCategoryResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ChangeCustomerCategoryResponse =>
+      ChangeCustomerCategoryResponse.decode(value),
+  },
 } as const;
 
 export interface CustomerServiceServer extends UntypedServiceImplementation {
@@ -1335,6 +2320,12 @@ export interface CustomerServiceServer extends UntypedServiceImplementation {
   listCustomers: handleUnaryCall<ListCustomersRequest, ListCustomersResponse>;
   /** Optimistic concurrency: the update applies only if expected_version is the current version. */
   updateCustomer: handleUnaryCall<UpdateCustomerRequest, UpdateCustomerResponse>;
+  /**
+   * Moves a customer along its lifecycle (潜在 → 意向 → 重点 → 成交, plus 无效 and 搁置).
+   * Illegal moves are FAILED_PRECONDITION; moving to DEAL is the deal confirmation (成交确认)
+   * and records the deal date.
+   */
+  changeCustomerCategory: handleUnaryCall<ChangeCustomerCategoryRequest, ChangeCustomerCategoryResponse>;
 }
 
 export interface CustomerServiceClient extends Client {
@@ -1399,6 +2390,26 @@ export interface CustomerServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: UpdateCustomerResponse) => void,
   ): ClientUnaryCall;
+  /**
+   * Moves a customer along its lifecycle (潜在 → 意向 → 重点 → 成交, plus 无效 and 搁置).
+   * Illegal moves are FAILED_PRECONDITION; moving to DEAL is the deal confirmation (成交确认)
+   * and records the deal date.
+   */
+  changeCustomerCategory(
+    request: ChangeCustomerCategoryRequest,
+    callback: (error: ServiceError | null, response: ChangeCustomerCategoryResponse) => void,
+  ): ClientUnaryCall;
+  changeCustomerCategory(
+    request: ChangeCustomerCategoryRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ChangeCustomerCategoryResponse) => void,
+  ): ClientUnaryCall;
+  changeCustomerCategory(
+    request: ChangeCustomerCategoryRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ChangeCustomerCategoryResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const CustomerServiceClient = makeGenericClientConstructor(
@@ -1421,6 +2432,28 @@ type DeepPartial<T> = T extends Builtin ? T
 type KeysOfUnion<T> = T extends T ? keyof T : never;
 type Exact<P, I extends P> = P extends Builtin ? P
   : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
+
+function toTimestamp(date: Date): Timestamp {
+  const seconds = Math.trunc(date.getTime() / 1_000);
+  const nanos = (date.getTime() % 1_000) * 1_000_000;
+  return { seconds, nanos };
+}
+
+function fromTimestamp(t: Timestamp): Date {
+  let millis = (t.seconds || 0) * 1_000;
+  millis += (t.nanos || 0) / 1_000_000;
+  return new globalThis.Date(millis);
+}
+
+function fromJsonTimestamp(o: any): Date {
+  if (o instanceof globalThis.Date) {
+    return o;
+  } else if (typeof o === "string") {
+    return new globalThis.Date(o);
+  } else {
+    return fromTimestamp(Timestamp.fromJSON(o));
+  }
+}
 
 function longToNumber(int64: { toString(): string }): number {
   const num = globalThis.Number(int64.toString());

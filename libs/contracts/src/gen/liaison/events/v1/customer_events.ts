@@ -6,7 +6,12 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import { Customer } from "../../customer/v1/customer";
+import {
+  Customer,
+  CustomerCategory,
+  customerCategoryFromJSON,
+  customerCategoryToJSON,
+} from "../../customer/v1/customer";
 
 export interface CustomerCreated {
   customer?: Customer | undefined;
@@ -19,6 +24,14 @@ export interface CustomerUpdated {
     | undefined;
   /** snake_case field names that changed. */
   changedFields: string[];
+}
+
+export interface CustomerCategoryChanged {
+  /** The customer after the change. */
+  customer?: Customer | undefined;
+  from: CustomerCategory;
+  to: CustomerCategory;
+  reason: string;
 }
 
 function createBaseCustomerCreated(): CustomerCreated {
@@ -177,6 +190,125 @@ export const CustomerUpdated: MessageFns<CustomerUpdated> = {
       ? Customer.fromPartial(object.customer)
       : undefined;
     message.changedFields = object.changedFields?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseCustomerCategoryChanged(): CustomerCategoryChanged {
+  return { customer: undefined, from: 0, to: 0, reason: "" };
+}
+
+export const CustomerCategoryChanged: MessageFns<CustomerCategoryChanged> = {
+  encode(message: CustomerCategoryChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.customer !== undefined) {
+      Customer.encode(message.customer, writer.uint32(10).fork()).join();
+    }
+    if (message.from !== 0) {
+      writer.uint32(16).int32(message.from);
+    }
+    if (message.to !== 0) {
+      writer.uint32(24).int32(message.to);
+    }
+    if (message.reason !== "") {
+      writer.uint32(34).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CustomerCategoryChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCustomerCategoryChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.customer = Customer.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.from = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.to = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CustomerCategoryChanged {
+    return {
+      customer: isSet(object.customer) ? Customer.fromJSON(object.customer) : undefined,
+      from: isSet(object.from) ? customerCategoryFromJSON(object.from) : 0,
+      to: isSet(object.to) ? customerCategoryFromJSON(object.to) : 0,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: CustomerCategoryChanged): unknown {
+    const obj: any = {};
+    if (message.customer !== undefined) {
+      obj.customer = Customer.toJSON(message.customer);
+    }
+    if (message.from !== 0) {
+      obj.from = customerCategoryToJSON(message.from);
+    }
+    if (message.to !== 0) {
+      obj.to = customerCategoryToJSON(message.to);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CustomerCategoryChanged>, I>>(base?: I): CustomerCategoryChanged {
+    return CustomerCategoryChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CustomerCategoryChanged>, I>>(object: I): CustomerCategoryChanged {
+    const message = createBaseCustomerCategoryChanged();
+    message.customer = (object.customer !== undefined && object.customer !== null)
+      ? Customer.fromPartial(object.customer)
+      : undefined;
+    message.from = object.from ?? 0;
+    message.to = object.to ?? 0;
+    message.reason = object.reason ?? "";
     return message;
   },
 };
