@@ -1,4 +1,4 @@
-import { canSeeRecord, customerScopeOf, unitCovers, type DataScope, type Principal } from './index';
+import { canSeeRecord, customerScopeOf, customerWriteScopeOf, unitCovers, type DataScope, type Principal } from './index';
 
 function principal(overrides: Partial<Principal>): Principal {
   return {
@@ -15,11 +15,11 @@ function principal(overrides: Partial<Principal>): Principal {
 }
 
 describe('customerScopeOf', () => {
-  it.each(['admin', 'director', 'internal-service', 'erp-integration', 'analyst'])('gives %s every record', (role) => {
+  it.each(['admin', 'director', 'internal-service', 'erp-integration', 'analyst', 'service-agent', 'service-manager'])('gives %s every record', (role) => {
     expect(customerScopeOf(principal({ roles: [role] }))).toEqual({ kind: 'all' });
   });
 
-  it.each(['sales-manager', 'service-manager'])('limits a %s to the units it manages', (role) => {
+  it.each(['sales-manager'])('limits a %s to the units it manages', (role) => {
     const manager = principal({ userId: 'm-east', roles: [role], units: ['/Sales/East'], manages: ['/Sales/East'] });
     expect(customerScopeOf(manager)).toEqual({ kind: 'managed', userId: 'm-east', units: ['/Sales/East'] });
   });
@@ -41,7 +41,7 @@ describe('customerScopeOf', () => {
     expect(customerScopeOf(partner)).toEqual({ kind: 'partner', partnerUnits: ['/Partners/Acme'] });
   });
 
-  it.each([[['service-agent']], [['default-roles-liaison']], [[]]])('gives roles %j no records', (roles) => {
+  it.each([[['default-roles-liaison']], [[]]])('gives roles %j no records', (roles) => {
     expect(customerScopeOf(principal({ roles }))).toEqual({ kind: 'none' });
   });
 
@@ -49,7 +49,22 @@ describe('customerScopeOf', () => {
     expect(customerScopeOf(principal({ roles: ['sales-rep', 'analyst'] }))).toEqual({ kind: 'all' });
     expect(customerScopeOf(principal({ roles: ['sales-rep', 'sales-manager'] })).kind).toBe('managed');
     expect(customerScopeOf(principal({ roles: ['partner', 'sales-rep'] })).kind).toBe('own');
-    expect(customerScopeOf(principal({ roles: ['service-agent', 'partner'] })).kind).toBe('partner');
+    expect(customerScopeOf(principal({ roles: ['default-roles-liaison', 'partner'] })).kind).toBe('partner');
+  });
+});
+
+describe('customerWriteScopeOf', () => {
+  it('comes only from roles that may update customers', () => {
+    const repAndAgent = principal({ userId: 'r-1', roles: ['sales-rep', 'service-agent'] });
+    expect(customerScopeOf(repAndAgent)).toEqual({ kind: 'all' });
+    expect(customerWriteScopeOf(repAndAgent)).toEqual({ kind: 'own', userId: 'r-1' });
+    expect(customerWriteScopeOf(principal({ roles: ['analyst'] }))).toEqual({ kind: 'none' });
+    expect(customerWriteScopeOf(principal({ roles: ['admin'] }))).toEqual({ kind: 'all' });
+    expect(customerWriteScopeOf(principal({ userId: 'm', roles: ['sales-manager'], manages: ['/Sales/East'] }))).toEqual({ kind: 'managed', userId: 'm', units: ['/Sales/East'] });
+  });
+
+  it('never lets partners write through a share', () => {
+    expect(customerWriteScopeOf(principal({ roles: ['partner'], units: ['/Partners/Acme'] }))).toEqual({ kind: 'none' });
   });
 });
 

@@ -1,6 +1,7 @@
 // Which customer records a principal may see. Permissions say what a role may do to a module;
 // the scope says to which rows. Org units are Keycloak group paths, and a unit covers itself and
 // every unit below it in the tree.
+import { can } from './permissions';
 import type { Principal } from './principal';
 
 export type DataScope =
@@ -26,7 +27,9 @@ const customerScopeByRole: Readonly<Record<string, ScopeKind>> = {
   'erp-integration': 'all',
   'analyst': 'all',
   'sales-manager': 'managed',
-  'service-manager': 'managed',
+  // The service desk must find whichever customer calls in; these roles cannot change customers.
+  'service-manager': 'all',
+  'service-agent': 'all',
   'sales-rep': 'own',
   'partner': 'partner',
 };
@@ -38,7 +41,22 @@ const widestFirst: readonly ScopeKind[] = ['all', 'managed', 'own', 'partner', '
 const PARTNER_ROOT = '/Partners';
 
 export function customerScopeOf(principal: Principal): DataScope {
-  const kinds = new Set(principal.roles.map(scopeKindOf));
+  return widestScope(principal.roles, principal);
+}
+
+/**
+ * The customers a principal may change: the widest scope among only those roles that may update
+ * customers at all, so a read-wide role (service agent, analyst) never widens a rep's writes; and
+ * partner shares are read-only.
+ */
+export function customerWriteScopeOf(principal: Principal): DataScope {
+  const writers = principal.roles.filter((role) => can({ roles: [role] }, 'customer', 'update'));
+  const scope = widestScope(writers, principal);
+  return scope.kind === 'partner' ? { kind: 'none' } : scope;
+}
+
+function widestScope(roles: readonly string[], principal: Principal): DataScope {
+  const kinds = new Set(roles.map(scopeKindOf));
   const widest = widestFirst.find((kind) => kinds.has(kind)) ?? 'none';
   return scopeOfKind(widest, principal);
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { can, customerScopeOf, requirePermission, type Principal } from '@liaison/auth';
-import { AppError, inTransaction, type Pool } from '@liaison/runtime';
+import { can, customerScopeOf, customerWriteScopeOf, requirePermission, type Principal } from '@liaison/auth';
+import { AppError, inTransaction, type Pool, type PoolClient } from '@liaison/runtime';
 import { customerCategoryChanged, customerCreated, customerUpdated } from '../events/customer-events';
 import { CustomerRepository, type HistoryEntry, type ListFilter, type PageCursor, type SortOrder } from '../persistence/customer-repository';
 import { changedFields, validateFields, valueAt, UPDATABLE_FIELDS, type Customer, type CustomerFields } from './customer';
@@ -127,8 +127,7 @@ export class CustomerService {
       throw AppError.invalid('expected_version is required', [{ field: 'expected_version', message: 'must be the version you read (1 or more)' }]);
     }
     return inTransaction(this.pool, async (tx) => {
-      const current = await this.repository.findInScope(tx, command.id, customerScopeOf(principal), true);
-      if (!current) throw AppError.notFound('customer');
+      const current = await this.findForChange(tx, principal, command.id);
       if (current.version !== command.expectedVersion) {
         throw new AppError('version_conflict', `customer was changed meanwhile: version is ${current.version}, not ${command.expectedVersion}`);
       }
@@ -145,6 +144,19 @@ export class CustomerService {
     });
   }
 
+  /**
+   * Locks a customer the caller may change. One the caller may only read (a partner's share, a
+   * service agent's view) answers permission_denied; one it cannot see at all, not_found.
+   */
+  private async findForChange(tx: PoolClient, principal: Principal, id: string): Promise<Customer> {
+    const customer = await this.repository.findInScope(tx, id, customerWriteScopeOf(principal), true);
+    if (customer) return customer;
+    if (await this.repository.findInScope(tx, id, customerScopeOf(principal))) {
+      throw new AppError('permission_denied', 'this customer is read-only for you', [], 'read_only');
+    }
+    throw AppError.notFound('customer');
+  }
+
   async changeCategory(principal: Principal, command: CategoryCommand): Promise<Customer> {
     requirePermission(principal, 'customer', 'update');
     checkId(command.id);
@@ -152,8 +164,7 @@ export class CustomerService {
     if ([...reason].length > 500) throw AppError.invalid('reason is too long', [{ field: 'reason', message: 'must be at most 500 characters' }]);
     const dealDate = command.category === 'deal' ? dealDateOf(command.dealDate) : null;
     return inTransaction(this.pool, async (tx) => {
-      const current = await this.repository.findInScope(tx, command.id, customerScopeOf(principal), true);
-      if (!current) throw AppError.notFound('customer');
+      const current = await this.findForChange(tx, principal, command.id);
       if (current.version !== command.expectedVersion) {
         throw new AppError('version_conflict', `customer was changed meanwhile: version is ${current.version}, not ${command.expectedVersion}`);
       }

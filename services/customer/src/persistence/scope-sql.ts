@@ -26,8 +26,10 @@ export function scopeCondition(scope: DataScope, firstParam: number): SqlConditi
         values: [scope.userId, scope.units, scope.units.map(likePrefix)],
       };
     case 'partner':
+      // Owned inside the partner organisation, or shared with it (same rule as canSeeRecord).
       return {
-        text: `EXISTS (SELECT 1 FROM customer_shares s WHERE s.customer_id = c.id AND (s.unit = ANY(${p(0)}::text[]) OR s.unit LIKE ANY(${p(1)}::text[])))`,
+        text: `(c.owner_unit = ANY(${p(0)}::text[]) OR c.owner_unit LIKE ANY(${p(1)}::text[])
+          OR EXISTS (SELECT 1 FROM customer_shares s WHERE s.customer_id = c.id AND (s.unit = ANY(${p(0)}::text[]) OR s.unit LIKE ANY(${p(1)}::text[]))))`,
         values: [scope.partnerUnits, scope.partnerUnits.map(likePrefix)],
       };
     case 'none':
