@@ -1,17 +1,17 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { trace } from '@opentelemetry/api';
 import type { TokenVerifier } from '@liaison/auth';
-import type { customerV1 } from '@liaison/contracts';
 import type { HealthMonitor, Logger, ServiceMetrics } from '@liaison/runtime';
 import { ApiRouter } from './http/api-router';
 import { authenticate } from './http/authenticate';
 import { openApiDocument } from './http/openapi';
 import { problemHandler, sendProblem } from './http/problem';
-import { customerRoutes } from './routes/customers';
+import type { ServiceClients } from './clients';
+import { routeModules } from './routes';
 
 export interface GatewayDeps {
   verifier: TokenVerifier;
-  customers: customerV1.CustomerServiceClient;
+  clients: ServiceClients;
   logger: Logger;
   metrics: ServiceMetrics;
   health: HealthMonitor;
@@ -24,7 +24,7 @@ export const API_BASE = '/api/v1';
 /** The public REST API: routes declared once, validated, authorised, documented. */
 export function createGatewayApp(deps: GatewayDeps): Express {
   const api = new ApiRouter();
-  customerRoutes(api, deps.customers);
+  for (const declare of routeModules) declare(api, deps.clients);
   const openapi = openApiDocument(api, { title: 'Liaison CRM API', version: '1.0.0', serverUrl: `${deps.publicUrl}${API_BASE}` });
 
   const app = express();

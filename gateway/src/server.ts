@@ -1,9 +1,9 @@
 import http from 'node:http';
 import { createTokenVerifier } from '@liaison/auth';
-import { customerV1 } from '@liaison/contracts';
-import { createGrpcClient, grpcHealthCheck, listen, ServiceHost } from '@liaison/runtime';
+import { grpcHealthCheck, listen, ServiceHost } from '@liaison/runtime';
 import { stopTelemetry } from '@liaison/runtime/telemetry';
 import { createGatewayApp } from './app';
+import { closeClients, createClients } from './clients';
 import { loadConfig, type GatewayConfig } from './config';
 
 export interface RunningGateway {
@@ -16,20 +16,15 @@ export async function startGateway(config: GatewayConfig = loadConfig()): Promis
   const host = new ServiceHost({ name: config.SERVICE_NAME, logLevel: config.LOG_LEVEL, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
   host.onStop('telemetry', stopTelemetry);
 
-  const customers = createGrpcClient(customerV1.CustomerServiceClient, config.CUSTOMER_GRPC_ADDR, {
-    serviceName: 'liaison.customer.v1.CustomerService',
-    idempotentMethods: ['GetCustomer', 'ListCustomers'],
-    deadlineMs: config.GRPC_DEADLINE_MS,
-    metrics: host.metrics,
-  });
-  host.onStop('customer client', () => customers.close());
+  const clients = createClients({ customerAddress: config.CUSTOMER_GRPC_ADDR, deadlineMs: config.GRPC_DEADLINE_MS, metrics: host.metrics });
+  host.onStop('grpc clients', () => closeClients(clients));
   host.health.add('customer', grpcHealthCheck(config.CUSTOMER_GRPC_ADDR));
   await host.health.start();
 
   const verifier = createTokenVerifier({ issuer: config.OIDC_ISSUER, audience: config.OIDC_AUDIENCE, jwksUrl: config.OIDC_JWKS_URL, clockToleranceSec: config.OIDC_CLOCK_TOLERANCE_SEC });
   const app = createGatewayApp({
     verifier,
-    customers,
+    clients,
     logger: host.logger,
     metrics: host.metrics,
     health: host.health,
