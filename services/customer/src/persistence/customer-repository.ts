@@ -239,7 +239,11 @@ function filterConditions(filter: ListFilter, add: (value: unknown) => string): 
     if (list?.length) where.push(`${column} = ANY(${add(list)})`);
   };
   if (filter.ownerId) where.push(`c.owner_id = ${add(filter.ownerId)}`);
-  if (filter.nameContains) where.push(`c.name ILIKE ${add(`%${escapeLike(filter.nameContains)}%`)}`);
+  if (filter.nameContains) {
+    // The bigram containment lets the GIN index narrow first; ILIKE keeps the exact semantics.
+    if ([...filter.nameContains].length >= 2) where.push(`c.name_bigrams @> liaison_bigrams(${add(filter.nameContains)})`);
+    where.push(`c.name ILIKE ${add(`%${escapeLike(filter.nameContains)}%`)}`);
+  }
   if (filter.phoneDigits) where.push(`c.phone_digits LIKE ${add(`%${filter.phoneDigits}%`)}`);
   anyOf('c.category', filter.categories);
   anyOf('c.nature', filter.natures);
