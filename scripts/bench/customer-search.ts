@@ -44,7 +44,7 @@ INSERT INTO customers (id, name, kind, phone, industry, source, star_rating, own
 SELECT gen_random_uuid(),
        p.city || w[1 + (g * 7) % 49] || w[1 + (g * 13) % 49] || w[1 + (g * 29) % 49] || w[1 + (g * 31) % 49] || '有限公司' || g,
        CASE WHEN g % 10 = 0 THEN 'person' ELSE 'company' END,
-       '1' || (30 + g % 60) || lpad((g * 7919 % 100000000)::text, 8, '0'),
+       '1' || (30 + g % 60) || lpad((g::bigint * 7919 % 100000000)::text, 8, '0'),
        (ARRAY['软件','机械制造','食品饮料','物流','电子','医药','建筑'])[1 + g % 7],
        (ARRAY['展会','官网','电话营销','老客户介绍','合作伙伴'])[1 + g % 5],
        g % 6,
