@@ -9,7 +9,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
-    '^@liaison/(contracts|runtime|events|auth|testkit)$': `${libs}/$1/src/index.ts`,
-    '^@liaison/(contracts|runtime|events|auth|testkit)/(.*)$': `${libs}/$1/src/$2`,
+    '^@liaison/(contracts|runtime|events|auth|testkit|approvals)$': `${libs}/$1/src/index.ts`,
+    '^@liaison/(contracts|runtime|events|auth|testkit|approvals)/(.*)$': `${libs}/$1/src/$2`,
   },
 };
