@@ -1,0 +1,255 @@
+import { randomUUID } from 'node:crypto';
+import { customerScopeOf, customerWriteScopeOf, requirePermission, type Principal } from '@liaison/auth';
+import { AppError, inTransaction, type Pool, type PoolClient } from '@liaison/runtime';
+import { contactCreated, contactDeleted, contactRelationChanged, contactsUpdated } from '../events/contact-events';
+import { ContactRepository } from '../persistence/contact-repository';
+import { CustomerRepository } from '../persistence/customer-repository';
+import { changedContactFields, phoneSearchDigits, UPDATABLE_CONTACT_FIELDS, validateContact, type Contact, type ContactFields } from './contact';
+import { checkRelationInput, closesReportingCycle, sameRelation, type ContactRelation, type RelationKind } from './contact-relations';
+
+// Use cases of contacts: permission (module `contact`), the customer's data scope, invariants,
+// persistence and events, in that order. A contact is visible iff its customer is, and may be
+// changed iff its customer may; outside the scope it does not exist for the caller.
+//
+// Every write locks the customer row first, so that writers of one customer's contacts take
+// turns: that keeps "one primary contact" and "no reporting cycle" true without races.
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+const DEFAULT_PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 200;
+
+export interface ContactUpdateCommand {
+  id: string;
+  expectedVersion: number;
+  maskPaths: string[];
+  fields: ContactFields;
+}
+
+export interface ContactListQuery {
+  customerId: string;
+  pageSize: number;
+  pageToken: string;
+  nameContains: string;
+  phoneContains: string;
+}
+
+export interface ContactList {
+  contacts: Contact[];
+  nextPageToken: string;
+}
+
+export interface RelationCommand {
+  fromContactId: string;
+  toContactId: string;
+  kind: RelationKind;
+  label: string | null;
+}
+
+export interface ContactGraph {
+  nodes: Contact[];
+  edges: ContactRelation[];
+}
+
+function checkId(id: string, field: string): void {
+  if (!UUID.test(id)) throw AppError.invalid(`${field} must be a UUID`, [{ field, message: 'must be a UUID' }]);
+}
+
+function checkExpectedVersion(version: number): void {
+  if (!Number.isSafeInteger(version) || version < 1) {
+    throw AppError.invalid('expected_version is required', [{ field: 'expected_version', message: 'must be the version you read (1 or more)' }]);
+  }
+}
+
+function checkCurrentVersion(contact: Contact, expectedVersion: number): void {
+  if (contact.version !== expectedVersion) {
+    throw new AppError('version_conflict', `contact was changed meanwhile: version is ${contact.version}, not ${expectedVersion}`);
+  }
+}
+
+export class ContactService {
+  private readonly contacts = new ContactRepository();
+  private readonly customers = new CustomerRepository();
+
+  constructor(private readonly pool: Pool) {}
+
+  async create(principal: Principal, customerId: string, fields: ContactFields): Promise<Contact> {
+    requirePermission(principal, 'contact', 'create');
+    checkId(customerId, 'customer_id');
+    validateContact(fields);
+    return inTransaction(this.pool, async (tx) => {
+      await this.lockWritableCustomer(tx, principal, customerId);
+      const demoted = fields.isPrimary ? await this.contacts.clearPrimary(tx, customerId, null, principal.userId) : [];
+      const contact = await this.contacts.insert(tx, { ...fields, id: randomUUID(), customerId, createdBy: principal.userId });
+      await contactsUpdated(tx, demoted.map((other) => ({ contact: other, changedFields: ['is_primary'] })));
+      await contactCreated(tx, contact);
+      return contact;
+    });
+  }
+
+  async get(principal: Principal, id: string): Promise<Contact> {
+    requirePermission(principal, 'contact', 'read');
+    checkId(id, 'id');
+    const contact = await this.contacts.findInScope(this.pool, id, customerScopeOf(principal));
+    if (!contact) throw AppError.notFound('contact');
+    return contact;
+  }
+
+  async list(principal: Principal, query: ContactListQuery): Promise<ContactList> {
+    requirePermission(principal, 'contact', 'read');
+    checkId(query.customerId, 'customer_id');
+    const pageSize = query.pageSize === 0 ? DEFAULT_PAGE_SIZE : query.pageSize;
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+      throw AppError.invalid('page size out of range', [{ field: 'page_size', message: `must be 1 to ${MAX_PAGE_SIZE}` }]);
+    }
+    const filter = {
+      nameContains: query.nameContains.normalize('NFC').trim() || undefined,
+      phoneDigits: phoneSearchDigits(query.phoneContains.trim()),
+      afterSeq: decodePageToken(query.pageToken, query.customerId),
+      limit: pageSize,
+    };
+    await this.visibleCustomer(principal, query.customerId);
+    const page = await this.contacts.list(this.pool, query.customerId, filter);
+    return { contacts: page.contacts, nextPageToken: page.nextSeq ? encodePageToken(query.customerId, page.nextSeq) : '' };
+  }
+
+  async update(principal: Principal, command: ContactUpdateCommand): Promise<Contact> {
+    requirePermission(principal, 'contact', 'update');
+    checkId(command.id, 'id');
+    const keys = maskToFields(command.maskPaths);
+    checkExpectedVersion(command.expectedVersion);
+    return inTransaction(this.pool, async (tx) => {
+      const current = await this.lockContactForChange(tx, principal, command.id);
+      checkCurrentVersion(current, command.expectedVersion);
+      const next: ContactFields = { ...current };
+      for (const key of keys) (next as unknown as Record<string, unknown>)[key] = command.fields[key];
+      validateContact(next, keys);
+      const changed = changedContactFields(current, next);
+      if (changed.length === 0) return current;
+      const demoted = next.isPrimary && !current.isPrimary ? await this.contacts.clearPrimary(tx, current.customerId, current.id, principal.userId) : [];
+      const updated = await this.contacts.update(tx, current.id, next, principal.userId);
+      await contactsUpdated(tx, [
+        ...demoted.map((other) => ({ contact: other, changedFields: ['is_primary'] })),
+        { contact: updated, changedFields: changed },
+      ]);
+      return updated;
+    });
+  }
+
+  async delete(principal: Principal, id: string, expectedVersion: number): Promise<void> {
+    requirePermission(principal, 'contact', 'delete');
+    checkId(id, 'id');
+    checkExpectedVersion(expectedVersion);
+    await inTransaction(this.pool, async (tx) => {
+      const current = await this.lockContactForChange(tx, principal, id);
+      checkCurrentVersion(current, expectedVersion);
+      const removed = await this.contacts.deleteRelationsOf(tx, id);
+      await this.contacts.softDelete(tx, id, principal.userId);
+      await contactDeleted(tx, current, removed);
+    });
+  }
+
+  /** Creates or replaces the relation; `created` says whether the pair had none before. */
+  async setRelation(principal: Principal, command: RelationCommand): Promise<{ relation: ContactRelation; created: boolean }> {
+    requirePermission(principal, 'contact', 'update');
+    checkId(command.fromContactId, 'from_contact_id');
+    checkId(command.toContactId, 'to_contact_id');
+    checkRelationInput(command.fromContactId, command.toContactId, command.label);
+    return inTransaction(this.pool, async (tx) => {
+      const from = await this.lockContactForChange(tx, principal, command.fromContactId);
+      await this.checkSameCustomer(tx, principal, from, command.toContactId);
+      const relations = await this.contacts.relationsOf(tx, from.customerId);
+      if (command.kind === 'reports_to' && closesReportingCycle(relations, from.id, command.toContactId)) {
+        throw new AppError('failed_precondition', 'the other contact already reports to this one, directly or through others', [], 'reporting_cycle');
+      }
+      const previous = relations.find((r) => r.fromContactId === from.id && r.toContactId === command.toContactId) ?? null;
+      if (previous && sameRelation(previous, command)) return { relation: previous, created: false };
+      const relation = await this.contacts.upsertRelation(tx, { ...command, customerId: from.customerId }, principal.userId);
+      await contactRelationChanged(tx, from.customerId, relation, previous);
+      return { relation, created: previous === null };
+    });
+  }
+
+  async removeRelation(principal: Principal, fromContactId: string, toContactId: string): Promise<void> {
+    requirePermission(principal, 'contact', 'update');
+    checkId(fromContactId, 'from_contact_id');
+    checkId(toContactId, 'to_contact_id');
+    await inTransaction(this.pool, async (tx) => {
+      const from = await this.lockContactForChange(tx, principal, fromContactId);
+      const removed = await this.contacts.deleteRelation(tx, from.id, toContactId);
+      if (!removed) throw AppError.notFound('contact relation');
+      await contactRelationChanged(tx, from.customerId, null, removed);
+    });
+  }
+
+  async graph(principal: Principal, customerId: string): Promise<ContactGraph> {
+    requirePermission(principal, 'contact', 'read');
+    checkId(customerId, 'customer_id');
+    return inTransaction(this.pool, async (tx) => {
+      // One snapshot for nodes and edges, so that no edge points at a contact deleted in between.
+      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      await this.visibleCustomer(principal, customerId, tx);
+      return { nodes: await this.contacts.allOf(tx, customerId), edges: await this.contacts.relationsOf(tx, customerId) };
+    });
+  }
+
+  private async visibleCustomer(principal: Principal, customerId: string, db: Pool | PoolClient = this.pool): Promise<void> {
+    if (!(await this.customers.findInScope(db, customerId, customerScopeOf(principal)))) throw AppError.notFound('customer');
+  }
+
+  /**
+   * Locks the customer for the caller's transaction if the caller may change it. One the caller
+   * may only read answers permission_denied; one it cannot see at all, not_found.
+   */
+  private async lockWritableCustomer(tx: PoolClient, principal: Principal, customerId: string): Promise<void> {
+    if (await this.customers.findInScope(tx, customerId, customerWriteScopeOf(principal), true)) return;
+    if (await this.customers.findInScope(tx, customerId, customerScopeOf(principal))) {
+      throw new AppError('permission_denied', 'this customer is read-only for you', [], 'read_only');
+    }
+    throw AppError.notFound('customer');
+  }
+
+  /** The live contact, locked together with its customer, if the caller may change them. */
+  private async lockContactForChange(tx: PoolClient, principal: Principal, id: string): Promise<Contact> {
+    const visible = await this.contacts.findInScope(tx, id, customerScopeOf(principal));
+    if (!visible) throw AppError.notFound('contact');
+    await this.lockWritableCustomer(tx, principal, visible.customerId);
+    // Read again under the lock: a writer that held it before may have changed or deleted it.
+    const contact = await this.contacts.findLive(tx, id, true);
+    if (!contact) throw AppError.notFound('contact');
+    return contact;
+  }
+
+  /** The other end of a relation must be a live contact of the same customer. */
+  private async checkSameCustomer(tx: PoolClient, principal: Principal, from: Contact, toContactId: string): Promise<void> {
+    const to = await this.contacts.findInScope(tx, toContactId, customerScopeOf(principal));
+    if (!to) throw AppError.notFound('contact');
+    if (to.customerId !== from.customerId) {
+      throw AppError.invalid('contacts of different customers cannot be related', [{ field: 'to_contact_id', message: 'must be a contact of the same customer' }]);
+    }
+  }
+}
+
+function maskToFields(paths: string[]): (keyof ContactFields)[] {
+  if (paths.length === 0) throw AppError.invalid('update_mask is empty', [{ field: 'update_mask', message: 'name at least one field' }]);
+  const unknown = paths.filter((path) => !Object.hasOwn(UPDATABLE_CONTACT_FIELDS, path));
+  if (unknown.length > 0) {
+    throw AppError.invalid('update_mask names fields that cannot be updated', unknown.map((path) => ({ field: `update_mask.${path}`, message: 'not an updatable field' })));
+  }
+  return [...new Set(paths.map((path) => UPDATABLE_CONTACT_FIELDS[path]))];
+}
+
+// A page token is bound to the customer it was made for, so it cannot page another customer.
+function encodePageToken(customerId: string, seq: string): string {
+  return Buffer.from(JSON.stringify({ v: 1, c: customerId, s: seq })).toString('base64url');
+}
+
+function decodePageToken(token: string, customerId: string): string | undefined {
+  if (!token) return undefined;
+  try {
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { v?: number; c?: string; s?: string };
+    if (parsed.v === 1 && parsed.c === customerId && typeof parsed.s === 'string' && /^\d{1,19}$/.test(parsed.s)) return parsed.s;
+  } catch {
+    // fall through to the error below
+  }
+  throw AppError.invalid('page_token is not valid', [{ field: 'page_token', message: 'use next_page_token of a previous response for the same customer' }]);
+}
