@@ -1,0 +1,252 @@
+import { Type } from '@sinclair/typebox';
+import { bearerMetadata } from '@liaison/auth';
+import { assignmentV1 } from '@liaison/contracts';
+import { AppError, toAppError, unary } from '@liaison/runtime';
+import type { ApiRouter } from '../http/api-router';
+import { HttpProblem } from '../http/problem';
+import { ProblemSchema } from '../http/problem-schema';
+import { changeToJson, contactStateFromQuery, listPoolRequestFromQuery, pendingCustomerToJson, poolCustomerToJson, ruleRequestFromJson, ruleToJson } from './assignment-json';
+import {
+  AssignBody, CustomerItems, EmptyBody, FollowersBody, ListPendingQuery, ListPoolQuery, OwnershipHistory, PendingCustomerList, PoolCustomerIdParams,
+  PoolCustomerList, PoolRule, PoolRuleBody, PoolRuleRun, ReleaseBody, TransferBody,
+} from './assignment-schemas';
+import { customerToJson } from './customer-json';
+import { Customer } from './customer-schemas';
+
+// Who owns a customer: the public pool (公海), pending customers (待处理), assignment, transfer
+// (客户转移), the ownership history and the return-to-pool rule.
+
+type Client = assignmentV1.CustomerAssignmentServiceClient;
+
+const TAG = 'Customer ownership';
+const problem = (description: string) => ({ description, schema: ProblemSchema });
+const authProblems = { 401: problem('No valid access token.'), 403: problem('The caller lacks the permission.') };
+const notInScope = { 404: problem('No such customer in the caller\'s scope.') };
+const bulkProblems = {
+  400: problem('Invalid body.'), 401: authProblems[401],
+  403: problem('The caller lacks the permission, or names a unit they do not manage (code unit_not_managed).'),
+  404: problem('A customer is outside the caller\'s scope; violations name it by index. Nothing changed.'),
+  409: problem('Some customers cannot change hands (codes owned_use_transfer, in_pool, already_owner, bulk_refused); violations name each by index. Nothing changed.'),
+};
+const RULE_ETAG = { ETag: { description: 'The rule version, for If-Match.', schema: Type.String() } };
+
+// The service names fields as in protobuf (customer_ids[2]); clients sent JSON (customerIds[2]).
+const camelField = (field: string) => field.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+
+async function withJsonFields<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    const appError = toAppError(error);
+    if (!appError?.violations.length) throw error;
+    throw new AppError(appError.code, appError.message, appError.violations.map((v) => ({ ...v, field: camelField(v.field) })), appError.reason);
+  }
+}
+
+function ruleVersion(ifMatch: string | undefined, bodyVersion: number | undefined): number {
+  const match = ifMatch === undefined ? undefined : /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(ifMatch);
+  if (ifMatch !== undefined && !match) throw new HttpProblem(400, 'invalid_if_match', 'If-Match must be the ETag of the rule, e.g. "3"');
+  const fromHeader = match ? Number(match[1]) : undefined;
+  if (fromHeader !== undefined && bodyVersion !== undefined && fromHeader !== bodyVersion) throw new HttpProblem(400, 'version_mismatch', 'If-Match and body.version disagree');
+  const version = fromHeader ?? bodyVersion;
+  if (version === undefined) throw new HttpProblem(428, 'precondition_required', 'send If-Match with the ETag you read, or body.version');
+  return version;
+}
+
+export function assignmentRoutes(api: ApiRouter, client: Client): void {
+  poolRoutes(api, client);
+  handoverRoutes(api, client);
+  ruleRoutes(api, client);
+}
+
+function poolRoutes(api: ApiRouter, client: Client): void {
+  api.add({
+    method: 'get',
+    path: '/pool/customers',
+    operationId: 'listPoolCustomers',
+    summary: 'The public pool (公海): customers without owner, pool fields only, newest first',
+    tag: TAG,
+    permission: ['pool', 'read'],
+    query: ListPoolQuery,
+    responses: { 200: { description: 'One page.', schema: PoolCustomerList }, 400: problem('Invalid query.'), ...authProblems },
+    async handler({ query, token, res }) {
+      const response = await withJsonFields(unary(client.listPool.bind(client), listPoolRequestFromQuery(query), bearerMetadata(token)));
+      res.json({ items: response.customers.map(poolCustomerToJson), nextPageToken: response.page?.nextPageToken || null });
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/pool/customers/{id}/claim',
+    operationId: 'claimPoolCustomer',
+    summary: 'Take a customer from the pool: the caller becomes its owner, in their own unit',
+    tag: TAG,
+    permission: ['pool', 'update'],
+    params: PoolCustomerIdParams,
+    body: EmptyBody,
+    responses: {
+      200: { description: 'The customer, now the caller\'s.', schema: Customer }, 400: problem('Invalid id.'), ...authProblems, ...notInScope,
+      409: problem('Someone owns it already, e.g. won a concurrent claim (code already_owned).'),
+    },
+    async handler({ params, token, res }) {
+      const response = await unary(client.claimFromPool.bind(client), { customerId: params.id }, bearerMetadata(token));
+      res.json(customerToJson(response.customer!));
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/customers/{id}/release',
+    operationId: 'releaseCustomerToPool',
+    summary: 'Give a customer up to the pool: its owner, or a supervisor of the owner\'s unit',
+    tag: TAG,
+    permission: ['pool', 'update'],
+    params: PoolCustomerIdParams,
+    body: ReleaseBody,
+    responses: {
+      200: { description: 'The customer, now in the pool.', schema: Customer }, 400: problem('Invalid body.'), ...authProblems, ...notInScope,
+      409: problem('It is in the pool already (code already_in_pool).'),
+    },
+    async handler({ params, body, token, res }) {
+      const response = await withJsonFields(unary(client.releaseToPool.bind(client), { customerId: params.id, reason: body.reason }, bearerMetadata(token)));
+      res.json(customerToJson(response.customer!));
+    },
+  });
+}
+
+function handoverRoutes(api: ApiRouter, client: Client): void {
+  api.add({
+    method: 'post',
+    path: '/customers/assign',
+    operationId: 'assignCustomers',
+    summary: 'Hand pool or pending customers to one rep of a unit the caller manages (all or nothing)',
+    tag: TAG,
+    permission: ['customer', 'assign'],
+    body: AssignBody,
+    responses: { 200: { description: 'The assigned customers.', schema: CustomerItems }, ...bulkProblems },
+    async handler({ body, token, res }) {
+      const response = await withJsonFields(unary(client.assignCustomers.bind(client), {
+        customerIds: body.customerIds, assigneeId: body.assigneeId, assigneeUnit: body.assigneeUnit, reason: body.reason ?? '',
+      }, bearerMetadata(token)));
+      res.json({ items: response.customers.map(customerToJson) });
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/customers/followers',
+    operationId: 'assignFollowers',
+    summary: 'Name a follower (跟进人) for owned customers, e.g. contacted pending ones (all or nothing)',
+    tag: TAG,
+    permission: ['customer', 'assign'],
+    body: FollowersBody,
+    responses: { 200: { description: 'The customers with their follower.', schema: CustomerItems }, ...bulkProblems },
+    async handler({ body, token, res }) {
+      const response = await withJsonFields(unary(client.assignFollowers.bind(client), body, bearerMetadata(token)));
+      res.json({ items: response.customers.map(customerToJson) });
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/pending-customers',
+    operationId: 'listPendingCustomers',
+    summary: 'Pending customers (待处理): from import or the pool, not contacted since; newest first',
+    tag: TAG,
+    permission: ['customer', 'read'],
+    query: ListPendingQuery,
+    responses: { 200: { description: 'One page.', schema: PendingCustomerList }, 400: problem('Invalid query.'), ...authProblems },
+    async handler({ query, token, res }) {
+      const response = await withJsonFields(unary(client.listPending.bind(client), assignmentV1.ListPendingRequest.fromPartial({
+        page: { pageSize: query.pageSize ? Number(query.pageSize) : 0, pageToken: query.pageToken ?? '' },
+        contactState: contactStateFromQuery(query.contacted),
+        unit: query.unit ?? '',
+      }), bearerMetadata(token)));
+      res.json({ items: response.customers.map(pendingCustomerToJson), nextPageToken: response.page?.nextPageToken || null });
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/customers/transfer',
+    operationId: 'transferCustomers',
+    summary: 'Transfer customers (客户转移) to a rep of a unit the caller manages, with a reason (all or nothing)',
+    tag: TAG,
+    permission: ['customer', 'transfer'],
+    body: TransferBody,
+    responses: { 200: { description: 'The transferred customers.', schema: CustomerItems }, ...bulkProblems },
+    async handler({ body, token, res }) {
+      const response = await withJsonFields(unary(client.transferCustomers.bind(client), {
+        customerIds: body.customerIds, toOwnerId: body.toOwnerId, toOwnerUnit: body.toOwnerUnit, reason: body.reason,
+        keepPreviousOwnerAsFollower: body.keepPreviousOwnerAsFollower ?? false,
+      }, bearerMetadata(token)));
+      res.json({ items: response.customers.map(customerToJson) });
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/customers/{id}/ownership-history',
+    operationId: 'getOwnershipHistory',
+    summary: 'Every change of owner of a customer, oldest first; a pool customer\'s to every pool reader',
+    tag: TAG,
+    permission: ['customer', 'read'],
+    params: PoolCustomerIdParams,
+    responses: { 200: { description: 'The changes.', schema: OwnershipHistory }, 400: problem('Invalid id.'), ...authProblems, ...notInScope },
+    async handler({ params, token, res }) {
+      const response = await unary(client.getOwnershipHistory.bind(client), { customerId: params.id }, bearerMetadata(token));
+      res.json({ items: response.changes.map(changeToJson) });
+    },
+  });
+}
+
+function ruleRoutes(api: ApiRouter, client: Client): void {
+  api.add({
+    method: 'get',
+    path: '/settings/pool-rule',
+    operationId: 'getPoolRule',
+    summary: 'The rule that returns customers to the pool after days without follow-up',
+    tag: TAG,
+    permission: ['admin', 'read'],
+    responses: { 200: { description: 'The rule.', schema: PoolRule, headers: RULE_ETAG }, ...authProblems },
+    async handler({ token, res }) {
+      const rule = ruleToJson((await unary(client.getPoolRule.bind(client), {}, bearerMetadata(token))).rule!);
+      res.set('ETag', `"${rule.version}"`).json(rule);
+    },
+  });
+
+  api.add({
+    method: 'put',
+    path: '/settings/pool-rule',
+    operationId: 'updatePoolRule',
+    summary: 'Change the return-to-pool rule (optimistic concurrency)',
+    tag: TAG,
+    permission: ['admin', 'update'],
+    body: PoolRuleBody,
+    requestHeaders: { 'If-Match': { description: 'ETag of the rule being changed; or send body.version.', schema: Type.String() } },
+    responses: {
+      200: { description: 'The rule in force.', schema: PoolRule, headers: RULE_ETAG }, 400: problem('Invalid body.'), ...authProblems,
+      412: problem('The rule changed since the given version.'), 428: problem('Neither If-Match nor version was given.'),
+    },
+    async handler({ body, token, req, res }) {
+      const version = ruleVersion(req.get('if-match'), body.version);
+      const rule = ruleToJson((await withJsonFields(unary(client.updatePoolRule.bind(client), ruleRequestFromJson(body, version), bearerMetadata(token)))).rule!);
+      res.set('ETag', `"${rule.version}"`).json(rule);
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/settings/pool-rule/run',
+    operationId: 'runPoolRule',
+    summary: 'Evaluate the return-to-pool rule now, as the scheduled job does (repeating it is harmless)',
+    tag: TAG,
+    permission: ['admin', 'update'],
+    body: EmptyBody,
+    responses: { 200: { description: 'What the run returned to the pool.', schema: PoolRuleRun }, ...authProblems },
+    async handler({ token, res }) {
+      const run = await unary(client.runPoolRuleNow.bind(client), {}, bearerMetadata(token));
+      res.json({ enabled: run.enabled, returnedCustomerIds: run.returnedCustomerIds });
+    },
+  });
+}

@@ -1,0 +1,104 @@
+import type { Principal } from '@liaison/auth';
+import { assignmentV1 } from '@liaison/contracts';
+import type { CallContext } from '@liaison/runtime';
+import type { AssignmentService } from '../domain/assignment-service';
+import { categoriesFromProto, contactedFromProto, toProtoChange, toProtoPoolCustomer, toProtoRule } from './assignment-mapper';
+import { toProtoCustomer } from './customer-mapper';
+
+type Ctx = CallContext<Principal>;
+
+/** CustomerAssignmentService RPCs: protobuf in, ownership use case, protobuf out. */
+export function assignmentHandlers(service: AssignmentService) {
+  return {
+    async listPool(request: assignmentV1.ListPoolRequest, ctx: Ctx): Promise<assignmentV1.ListPoolResponse> {
+      const list = await service.listPool(ctx.principal, {
+        pageSize: request.page?.pageSize ?? 0,
+        pageToken: request.page?.pageToken ?? '',
+        nameContains: request.nameContains,
+        categories: categoriesFromProto(request.categories, 'categories'),
+      });
+      return { customers: list.customers.map(toProtoPoolCustomer), page: { nextPageToken: list.nextPageToken } };
+    },
+
+    async claimFromPool(request: assignmentV1.ClaimFromPoolRequest, ctx: Ctx): Promise<assignmentV1.ClaimFromPoolResponse> {
+      return { customer: toProtoCustomer(await service.claim(ctx.principal, request.customerId)) };
+    },
+
+    async releaseToPool(request: assignmentV1.ReleaseToPoolRequest, ctx: Ctx): Promise<assignmentV1.ReleaseToPoolResponse> {
+      return { customer: toProtoCustomer(await service.release(ctx.principal, request.customerId, request.reason)) };
+    },
+
+    async assignCustomers(request: assignmentV1.AssignCustomersRequest, ctx: Ctx): Promise<assignmentV1.AssignCustomersResponse> {
+      const customers = await service.assign(ctx.principal, {
+        customerIds: request.customerIds,
+        assigneeId: request.assigneeId,
+        assigneeUnit: request.assigneeUnit,
+        reason: request.reason,
+      });
+      return { customers: customers.map(toProtoCustomer) };
+    },
+
+    async assignFollowers(request: assignmentV1.AssignFollowersRequest, ctx: Ctx): Promise<assignmentV1.AssignFollowersResponse> {
+      const customers = await service.assignFollowers(ctx.principal, {
+        customerIds: request.customerIds,
+        followerId: request.followerId,
+        followerUnit: request.followerUnit,
+      });
+      return { customers: customers.map(toProtoCustomer) };
+    },
+
+    async listPending(request: assignmentV1.ListPendingRequest, ctx: Ctx): Promise<assignmentV1.ListPendingResponse> {
+      const list = await service.listPending(ctx.principal, {
+        pageSize: request.page?.pageSize ?? 0,
+        pageToken: request.page?.pageToken ?? '',
+        contacted: contactedFromProto(request.contactState),
+        unit: request.unit,
+      });
+      return {
+        customers: list.customers.map((pending) => assignmentV1.PendingCustomer.fromPartial({
+          customer: toProtoCustomer(pending.customer),
+          pendingTime: pending.pendingSince,
+          lastContactTime: pending.lastContactedAt ?? undefined,
+          followerId: pending.follower?.id ?? '',
+          followerUnit: pending.follower?.unit ?? '',
+        })),
+        page: { nextPageToken: list.nextPageToken },
+      };
+    },
+
+    async transferCustomers(request: assignmentV1.TransferCustomersRequest, ctx: Ctx): Promise<assignmentV1.TransferCustomersResponse> {
+      const customers = await service.transfer(ctx.principal, {
+        customerIds: request.customerIds,
+        toOwnerId: request.toOwnerId,
+        toOwnerUnit: request.toOwnerUnit,
+        reason: request.reason,
+        keepPreviousOwnerAsFollower: request.keepPreviousOwnerAsFollower,
+      });
+      return { customers: customers.map(toProtoCustomer) };
+    },
+
+    async getOwnershipHistory(request: assignmentV1.GetOwnershipHistoryRequest, ctx: Ctx): Promise<assignmentV1.GetOwnershipHistoryResponse> {
+      return { changes: (await service.history(ctx.principal, request.customerId)).map(toProtoChange) };
+    },
+
+    async getPoolRule(_request: assignmentV1.GetPoolRuleRequest, ctx: Ctx): Promise<assignmentV1.GetPoolRuleResponse> {
+      return { rule: toProtoRule(await service.rule(ctx.principal)) };
+    },
+
+    async updatePoolRule(request: assignmentV1.UpdatePoolRuleRequest, ctx: Ctx): Promise<assignmentV1.UpdatePoolRuleResponse> {
+      const rule = await service.updateRule(ctx.principal, {
+        enabled: request.enabled,
+        daysWithoutContact: request.daysWithoutContact,
+        excludedCategories: categoriesFromProto(request.excludedCategories, 'excluded_categories'),
+      }, request.expectedVersion);
+      return { rule: toProtoRule(rule) };
+    },
+
+    async runPoolRuleNow(_request: assignmentV1.RunPoolRuleNowRequest, ctx: Ctx): Promise<assignmentV1.RunPoolRuleNowResponse> {
+      const run = await service.runRuleNow(ctx.principal);
+      return { enabled: run.enabled, returnedCustomerIds: run.returnedIds };
+    },
+  };
+}
+
+assignmentHandlers.definition = assignmentV1.CustomerAssignmentServiceService;
