@@ -1,0 +1,135 @@
+import { Type } from '@sinclair/typebox';
+import { bearerMetadata } from '@liaison/auth';
+import { followUpV1 } from '@liaison/contracts';
+import { unary } from '@liaison/runtime';
+import type { ApiRouter } from '../http/api-router';
+import { ProblemSchema } from '../http/problem-schema';
+import { CustomerIdParams } from './customer-schemas';
+import { annotationToJson, createRequestFromJson, filterFromQuery, followUpToJson, updateRequestFromJson } from './followup-json';
+import { Annotation, AnnotateBody, CreateFollowUpBody, FollowUp, FollowUpIdParams, FollowUpList, ListFollowUpsQuery, UpdateFollowUpBody } from './followup-schemas';
+
+const problem = (description: string) => ({ description, schema: ProblemSchema });
+const authProblems = { 401: problem('No valid access token.'), 403: problem('The caller lacks the permission.') };
+const TAG = 'Follow-ups';
+
+const listJson = (response: { followUps: followUpV1.FollowUp[]; page?: { nextPageToken: string } }) =>
+  ({ items: response.followUps.map(followUpToJson), nextPageToken: response.page?.nextPageToken || null });
+
+export function followUpRoutes(api: ApiRouter, client: followUpV1.FollowUpServiceClient): void {
+  api.add({
+    method: 'post',
+    path: '/customers/{id}/follow-ups',
+    operationId: 'createFollowUp',
+    summary: 'Record a follow-up or visit (跟单/拜访记录) on a customer the caller may change',
+    tag: TAG,
+    permission: ['followup', 'create'],
+    params: CustomerIdParams,
+    body: CreateFollowUpBody,
+    requestHeaders: { 'Idempotency-Key': { description: 'Repeat a create safely: the same key returns the first result.', schema: Type.String({ maxLength: 100 }) } },
+    responses: { 201: { description: 'Recorded.', schema: FollowUp }, 400: problem('Invalid body.'), ...authProblems, 404: problem('No such customer in the caller\'s scope.') },
+    async handler({ params, body, token, req, res }) {
+      const request = createRequestFromJson(params.id, body, req.get('idempotency-key'));
+      const followUp = followUpToJson((await unary(client.createFollowUp.bind(client), request, bearerMetadata(token))).followUp!);
+      res.status(201).location(`${req.baseUrl}/follow-ups/${followUp.id}`).json(followUp);
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/customers/{id}/follow-ups',
+    operationId: 'listFollowUps',
+    summary: 'The follow-up records of a customer, newest first, with filters and cursor paging',
+    tag: TAG,
+    permission: ['followup', 'read'],
+    params: CustomerIdParams,
+    query: ListFollowUpsQuery,
+    responses: { 200: { description: 'One page.', schema: FollowUpList }, 400: problem('Invalid query.'), ...authProblems, 404: problem('No such customer in the caller\'s scope.') },
+    async handler({ params, query, token, res }) {
+      const request = followUpV1.ListFollowUpsRequest.fromPartial({ customerId: params.id, ...filterFromQuery(query) });
+      res.json(listJson(await unary(client.listFollowUps.bind(client), request, bearerMetadata(token))));
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/team/follow-ups',
+    operationId: 'listTeamFollowUps',
+    summary: 'The follow-up records on every customer in the caller\'s scope: a manager\'s team, newest first',
+    tag: TAG,
+    permission: ['followup', 'read'],
+    query: ListFollowUpsQuery,
+    responses: { 200: { description: 'One page.', schema: FollowUpList }, 400: problem('Invalid query.'), ...authProblems },
+    async handler({ query, token, res }) {
+      const request = followUpV1.ListTeamFollowUpsRequest.fromPartial(filterFromQuery(query));
+      res.json(listJson(await unary(client.listTeamFollowUps.bind(client), request, bearerMetadata(token))));
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/follow-ups/{id}',
+    operationId: 'getFollowUp',
+    summary: 'Read one follow-up record with its annotations',
+    tag: TAG,
+    permission: ['followup', 'read'],
+    params: FollowUpIdParams,
+    responses: { 200: { description: 'The record.', schema: FollowUp }, 400: problem('Invalid id.'), ...authProblems, 404: problem('No such record in the caller\'s scope.') },
+    async handler({ params, token, res }) {
+      const response = await unary(client.getFollowUp.bind(client), { id: params.id }, bearerMetadata(token));
+      res.json(followUpToJson(response.followUp!));
+    },
+  });
+
+  api.add({
+    method: 'patch',
+    path: '/follow-ups/{id}',
+    operationId: 'updateFollowUp',
+    summary: 'Change one\'s own follow-up record within 24 hours of recording it',
+    tag: TAG,
+    permission: ['followup', 'update'],
+    params: FollowUpIdParams,
+    body: UpdateFollowUpBody,
+    responses: {
+      200: { description: 'The changed record.', schema: FollowUp },
+      400: problem('Invalid body.'), 401: problem('No valid access token.'),
+      403: problem('The caller lacks the permission, or is not the author (code not_author).'),
+      404: problem('No such record in the caller\'s scope.'),
+      409: problem('More than 24 hours since it was recorded (code edit_window_closed).'),
+    },
+    async handler({ params, body, token, res }) {
+      const response = await unary(client.updateFollowUp.bind(client), updateRequestFromJson(params.id, body), bearerMetadata(token));
+      res.json(followUpToJson(response.followUp!));
+    },
+  });
+
+  api.add({
+    method: 'delete',
+    path: '/follow-ups/{id}',
+    operationId: 'deleteFollowUp',
+    summary: 'Delete a follow-up record softly (it leaves every read but stays stored)',
+    tag: TAG,
+    permission: ['followup', 'delete'],
+    params: FollowUpIdParams,
+    responses: { 204: { description: 'Deleted.' }, 400: problem('Invalid id.'), ...authProblems, 404: problem('No such record in the caller\'s scope.') },
+    async handler({ params, token, res }) {
+      await unary(client.deleteFollowUp.bind(client), { id: params.id }, bearerMetadata(token));
+      res.status(204).end();
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/follow-ups/{id}/annotations',
+    operationId: 'annotateFollowUp',
+    summary: 'A supervisor\'s annotation (批示) on a follow-up record; the rep is notified',
+    tag: TAG,
+    permission: ['followup', 'approve'],
+    params: FollowUpIdParams,
+    body: AnnotateBody,
+    responses: { 201: { description: 'The annotation.', schema: Annotation }, 400: problem('Invalid body.'), ...authProblems, 404: problem('No such record in the caller\'s scope.') },
+    async handler({ params, body, token, req, res }) {
+      const response = await unary(client.annotateFollowUp.bind(client), { followUpId: params.id, comment: body.comment }, bearerMetadata(token));
+      res.status(201).location(`${req.baseUrl}/follow-ups/${params.id}`).json(annotationToJson(response.annotation!));
+    },
+  });
+}

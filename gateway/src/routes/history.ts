@@ -1,0 +1,78 @@
+import { Type } from '@sinclair/typebox';
+import { bearerMetadata } from '@liaison/auth';
+import { historyV1 } from '@liaison/contracts';
+import { unary } from '@liaison/runtime';
+import type { ApiRouter } from '../http/api-router';
+import { named } from '../http/openapi';
+import { ProblemSchema } from '../http/problem-schema';
+import { CustomerIdParams } from './customer-schemas';
+
+// CUS-16: the revision history (修订记录) of a customer's key fields.
+
+const problem = (description: string) => ({ description, schema: ProblemSchema });
+
+const HistoryEntry = named('CustomerHistoryEntry', Type.Object(
+  {
+    id: Type.String(),
+    field: Type.String({ description: 'The changed field in snake_case, e.g. star_rating, region, category, deal_date.' }),
+    before: Type.Unknown({ description: 'The value before the change; null when it had none.' }),
+    after: Type.Unknown({ description: 'The value after the change; null when cleared.' }),
+    reason: Type.Union([Type.String(), Type.Null()], { description: 'Why, when the change gave a reason (e.g. a category move).' }),
+    changedBy: Type.String({ description: 'User id of whoever made the change.' }),
+    changedAt: Type.String({ format: 'date-time' }),
+  },
+  { additionalProperties: false },
+));
+
+const HistoryPage = named('CustomerHistory', Type.Object(
+  {
+    items: Type.Array(HistoryEntry, { description: 'Newest change first.' }),
+    nextPageToken: Type.Union([Type.String(), Type.Null()], { description: 'null on the last page.' }),
+  },
+  { additionalProperties: false },
+));
+
+const HistoryQuery = Type.Object(
+  {
+    pageSize: Type.Optional(Type.String({ pattern: '^(?:[1-9]|[1-9][0-9]|1[0-9][0-9]|200)$', description: '1 to 200, default 50.' })),
+    pageToken: Type.Optional(Type.String({ maxLength: 200, description: 'nextPageToken of the previous page.' })),
+  },
+  { additionalProperties: false },
+);
+
+function entryToJson(entry: historyV1.CustomerHistoryEntry) {
+  return {
+    id: entry.id,
+    field: entry.field,
+    before: JSON.parse(entry.oldValueJson || 'null') as unknown,
+    after: JSON.parse(entry.newValueJson || 'null') as unknown,
+    reason: entry.reason || null,
+    changedBy: entry.changedBy,
+    changedAt: entry.changeTime?.toISOString() ?? '',
+  };
+}
+
+export function historyRoutes(api: ApiRouter, client: historyV1.CustomerHistoryServiceClient): void {
+  api.add({
+    method: 'get',
+    path: '/customers/{id}/history',
+    operationId: 'getCustomerHistory',
+    summary: 'Who changed which key field of a customer when, before and after; newest first',
+    tag: 'Customers',
+    permission: ['customer', 'read'],
+    params: CustomerIdParams,
+    query: HistoryQuery,
+    responses: {
+      200: { description: 'One page.', schema: HistoryPage }, 400: problem('Invalid query.'),
+      401: problem('No valid access token.'), 403: problem('The caller lacks the permission.'), 404: problem('No such customer in the caller\'s scope.'),
+    },
+    async handler({ params, query, token, res }) {
+      const request = historyV1.GetCustomerHistoryRequest.fromPartial({
+        customerId: params.id,
+        page: { pageSize: query.pageSize ? Number(query.pageSize) : 0, pageToken: query.pageToken ?? '' },
+      });
+      const response = await unary(client.getCustomerHistory.bind(client), request, bearerMetadata(token));
+      res.json({ items: response.entries.map(entryToJson), nextPageToken: response.page?.nextPageToken || null });
+    },
+  });
+}
