@@ -1,0 +1,75 @@
+import { CsvParser, detectEncoding, encodingOf, readCsv } from './csv-reader';
+import { csvCell, csvLine } from './csv-writer';
+
+const parseAll = (text: string, cut = 3) => {
+  const parser = new CsvParser();
+  const records = [];
+  for (let start = 0; start < text.length; start += cut) records.push(...parser.push(text.slice(start, start + cut)));
+  return [...records, ...parser.end()];
+};
+
+describe('CSV reader', () => {
+  it('reads quotes, doubled quotes, commas and line breaks inside fields, whatever the chunk cuts', () => {
+    const text = 'name,note\r\n"华东, ""精密""",第一\r\n"多\r\n行",x\nlast,\rcr,end';
+    for (const cut of [1, 2, 3, 7, 1000]) {
+      expect(parseAll(text, cut)).toEqual([
+        { rowNo: 1, cells: ['name', 'note'] },
+        { rowNo: 2, cells: ['华东, "精密"', '第一'] },
+        { rowNo: 3, cells: ['多\r\n行', 'x'] },
+        { rowNo: 4, cells: ['last', ''] },
+        { rowNo: 5, cells: ['cr', 'end'] },
+      ]);
+    }
+  });
+
+  it('keeps a trailing empty cell and refuses an unclosed quote at the end', () => {
+    expect(parseAll('a,\r\n')).toEqual([{ rowNo: 1, cells: ['a', ''] }]);
+    expect(parseAll('a,')).toEqual([{ rowNo: 1, cells: ['a', ''] }]);
+    expect(() => parseAll('"open')).toThrow('quoted field');
+  });
+
+  it('detects UTF-8 (with or without BOM) and falls back to GB18030', () => {
+    expect(detectEncoding(Buffer.from('\uFEFF客户名称', 'utf8'))).toBe('utf-8');
+    expect(detectEncoding(Buffer.from('客户名称', 'utf8').subarray(0, 5))).toBe('utf-8'); // cut inside a character
+    expect(detectEncoding(Uint8Array.of(0xbf, 0xcd, 0xbb, 0xa7))).toBe('gb18030'); // 客户 in GBK
+    expect(encodingOf('GBK')).toBe('gb18030');
+    expect(encodingOf('UTF8')).toBe('utf-8');
+    expect(encodingOf('latin1')).toBeUndefined();
+  });
+
+  it('decodes GB18030 across chunk boundaries and drops the UTF-8 BOM', async () => {
+    async function* chunks(bytes: number[]) {
+      for (const byte of bytes) yield Uint8Array.of(byte);
+    }
+    const used: string[] = [];
+    const gbk = [0xbf, 0xcd, 0xbb, 0xa7, 0x0d, 0x0a, 0x41];
+    const records = [];
+    for await (const batch of readCsv(chunks(gbk), 'gb18030', (encoding) => used.push(encoding))) records.push(...batch);
+    expect(records.map((record) => record.cells)).toEqual([['客户'], ['A']]);
+    const bom = [...Buffer.from('\uFEFFname\r\n', 'utf8')];
+    const withBom = [];
+    for await (const batch of readCsv(chunks(bom), undefined, (encoding) => used.push(encoding))) withBom.push(...batch);
+    expect(withBom[0].cells).toEqual(['name']);
+    expect(used).toEqual(['gb18030', 'utf-8']);
+  });
+});
+
+describe('CSV writer', () => {
+  it('quotes commas, quotes, line breaks and edge spaces, and defuses formulas but not phone numbers', () => {
+    expect(csvCell('plain 中文')).toBe('plain 中文');
+    expect(csvCell('a,b')).toBe('"a,b"');
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+    expect(csvCell('two\nlines')).toBe('"two\nlines"');
+    expect(csvCell(' padded')).toBe('" padded"');
+    expect(csvCell('=SUM(A1)')).toBe("'=SUM(A1)");
+    expect(csvCell('@cmd')).toBe("'@cmd");
+    expect(csvCell('+86 21 6888 8888')).toBe('+86 21 6888 8888');
+    expect(csvCell('-5')).toBe('-5');
+    expect(csvLine(['a', 'b,c'])).toBe('a,"b,c"\r\n');
+  });
+
+  it('writes what the reader reads back', () => {
+    const cells = ['华东 "精密", 有限公司', 'line\r\nbreak', '', '普通'];
+    expect(parseAll(csvLine(cells))).toEqual([{ rowNo: 1, cells }]);
+  });
+});
