@@ -1,0 +1,95 @@
+import { maintenanceV1 } from '@liaison/contracts';
+import { customerToJson } from './customer-json';
+import type { MergeCustomersJson, NotificationJson, TakeableField } from './maintenance-schemas';
+
+// JSON ⇄ protobuf for customer maintenance.
+
+const { DuplicateReason: ProtoReason, CustomerNotificationChannel: ProtoChannel } = maintenanceV1;
+
+const REASONS: Record<number, 'name' | 'phone' | 'email'> = {
+  [ProtoReason.DUPLICATE_REASON_NAME]: 'name',
+  [ProtoReason.DUPLICATE_REASON_PHONE]: 'phone',
+  [ProtoReason.DUPLICATE_REASON_EMAIL]: 'email',
+};
+
+const CHANNELS: Record<NotificationJson['channel'], maintenanceV1.CustomerNotificationChannel> = {
+  sms: ProtoChannel.CUSTOMER_NOTIFICATION_CHANNEL_SMS,
+  email: ProtoChannel.CUSTOMER_NOTIFICATION_CHANNEL_EMAIL,
+  system: ProtoChannel.CUSTOMER_NOTIFICATION_CHANNEL_SYSTEM,
+};
+
+// JSON field names → the service's update mask paths.
+const MASK_PATHS: Record<TakeableField, string> = {
+  name: 'name',
+  kind: 'kind',
+  phone: 'phone',
+  email: 'email',
+  industry: 'industry',
+  source: 'source',
+  starRating: 'star_rating',
+  creditLimit: 'credit_limit',
+  nature: 'nature',
+  region: 'region',
+  isTarget: 'is_target',
+  customFields: 'custom_fields',
+};
+
+const reasonsToJson = (reasons: maintenanceV1.DuplicateReason[]) => reasons.map((reason) => REASONS[reason]).filter(Boolean);
+
+export function pairToJson(pair: maintenanceV1.DuplicatePair) {
+  return { first: customerToJson(pair.first!), second: customerToJson(pair.second!), reasons: reasonsToJson(pair.reasons), score: pair.score };
+}
+
+export function candidateToJson(pair: maintenanceV1.DuplicatePair) {
+  return { customer: customerToJson(pair.second!), reasons: reasonsToJson(pair.reasons), score: pair.score };
+}
+
+export function mergeRequestFromJson(body: MergeCustomersJson): maintenanceV1.MergeCustomersRequest {
+  return {
+    survivorId: body.survivorId,
+    survivorExpectedVersion: body.survivorVersion,
+    mergedId: body.mergedId,
+    mergedExpectedVersion: body.mergedVersion,
+    takeFields: (body.takeFields ?? []).map((field) => MASK_PATHS[field]),
+    reason: body.reason ?? '',
+  };
+}
+
+export function deletedCustomerToJson(item: maintenanceV1.DeletedCustomer) {
+  return {
+    customer: customerToJson(item.customer!),
+    deletedAt: item.deleteTime?.toISOString() ?? '',
+    deletedBy: item.deletedBy || null,
+    reason: item.reason || null,
+  };
+}
+
+export function notificationRequestFromJson(body: NotificationJson): maintenanceV1.RequestCustomerNotificationRequest {
+  return {
+    customerIds: body.customerIds,
+    channel: CHANNELS[body.channel],
+    text: body.text ?? '',
+    templateId: body.templateId ?? '',
+    subject: body.subject ?? '',
+  };
+}
+
+export function shareToJson(share: maintenanceV1.CustomerShare) {
+  return { customerId: share.customerId, unit: share.unit, sharedAt: share.shareTime?.toISOString() ?? '', sharedBy: share.sharedBy || null };
+}
+
+// Service field names (protobuf) that are called differently in the JSON API.
+const JSON_NAMES: Record<string, string> = {
+  survivorExpectedVersion: 'survivorVersion',
+  mergedExpectedVersion: 'mergedVersion',
+  customerId: 'id',
+  'page.pageSize': 'pageSize',
+  'page.pageToken': 'pageToken',
+  nameContains: 'q',
+};
+
+/** The service names fields as in protobuf (take_fields[0]); clients sent JSON (takeFields[0]). */
+export function jsonFieldName(field: string): string {
+  const camel = field.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+  return JSON_NAMES[camel] ?? camel;
+}

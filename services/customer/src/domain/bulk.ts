@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { customerScopeOf, customerWriteScopeOf, requirePermission, type Principal } from '@liaison/auth';
+import { AppError, inTransaction, type Pool, type PoolClient } from '@liaison/runtime';
+import { customerNotificationRequested, customersDeleted, customersRestored } from '../events/maintenance-events';
+import { CustomerRepository } from '../persistence/customer-repository';
+import { MaintenanceRepository, type LockedCustomer } from '../persistence/maintenance-repository';
+import { checkIdList, checkPageSize, checkReason, decodePageToken, encodePageToken, notFoundError } from './bulk-input';
+import { checkNotification, type NotificationInput } from './bulk-notification';
+import type { Customer } from './customer';
+
+// CUS-20: bulk soft delete, the administrator's recycle bin and restore, and bulk notification
+// requests. Bulk changes are all or none: one id the caller may not change fails the call and
+// names that id, so that nothing is ever silently skipped.
+
+export const MAX_BULK_IDS = 200;
+const DELETED_LISTING = 'deleted-customers';
+
+export interface DeletedCustomer {
+  customer: Customer;
+  deletedAt: Date;
+  deletedBy: string | null;
+  reason: string | null;
+}
+
+export interface NotificationReceipt {
+  notificationId: string;
+  acceptedIds: string[];
+  notFoundIds: string[];
+}
+
+function checkWritable(ids: string[], locked: Map<string, LockedCustomer>): void {
+  const missing = new Set(ids.filter((id) => !locked.has(id)));
+  if (missing.size > 0) throw notFoundError('customer', 'ids', ids, missing);
+  if ([...locked.values()].some((found) => !found.writable)) {
+    throw new AppError('permission_denied', 'some of these customers are read-only for you', [], 'read_only');
+  }
+}
+
+async function recordEach(tx: PoolClient, customers: Customer[], actorId: string, field: string, value: boolean, reason: string | null): Promise<void> {
+  const history = new CustomerRepository();
+  for (const customer of customers) {
+    await history.recordHistory(tx, customer.id, actorId, [{ field, oldValue: !value, newValue: value, reason: reason ?? undefined }]);
+  }
+}
+
+export class BulkService {
+  private readonly repository = new MaintenanceRepository();
+
+  constructor(private readonly pool: Pool) {}
+
+  async deleteCustomers(principal: Principal, ids: string[], reasonText: string): Promise<string[]> {
+    requirePermission(principal, 'customer', 'delete');
+    const wanted = checkIdList(ids, 'ids', MAX_BULK_IDS);
+    const reason = checkReason(reasonText);
+    return inTransaction(this.pool, async (tx) => {
+      checkWritable(wanted, await this.repository.lockVisible(tx, wanted, customerScopeOf(principal), customerWriteScopeOf(principal)));
+      const deleted = await this.repository.markDeleted(tx, wanted, principal.userId, reason);
+      await recordEach(tx, deleted, principal.userId, 'deleted', true, reason);
+      await customersDeleted(tx, deleted, principal.userId, reason);
+      return wanted;
+    });
+  }
+
+  async restoreCustomers(principal: Principal, ids: string[]): Promise<Customer[]> {
+    requirePermission(principal, 'admin', 'update');
+    const wanted = checkIdList(ids, 'ids', MAX_BULK_IDS);
+    return inTransaction(this.pool, async (tx) => {
+      const found = await this.repository.lockDeleted(tx, wanted, customerWriteScopeOf(principal));
+      const missing = new Set(wanted.filter((id) => !found.has(id)));
+      if (missing.size > 0) throw notFoundError('deleted customer', 'ids', wanted, missing);
+      const restored = await this.repository.restore(tx, wanted, principal.userId);
+      await recordEach(tx, restored, principal.userId, 'deleted', false, null);
+      await customersRestored(tx, restored, principal.userId);
+      const byId = new Map(restored.map((customer) => [customer.id, customer]));
+      return wanted.map((id) => byId.get(id)!);
+    });
+  }
+
+  async listDeleted(principal: Principal, query: { pageSize: number; pageToken: string; nameContains: string }): Promise<{ items: DeletedCustomer[]; nextPageToken: string }> {
+    requirePermission(principal, 'admin', 'read');
+    const limit = checkPageSize(query.pageSize);
+    const after = decodePageToken(query.pageToken, DELETED_LISTING, (position) => position.length === 2 && !Number.isNaN(Date.parse(position[0])) && /^\d{1,19}$/.test(position[1]));
+    const nameContains = query.nameContains.normalize('NFC').trim().slice(0, 100) || undefined;
+    const page = await this.repository.listDeleted(this.pool, customerScopeOf(principal), { nameContains, after: after as [string, string] | undefined, limit });
+    const last = page.items[page.items.length - 1];
+    return {
+      items: page.items.map(({ position: _position, ...item }) => item),
+      nextPageToken: page.more && last ? encodePageToken(DELETED_LISTING, last.position) : '',
+    };
+  }
+
+  /** One event for the customers the caller may see; the others are named back, not dropped. */
+  async requestNotification(principal: Principal, input: NotificationInput): Promise<NotificationReceipt> {
+    requirePermission(principal, 'messaging', 'create');
+    const request = checkNotification(input);
+    const visible = await this.repository.visibleIds(this.pool, request.customerIds, customerScopeOf(principal));
+    const acceptedIds = request.customerIds.filter((id) => visible.has(id));
+    const notFoundIds = request.customerIds.filter((id) => !visible.has(id));
+    if (acceptedIds.length === 0) throw notFoundError('customer', 'customer_ids', request.customerIds, new Set(notFoundIds));
+    const notificationId = randomUUID();
+    await inTransaction(this.pool, (tx) => customerNotificationRequested(tx, notificationId, { ...request, customerIds: acceptedIds }, principal.userId));
+    return { notificationId, acceptedIds, notFoundIds };
+  }
+}

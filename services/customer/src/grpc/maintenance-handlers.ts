@@ -1,0 +1,114 @@
+import type { Principal } from '@liaison/auth';
+import { maintenanceV1 } from '@liaison/contracts';
+import type { CallContext, Pool } from '@liaison/runtime';
+import { BulkService } from '../domain/bulk';
+import type { NotificationChannel } from '../domain/bulk-notification';
+import { MergeService, type DuplicatePair } from '../domain/merge';
+import type { DuplicateReason } from '../domain/merge-duplicates';
+import { SharingService } from '../domain/sharing';
+import { CHANNEL_TO_PROTO } from '../events/maintenance-events';
+import type { Share } from '../persistence/maintenance-repository';
+import { toProtoCustomer } from './customer-mapper';
+
+type Ctx = CallContext<Principal>;
+
+export interface MaintenanceServices {
+  merge: MergeService;
+  bulk: BulkService;
+  sharing: SharingService;
+}
+
+export function maintenanceServices(pool: Pool): MaintenanceServices {
+  return { merge: new MergeService(pool), bulk: new BulkService(pool), sharing: new SharingService(pool) };
+}
+
+const { DuplicateReason: ProtoReason } = maintenanceV1;
+
+const REASON_TO_PROTO: Record<DuplicateReason, maintenanceV1.DuplicateReason> = {
+  name: ProtoReason.DUPLICATE_REASON_NAME,
+  phone: ProtoReason.DUPLICATE_REASON_PHONE,
+  email: ProtoReason.DUPLICATE_REASON_EMAIL,
+};
+
+function channelFromProto(channel: maintenanceV1.CustomerNotificationChannel): NotificationChannel | null {
+  return (Object.keys(CHANNEL_TO_PROTO) as NotificationChannel[]).find((key) => CHANNEL_TO_PROTO[key] === channel) ?? null;
+}
+
+function toProtoPair(pair: DuplicatePair): maintenanceV1.DuplicatePair {
+  return {
+    first: toProtoCustomer(pair.first),
+    second: toProtoCustomer(pair.second),
+    reasons: pair.reasons.map((reason) => REASON_TO_PROTO[reason]),
+    score: pair.score,
+  };
+}
+
+function toProtoShare(share: Share): maintenanceV1.CustomerShare {
+  return { customerId: share.customerId, unit: share.unit, shareTime: share.sharedAt, sharedBy: share.sharedBy ?? '' };
+}
+
+/** CustomerMaintenanceService RPCs: protobuf in, domain use case, protobuf out. */
+export function maintenanceHandlers(services: MaintenanceServices) {
+  const { merge, bulk, sharing } = services;
+  return {
+    async findDuplicateCustomers(request: maintenanceV1.FindDuplicateCustomersRequest, ctx: Ctx): Promise<maintenanceV1.FindDuplicateCustomersResponse> {
+      const found = await merge.findDuplicates(ctx.principal, {
+        customerId: request.customerId,
+        pageSize: request.page?.pageSize ?? 0,
+        pageToken: request.page?.pageToken ?? '',
+      });
+      return { pairs: found.pairs.map(toProtoPair), page: { nextPageToken: found.nextPageToken } };
+    },
+
+    async mergeCustomers(request: maintenanceV1.MergeCustomersRequest, ctx: Ctx): Promise<maintenanceV1.MergeCustomersResponse> {
+      return { survivor: toProtoCustomer(await merge.merge(ctx.principal, request)) };
+    },
+
+    async deleteCustomers(request: maintenanceV1.DeleteCustomersRequest, ctx: Ctx): Promise<maintenanceV1.DeleteCustomersResponse> {
+      return { deletedIds: await bulk.deleteCustomers(ctx.principal, request.ids, request.reason) };
+    },
+
+    async restoreCustomers(request: maintenanceV1.RestoreCustomersRequest, ctx: Ctx): Promise<maintenanceV1.RestoreCustomersResponse> {
+      return { customers: (await bulk.restoreCustomers(ctx.principal, request.ids)).map(toProtoCustomer) };
+    },
+
+    async listDeletedCustomers(request: maintenanceV1.ListDeletedCustomersRequest, ctx: Ctx): Promise<maintenanceV1.ListDeletedCustomersResponse> {
+      const page = await bulk.listDeleted(ctx.principal, {
+        pageSize: request.page?.pageSize ?? 0,
+        pageToken: request.page?.pageToken ?? '',
+        nameContains: request.nameContains,
+      });
+      return {
+        customers: page.items.map((item) => ({ customer: toProtoCustomer(item.customer), deleteTime: item.deletedAt, deletedBy: item.deletedBy ?? '', reason: item.reason ?? '' })),
+        page: { nextPageToken: page.nextPageToken },
+      };
+    },
+
+    async requestCustomerNotification(request: maintenanceV1.RequestCustomerNotificationRequest, ctx: Ctx): Promise<maintenanceV1.RequestCustomerNotificationResponse> {
+      const receipt = await bulk.requestNotification(ctx.principal, {
+        customerIds: request.customerIds,
+        channel: channelFromProto(request.channel),
+        templateId: request.templateId,
+        text: request.text,
+        subject: request.subject,
+      });
+      return { notificationId: receipt.notificationId, acceptedCustomerIds: receipt.acceptedIds, notFoundCustomerIds: receipt.notFoundIds };
+    },
+
+    async shareCustomer(request: maintenanceV1.ShareCustomerRequest, ctx: Ctx): Promise<maintenanceV1.ShareCustomerResponse> {
+      const result = await sharing.share(ctx.principal, request.customerId, request.unit);
+      return { share: toProtoShare(result.share), created: result.created };
+    },
+
+    async unshareCustomer(request: maintenanceV1.UnshareCustomerRequest, ctx: Ctx): Promise<maintenanceV1.UnshareCustomerResponse> {
+      await sharing.unshare(ctx.principal, request.customerId, request.unit);
+      return {};
+    },
+
+    async listCustomerShares(request: maintenanceV1.ListCustomerSharesRequest, ctx: Ctx): Promise<maintenanceV1.ListCustomerSharesResponse> {
+      return { shares: (await sharing.list(ctx.principal, request.customerId)).map(toProtoShare) };
+    },
+  };
+}
+
+maintenanceHandlers.definition = maintenanceV1.CustomerMaintenanceServiceService;
