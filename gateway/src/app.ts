@@ -8,6 +8,7 @@ import { openApiDocument } from './http/openapi';
 import { problemHandler, sendProblem } from './http/problem';
 import type { ServiceClients } from './clients';
 import { routeModules } from './routes';
+import { textBodies } from './http/text-body';
 
 export interface GatewayDeps {
   verifier: TokenVerifier;
@@ -40,7 +41,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
   app.get(`${API_BASE}/openapi.json`, (_req, res) => void res.json(openapi));
-  app.use(API_BASE, requireJsonBody, express.json({ limit: deps.bodyLimit, strict: true }));
+  app.use(API_BASE, textBodies(api), requireJsonBody, express.json({ limit: deps.bodyLimit, strict: true }));
   app.use(API_BASE, api.build(authenticate(deps.verifier)));
   app.use((req, res) => sendProblem(res, 404, 'route_not_found', `no route for ${req.method} ${req.path}`));
   app.use(problemHandler(deps.logger));
@@ -50,7 +51,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
 // Writes must say they send JSON: a form or text body would otherwise arrive as "no fields".
 function requireJsonBody(req: Request, res: Response, next: NextFunction): void {
   const hasBody = ['POST', 'PUT', 'PATCH'].includes(req.method);
-  if (hasBody && !req.is(['application/json', 'application/merge-patch+json'])) {
+  if (hasBody && !res.locals.textBody && !req.is(['application/json', 'application/merge-patch+json'])) {
     return sendProblem(res, 415, 'unsupported_media_type', 'send the body as application/json');
   }
   next();

@@ -1,11 +1,26 @@
-import { customerV1 } from '@liaison/contracts';
+import { approvalV1, assignmentV1, contactV1, customerV1, followUpV1, historyV1 } from '@liaison/contracts';
+import { customerViewV1 } from '@liaison/contracts';
+import { maintenanceV1 } from '@liaison/contracts';
 import { createGrpcClient, type ServiceMetrics } from '@liaison/runtime';
+import { baseDataV1, customFieldV1 } from '@liaison/contracts';
+import { importExportV1 } from '@liaison/contracts';
 
 // gRPC clients of the gateway, one per backend service API. Reads are idempotent and may be
 // retried; writes never are.
 
 export interface ServiceClients {
   customers: customerV1.CustomerServiceClient;
+  baseData: baseDataV1.BaseDataServiceClient;
+  customFields: customFieldV1.CustomFieldServiceClient;
+  maintenance: maintenanceV1.CustomerMaintenanceServiceClient;
+  assignments: assignmentV1.CustomerAssignmentServiceClient;
+  approvals: approvalV1.ApprovalServiceClient;
+  followUps: followUpV1.FollowUpServiceClient;
+  history: historyV1.CustomerHistoryServiceClient;
+  contacts: contactV1.ContactServiceClient;
+  customerViews: customerViewV1.CustomerViewServiceClient;
+  customerImports: importExportV1.CustomerImportServiceClient;
+  customerExports: importExportV1.CustomerExportServiceClient;
 }
 
 export interface ClientSettings {
@@ -21,6 +36,28 @@ export function createClients(settings: ClientSettings): ServiceClients {
   return {
     customers: createGrpcClient(customerV1.CustomerServiceClient, settings.customerAddress,
       options('liaison.customer.v1.CustomerService', ['GetCustomer', 'ListCustomers'])),
+    baseData: createGrpcClient(baseDataV1.BaseDataServiceClient, settings.customerAddress,
+      options('liaison.customer.v1.BaseDataService', ['ListBaseDataEntries', 'ListRegions'])),
+    customFields: createGrpcClient(customFieldV1.CustomFieldServiceClient, settings.customerAddress,
+      options('liaison.customer.v1.CustomFieldService', ['ListCustomFieldDefinitions'])),
+    maintenance: createGrpcClient(maintenanceV1.CustomerMaintenanceServiceClient, settings.customerAddress,
+      options('liaison.customer.v1.CustomerMaintenanceService', ['FindDuplicateCustomers', 'ListDeletedCustomers', 'ListCustomerShares'])),
+    assignments: createGrpcClient(assignmentV1.CustomerAssignmentServiceClient, settings.customerAddress,
+      options('liaison.customer.v1.CustomerAssignmentService', ['ListPool', 'ListPending', 'GetOwnershipHistory', 'GetPoolRule'])),
+    approvals: createGrpcClient(approvalV1.ApprovalServiceClient, settings.customerAddress,
+      options('liaison.customer.v1.ApprovalService', ['GetApproval', 'ListApprovals'])),
+    followUps: createGrpcClient(followUpV1.FollowUpServiceClient, settings.customerAddress,
+      options('liaison.customer.v1.FollowUpService', ['GetFollowUp', 'ListFollowUps', 'ListTeamFollowUps'])),
+    history: createGrpcClient(historyV1.CustomerHistoryServiceClient, settings.customerAddress,
+      options('liaison.customer.v1.CustomerHistoryService', ['GetCustomerHistory'])),
+    contacts: createGrpcClient(contactV1.ContactServiceClient, settings.customerAddress,
+      options('liaison.customer.v1.ContactService', ['GetContact', 'ListContacts', 'GetContactGraph'])),
+    customerViews: createGrpcClient(customerViewV1.CustomerViewServiceClient, settings.customerAddress,
+      options('liaison.customer.v1.CustomerViewService', ['GetCustomer360', 'GetCustomerTimeline'])),
+    customerImports: createGrpcClient(importExportV1.CustomerImportServiceClient, settings.customerAddress,
+      options('liaison.customer.v1.CustomerImportService', ['GetCustomerImport', 'ListCustomerImports'])),
+    customerExports: createGrpcClient(importExportV1.CustomerExportServiceClient, settings.customerAddress,
+      options('liaison.customer.v1.CustomerExportService', [])),
   };
 }
 

@@ -246,8 +246,9 @@ describe('customers through the gateway', () => {
     const response = await fetch(`${platform.baseUrl}/openapi.json`);
     const doc = (await response.json()) as { openapi: string; paths: Record<string, Record<string, { operationId: string; responses: Record<string, unknown> }>>; components: { schemas: Record<string, unknown> } };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(['/customers', '/customers/{id}', '/customers/{id}/category']);
-    expect(Object.values(doc.paths).flatMap((ops) => Object.values(ops).map((op) => op.operationId)).sort()).toEqual(['changeCustomerCategory', 'createCustomer', 'getCustomer', 'listCustomers', 'updateCustomer']);
+    // Other resources add their own paths; these are the customer routes'.
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/customers', '/customers/{id}', '/customers/{id}/category']));
+    expect(Object.values(doc.paths).flatMap((ops) => Object.values(ops).map((op) => op.operationId))).toEqual(expect.arrayContaining(['changeCustomerCategory', 'createCustomer', 'getCustomer', 'listCustomers', 'updateCustomer']));
     expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Customer', 'CreateCustomer', 'UpdateCustomer', 'CustomerList', 'Money', 'Problem', 'Region', 'ChangeCategory']));
   });
 });

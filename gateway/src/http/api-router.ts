@@ -26,6 +26,16 @@ export interface RouteInput<B extends TSchema, Q extends TSchema, P extends TSch
   res: Response;
 }
 
+export interface TextBodySpec {
+  mediaTypes: string[];
+  /** Size limit in body-parser notation, e.g. "2mb". */
+  limit: string;
+  description: string;
+}
+
+/** A body the handler streams from `req` itself (large uploads), never buffered by the gateway. */
+export type StreamBodySpec = Omit<TextBodySpec, 'limit'>;
+
 export interface RouteSpec<B extends TSchema = TSchema, Q extends TSchema = TSchema, P extends TSchema = TSchema> {
   method: Method;
   /** OpenAPI-style path relative to the API base, e.g. /customers/{id}. */
@@ -35,6 +45,9 @@ export interface RouteSpec<B extends TSchema = TSchema, Q extends TSchema = TSch
   tag: string;
   permission: [Module, Action];
   body?: B;
+  /** A text body (e.g. CSV) instead of JSON, parsed by textBodies(); the handler reads req.body, a string. */
+  textBody?: TextBodySpec;
+  streamBody?: StreamBodySpec;
   query?: Q;
   params?: P;
   requestHeaders?: Record<string, { description: string; required?: boolean; schema: TSchema }>;

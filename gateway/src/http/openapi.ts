@@ -60,6 +60,8 @@ function operationOf(route: RouteSpec, components: Json): Json {
     'x-permission': route.permission.join(':'),
     ...(parameters.length ? { parameters } : {}),
     ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(route.body, components) } } } } : {}),
+    ...(route.streamBody ? { requestBody: { required: true, description: route.streamBody.description, content: Object.fromEntries(route.streamBody.mediaTypes.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])) } } : {}),
+    ...(route.textBody ? { requestBody: { required: true, description: route.textBody.description, content: Object.fromEntries(route.textBody.mediaTypes.map((type) => [type, { schema: { type: 'string' } }])) } } : {}),
     responses,
     security: [{ bearer: [] }],
   };

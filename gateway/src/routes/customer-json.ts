@@ -1,5 +1,6 @@
 import { customerV1 } from '@liaison/contracts';
 import type { CategoryJson, CreateCustomerJson, CustomerJson, ListCustomersJson, UpdateCustomerJson } from './customer-schemas';
+import { customFieldFiltersFromQuery, customFieldMaskPaths } from './custom-field-json';
 
 // JSON ⇄ protobuf for customers. Protobuf has no null, so an empty string on the wire is an
 // absent value, shown as null in JSON.
@@ -53,6 +54,7 @@ export function listRequestFromQuery(query: ListCustomersJson): customerV1.ListC
     dealDateFrom: query.dealDateFrom ?? '',
     dealDateTo: query.dealDateTo ?? '',
     sort: SORTS[query.sort ?? 'newest'],
+    customFieldFilters: customFieldFiltersFromQuery(query),
   });
 }
 
@@ -76,6 +78,7 @@ export function customerToJson(customer: customerV1.Customer): CustomerJson {
     region: customer.region?.province ? { province: customer.region.province, ...(customer.region.city ? { city: customer.region.city } : {}) } : null,
     isTarget: customer.isTarget,
     dealDate: orNull(customer.dealDate),
+    customFields: customer.customFields ?? {},
     version: customer.version,
     createdAt: customer.audit?.createTime?.toISOString() ?? '',
     createdBy: customer.audit?.createdBy ?? '',
@@ -106,6 +109,7 @@ function fieldsToProto(body: FieldsJson) {
     nature: body.nature ?? '',
     region: body.region ? { province: body.region.province, city: body.region.city ?? '' } : undefined,
     isTarget: body.isTarget ?? false,
+    customFields: body.customFields,
   };
 }
 
@@ -129,12 +133,13 @@ const MASK_PATHS: Record<Exclude<keyof UpdateCustomerJson, 'version'>, string> =
   nature: 'nature',
   region: 'region',
   isTarget: 'is_target',
+  customFields: 'custom_fields',
 };
 
 export function updateRequestFromJson(id: string, version: number, body: FieldsJson): customerV1.UpdateCustomerRequest {
   const updateMask = Object.entries(MASK_PATHS)
     .filter(([field]) => field in body)
-    .map(([, path]) => path);
+    .flatMap(([field, path]) => (field === 'customFields' ? customFieldMaskPaths(body.customFields) : [path]));
   return customerV1.UpdateCustomerRequest.fromPartial({
     id,
     expectedVersion: version,

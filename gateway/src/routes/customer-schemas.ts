@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { named } from '../http/openapi';
+import { CUSTOM_FIELD_QUERY_PATTERN, CustomFieldChanges, CustomFieldQueryValue, CustomFieldValues } from './custom-field-schemas';
 
 // Public JSON shapes of the customer API. Field names are English camelCase; text fields take
 // any Unicode (Chinese names are the common case). Money is integer minor units + ISO currency.
@@ -22,7 +23,7 @@ const CATEGORY_VALUES = ['potential', 'intentional', 'key', 'deal', 'invalid', '
 export const Category = Type.Union(CATEGORY_VALUES.map((value) => Type.Literal(value)), {
   description: 'Lifecycle: potential 潜在, intentional 意向, key 重点, deal 成交, invalid 无效, shelved 搁置.',
 });
-const Nature = Type.String({ maxLength: 100, description: 'Customer nature (客户性质), a base-data code.' });
+const Nature = Type.String({ maxLength: 100, description: 'Customer nature (客户性质): the name of an enabled base-data nature, e.g. 民营企业.' });
 export const Region = named('Region', Type.Object(
   {
     province: Type.String({ minLength: 1, maxLength: 50, example: '浙江省' }),
@@ -50,6 +51,7 @@ export const Customer = named('Customer', Type.Object(
     region: Type.Union([Region, Type.Null()]),
     isTarget: Type.Boolean({ description: 'Target customer (目标客户).' }),
     dealDate: Type.Union([IsoDate, Type.Null()], { description: 'Date of the deal confirmation (成交确认).' }),
+    customFields: CustomFieldValues,
     version: Type.Integer({ minimum: 1, description: 'Send back in If-Match (or body.version) to update.' }),
     createdAt: Type.String({ format: 'date-time' }),
     createdBy: Type.String(),
@@ -73,6 +75,7 @@ export const CreateCustomerBody = named('CreateCustomer', Type.Object(
     nature: Type.Optional(Nature),
     region: Type.Optional(Region),
     isTarget: Type.Optional(Type.Boolean()),
+    customFields: Type.Optional(CustomFieldValues),
   },
   { additionalProperties: false },
 ));
@@ -90,6 +93,7 @@ export const UpdateCustomerBody = named('UpdateCustomer', Type.Object(
     nature: Type.Optional(Type.Union([Nature, Type.Null()])),
     region: Type.Optional(Type.Union([Region, Type.Null()])),
     isTarget: Type.Optional(Type.Boolean()),
+    customFields: Type.Optional(CustomFieldChanges),
     version: Type.Optional(Type.Integer({ minimum: 1, description: 'Alternative to If-Match.' })),
   },
   { additionalProperties: false, minProperties: 1, description: 'Only the fields present change; null clears an optional field.' },
@@ -125,7 +129,8 @@ export const ListCustomersQuery = Type.Object(
     dealDateTo: Type.Optional(IsoDate),
     sort: Type.Optional(Type.Union([Type.Literal('newest'), Type.Literal('oldest'), Type.Literal('name'), Type.Literal('stars'), Type.Literal('updated')], { description: 'newest (default), oldest, name (pinyin order), stars, updated.' })),
   },
-  { additionalProperties: false },
+  // Custom field filters: cf.<key>, cf.<key>.min, cf.<key>.max.
+  { additionalProperties: false, patternProperties: { [CUSTOM_FIELD_QUERY_PATTERN]: CustomFieldQueryValue } },
 );
 
 export const ChangeCategoryBody = named('ChangeCategory', Type.Object(

@@ -1,10 +1,31 @@
 import type { ServiceClients } from '../clients';
 import type { ApiRouter } from '../http/api-router';
 import { customerRoutes } from './customers';
+import { importExportRoutes } from './import-export';
+import { baseDataRoutes } from './base-data';
+import { customFieldRoutes } from './custom-fields';
+import { maintenanceRoutes } from './maintenance';
+import { assignmentRoutes } from './assignment';
+import { approvalRoutes } from './approvals';
+import { followUpRoutes } from './followups';
+import { historyRoutes } from './history';
+import { contactRoutes } from './contacts';
+import { customerViewRoutes } from './customer-view';
 
 /** Each resource module declares its routes on the router with the clients it needs. */
 export type RouteModule = (api: ApiRouter, clients: ServiceClients) => void;
 
 export const routeModules: RouteModule[] = [
+  // Before the customers: /customers/export must not be taken for /customers/{id}.
+  (api, clients) => importExportRoutes(api, clients.customerImports, clients.customerExports),
   (api, clients) => customerRoutes(api, clients.customers),
+  (api, clients) => baseDataRoutes(api, clients.baseData),
+  (api, clients) => customFieldRoutes(api, clients.customFields),
+  (api, clients) => maintenanceRoutes(api, clients.maintenance),
+  (api, clients) => assignmentRoutes(api, clients.assignments),
+  (api, clients) => approvalRoutes(api, clients.approvals),
+  (api, clients) => followUpRoutes(api, clients.followUps),
+  (api, clients) => historyRoutes(api, clients.history),
+  (api, clients) => contactRoutes(api, clients.contacts),
+  (api, clients) => customerViewRoutes(api, clients.customerViews),
 ];

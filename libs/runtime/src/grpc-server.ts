@@ -4,7 +4,9 @@ import {
   Server,
   ServerCredentials,
   type ServiceDefinition,
+  type ServerReadableStream,
   type ServerUnaryCall,
+  type ServerWritableStream,
   type sendUnaryData,
   type UntypedServiceImplementation,
   status as GrpcStatus,
@@ -28,14 +30,26 @@ export interface CallContext<P> {
 
 export type UnaryHandler<Req, Res, P> = (request: Req, ctx: CallContext<P>) => Promise<Res>;
 
+/** Client streaming: the messages arrive as an async iterable, pulled (so with backpressure). */
+export type ClientStreamHandler<Req, Res, P> = (requests: AsyncIterable<Req>, ctx: CallContext<P>) => Promise<Res>;
+
+/** Server streaming: `send` resolves once the message is buffered below the high-water mark. */
+export type ServerStreamHandler<Req, Res, P> = (request: Req, ctx: CallContext<P>, send: (response: Res) => Promise<void>) => Promise<void>;
+
 /** Resolves a bearer token to the caller; throws AppError('unauthenticated') when it cannot. */
 export type Authenticate<P> = (token: string) => Promise<P>;
 
+type HandlerOf<Req, Res, P, RequestStream, ResponseStream> = RequestStream extends true
+  ? ResponseStream extends true ? never : ClientStreamHandler<Req, Res, P>
+  : ResponseStream extends true ? ServerStreamHandler<Req, Res, P> : UnaryHandler<Req, Res, P>;
+
 type HandlersOf<S extends ServiceDefinition, P> = {
-  [M in keyof S]: S[M] extends { requestDeserialize: (b: Buffer) => infer Req; responseSerialize: (r: infer Res) => Buffer }
-    ? UnaryHandler<Req, Res, P>
+  [M in keyof S]: S[M] extends { requestDeserialize: (b: Buffer) => infer Req; responseSerialize: (r: infer Res) => Buffer; requestStream: infer RS; responseStream: infer SS }
+    ? HandlerOf<Req, Res, P, RS, SS>
     : never;
 };
+
+type AnyHandler<P> = UnaryHandler<unknown, unknown, P> | ClientStreamHandler<unknown, unknown, P> | ServerStreamHandler<unknown, unknown, P>;
 
 export interface GrpcServerOptions<P> {
   logger: Logger;
@@ -72,7 +86,7 @@ export class GrpcServer<P> {
     for (const [method, spec] of Object.entries(definition)) {
       const [, serviceName, rpcName] = spec.path.split('/');
       fullName = serviceName;
-      implementation[method] = this.wrap(serviceName, rpcName, handlers[method as keyof S] as UnaryHandler<unknown, unknown, P>);
+      implementation[method] = this.wrapAny(serviceName, rpcName, spec, handlers[method as keyof S] as AnyHandler<P>);
     }
     this.server.addService(definition, implementation);
     this.serviceNames.push(fullName);
@@ -129,35 +143,84 @@ export class GrpcServer<P> {
     new ReflectionService(definition).addToServer(this.server);
   }
 
-  private wrap(service: string, method: string, handler: UnaryHandler<unknown, unknown, P>) {
-    const { metrics, logger, authenticate } = this.options;
-    return async (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
-      const stopTimer = metrics.grpcDuration.startTimer({ service, method });
-      let code = GrpcStatus.OK;
-      try {
-        const token = bearerToken(call.metadata);
-        const principal = await authenticate(token);
-        const deadline = call.getDeadline();
-        const ctx: CallContext<P> = {
-          principal,
-          token,
-          metadata: call.metadata,
-          logger: logger.child({ rpc: `${service}/${method}` }),
-          deadline: deadline instanceof Date ? deadline : Number.isFinite(deadline) ? new Date(deadline) : undefined,
-        };
-        callback(null, await handler(call.request, ctx));
-      } catch (error) {
-        const grpcError = toGrpcError(error);
-        code = grpcError.code;
-        if (code === GrpcStatus.INTERNAL) logger.error({ err: error, rpc: `${service}/${method}` }, 'handler failed');
-        callback(grpcError);
-      } finally {
-        const labels = { service, method, code: GrpcStatus[code] };
-        metrics.grpcHandled.inc(labels);
-        stopTimer({ code: GrpcStatus[code] });
-      }
+  private wrapAny(service: string, method: string, spec: { requestStream: boolean; responseStream: boolean }, handler: AnyHandler<P>) {
+    if (spec.requestStream && spec.responseStream) throw new Error(`${service}/${method}: bidirectional streaming is not supported`);
+    if (spec.requestStream) return this.wrapClientStream(service, method, handler as ClientStreamHandler<unknown, unknown, P>);
+    if (spec.responseStream) return this.wrapServerStream(service, method, handler as ServerStreamHandler<unknown, unknown, P>);
+    return this.wrap(service, method, handler as UnaryHandler<unknown, unknown, P>);
+  }
+
+  private async callContext(call: { metadata: Metadata; getDeadline(): Date | number }, service: string, method: string): Promise<CallContext<P>> {
+    const token = bearerToken(call.metadata);
+    const principal = await this.options.authenticate(token);
+    const deadline = call.getDeadline();
+    return {
+      principal,
+      token,
+      metadata: call.metadata,
+      logger: this.options.logger.child({ rpc: `${service}/${method}` }),
+      deadline: deadline instanceof Date ? deadline : Number.isFinite(deadline) ? new Date(deadline) : undefined,
     };
   }
+
+  // The same chain for every kind of call: metrics around, authentication first, errors mapped.
+  private async observe(service: string, method: string, run: () => Promise<void>, fail: (error: ReturnType<typeof toGrpcError>) => void): Promise<void> {
+    const { metrics, logger } = this.options;
+    const stopTimer = metrics.grpcDuration.startTimer({ service, method });
+    let code = GrpcStatus.OK;
+    try {
+      await run();
+    } catch (error) {
+      const grpcError = toGrpcError(error);
+      code = grpcError.code;
+      if (code === GrpcStatus.INTERNAL) logger.error({ err: error, rpc: `${service}/${method}` }, 'handler failed');
+      fail(grpcError);
+    } finally {
+      const labels = { service, method, code: GrpcStatus[code] };
+      metrics.grpcHandled.inc(labels);
+      stopTimer({ code: GrpcStatus[code] });
+    }
+  }
+
+  private wrap(service: string, method: string, handler: UnaryHandler<unknown, unknown, P>) {
+    return async (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
+      await this.observe(service, method, async () => {
+        const ctx = await this.callContext(call, service, method);
+        callback(null, await handler(call.request, ctx));
+      }, (error) => callback(error));
+    };
+  }
+
+  private wrapClientStream(service: string, method: string, handler: ClientStreamHandler<unknown, unknown, P>) {
+    return async (call: ServerReadableStream<unknown, unknown>, callback: sendUnaryData<unknown>) => {
+      await this.observe(service, method, async () => {
+        const ctx = await this.callContext(call, service, method);
+        callback(null, await handler(call, ctx));
+      }, (error) => callback(error));
+    };
+  }
+
+  private wrapServerStream(service: string, method: string, handler: ServerStreamHandler<unknown, unknown, P>) {
+    return async (call: ServerWritableStream<unknown, unknown>) => {
+      await this.observe(service, method, async () => {
+        const ctx = await this.callContext(call, service, method);
+        await handler(call.request, ctx, (response) => writeWithBackpressure(call, response));
+        call.end();
+      }, (error) => call.emit('error', error));
+    };
+  }
+}
+
+// A cancelled call rejects, so that a producer stops instead of filling a dead stream.
+function writeWithBackpressure(call: ServerWritableStream<unknown, unknown>, message: unknown): Promise<void> {
+  if (call.cancelled || call.destroyed) return Promise.reject(new AppError('unavailable', 'the client cancelled the call'));
+  if (call.write(message)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onDrain = () => { call.off('cancelled', onCancel); resolve(); };
+    const onCancel = () => { call.off('drain', onDrain); reject(new AppError('unavailable', 'the client cancelled the call')); };
+    call.once('drain', onDrain);
+    call.once('cancelled', onCancel);
+  });
 }
 
 function bearerToken(metadata: Metadata): string {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { approvalsMigrations, APPROVALS_MIGRATION_SCOPE } from '@liaison/approvals';
 import { createTokenVerifier, type Principal } from '@liaison/auth';
 import { Topics } from '@liaison/contracts';
 import { ensureTopics, eventsMigrations, kafkaLogCreator, OutboxRelay } from '@liaison/events';
@@ -8,6 +9,29 @@ import { Kafka } from 'kafkajs';
 import { loadConfig, type CustomerConfig } from './config';
 import { CustomerService } from './domain/customer-service';
 import { customerHandlers } from './grpc/customer-handlers';
+import { ExportService } from './domain/export-service';
+import { ImportService } from './domain/import-service';
+import { exportHandlers } from './grpc/export-handlers';
+import { importHandlers } from './grpc/import-handlers';
+import { maintenanceHandlers, maintenanceServices } from './grpc/maintenance-handlers';
+import { BaseDataService } from './domain/base-data-service';
+import { CustomFieldService } from './domain/custom-field-service';
+import { baseDataHandlers } from './grpc/base-data-handlers';
+import { customFieldHandlers } from './grpc/custom-field-handlers';
+import { customerApprovals } from './domain/approval-kinds';
+import { approvalHandlers } from './grpc/approval-handlers';
+import { AssignmentService } from './domain/assignment-service';
+import { assignmentHandlers } from './grpc/assignment-handlers';
+import { startPoolRuleJob } from './jobs/pool-rule-job';
+import { FollowUpService } from './domain/followup-service';
+import { followUpHandlers } from './grpc/followup-handlers';
+import { HistoryService } from './domain/history-service';
+import { historyHandlers } from './grpc/history-handlers';
+import { ContactService } from './domain/contact-service';
+import { contactHandlers } from './grpc/contact-handlers';
+import { CustomerViewService } from './domain/customer-view-service';
+import { customerViewHandlers } from './grpc/customer-view-handlers';
+import { ProjectionConsumer } from './projections/projection-consumer';
 
 const MIGRATIONS_DIR = path.resolve(__dirname, '../migrations');
 
@@ -26,6 +50,9 @@ export async function startCustomerService(config: CustomerConfig = loadConfig()
   host.onStop('postgres', () => pool.end());
   await runMigrations(pool, 'events', eventsMigrations);
   await runMigrations(pool, 'customer', loadSqlMigrations(MIGRATIONS_DIR));
+  const baseData = new BaseDataService(pool);
+  await baseData.seed();
+  await runMigrations(pool, APPROVALS_MIGRATION_SCOPE, approvalsMigrations);
 
   const kafka = new Kafka({ clientId: config.SERVICE_NAME, brokers: config.KAFKA_BROKERS, logCreator: kafkaLogCreator(host.logger) });
   const topicConfig = { partitions: config.KAFKA_TOPIC_PARTITIONS, replication: config.KAFKA_REPLICATION_FACTOR };
@@ -46,6 +73,14 @@ export async function startCustomerService(config: CustomerConfig = loadConfig()
   const relay = new OutboxRelay({ pool, kafka, logger: host.logger, registry: host.metrics.registry, topics: topicConfig });
   relay.start();
   host.onStop('outbox relay', () => relay.stop());
+  if (config.PROJECTIONS_ENABLED) {
+    // Registered after the relay so that it stops first: its last events still get flushed.
+    const projection = new ProjectionConsumer({ kafka, pool, logger: host.logger, registry: host.metrics.registry }, {
+      groupId: config.PROJECTIONS_GROUP_ID, fromBeginning: config.PROJECTIONS_FROM_BEGINNING, databaseUrl: config.DATABASE_URL, topicConfig,
+    });
+    projection.start();
+    host.onStop('customer projection', () => projection.stop());
+  }
 
   const verifier = createTokenVerifier({
     issuer: config.OIDC_ISSUER,
@@ -58,11 +93,27 @@ export async function startCustomerService(config: CustomerConfig = loadConfig()
     metrics: host.metrics,
     health: host.health,
     authenticate: (token) => verifier.verify(token),
-    reflectionFiles: ['liaison/customer/v1/customer.proto'],
+    reflectionFiles: ['liaison/customer/v1/customer.proto', 'liaison/customer/v1/import_export.proto', 'liaison/customer/v1/customer_admin.proto', 'liaison/customer/v1/base_data.proto', 'liaison/customer/v1/custom_field.proto', 'liaison/customer/v1/approval.proto', 'liaison/customer/v1/assignment.proto', 'liaison/customer/v1/followup.proto', 'liaison/customer/v1/history.proto', 'liaison/customer/v1/contact.proto', 'liaison/customer/v1/customer_view.proto'],
   });
   grpc.addService(customerHandlers.definition, customerHandlers(new CustomerService(pool)));
+  const imports = new ImportService(pool, { chunkRows: config.IMPORT_CHUNK_ROWS, logger: host.logger });
+  await imports.failOrphans();
+  host.onStop('imports', () => imports.stop());
+  grpc.addService(importHandlers.definition, importHandlers(imports));
+  grpc.addService(exportHandlers.definition, exportHandlers(new ExportService(new CustomerService(pool))));
+  grpc.addService(maintenanceHandlers.definition, maintenanceHandlers(maintenanceServices(pool)));
+  grpc.addService(baseDataHandlers.definition, baseDataHandlers(baseData));
+  grpc.addService(customFieldHandlers.definition, customFieldHandlers(new CustomFieldService(pool)));
+  grpc.addService(approvalHandlers.definition, approvalHandlers(customerApprovals(pool)));
+  const assignments = new AssignmentService(pool);
+  grpc.addService(assignmentHandlers.definition, assignmentHandlers(assignments));
+  grpc.addService(followUpHandlers.definition, followUpHandlers(new FollowUpService(pool)));
+  grpc.addService(historyHandlers.definition, historyHandlers(new HistoryService(pool)));
+  grpc.addService(contactHandlers.definition, contactHandlers(new ContactService(pool)));
+  grpc.addService(customerViewHandlers.definition, customerViewHandlers(new CustomerViewService(pool)));
   const grpcPort = await grpc.listen(config.GRPC_PORT);
   host.onStop('grpc server', () => grpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 2));
+  startPoolRuleJob(host, { pool, service: assignments, intervalMs: config.POOL_RULE_INTERVAL_MS, serviceName: config.SERVICE_NAME });
 
   const adminPort = await host.startAdmin(config.HTTP_PORT);
   host.installSignalHandlers();

@@ -8,6 +8,16 @@ export const settings = {
   KAFKA_BROKERS: env.list(),
   KAFKA_TOPIC_PARTITIONS: env.int(3, 1),
   KAFKA_REPLICATION_FACTOR: env.int(1, 1),
+  // Rows per import transaction: the unit of progress and of what a failure leaves committed.
+  IMPORT_CHUNK_ROWS: env.int(10_000, 1),
+  // The customer projection's consumer (360 figures, value score); off for processes that only serve.
+  PROJECTIONS_ENABLED: env.bool(true),
+  // Default: customer-projections.<database name>, one group per database the projection writes.
+  PROJECTIONS_GROUP_ID: env.optionalString(),
+  // A new group starts at the newest events; true replays what Kafka still holds (a rebuild).
+  PROJECTIONS_FROM_BEGINNING: env.bool(false),
+  // How often the return-to-pool rule is evaluated; 0 = never on a schedule (RunPoolRuleNow still works).
+  POOL_RULE_INTERVAL_MS: env.int(3_600_000, 0),
 };
 
 export type CustomerConfig = ReturnType<typeof loadConfig>;

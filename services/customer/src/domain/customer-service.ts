@@ -5,6 +5,10 @@ import { customerCategoryChanged, customerCreated, customerUpdated } from '../ev
 import { CustomerRepository, type HistoryEntry, type ListFilter, type PageCursor, type SortOrder } from '../persistence/customer-repository';
 import { changedFields, validateFields, valueAt, UPDATABLE_FIELDS, type Customer, type CustomerFields } from './customer';
 import { checkMove, dealDateOf, INITIAL_CATEGORIES, needsSupervisor, type Category } from './lifecycle';
+import { missingCustomerError } from './merge';
+import { checkCustomerBaseData } from './base-data-rules';
+import { customFieldsAfterUpdate, CustomFieldRules, maskPathOfCustomField } from './custom-field-rules';
+import type { CustomFieldFilterInput, CustomFieldValues } from './custom-field-values';
 
 // Use cases of the customer aggregate: permission, data scope, invariants, persistence and
 // events, in that order. A customer outside the caller's scope is reported as not found, so
@@ -28,7 +32,8 @@ export interface UpdateCommand {
   fields: CustomerFields;
 }
 
-export interface ListQuery extends Omit<ListFilter, 'limit' | 'after' | 'phoneDigits'> {
+export interface ListQuery extends Omit<ListFilter, 'limit' | 'after' | 'phoneDigits' | 'customFields'> {
+  customFieldFilters?: CustomFieldFilterInput[];
   pageSize: number;
   pageToken: string;
   phoneContains?: string;
@@ -39,6 +44,15 @@ export interface CategoryCommand {
   expectedVersion: number;
   category: Category;
   dealDate: string;
+  reason: string;
+}
+
+/** A lifecycle move with its inputs checked; expectedVersion null = whatever version is current. */
+export interface CategoryMove {
+  id: string;
+  expectedVersion: number | null;
+  category: Category;
+  dealDate: string | null;
   reason: string;
 }
 
@@ -53,6 +67,7 @@ function checkId(id: string): void {
 
 export class CustomerService {
   private readonly repository = new CustomerRepository();
+  private readonly customFieldRules = new CustomFieldRules();
 
   constructor(private readonly pool: Pool) {}
 
@@ -71,8 +86,10 @@ export class CustomerService {
       throw AppError.invalid('request_id is too long', [{ field: 'request_id', message: 'must be at most 100 characters' }]);
     }
     const created = await inTransaction(this.pool, async (tx) => {
+      const customFields = await this.checkReferenceData(tx, principal, command.fields, null);
       const customer = await this.repository.insert(tx, {
         ...command.fields,
+        customFields,
         category,
         id: randomUUID(),
         ownerId: principal.userId,
@@ -94,7 +111,7 @@ export class CustomerService {
     requirePermission(principal, 'customer', 'read');
     checkId(id);
     const customer = await this.repository.findInScope(this.pool, id, customerScopeOf(principal));
-    if (!customer) throw AppError.notFound('customer');
+    if (!customer) throw await missingCustomerError(this.pool, id, customerScopeOf(principal));
     return customer;
   }
 
@@ -104,13 +121,14 @@ export class CustomerService {
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
       throw AppError.invalid('page size out of range', [{ field: 'page_size', message: `must be 1 to ${MAX_PAGE_SIZE}` }]);
     }
-    const { pageToken, phoneContains, ...filter } = query;
+    const { pageToken, phoneContains, customFieldFilters, ...filter } = query;
     const phoneDigits = (phoneContains ?? '').replace(/\D/g, '');
     if (phoneContains && phoneDigits.length < 3) {
       throw AppError.invalid('phone search needs at least 3 digits', [{ field: 'phone_contains', message: 'give at least 3 digits' }]);
     }
     const page = await this.repository.list(this.pool, customerScopeOf(principal), {
       ...filter,
+      customFields: await this.customFieldRules.conditionsOf(this.pool, customFieldFilters ?? []),
       nameContains: filter.nameContains?.normalize('NFC').trim() || undefined,
       phoneDigits: phoneDigits || undefined,
       limit: pageSize,
@@ -122,7 +140,7 @@ export class CustomerService {
   async update(principal: Principal, command: UpdateCommand): Promise<Customer> {
     requirePermission(principal, 'customer', 'update');
     checkId(command.id);
-    const keys = maskToFields(command.maskPaths);
+    const keys = maskToFields(command.maskPaths.map(maskPathOfCustomField));
     if (!Number.isSafeInteger(command.expectedVersion) || command.expectedVersion < 1) {
       throw AppError.invalid('expected_version is required', [{ field: 'expected_version', message: 'must be the version you read (1 or more)' }]);
     }
@@ -133,7 +151,9 @@ export class CustomerService {
       }
       const next: CustomerFields = { ...current };
       for (const key of keys) (next as unknown as Record<string, unknown>)[key] = command.fields[key];
+      next.customFields = customFieldsAfterUpdate(current.customFields, command.fields.customFields, command.maskPaths) as CustomFieldValues;
       validateFields(next, keys);
+      next.customFields = await this.checkReferenceData(tx, principal, next, current);
       const changed = changedFields(current, next);
       if (changed.length === 0) return current;
       const updated = await this.repository.update(tx, current.id, next, principal.userId);
@@ -144,11 +164,18 @@ export class CustomerService {
     });
   }
 
+  // Base data and custom field definitions live in the database, so they are checked in the
+  // transaction that writes; returns the custom field values normalised.
+  private async checkReferenceData(tx: PoolClient, principal: Principal, fields: CustomerFields, before: Customer | null): Promise<CustomFieldValues> {
+    await checkCustomerBaseData(tx, fields, before ? changedFields(before, fields) : null);
+    return this.customFieldRules.checkCustomerValues(tx, principal, fields.customFields, before?.customFields ?? null);
+  }
+
   /**
    * Locks a customer the caller may change. One the caller may only read (a partner's share, a
    * service agent's view) answers permission_denied; one it cannot see at all, not_found.
    */
-  private async findForChange(tx: PoolClient, principal: Principal, id: string): Promise<Customer> {
+  async findForChange(tx: PoolClient, principal: Principal, id: string): Promise<Customer> {
     const customer = await this.repository.findInScope(tx, id, customerWriteScopeOf(principal), true);
     if (customer) return customer;
     if (await this.repository.findInScope(tx, id, customerScopeOf(principal))) {
@@ -163,22 +190,29 @@ export class CustomerService {
     const reason = command.reason.normalize('NFC').trim();
     if ([...reason].length > 500) throw AppError.invalid('reason is too long', [{ field: 'reason', message: 'must be at most 500 characters' }]);
     const dealDate = command.category === 'deal' ? dealDateOf(command.dealDate) : null;
-    return inTransaction(this.pool, async (tx) => {
-      const current = await this.findForChange(tx, principal, command.id);
-      if (current.version !== command.expectedVersion) {
-        throw new AppError('version_conflict', `customer was changed meanwhile: version is ${current.version}, not ${command.expectedVersion}`);
-      }
-      checkMove(current.category, command.category);
-      if (needsSupervisor(current.category, command.category) && !can(principal, 'customer', 'approve')) {
-        throw new AppError('permission_denied', `only a supervisor may move a customer ${current.category === 'invalid' ? 'out of' : 'to'} invalid; apply for it instead`, [], 'supervisor_required');
-      }
-      const updated = await this.repository.changeCategory(tx, current.id, command.category, dealDate, principal.userId);
-      const history: HistoryEntry[] = [{ field: 'category', oldValue: current.category, newValue: command.category, reason: reason || undefined }];
-      if (dealDate) history.push({ field: 'deal_date', oldValue: current.dealDate, newValue: dealDate, reason: reason || undefined });
-      await this.repository.recordHistory(tx, current.id, principal.userId, history);
-      await customerCategoryChanged(tx, updated, current.category, reason);
-      return updated;
-    });
+    return inTransaction(this.pool, (tx) => this.moveCategory(tx, principal, { ...command, reason, dealDate }));
+  }
+
+  /**
+   * The lifecycle move inside the caller's transaction, for use cases that end in one (an
+   * approved invalid-customer application, which checks no version: the decider saw none).
+   */
+  async moveCategory(tx: PoolClient, principal: Principal, move: CategoryMove): Promise<Customer> {
+    const { reason, dealDate } = move;
+    const current = await this.findForChange(tx, principal, move.id);
+    if (move.expectedVersion !== null && current.version !== move.expectedVersion) {
+      throw new AppError('version_conflict', `customer was changed meanwhile: version is ${current.version}, not ${move.expectedVersion}`);
+    }
+    checkMove(current.category, move.category);
+    if (needsSupervisor(current.category, move.category) && !can(principal, 'customer', 'approve')) {
+      throw new AppError('permission_denied', `only a supervisor may move a customer ${current.category === 'invalid' ? 'out of' : 'to'} invalid; apply for it instead`, [], 'supervisor_required');
+    }
+    const updated = await this.repository.changeCategory(tx, current.id, move.category, dealDate, principal.userId);
+    const history: HistoryEntry[] = [{ field: 'category', oldValue: current.category, newValue: move.category, reason: reason || undefined }];
+    if (dealDate) history.push({ field: 'deal_date', oldValue: current.dealDate, newValue: dealDate, reason: reason || undefined });
+    await this.repository.recordHistory(tx, current.id, principal.userId, history);
+    await customerCategoryChanged(tx, updated, current.category, reason);
+    return updated;
   }
 }
 
@@ -192,7 +226,7 @@ function maskToFields(paths: string[]): (keyof CustomerFields)[] {
 }
 
 // A new customer belongs to the creator's own org unit: the most specific group they are in.
-function primaryUnit(principal: Principal): string | null {
+export function primaryUnit(principal: Principal): string | null {
   const units = [...principal.units].sort((a, b) => b.split('/').length - a.split('/').length || a.localeCompare(b));
   return units[0] ?? null;
 }

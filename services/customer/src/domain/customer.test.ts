@@ -14,6 +14,7 @@ const valid: CustomerFields = {
   province: '浙江省',
   city: '杭州市',
   isTarget: true,
+  customFields: {},
 };
 
 function violationsOf(fields: Partial<CustomerFields>): string[] {

@@ -1,5 +1,6 @@
 import { AppError, type FieldViolation } from '@liaison/runtime';
 import type { Category } from './lifecycle';
+import type { CustomFieldValues } from './custom-field-values';
 
 // The customer aggregate and its invariants, independent of gRPC and SQL.
 
@@ -23,6 +24,8 @@ export interface CustomerFields {
   province: string | null;
   city: string | null;
   isTarget: boolean;
+  /** Values of the custom fields by key, checked against their definitions by the use cases. */
+  customFields: CustomFieldValues;
 }
 
 export interface Customer extends CustomerFields {
@@ -52,6 +55,7 @@ export const UPDATABLE_FIELDS: Record<string, (keyof CustomerFields)[]> = {
   nature: ['nature'],
   region: ['province', 'city'],
   is_target: ['isTarget'],
+  custom_fields: ['customFields'],
 };
 
 const MAX_CREDIT_MINOR_UNITS = 1e15;

@@ -1,7 +1,7 @@
 import type { Principal } from '@liaison/auth';
 import { customerV1 } from '@liaison/contracts';
 import { AppError, type CallContext } from '@liaison/runtime';
-import type { CustomerService } from '../domain/customer-service';
+import type { CustomerService, ListQuery } from '../domain/customer-service';
 import type { Category } from '../domain/lifecycle';
 import { categoryFromProto, fieldsFromProto, sortFromProto, toProtoCustomer } from './customer-mapper';
 
@@ -38,29 +38,7 @@ export function customerHandlers(service: CustomerService) {
     },
 
     async listCustomers(request: customerV1.ListCustomersRequest, ctx: Ctx): Promise<customerV1.ListCustomersResponse> {
-      const sort = sortFromProto(request.sort);
-      if (!sort) throw AppError.invalid('unknown sort', [{ field: 'sort', message: 'is not a sort order' }]);
-      const list = await service.list(ctx.principal, {
-        pageSize: request.page?.pageSize ?? 0,
-        pageToken: request.page?.pageToken ?? '',
-        nameContains: request.nameContains,
-        ownerId: request.ownerId || undefined,
-        phoneContains: request.phoneContains,
-        categories: categoriesOf(request.categories),
-        natures: cleanList(request.natures),
-        sources: cleanList(request.sources),
-        industries: cleanList(request.industries),
-        provinces: cleanList(request.provinces),
-        cities: cleanList(request.cities),
-        minStars: request.minStars || undefined,
-        maxStars: request.maxStars || undefined,
-        onlyTargets: request.onlyTargets,
-        createdFrom: request.createdFrom,
-        createdTo: request.createdTo,
-        dealDateFrom: request.dealDateFrom || undefined,
-        dealDateTo: request.dealDateTo || undefined,
-        sort,
-      });
+      const list = await service.list(ctx.principal, listQueryFromProto(request));
       return { customers: list.customers.map(toProtoCustomer), page: { nextPageToken: list.nextPageToken } };
     },
 
@@ -90,3 +68,32 @@ export function customerHandlers(service: CustomerService) {
 }
 
 customerHandlers.definition = customerV1.CustomerServiceService;
+
+/** The search of a ListCustomersRequest, also used by exports (same filters, same rules). */
+export function listQueryFromProto(request: customerV1.ListCustomersRequest): ListQuery {
+  const sort = sortFromProto(request.sort);
+  if (!sort) throw AppError.invalid('unknown sort', [{ field: 'sort', message: 'is not a sort order' }]);
+  return {
+    pageSize: request.page?.pageSize ?? 0,
+    pageToken: request.page?.pageToken ?? '',
+    nameContains: request.nameContains,
+    ownerId: request.ownerId || undefined,
+    phoneContains: request.phoneContains,
+    categories: categoriesOf(request.categories),
+    natures: cleanList(request.natures),
+    sources: cleanList(request.sources),
+    industries: cleanList(request.industries),
+    provinces: cleanList(request.provinces),
+    cities: cleanList(request.cities),
+    minStars: request.minStars || undefined,
+    maxStars: request.maxStars || undefined,
+    onlyTargets: request.onlyTargets,
+    createdFrom: request.createdFrom,
+    createdTo: request.createdTo,
+    dealDateFrom: request.dealDateFrom || undefined,
+    dealDateTo: request.dealDateTo || undefined,
+    customFieldFilters: request.customFieldFilters,
+    sort,
+  };
+}
+

@@ -68,6 +68,7 @@ export function toProtoCustomer(customer: Customer): customerV1.Customer {
     region: customer.province ? { province: customer.province, city: customer.city ?? '' } : undefined,
     isTarget: customer.isTarget,
     dealDate: customer.dealDate ?? '',
+    customFields: customer.customFields,
     version: customer.version,
     audit: {
       createTime: customer.createdAt,
@@ -91,6 +92,7 @@ export function fieldsFromProto(message: {
   nature: string;
   region?: { province: string; city: string } | undefined;
   isTarget: boolean;
+  customFields?: Record<string, unknown> | undefined;
 }): CustomerFields {
   return {
     name: cleanText(message.name) ?? '',
@@ -105,5 +107,7 @@ export function fieldsFromProto(message: {
     province: cleanText(message.region?.province),
     city: cleanText(message.region?.city),
     isTarget: message.isTarget,
+    // Checked against the definitions by the use cases, which have the database.
+    customFields: (message.customFields ?? {}) as CustomerFields['customFields'],
   };
 }

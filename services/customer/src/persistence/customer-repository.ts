@@ -3,10 +3,12 @@ import type { Pool, PoolClient } from '@liaison/runtime';
 import type { Customer, CustomerFields } from '../domain/customer';
 import type { Category } from '../domain/lifecycle';
 import { scopeCondition } from './scope-sql';
+import { sortedValues, type CustomFieldCondition } from '../domain/custom-field-values';
+import { customFieldConditions } from './custom-field-repository';
 
 type Queryable = Pool | PoolClient;
 
-interface CustomerRow {
+export interface CustomerRow {
   id: string;
   seq: string;
   name: string;
@@ -26,6 +28,7 @@ interface CustomerRow {
   city: string | null;
   is_target: boolean;
   deal_date: string | null;
+  custom_fields?: Record<string, unknown>;
   version: string;
   sort_key?: string;
   created_at: Date;
@@ -34,12 +37,12 @@ interface CustomerRow {
   updated_by: string;
 }
 
-const COLUMNS = `c.id, c.seq, c.name, c.kind, c.phone, c.email, c.industry, c.source, c.star_rating,
+export const COLUMNS = `c.id, c.seq, c.name, c.kind, c.phone, c.email, c.industry, c.source, c.star_rating,
   c.credit_limit_minor, c.credit_currency, c.owner_id, c.owner_unit, c.category, c.nature,
   c.province, c.city, c.is_target, to_char(c.deal_date, 'YYYY-MM-DD') AS deal_date, c.version,
-  c.created_at, c.created_by, c.updated_at, c.updated_by`;
+  c.created_at, c.created_by, c.updated_at, c.updated_by, c.custom_fields`;
 
-function toCustomer(row: CustomerRow): Customer {
+export function toCustomer(row: CustomerRow): Customer {
   return {
     id: row.id,
     name: row.name,
@@ -54,6 +57,7 @@ function toCustomer(row: CustomerRow): Customer {
     province: row.province,
     city: row.city,
     isTarget: row.is_target,
+    customFields: sortedValues(row.custom_fields),
     category: row.category,
     dealDate: row.deal_date,
     ownerId: row.owner_id,
@@ -115,6 +119,7 @@ export interface ListFilter {
   createdTo?: Date;
   dealDateFrom?: string;
   dealDateTo?: string;
+  customFields?: CustomFieldCondition[];
   sort: SortOrder;
   after?: PageCursor;
   limit: number;
@@ -140,11 +145,11 @@ export class CustomerRepository {
     const { rows } = await tx.query<CustomerRow>(
       `INSERT INTO customers AS c (id, name, kind, phone, email, industry, source, star_rating,
          credit_limit_minor, credit_currency, nature, province, city, is_target,
-         owner_id, owner_unit, created_by, updated_by, request_id, category)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18, $19)
+         owner_id, owner_unit, created_by, updated_by, request_id, category, custom_fields)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18, $19, $20::jsonb)
        ON CONFLICT ON CONSTRAINT customers_idempotency DO NOTHING
        RETURNING ${COLUMNS}`,
-      [customer.id, ...fieldValues(customer), customer.ownerId, customer.ownerUnit, customer.createdBy, customer.requestId, customer.category],
+      [customer.id, ...fieldValues(customer), customer.ownerId, customer.ownerUnit, customer.createdBy, customer.requestId, customer.category, JSON.stringify(customer.customFields)],
     );
     return rows[0] ? toCustomer(rows[0]) : null;
   }
@@ -197,9 +202,9 @@ export class CustomerRepository {
     const { rows } = await tx.query<CustomerRow>(
       `UPDATE customers AS c SET name = $2, kind = $3, phone = $4, email = $5, industry = $6, source = $7,
          star_rating = $8, credit_limit_minor = $9, credit_currency = $10, nature = $11, province = $12,
-         city = $13, is_target = $14, version = c.version + 1, updated_at = now(), updated_by = $15
+         city = $13, is_target = $14, version = c.version + 1, updated_at = now(), updated_by = $15, custom_fields = $16::jsonb
        WHERE c.id = $1 RETURNING ${COLUMNS}`,
-      [id, ...fieldValues(fields), updatedBy],
+      [id, ...fieldValues(fields), updatedBy, JSON.stringify(fields.customFields)],
     );
     return toCustomer(rows[0]);
   }
@@ -258,5 +263,6 @@ function filterConditions(filter: ListFilter, add: (value: unknown) => string): 
   if (filter.createdTo) where.push(`c.created_at < ${add(filter.createdTo)}`);
   if (filter.dealDateFrom) where.push(`c.deal_date >= ${add(filter.dealDateFrom)}::date`);
   if (filter.dealDateTo) where.push(`c.deal_date <= ${add(filter.dealDateTo)}::date`);
+  where.push(...customFieldConditions(filter.customFields, add));
   return where;
 }

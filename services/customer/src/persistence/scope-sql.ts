@@ -12,8 +12,18 @@ function likePrefix(unit: string): string {
   return `${unit.replace(/[\\%_]/g, (ch) => `\\${ch}`)}/%`;
 }
 
-/** Renders the condition with placeholders numbered from firstParam. */
+/**
+ * Renders the condition with placeholders numbered from firstParam. Deleted and merged customers
+ * (deleted_at set, migration 0080) are outside every scope, so every read and write built on this
+ * condition hides them; only the recycle bin and the merge look past it (scopeConditionAnyState).
+ */
 export function scopeCondition(scope: DataScope, firstParam: number): SqlCondition {
+  const inScope = scopeConditionAnyState(scope, firstParam);
+  return { text: `(c.deleted_at IS NULL AND ${inScope.text})`, values: inScope.values };
+}
+
+/** The data scope alone, deleted and merged customers included. */
+export function scopeConditionAnyState(scope: DataScope, firstParam: number): SqlCondition {
   const p = (offset: number) => `$${firstParam + offset}`;
   switch (scope.kind) {
     case 'all':

@@ -19,8 +19,10 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { FieldMask } from "../../../google/protobuf/field_mask";
+import { Struct } from "../../../google/protobuf/struct";
 import { Timestamp } from "../../../google/protobuf/timestamp";
 import { AuditStamps, Money, PageInfo, PageRequest } from "../../common/v1/common";
+import { CustomFieldFilter } from "./custom_field";
 
 /** Lifecycle category of a customer. */
 export enum CustomerCategory {
@@ -184,7 +186,7 @@ export function customerKindToJSON(object: CustomerKind): string {
   }
 }
 
-/** Administrative region, as names or codes of the base data (CUS-18). */
+/** Administrative region, as names of enabled base-data provinces and cities (CUS-18). */
 export interface Region {
   /** e.g. "浙江省" */
   province: string;
@@ -215,7 +217,7 @@ export interface Customer {
   version: number;
   audit?: AuditStamps | undefined;
   category: CustomerCategory;
-  /** 客户性质, a base-data code such as "enterprise" or "government". */
+  /** 客户性质, the name of an enabled base-data nature such as "民营企业". */
   nature: string;
   region?:
     | Region
@@ -224,6 +226,12 @@ export interface Customer {
   isTarget: boolean;
   /** ISO date (YYYY-MM-DD) of the deal confirmation; empty unless category is DEAL or was. */
   dealDate: string;
+  /**
+   * Custom field values (字段扩展) by definition key: strings for text, date (YYYY-MM-DD),
+   * option and reference (record id) fields, numbers for number fields, lists of option values
+   * for multi-option fields. See CustomFieldService.
+   */
+  customFields?: { [key: string]: any } | undefined;
 }
 
 export interface CreateCustomerRequest {
@@ -246,6 +254,8 @@ export interface CreateCustomerRequest {
   isTarget: boolean;
   /** POTENTIAL (default), INTENTIONAL or KEY; a deal needs the deal confirmation. */
   category: CustomerCategory;
+  /** Custom field values by key, as in Customer.custom_fields. */
+  customFields?: { [key: string]: any } | undefined;
 }
 
 export interface CreateCustomerResponse {
@@ -288,6 +298,8 @@ export interface ListCustomersRequest {
   dealDateFrom: string;
   dealDateTo: string;
   sort: CustomerSort;
+  /** Conditions on custom fields, all of which must hold. */
+  customFieldFilters: CustomFieldFilter[];
 }
 
 export interface ListCustomersResponse {
@@ -304,7 +316,9 @@ export interface UpdateCustomerRequest {
     | undefined;
   /**
    * Paths in snake_case: name, kind, phone, email, industry, source, star_rating, credit_limit,
-   * nature, region, is_target. The category changes through ChangeCustomerCategory only.
+   * nature, region, is_target, custom_fields (replaces all values) or custom_fields.<key> (sets
+   * or, when null or absent in customer.custom_fields, removes one value). The category changes
+   * through ChangeCustomerCategory only.
    */
   updateMask?: string[] | undefined;
 }
@@ -432,6 +446,7 @@ function createBaseCustomer(): Customer {
     region: undefined,
     isTarget: false,
     dealDate: "",
+    customFields: undefined,
   };
 }
 
@@ -490,6 +505,9 @@ export const Customer: MessageFns<Customer> = {
     }
     if (message.dealDate !== "") {
       writer.uint32(146).string(message.dealDate);
+    }
+    if (message.customFields !== undefined) {
+      Struct.encode(Struct.wrap(message.customFields), writer.uint32(154).fork()).join();
     }
     return writer;
   },
@@ -651,6 +669,14 @@ export const Customer: MessageFns<Customer> = {
             message.dealDate = reader.string();
             continue;
           }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.customFields = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -707,6 +733,11 @@ export const Customer: MessageFns<Customer> = {
         : isSet(object.deal_date)
         ? globalThis.String(object.deal_date)
         : "",
+      customFields: isObject(object.customFields)
+        ? object.customFields
+        : isObject(object.custom_fields)
+        ? object.custom_fields
+        : undefined,
     };
   },
 
@@ -766,6 +797,9 @@ export const Customer: MessageFns<Customer> = {
     if (message.dealDate !== "") {
       obj.dealDate = message.dealDate;
     }
+    if (message.customFields !== undefined) {
+      obj.customFields = message.customFields;
+    }
     return obj;
   },
 
@@ -798,6 +832,7 @@ export const Customer: MessageFns<Customer> = {
       : undefined;
     message.isTarget = object.isTarget ?? false;
     message.dealDate = object.dealDate ?? "";
+    message.customFields = object.customFields ?? undefined;
     return message;
   },
 };
@@ -818,6 +853,7 @@ function createBaseCreateCustomerRequest(): CreateCustomerRequest {
     region: undefined,
     isTarget: false,
     category: 0,
+    customFields: undefined,
   };
 }
 
@@ -864,6 +900,9 @@ export const CreateCustomerRequest: MessageFns<CreateCustomerRequest> = {
     }
     if (message.category !== 0) {
       writer.uint32(112).int32(message.category);
+    }
+    if (message.customFields !== undefined) {
+      Struct.encode(Struct.wrap(message.customFields), writer.uint32(122).fork()).join();
     }
     return writer;
   },
@@ -993,6 +1032,14 @@ export const CreateCustomerRequest: MessageFns<CreateCustomerRequest> = {
             message.category = reader.int32() as any;
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.customFields = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1041,6 +1088,11 @@ export const CreateCustomerRequest: MessageFns<CreateCustomerRequest> = {
         ? globalThis.Boolean(object.is_target)
         : false,
       category: isSet(object.category) ? customerCategoryFromJSON(object.category) : 0,
+      customFields: isObject(object.customFields)
+        ? object.customFields
+        : isObject(object.custom_fields)
+        ? object.custom_fields
+        : undefined,
     };
   },
 
@@ -1088,6 +1140,9 @@ export const CreateCustomerRequest: MessageFns<CreateCustomerRequest> = {
     if (message.category !== 0) {
       obj.category = customerCategoryToJSON(message.category);
     }
+    if (message.customFields !== undefined) {
+      obj.customFields = message.customFields;
+    }
     return obj;
   },
 
@@ -1114,6 +1169,7 @@ export const CreateCustomerRequest: MessageFns<CreateCustomerRequest> = {
       : undefined;
     message.isTarget = object.isTarget ?? false;
     message.category = object.category ?? 0;
+    message.customFields = object.customFields ?? undefined;
     return message;
   },
 };
@@ -1343,6 +1399,7 @@ function createBaseListCustomersRequest(): ListCustomersRequest {
     dealDateFrom: "",
     dealDateTo: "",
     sort: 0,
+    customFieldFilters: [],
   };
 }
 
@@ -1405,6 +1462,9 @@ export const ListCustomersRequest: MessageFns<ListCustomersRequest> = {
     }
     if (message.sort !== 0) {
       writer.uint32(144).int32(message.sort);
+    }
+    for (const v of message.customFieldFilters) {
+      CustomFieldFilter.encode(v!, writer.uint32(154).fork()).join();
     }
     return writer;
   },
@@ -1576,6 +1636,14 @@ export const ListCustomersRequest: MessageFns<ListCustomersRequest> = {
             message.sort = reader.int32() as any;
             continue;
           }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.customFieldFilters.push(CustomFieldFilter.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1658,6 +1726,11 @@ export const ListCustomersRequest: MessageFns<ListCustomersRequest> = {
         ? globalThis.String(object.deal_date_to)
         : "",
       sort: isSet(object.sort) ? customerSortFromJSON(object.sort) : 0,
+      customFieldFilters: globalThis.Array.isArray(object?.customFieldFilters)
+        ? object.customFieldFilters.map((e: any) => CustomFieldFilter.fromJSON(e))
+        : globalThis.Array.isArray(object?.custom_field_filters)
+        ? object.custom_field_filters.map((e: any) => CustomFieldFilter.fromJSON(e))
+        : [],
     };
   },
 
@@ -1717,6 +1790,9 @@ export const ListCustomersRequest: MessageFns<ListCustomersRequest> = {
     if (message.sort !== 0) {
       obj.sort = customerSortToJSON(message.sort);
     }
+    if (message.customFieldFilters?.length) {
+      obj.customFieldFilters = message.customFieldFilters.map((e) => CustomFieldFilter.toJSON(e));
+    }
     return obj;
   },
 
@@ -1745,6 +1821,7 @@ export const ListCustomersRequest: MessageFns<ListCustomersRequest> = {
     message.dealDateFrom = object.dealDateFrom ?? "";
     message.dealDateTo = object.dealDateTo ?? "";
     message.sort = object.sort ?? 0;
+    message.customFieldFilters = object.customFieldFilters?.map((e) => CustomFieldFilter.fromPartial(e)) || [];
     return message;
   },
 };
@@ -2464,6 +2541,10 @@ function longToNumber(int64: { toString(): string }): number {
     throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
   }
   return num;
+}
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
 }
 
 function isSet(value: any): boolean {
