@@ -98,6 +98,9 @@ export async function runMigrations(pool: Pool, scope: string, migrations: Migra
       if (applied.has(migration.version)) continue;
       await client.query('BEGIN');
       try {
+        // Schema changes on big tables (a new index over a million customers) outlast the
+        // request-sized statement timeout of the pool; they must not be cut off halfway.
+        await client.query('SET LOCAL statement_timeout = 0');
         await client.query(migration.sql);
         await client.query('INSERT INTO schema_migrations (scope, version, name) VALUES ($1, $2, $3)', [scope, migration.version, migration.name]);
         await client.query('COMMIT');
