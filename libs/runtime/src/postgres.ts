@@ -110,6 +110,14 @@ export async function runMigrations(pool: Pool, scope: string, migrations: Migra
         throw new Error(`migration ${scope}/${migration.version}_${migration.name} failed: ${(error as Error).message}`);
       }
     }
+    // New columns and expression indexes have no statistics until autovacuum gets to them, and
+    // until then the planner guesses (a search over a million customers took a bitmap scan of
+    // 300 ms instead of an index walk of 5 ms). Refresh them right away.
+    if (done.length > 0) {
+      await client.query('SET statement_timeout = 0');
+      await client.query('ANALYZE');
+      await client.query('RESET statement_timeout');
+    }
     return done;
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
