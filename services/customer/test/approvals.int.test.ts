@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Metadata } from '@grpc/grpc-js';
 import { decodeJwt } from 'jose';
 import { ApprovalKinds, Approvals, type ApprovalEvents, type ApprovalRequest } from '@liaison/approvals';
 import { principalFromClaims, type Principal } from '@liaison/auth';
 import { approvalEventsV1, approvalV1, customerV1, eventsV1 } from '@liaison/contracts';
-import { createGrpcClient, createPool, inTransaction, readConfig, unary, type Pool } from '@liaison/runtime';
-import { collectRecords, ensureDatabase, stack, subjectOf, userToken, waitFor, type RecordCollector } from '@liaison/testkit';
-import { startCustomerService, type RunningCustomerService } from '../src/app';
-import { settings } from '../src/config';
+import { createGrpcClient, createPool, inTransaction, unary, type Pool } from '@liaison/runtime';
+import { collectRecords, ensureDatabase, subjectOf, userToken, waitFor, type RecordCollector } from '@liaison/testkit';
+import type { RunningCustomerService } from '../src/app';
+import { callerMetadata, startServiceUnderTest } from './support';
 
 // PLT-01 approvals and CUS-08 invalid-customer applications against the real stack: who applies,
 // who decides, who reads the operation log, what the decision does to the customer, and races.
@@ -21,11 +20,7 @@ let approvals: approvalV1.ApprovalServiceClient;
 let pool: Pool;
 let events: RecordCollector;
 
-const as = async (username: string) => {
-  const metadata = new Metadata();
-  metadata.set('authorization', `Bearer ${await userToken(username)}`);
-  return metadata;
-};
+const as = callerMetadata;
 
 const idOf = async (username: string) => subjectOf(await userToken(username));
 
@@ -72,10 +67,7 @@ const eventTypesOf = (key: string) => events.records.filter((record) => record.k
 beforeAll(async () => {
   const databaseUrl = await ensureDatabase('customer_approvals_it');
   events = await collectRecords(['liaison.customer.v1']);
-  service = await startCustomerService(readConfig(settings, {
-    SERVICE_NAME: 'customer-approvals-it', LOG_LEVEL: 'warn', GRPC_PORT: '0', HTTP_PORT: '0', DATABASE_URL: databaseUrl,
-    KAFKA_BROKERS: stack.kafkaBrokers.join(','), OIDC_ISSUER: stack.issuer, OIDC_CLIENT_SECRET: 'liaison-internal-secret',
-  }));
+  service = await startServiceUnderTest('customer-approvals-it', databaseUrl);
   const address = `127.0.0.1:${service.grpcPort}`;
   customers = createGrpcClient(customerV1.CustomerServiceClient, address, { serviceName: 'liaison.customer.v1.CustomerService', idempotentMethods: ['GetCustomer'], deadlineMs: 10_000 });
   approvals = createGrpcClient(approvalV1.ApprovalServiceClient, address, { serviceName: 'liaison.customer.v1.ApprovalService', idempotentMethods: ['GetApproval', 'ListApprovals'], deadlineMs: 10_000 });

@@ -1,12 +1,11 @@
-import { Metadata } from '@grpc/grpc-js';
 import { assignmentEventsV1, assignmentV1, customerV1 } from '@liaison/contracts';
-import { createGrpcClient, createLogger, createPool, inTransaction, readConfig, unary, type Pool } from '@liaison/runtime';
-import { collectRecords, ensureDatabase, stack, subjectOf, userToken, waitFor, type RecordCollector } from '@liaison/testkit';
-import { startCustomerService, type RunningCustomerService } from '../src/app';
-import { settings } from '../src/config';
+import { createGrpcClient, createLogger, createPool, inTransaction, unary, type Pool } from '@liaison/runtime';
+import { collectRecords, ensureDatabase, subjectOf, userToken, waitFor, type RecordCollector } from '@liaison/testkit';
+import type { RunningCustomerService } from '../src/app';
 import { AssignmentService, markContacted } from '../src/domain/assignment-service';
 import { PeriodicJob } from '../src/jobs/periodic-job';
 import { claimSlot } from '../src/jobs/single-fire';
+import { callerMetadata, startServiceUnderTest } from './support';
 
 // Ownership against the real stack: the pool, claims racing each other, scoped assignment and
 // transfer, pending customers, the history, the events, and the return-to-pool rule run by
@@ -25,11 +24,7 @@ let pool: Pool;
 let events: RecordCollector;
 const subs: Record<string, string> = {};
 
-const as = async (username: string) => {
-  const metadata = new Metadata();
-  metadata.set('authorization', `Bearer ${await userToken(username)}`);
-  return metadata;
-};
+const as = callerMetadata;
 
 const create = async (username: string, name: string, extra: Partial<customerV1.CreateCustomerRequest> = {}) =>
   (await unary(customers.createCustomer.bind(customers), customerV1.CreateCustomerRequest.fromPartial({ name: `${name} ${RUN}`, kind: CustomerKind.CUSTOMER_KIND_COMPANY, ...extra }), await as(username))).customer!;
@@ -68,17 +63,7 @@ const ageOwnership = (ids: string[], days: number) =>
 beforeAll(async () => {
   const databaseUrl = await ensureDatabase(DATABASE);
   events = await collectRecords(['liaison.customer.v1']);
-  service = await startCustomerService(readConfig(settings, {
-    SERVICE_NAME: 'customer-assignment-it',
-    LOG_LEVEL: 'warn',
-    GRPC_PORT: '0',
-    HTTP_PORT: '0',
-    DATABASE_URL: databaseUrl,
-    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-    OIDC_ISSUER: stack.issuer,
-    OIDC_CLIENT_SECRET: 'liaison-internal-secret',
-    POOL_RULE_INTERVAL_MS: '0',
-  }));
+  service = await startServiceUnderTest('customer-assignment-it', databaseUrl, { POOL_RULE_INTERVAL_MS: '0' });
   const address = `127.0.0.1:${service.grpcPort}`;
   customers = createGrpcClient(customerV1.CustomerServiceClient, address, { serviceName: 'liaison.customer.v1.CustomerService', idempotentMethods: [], deadlineMs: 10_000 });
   assignments = createGrpcClient(assignmentV1.CustomerAssignmentServiceClient, address, { serviceName: 'liaison.customer.v1.CustomerAssignmentService', idempotentMethods: [], deadlineMs: 20_000 });

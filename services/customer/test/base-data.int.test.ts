@@ -1,9 +1,8 @@
-import { Metadata } from '@grpc/grpc-js';
 import { baseDataEventsV1, baseDataV1, customerV1 } from '@liaison/contracts';
-import { createGrpcClient, createPool, readConfig, unary, type Pool } from '@liaison/runtime';
-import { collectRecords, ensureDatabase, stack, userToken, waitFor, type RecordCollector } from '@liaison/testkit';
-import { startCustomerService, type RunningCustomerService } from '../src/app';
-import { settings } from '../src/config';
+import { createGrpcClient, createPool, unary, type Pool } from '@liaison/runtime';
+import { collectRecords, ensureDatabase, waitFor, type RecordCollector } from '@liaison/testkit';
+import type { RunningCustomerService } from '../src/app';
+import { callerMetadata, startServiceUnderTest } from './support';
 
 // CUS-18 against the real stack: the seeded lists and regions, administration by admins only,
 // the CSV import (all or nothing), protection of entries in use, and customers validated
@@ -19,11 +18,7 @@ let customers: customerV1.CustomerServiceClient;
 let pool: Pool;
 let events: RecordCollector;
 
-const as = async (username: string) => {
-  const metadata = new Metadata();
-  metadata.set('authorization', `Bearer ${await userToken(username)}`);
-  return metadata;
-};
+const as = callerMetadata;
 
 const list = async (username: string, kind: baseDataV1.BaseDataKind, includeDisabled = false) =>
   (await unary(baseData.listBaseDataEntries.bind(baseData), baseDataV1.ListBaseDataEntriesRequest.fromPartial({ kind, includeDisabled }), await as(username))).entries;
@@ -51,10 +46,7 @@ const countRows = async (sql: string, values: unknown[] = []) => Number((await p
 beforeAll(async () => {
   const databaseUrl = await ensureDatabase('customer_base_data_it');
   events = await collectRecords(['liaison.customer.v1']);
-  service = await startCustomerService(readConfig(settings, {
-    SERVICE_NAME: 'customer-base-data-it', LOG_LEVEL: 'warn', GRPC_PORT: '0', HTTP_PORT: '0', DATABASE_URL: databaseUrl,
-    KAFKA_BROKERS: stack.kafkaBrokers.join(','), OIDC_ISSUER: stack.issuer, OIDC_CLIENT_SECRET: 'liaison-internal-secret',
-  }));
+  service = await startServiceUnderTest('customer-base-data-it', databaseUrl);
   const address = `127.0.0.1:${service.grpcPort}`;
   baseData = createGrpcClient(baseDataV1.BaseDataServiceClient, address, { serviceName: 'liaison.customer.v1.BaseDataService', idempotentMethods: [], deadlineMs: 20_000 });
   customers = createGrpcClient(customerV1.CustomerServiceClient, address, { serviceName: 'liaison.customer.v1.CustomerService', idempotentMethods: [], deadlineMs: 10_000 });

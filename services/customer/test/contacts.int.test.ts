@@ -1,9 +1,8 @@
-import { Metadata } from '@grpc/grpc-js';
 import { commonV1, contactEventsV1, contactV1, customerV1 } from '@liaison/contracts';
-import { createGrpcClient, createPool, readConfig, unary, type Pool } from '@liaison/runtime';
-import { collectRecords, ensureDatabase, stack, userToken, waitFor, type RecordCollector } from '@liaison/testkit';
-import { startCustomerService, type RunningCustomerService } from '../src/app';
-import { settings } from '../src/config';
+import { createGrpcClient, createPool, unary, type Pool } from '@liaison/runtime';
+import { collectRecords, ensureDatabase, waitFor, type RecordCollector } from '@liaison/testkit';
+import type { RunningCustomerService } from '../src/app';
+import { callerMetadata, startServiceUnderTest } from './support';
 
 // CUS-04 against the real stack: contacts under a customer, the customer's data scope applied
 // to them, the one-primary rule, unique login accounts, the relation graph with its rules,
@@ -18,11 +17,7 @@ let contacts: contactV1.ContactServiceClient;
 let pool: Pool;
 let events: RecordCollector;
 
-const as = async (username: string) => {
-  const metadata = new Metadata();
-  metadata.set('authorization', `Bearer ${await userToken(username)}`);
-  return metadata;
-};
+const as = callerMetadata;
 
 async function customerOf(owner: string, name: string): Promise<customerV1.Customer> {
   const request = customerV1.CreateCustomerRequest.fromPartial({ name: `${name} ${run}`, kind: customerV1.CustomerKind.CUSTOMER_KIND_COMPANY });
@@ -73,10 +68,7 @@ const edgesOf = (graph: contactV1.GetContactGraphResponse) =>
 beforeAll(async () => {
   const databaseUrl = await ensureDatabase('customer_contacts_it');
   events = await collectRecords(['liaison.customer.v1']);
-  service = await startCustomerService(readConfig(settings, {
-    SERVICE_NAME: 'customer-contacts-it', LOG_LEVEL: 'warn', GRPC_PORT: '0', HTTP_PORT: '0', DATABASE_URL: databaseUrl,
-    KAFKA_BROKERS: stack.kafkaBrokers.join(','), OIDC_ISSUER: stack.issuer, OIDC_CLIENT_SECRET: 'liaison-internal-secret',
-  }));
+  service = await startServiceUnderTest('customer-contacts-it', databaseUrl);
   const address = `127.0.0.1:${service.grpcPort}`;
   customers = createGrpcClient(customerV1.CustomerServiceClient, address, {
     serviceName: 'liaison.customer.v1.CustomerService', idempotentMethods: ['GetCustomer', 'ListCustomers'], deadlineMs: 10_000,

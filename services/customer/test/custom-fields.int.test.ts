@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Metadata } from '@grpc/grpc-js';
 import { baseDataEventsV1, customerV1, customFieldV1 } from '@liaison/contracts';
-import { createGrpcClient, createPool, readConfig, unary, type Pool } from '@liaison/runtime';
-import { collectRecords, ensureDatabase, stack, userToken, waitFor, type RecordCollector } from '@liaison/testkit';
-import { startCustomerService, type RunningCustomerService } from '../src/app';
-import { settings } from '../src/config';
+import { createGrpcClient, createPool, unary, type Pool } from '@liaison/runtime';
+import { collectRecords, ensureDatabase, waitFor, type RecordCollector } from '@liaison/testkit';
+import type { RunningCustomerService } from '../src/app';
+import { callerMetadata, startServiceUnderTest } from './support';
 
 // CUS-17 against the real stack: admin-defined typed fields, values on customers validated on
 // every write (references only to records the writer can see), filters in the customer search,
@@ -21,11 +20,7 @@ let customers: customerV1.CustomerServiceClient;
 let pool: Pool;
 let events: RecordCollector;
 
-const as = async (username: string) => {
-  const metadata = new Metadata();
-  metadata.set('authorization', `Bearer ${await userToken(username)}`);
-  return metadata;
-};
+const as = callerMetadata;
 
 type DefinitionInput = Partial<Omit<customFieldV1.CustomFieldDefinition, 'constraints'>> & { constraints?: Partial<customFieldV1.CustomFieldConstraints> };
 
@@ -56,10 +51,7 @@ const violationOf = (field: string) => ({ code: 'invalid_argument', violations: 
 beforeAll(async () => {
   const databaseUrl = await ensureDatabase('customer_custom_fields_it');
   events = await collectRecords(['liaison.customer.v1']);
-  service = await startCustomerService(readConfig(settings, {
-    SERVICE_NAME: 'customer-custom-fields-it', LOG_LEVEL: 'warn', GRPC_PORT: '0', HTTP_PORT: '0', DATABASE_URL: databaseUrl,
-    KAFKA_BROKERS: stack.kafkaBrokers.join(','), OIDC_ISSUER: stack.issuer, OIDC_CLIENT_SECRET: 'liaison-internal-secret',
-  }));
+  service = await startServiceUnderTest('customer-custom-fields-it', databaseUrl);
   const address = `127.0.0.1:${service.grpcPort}`;
   fields = createGrpcClient(customFieldV1.CustomFieldServiceClient, address, { serviceName: 'liaison.customer.v1.CustomFieldService', idempotentMethods: [], deadlineMs: 10_000 });
   customers = createGrpcClient(customerV1.CustomerServiceClient, address, { serviceName: 'liaison.customer.v1.CustomerService', idempotentMethods: [], deadlineMs: 10_000 });

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Metadata } from '@grpc/grpc-js';
 import { contactV1, customerV1, customerViewV1, EventTypes, followUpV1, Topics, type EventType } from '@liaison/contracts';
 import { cloudEventHeaders } from '@liaison/events';
 import { createGrpcClient, createPool, readConfig, unary, type Pool } from '@liaison/runtime';
-import { collectRecords, ensureDatabase, stack, userToken, waitFor, type CollectedRecord, type RecordCollector } from '@liaison/testkit';
+import { collectRecords, ensureDatabase, stack, waitFor, type CollectedRecord, type RecordCollector } from '@liaison/testkit';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { startCustomerService, type RunningCustomerService } from '../src/app';
 import { settings } from '../src/config';
+import { callerMetadata } from './support';
 
 // CUS-11/CUS-19 against the real stack: the customer service in-process with its projection
 // consumer, events published to Kafka the way the sales pipeline and the service desk will
@@ -28,11 +28,7 @@ let producer: Producer;
 let customerEvents: RecordCollector;
 let deadLetters: RecordCollector;
 
-const as = async (username: string) => {
-  const metadata = new Metadata();
-  metadata.set('authorization', `Bearer ${await userToken(username)}`);
-  return metadata;
-};
+const as = callerMetadata;
 
 const createCustomer = async (username: string, name: string, extra: Partial<customerV1.CreateCustomerRequest> = {}) =>
   (await unary(customers.createCustomer.bind(customers), customerV1.CreateCustomerRequest.fromPartial({ name, kind: CustomerKind.CUSTOMER_KIND_COMPANY, ...extra }), await as(username))).customer!;

@@ -1,10 +1,9 @@
 import { Metadata } from '@grpc/grpc-js';
 import { customerV1, eventsV1 } from '@liaison/contracts';
 import { createGrpcClient, createPool, grpcHealthCheck, unary, type Pool } from '@liaison/runtime';
-import { clientToken, collectRecords, ensureDatabase, stack, subjectOf, userToken, waitFor, type RecordCollector } from '@liaison/testkit';
-import { startCustomerService, type RunningCustomerService } from '../src/app';
-import { settings } from '../src/config';
-import { readConfig } from '@liaison/runtime';
+import { clientToken, collectRecords, ensureDatabase, subjectOf, userToken, waitFor, type RecordCollector } from '@liaison/testkit';
+import type { RunningCustomerService } from '../src/app';
+import { callerMetadata, startServiceUnderTest } from './support';
 
 // The customer service in-process, against the real PostgreSQL, Kafka and Keycloak.
 
@@ -14,11 +13,7 @@ let client: customerV1.CustomerServiceClient;
 let pool: Pool;
 let events: RecordCollector;
 
-const as = async (username: string) => {
-  const metadata = new Metadata();
-  metadata.set('authorization', `Bearer ${await userToken(username)}`);
-  return metadata;
-};
+const as = callerMetadata;
 
 const create = async (username: string, name: string, extra: Partial<customerV1.CreateCustomerRequest> = {}) =>
   (await unary(client.createCustomer.bind(client), customerV1.CreateCustomerRequest.fromPartial({ name, kind: CustomerKind.CUSTOMER_KIND_COMPANY, ...extra }), await as(username))).customer!;
@@ -30,16 +25,7 @@ const countRows = async (table: string) => Number((await pool.query(`SELECT coun
 beforeAll(async () => {
   const databaseUrl = await ensureDatabase('customer_it');
   events = await collectRecords(['liaison.customer.v1']);
-  service = await startCustomerService(readConfig(settings, {
-    SERVICE_NAME: 'customer-it',
-    LOG_LEVEL: 'warn',
-    GRPC_PORT: '0',
-    HTTP_PORT: '0',
-    DATABASE_URL: databaseUrl,
-    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-    OIDC_ISSUER: stack.issuer,
-    OIDC_CLIENT_SECRET: 'liaison-internal-secret',
-  }));
+  service = await startServiceUnderTest('customer-it', databaseUrl);
   client = createGrpcClient(customerV1.CustomerServiceClient, `127.0.0.1:${service.grpcPort}`, {
     serviceName: 'liaison.customer.v1.CustomerService',
     idempotentMethods: ['GetCustomer', 'ListCustomers'],

@@ -1,11 +1,10 @@
-import { Metadata } from '@grpc/grpc-js';
 import { randomUUID } from 'node:crypto';
 import { customerV1, followUpEventsV1, followUpV1, historyV1 } from '@liaison/contracts';
-import { createGrpcClient, createPool, readConfig, unary, type Pool } from '@liaison/runtime';
-import { collectRecords, ensureDatabase, stack, subjectOf, userToken, waitFor, type RecordCollector } from '@liaison/testkit';
-import { startCustomerService, type RunningCustomerService } from '../src/app';
-import { settings } from '../src/config';
+import { createGrpcClient, createPool, unary, type Pool } from '@liaison/runtime';
+import { collectRecords, ensureDatabase, subjectOf, userToken, waitFor, type RecordCollector } from '@liaison/testkit';
+import type { RunningCustomerService } from '../src/app';
 import { todayInChina } from '../src/domain/lifecycle';
+import { callerMetadata, startServiceUnderTest } from './support';
 
 // CUS-09 follow-up records with supervisors' annotations and CUS-16 revision history, with the
 // customer service in-process against the real PostgreSQL, Kafka and Keycloak.
@@ -20,11 +19,7 @@ let history: historyV1.CustomerHistoryServiceClient;
 let pool: Pool;
 let events: RecordCollector;
 
-const as = async (username: string) => {
-  const metadata = new Metadata();
-  metadata.set('authorization', `Bearer ${await userToken(username)}`);
-  return metadata;
-};
+const as = callerMetadata;
 
 const userIdOf = async (username: string) => subjectOf(await userToken(username));
 
@@ -86,10 +81,7 @@ function daysAhead(days: number): string {
 beforeAll(async () => {
   const databaseUrl = await ensureDatabase('customer_followups_it');
   events = await collectRecords(['liaison.customer.v1']);
-  service = await startCustomerService(readConfig(settings, {
-    SERVICE_NAME: 'customer-followups-it', LOG_LEVEL: 'warn', GRPC_PORT: '0', HTTP_PORT: '0', DATABASE_URL: databaseUrl,
-    KAFKA_BROKERS: stack.kafkaBrokers.join(','), OIDC_ISSUER: stack.issuer, OIDC_CLIENT_SECRET: 'liaison-internal-secret',
-  }));
+  service = await startServiceUnderTest('customer-followups-it', databaseUrl);
   const address = `127.0.0.1:${service.grpcPort}`;
   customers = createGrpcClient(customerV1.CustomerServiceClient, address, { serviceName: 'liaison.customer.v1.CustomerService', idempotentMethods: [], deadlineMs: 10_000 });
   followUps = createGrpcClient(followUpV1.FollowUpServiceClient, address, {

@@ -1,11 +1,11 @@
-import { Metadata, type ClientReadableStream } from '@grpc/grpc-js';
+import { type ClientReadableStream } from '@grpc/grpc-js';
 import ExcelJS from 'exceljs';
 import { customerV1, importExportV1 } from '@liaison/contracts';
-import { createGrpcClient, createPool, fromGrpcError, readConfig, unary, type Pool } from '@liaison/runtime';
-import { ensureDatabase, stack, subjectOf, userToken } from '@liaison/testkit';
-import { startCustomerService, type RunningCustomerService } from '../src/app';
-import { settings } from '../src/config';
+import { createGrpcClient, createPool, fromGrpcError, unary, type Pool } from '@liaison/runtime';
+import { ensureDatabase, subjectOf, userToken } from '@liaison/testkit';
+import type { RunningCustomerService } from '../src/app';
 import { CsvParser } from '../src/files/csv-reader';
+import { callerMetadata, startServiceUnderTest } from './support';
 
 // The production code loads exceljs with a fixed parse-sax through require.cache, which jest's
 // module registry does not use; the same fix goes in through jest.mock here.
@@ -22,19 +22,11 @@ let exports: importExportV1.CustomerExportServiceClient;
 let customers: customerV1.CustomerServiceClient;
 let pool: Pool;
 
-const as = async (username: string) => {
-  const metadata = new Metadata();
-  metadata.set('authorization', `Bearer ${await userToken(username)}`);
-  return metadata;
-};
+const as = callerMetadata;
 
 beforeAll(async () => {
   const databaseUrl = await ensureDatabase('customer_import_it');
-  service = await startCustomerService(readConfig(settings, {
-    SERVICE_NAME: 'customer-import-it', LOG_LEVEL: 'warn', GRPC_PORT: '0', HTTP_PORT: '0', DATABASE_URL: databaseUrl,
-    KAFKA_BROKERS: stack.kafkaBrokers.join(','), OIDC_ISSUER: stack.issuer, OIDC_CLIENT_SECRET: 'liaison-internal-secret',
-    IMPORT_CHUNK_ROWS: '3', PROJECTIONS_ENABLED: 'false', POOL_RULE_INTERVAL_MS: '0',
-  }));
+  service = await startServiceUnderTest('customer-import-it', databaseUrl, { IMPORT_CHUNK_ROWS: '3', PROJECTIONS_ENABLED: 'false', POOL_RULE_INTERVAL_MS: '0' });
   const address = `127.0.0.1:${service.grpcPort}`;
   const options = (name: string) => ({ serviceName: `liaison.customer.v1.${name}`, idempotentMethods: [], deadlineMs: 30_000 });
   imports = createGrpcClient(importExportV1.CustomerImportServiceClient, address, options('CustomerImportService'));

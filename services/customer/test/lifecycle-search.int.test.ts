@@ -1,9 +1,8 @@
-import { Metadata } from '@grpc/grpc-js';
 import { customerV1, eventsV1 } from '@liaison/contracts';
-import { createGrpcClient, createPool, readConfig, unary, type Pool } from '@liaison/runtime';
-import { collectRecords, ensureDatabase, stack, userToken, waitFor, type RecordCollector } from '@liaison/testkit';
-import { startCustomerService, type RunningCustomerService } from '../src/app';
-import { settings } from '../src/config';
+import { createGrpcClient, createPool, unary, type Pool } from '@liaison/runtime';
+import { collectRecords, ensureDatabase, waitFor, type RecordCollector } from '@liaison/testkit';
+import type { RunningCustomerService } from '../src/app';
+import { callerMetadata, startServiceUnderTest } from './support';
 
 // CUS-01/02/03 against the real stack: the full record, the lifecycle state machine with the
 // deal confirmation, the history it leaves, and search with filters, sorting and paging.
@@ -15,11 +14,7 @@ let pool: Pool;
 let events: RecordCollector;
 const run = `${Date.now()}`;
 
-const as = async (username: string) => {
-  const metadata = new Metadata();
-  metadata.set('authorization', `Bearer ${await userToken(username)}`);
-  return metadata;
-};
+const as = callerMetadata;
 
 async function create(username: string, fields: Partial<customerV1.CreateCustomerRequest>): Promise<customerV1.Customer> {
   const request = customerV1.CreateCustomerRequest.fromPartial({ kind: CustomerKind.CUSTOMER_KIND_COMPANY, ...fields });
@@ -46,10 +41,7 @@ async function search(username: string, filter: Partial<customerV1.ListCustomers
 beforeAll(async () => {
   const databaseUrl = await ensureDatabase('customer_lifecycle_it');
   events = await collectRecords(['liaison.customer.v1']);
-  service = await startCustomerService(readConfig(settings, {
-    SERVICE_NAME: 'customer-lifecycle-it', LOG_LEVEL: 'warn', GRPC_PORT: '0', HTTP_PORT: '0', DATABASE_URL: databaseUrl,
-    KAFKA_BROKERS: stack.kafkaBrokers.join(','), OIDC_ISSUER: stack.issuer, OIDC_CLIENT_SECRET: 'liaison-internal-secret',
-  }));
+  service = await startServiceUnderTest('customer-lifecycle-it', databaseUrl);
   client = createGrpcClient(customerV1.CustomerServiceClient, `127.0.0.1:${service.grpcPort}`, {
     serviceName: 'liaison.customer.v1.CustomerService', idempotentMethods: ['GetCustomer', 'ListCustomers'], deadlineMs: 10_000,
   });

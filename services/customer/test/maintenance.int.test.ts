@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Metadata } from '@grpc/grpc-js';
 import { customerV1, maintenanceEventsV1, maintenanceV1, eventsV1 } from '@liaison/contracts';
-import { createGrpcClient, createPool, readConfig, unary, type Pool } from '@liaison/runtime';
-import { collectRecords, ensureDatabase, stack, subjectOf, userToken, waitFor, type CollectedRecord, type RecordCollector } from '@liaison/testkit';
-import { startCustomerService, type RunningCustomerService } from '../src/app';
-import { settings } from '../src/config';
+import { createGrpcClient, createPool, unary, type Pool } from '@liaison/runtime';
+import { collectRecords, ensureDatabase, subjectOf, userToken, waitFor, type CollectedRecord, type RecordCollector } from '@liaison/testkit';
+import type { RunningCustomerService } from '../src/app';
+import { callerMetadata, startServiceUnderTest } from './support';
 
 // CUS-10 and CUS-20 against the real stack: duplicate candidates by name, phone and e-mail;
 // merges that move every referring row in one transaction; soft delete, the recycle bin and
@@ -23,11 +22,7 @@ let maintenance: maintenanceV1.CustomerMaintenanceServiceClient;
 let pool: Pool;
 let events: RecordCollector;
 
-const as = async (username: string) => {
-  const metadata = new Metadata();
-  metadata.set('authorization', `Bearer ${await userToken(username)}`);
-  return metadata;
-};
+const as = callerMetadata;
 
 const userId = async (username: string) => subjectOf(await userToken(username));
 
@@ -85,16 +80,7 @@ const rowsOf = async (sql: string, values: unknown[]) => (await pool.query(sql, 
 beforeAll(async () => {
   const databaseUrl = await ensureDatabase('customer_maintenance_it');
   events = await collectRecords(['liaison.customer.v1']);
-  service = await startCustomerService(readConfig(settings, {
-    SERVICE_NAME: 'customer-maintenance-it',
-    LOG_LEVEL: 'warn',
-    GRPC_PORT: '0',
-    HTTP_PORT: '0',
-    DATABASE_URL: databaseUrl,
-    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-    OIDC_ISSUER: stack.issuer,
-    OIDC_CLIENT_SECRET: 'liaison-internal-secret',
-  }));
+  service = await startServiceUnderTest('customer-maintenance-it', databaseUrl);
   const address = `127.0.0.1:${service.grpcPort}`;
   customers = createGrpcClient(customerV1.CustomerServiceClient, address, { serviceName: 'liaison.customer.v1.CustomerService', idempotentMethods: [], deadlineMs: 10_000 });
   maintenance = createGrpcClient(maintenanceV1.CustomerMaintenanceServiceClient, address, { serviceName: 'liaison.customer.v1.CustomerMaintenanceService', idempotentMethods: [], deadlineMs: 10_000 });
