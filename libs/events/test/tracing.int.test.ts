@@ -49,8 +49,8 @@ describe('trace context from the writing request to the event handler', () => {
 
       const handled = await waitFor(() => handlerSpan, 'the handler to run');
       expect(handled.traceId).toBe(request.traceId);
-      const consumerSpan = exporter.getFinishedSpans().find((span) => span.spanContext().spanId === handled.spanId);
-      expect(consumerSpan).toBeDefined();
+      // The span ends after the handler returns and the inbox transaction commits: wait for it.
+      const consumerSpan = await waitFor(() => exporter.getFinishedSpans().find((span) => span.spanContext().spanId === handled.spanId), 'the consumer span to end');
       expect(consumerSpan?.name).toBe(`process ${topic}`);
       expect(consumerSpan?.kind).toBe(SpanKind.CONSUMER);
       expect(consumerSpan?.parentSpanContext?.spanId).toBe(request.spanId);
