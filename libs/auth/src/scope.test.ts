@@ -1,4 +1,4 @@
-import { canSeeRecord, customerScopeOf, customerWriteScopeOf, unitCovers, type DataScope, type Principal } from './index';
+import { canSeeRecord, customerScopeOf, customerWriteScopeOf, followUpWriteScopeOf, unitCovers, type DataScope, type Principal } from './index';
 
 function principal(overrides: Partial<Principal>): Principal {
   return {
@@ -21,7 +21,7 @@ describe('customerScopeOf', () => {
 
   it.each(['sales-manager'])('limits a %s to the units it manages', (role) => {
     const manager = principal({ userId: 'm-east', roles: [role], units: ['/Sales/East'], manages: ['/Sales/East'] });
-    expect(customerScopeOf(manager)).toEqual({ kind: 'managed', userId: 'm-east', units: ['/Sales/East'] });
+    expect(customerScopeOf(manager)).toEqual({ kind: 'managed', userId: 'm-east', units: ['/Sales/East'], followerId: 'm-east' });
   });
 
   it('ignores malformed managed paths', () => {
@@ -29,10 +29,11 @@ describe('customerScopeOf', () => {
     expect(customerScopeOf(manager)).toMatchObject({ units: ['/Sales/East'] });
   });
 
-  it('limits a sales rep to its own records', () => {
+  it('limits a sales rep to its own records and those it follows', () => {
     expect(customerScopeOf(principal({ userId: 'r-1', roles: ['sales-rep'], units: ['/Sales/East'] }))).toEqual({
       kind: 'own',
       userId: 'r-1',
+      followerId: 'r-1',
     });
   });
 
@@ -61,6 +62,14 @@ describe('customerWriteScopeOf', () => {
     expect(customerWriteScopeOf(principal({ roles: ['analyst'] }))).toEqual({ kind: 'none' });
     expect(customerWriteScopeOf(principal({ roles: ['admin'] }))).toEqual({ kind: 'all' });
     expect(customerWriteScopeOf(principal({ userId: 'm', roles: ['sales-manager'], manages: ['/Sales/East'] }))).toEqual({ kind: 'managed', userId: 'm', units: ['/Sales/East'] });
+  });
+
+  it('lets followers record follow-ups but not change the customer', () => {
+    const rep = principal({ userId: 'r-1', roles: ['sales-rep'] });
+    expect(customerWriteScopeOf(rep)).toEqual({ kind: 'own', userId: 'r-1' });
+    expect(followUpWriteScopeOf(rep)).toEqual({ kind: 'own', userId: 'r-1', followerId: 'r-1' });
+    expect(followUpWriteScopeOf(principal({ roles: ['analyst'] }))).toEqual({ kind: 'none' });
+    expect(followUpWriteScopeOf(principal({ roles: ['partner'], units: ['/Partners/Acme'] }))).toEqual({ kind: 'none' });
   });
 
   it('never lets partners write through a share', () => {
@@ -96,14 +105,15 @@ describe('canSeeRecord', () => {
   const sharedWithAcme = { ownerId: 'u-5', ownerUnit: '/Sales/West', sharedWithUnits: ['/Partners/Acme'] };
   const sharedWithGlobex = { ownerId: 'u-5', ownerUnit: '/Sales/West', sharedWithUnits: ['/Partners/Globex'] };
   const unowned = { ownerId: 'u-6', ownerUnit: null };
+  const followedByU1 = { ownerId: 'u-5', ownerUnit: '/Sales/West', followerId: 'u-1' };
 
   const visible = (scope: DataScope) =>
-    Object.entries({ mine, eastColleague, shanghai, eastern, west, sharedWithAcme, sharedWithGlobex, unowned })
+    Object.entries({ mine, eastColleague, shanghai, eastern, west, sharedWithAcme, sharedWithGlobex, unowned, followedByU1 })
       .filter(([, record]) => canSeeRecord(scope, record))
       .map(([name]) => name);
 
   it('shows everything for all', () => {
-    expect(visible({ kind: 'all' })).toHaveLength(8);
+    expect(visible({ kind: 'all' })).toHaveLength(9);
   });
 
   it('shows own records and records owned below the managed units', () => {
@@ -113,6 +123,12 @@ describe('canSeeRecord', () => {
 
   it('shows only own records for own', () => {
     expect(visible({ kind: 'own', userId: 'u-1' })).toEqual(['mine']);
+  });
+
+  it('adds the records the user follows when the scope carries the follower', () => {
+    expect(visible({ kind: 'own', userId: 'u-1', followerId: 'u-1' })).toEqual(['mine', 'followedByU1']);
+    expect(visible({ kind: 'managed', userId: 'u-1', units: ['/Sales/East'], followerId: 'u-1' })).toEqual(['mine', 'eastColleague', 'shanghai', 'followedByU1']);
+    expect(visible({ kind: 'own', userId: 'u-2', followerId: 'u-2' })).toEqual(['eastColleague']);
   });
 
   it('shows records shared with or owned in the partner organisation', () => {

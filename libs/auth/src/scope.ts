@@ -6,13 +6,15 @@ import type { Principal } from './principal';
 
 export type DataScope =
   | { kind: 'all' }
-  | { kind: 'managed'; userId: string; units: string[] }
-  | { kind: 'own'; userId: string }
+  | { kind: 'managed'; userId: string; units: string[]; followerId?: string }
+  | { kind: 'own'; userId: string; followerId?: string }
   | { kind: 'partner'; partnerUnits: string[] }
   | { kind: 'none' };
 
 export interface ScopedRecord {
   ownerId: string;
+  /** The 跟进人 who works the customer for its owner (CUS-06); read scopes include it. */
+  followerId?: string | null;
   ownerUnit?: string | null;
   sharedWithUnits?: readonly string[] | null;
 }
@@ -40,8 +42,25 @@ const widestFirst: readonly ScopeKind[] = ['all', 'managed', 'own', 'partner', '
 
 const PARTNER_ROOT = '/Partners';
 
+/**
+ * The customers a principal may read. A rep or manager also reads the customers they follow
+ * (跟进人) for another owner: a follower must see what they were asked to work on.
+ */
 export function customerScopeOf(principal: Principal): DataScope {
-  return widestScope(principal.roles, principal);
+  return withFollowed(widestScope(principal.roles, principal), principal);
+}
+
+/**
+ * The customers on which a principal may record follow-ups: the write scope plus the customers
+ * they follow, since following up is the follower's whole job. Ownership, contacts and the
+ * customer record itself stay with the write scope.
+ */
+export function followUpWriteScopeOf(principal: Principal): DataScope {
+  return withFollowed(customerWriteScopeOf(principal), principal);
+}
+
+function withFollowed(scope: DataScope, principal: Principal): DataScope {
+  return scope.kind === 'own' || scope.kind === 'managed' ? { ...scope, followerId: principal.userId } : scope;
 }
 
 /**
@@ -103,15 +122,19 @@ export function canSeeRecord(scope: DataScope, record: ScopedRecord): boolean {
     case 'all':
       return true;
     case 'managed':
-      return record.ownerId === scope.userId || coveredByAny(scope.units, record.ownerUnit);
+      return record.ownerId === scope.userId || coveredByAny(scope.units, record.ownerUnit) || followedBy(scope, record);
     case 'own':
-      return record.ownerId === scope.userId;
+      return record.ownerId === scope.userId || followedBy(scope, record);
     case 'partner':
       return [record.ownerUnit, ...(record.sharedWithUnits ?? [])]
         .some((unit) => coveredByAny(scope.partnerUnits, unit));
     case 'none':
       return false;
   }
+}
+
+function followedBy(scope: { followerId?: string }, record: ScopedRecord): boolean {
+  return scope.followerId !== undefined && record.followerId === scope.followerId;
 }
 
 function coveredByAny(units: readonly string[], unit: string | null | undefined): boolean {

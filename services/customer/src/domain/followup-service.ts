@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { customerScopeOf, customerWriteScopeOf, requirePermission, type DataScope, type Principal } from '@liaison/auth';
+import { customerScopeOf, followUpWriteScopeOf, requirePermission, type DataScope, type Principal } from '@liaison/auth';
 import { AppError, inTransaction, type Pool, type PoolClient } from '@liaison/runtime';
 import { followUpAnnotated, followUpDeleted, followUpRecorded, followUpUpdated } from '../events/followup-events';
 import { CustomerRepository } from '../persistence/customer-repository';
@@ -159,7 +159,7 @@ export class FollowUpService {
 
   /** One the caller may only read answers permission_denied; one it cannot see, not_found. */
   private async findWritableCustomer(tx: PoolClient, principal: Principal, customerId: string): Promise<void> {
-    if (await this.customers.findInScope(tx, customerId, customerWriteScopeOf(principal))) return;
+    if (await this.customers.findInScope(tx, customerId, followUpWriteScopeOf(principal))) return;
     if (await this.customers.findInScope(tx, customerId, customerScopeOf(principal))) {
       throw new AppError('permission_denied', 'this customer is read-only for you', [], 'read_only');
     }
@@ -168,7 +168,7 @@ export class FollowUpService {
 
   /** Locks a record whose customer the caller may change; the same answers as above otherwise. */
   private async findForChange(tx: PoolClient, principal: Principal, id: string): Promise<FollowUp> {
-    const followUp = await this.followUps.findInScope(tx, id, customerWriteScopeOf(principal), true);
+    const followUp = await this.followUps.findInScope(tx, id, followUpWriteScopeOf(principal), true);
     if (followUp) return followUp;
     if (await this.followUps.findInScope(tx, id, customerScopeOf(principal))) {
       throw new AppError('permission_denied', 'the customer of this follow-up is read-only for you', [], 'read_only');

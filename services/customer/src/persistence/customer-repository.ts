@@ -2,7 +2,7 @@ import type { DataScope } from '@liaison/auth';
 import type { Pool, PoolClient } from '@liaison/runtime';
 import type { Customer, CustomerFields } from '../domain/customer';
 import type { Category } from '../domain/lifecycle';
-import { scopeCondition } from './scope-sql';
+import { scopeCondition, splitFollowed } from './scope-sql';
 import { sortedValues, type CustomFieldCondition } from '../domain/custom-field-values';
 import { customFieldConditions } from './custom-field-repository';
 
@@ -175,21 +175,33 @@ export class CustomerRepository {
   async list(db: Queryable, scope: DataScope, filter: ListFilter): Promise<CustomerPage> {
     const values: unknown[] = [];
     const add = (value: unknown) => `$${values.push(value)}`;
-    const condition = scopeCondition(scope, 1);
-    values.push(...condition.values);
-    const where = [condition.text, ...filterConditions(filter, add)];
     const sort = SORTS[filter.sort];
     const direction = sort.descending ? 'DESC' : 'ASC';
+    const conditions = filterConditions(filter, add);
     if (filter.after) {
       const cmp = sort.descending ? '<' : '>';
-      where.push(`(${sort.key}, c.seq) ${cmp} (${add(filter.after.key)}::${sort.type}, ${add(filter.after.seq)}::bigint)`);
+      conditions.push(`(${sort.key}, c.seq) ${cmp} (${add(filter.after.key)}::${sort.type}, ${add(filter.after.seq)}::bigint)`);
     }
-    const { rows } = await db.query<CustomerRow>(
-      `SELECT ${COLUMNS}, (${sort.key})::text AS sort_key FROM customers c
-       WHERE ${where.join(' AND ')}
-       ORDER BY ${sort.key} ${direction}, c.seq ${direction} LIMIT ${add(filter.limit + 1)}`,
-      values,
-    );
+    const limit = add(filter.limit + 1);
+    const pageOf = (scopeText: string) =>
+      `SELECT ${COLUMNS}, ${sort.key} AS sort_value, (${sort.key})::text AS sort_key FROM customers c
+       WHERE ${[scopeText, ...conditions].join(' AND ')}
+       ORDER BY ${sort.key} ${direction}, c.seq ${direction} LIMIT ${limit}`;
+    const followed = splitFollowed(scope);
+    let sql: string;
+    if (followed) {
+      // Owned and followed-only customers as two ordered branches (see splitFollowed).
+      const owned = scopeCondition(followed.owned, values.length + 1);
+      values.push(...owned.values);
+      const followedOnly = `c.deleted_at IS NULL AND c.follower_id = ${add(followed.followerId)} AND NOT COALESCE(${owned.text}, false)`;
+      sql = `SELECT * FROM ((${pageOf(owned.text)}) UNION ALL (${pageOf(followedOnly)})) AS c
+             ORDER BY sort_value ${direction}, seq ${direction} LIMIT ${limit}`;
+    } else {
+      const condition = scopeCondition(scope, values.length + 1);
+      values.push(...condition.values);
+      sql = pageOf(condition.text);
+    }
+    const { rows } = await db.query<CustomerRow>(sql, values);
     const page = rows.slice(0, filter.limit);
     const last = page[page.length - 1];
     return {

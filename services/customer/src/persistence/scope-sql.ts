@@ -29,12 +29,12 @@ export function scopeConditionAnyState(scope: DataScope, firstParam: number): Sq
     case 'all':
       return { text: 'TRUE', values: [] };
     case 'own':
-      return { text: `c.owner_id = ${p(0)}`, values: [scope.userId] };
+      return withFollowed(scope, { text: `c.owner_id = ${p(0)}`, values: [scope.userId] }, firstParam);
     case 'managed':
-      return {
+      return withFollowed(scope, {
         text: `(c.owner_id = ${p(0)} OR c.owner_unit = ANY(${p(1)}::text[]) OR c.owner_unit LIKE ANY(${p(2)}::text[]))`,
         values: [scope.userId, scope.units, scope.units.map(likePrefix)],
-      };
+      }, firstParam);
     case 'partner':
       // Owned inside the partner organisation, or shared with it (same rule as canSeeRecord).
       return {
@@ -45,4 +45,22 @@ export function scopeConditionAnyState(scope: DataScope, firstParam: number): Sq
     case 'none':
       return { text: 'FALSE', values: [] };
   }
+}
+
+// Read scopes carry the follower (libs/auth): the customers the user follows join the owned ones.
+function withFollowed(scope: { followerId?: string }, owned: SqlCondition, firstParam: number): SqlCondition {
+  if (scope.followerId === undefined) return owned;
+  const param = `$${firstParam + owned.values.length}`;
+  return { text: `(${owned.text} OR c.follower_id = ${param})`, values: [...owned.values, scope.followerId] };
+}
+
+/**
+ * A read scope split into what the user owns (or manages) and what they only follow, for lists
+ * that must keep using owner-led sort indexes: an OR across two columns cannot walk one index in
+ * order, a UNION of two branches can. Null when the scope has no follower branch.
+ */
+export function splitFollowed(scope: DataScope): { owned: DataScope; followerId: string } | null {
+  if ((scope.kind !== 'own' && scope.kind !== 'managed') || scope.followerId === undefined) return null;
+  const { followerId, ...owned } = scope;
+  return { owned, followerId };
 }
