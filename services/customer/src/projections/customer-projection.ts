@@ -105,11 +105,32 @@ export function customerProjectionHandler(options: ProjectionHandlerOptions) {
     }
     checkCurrency(event, change, terms.currency);
     const previous = await summaries.lockForProjection(tx, change.customerId, terms.currency);
-    // A customer seen for the first time had no figures: grade D, no credit risk.
-    const before: Before = { grade: previous?.value.grade ?? 'D', credit: previous?.credit ?? { level: 'none', reasons: [] } };
     await applyChange(tx, event, change);
-    const after = rescore(await recomputeFigures(tx, change.customerId, terms.currency), terms, now());
-    await summaries.save(tx, change.customerId, after);
-    await announceChanges(tx, change.customerId, before, after, terms);
+    await refreshSummary(tx, change.customerId, terms, previous, now());
   };
+}
+
+/**
+ * Recomputes a locked summary from its facts as of `now`, stores it, and announces a changed
+ * grade or credit level. Returns true when the grade changed.
+ */
+async function refreshSummary(tx: PoolClient, customerId: string, terms: CustomerTerms, previous: CustomerSummary | null, now: Date): Promise<boolean> {
+  // A customer seen for the first time had no figures: grade D, no credit risk.
+  const before: Before = { grade: previous?.value.grade ?? 'D', credit: previous?.credit ?? { level: 'none', reasons: [] } };
+  const after = rescore(await recomputeFigures(tx, customerId, terms.currency), terms, now);
+  await summaries.save(tx, customerId, after);
+  await announceChanges(tx, customerId, before, after, terms);
+  return after.value.grade !== before.grade;
+}
+
+/**
+ * Rescores one existing summary as of `now` without a new event: recency and the 12-month
+ * windows move with the calendar, so a customer who stops buying must lose grade even though
+ * nothing happens to it. Null when the customer no longer exists.
+ */
+export async function rescoreSummary(tx: PoolClient, customerId: string, now: Date): Promise<{ gradeChanged: boolean } | null> {
+  const terms = await termsOf(tx, customerId);
+  if (!terms) return null;
+  const previous = await summaries.lockForProjection(tx, customerId, terms.currency);
+  return { gradeChanged: await refreshSummary(tx, customerId, terms, previous, now) };
 }
