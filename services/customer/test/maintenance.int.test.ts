@@ -289,6 +289,13 @@ describe('bulk delete, the recycle bin and restore', () => {
     expect(payload.customer?.version).toBe(2);
   });
 
+  it('answers a replayed create of a since deleted customer with not_found, not the deleted record', async () => {
+    const requestId = `replay-${run}`;
+    const created = await create('rep.east.1', `重放删除${run}`, { requestId });
+    await call.delete('manager.east', [created.id], '重复录入');
+    await expect(create('rep.east.1', `重放删除${run}`, { requestId })).rejects.toMatchObject({ code: 'not_found' });
+  });
+
   it('refuses reps, outsiders and mixed lists as a whole, deleting nothing', async () => {
     const mine = await create('rep.east.1', `不可删除${run}`);
     const west = await create('rep.west.1', `不可删除西区${run}`);

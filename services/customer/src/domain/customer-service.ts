@@ -104,7 +104,9 @@ export class CustomerService {
     // Same request id again: answer with what the first request created.
     const existing = await this.repository.findByRequestId(this.pool, principal.userId, command.requestId ?? '');
     if (!existing) throw new AppError('internal', 'idempotent create found no customer');
-    return existing;
+    // Read through the scope: since the first request the customer may have been deleted,
+    // merged (the answer names the survivor) or passed to someone else.
+    return this.get(principal, existing.id);
   }
 
   async get(principal: Principal, id: string): Promise<Customer> {
