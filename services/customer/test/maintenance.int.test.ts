@@ -262,6 +262,16 @@ describe('merging customers', () => {
     expect(await get('admin', merged.id)).toEqual(merged);
   });
 
+  it('checks taken fields against the base data as it is now, like any other write', async () => {
+    const { survivor } = await pairToMerge('戊');
+    const industry = `合并测试行业${run}`;
+    await pool.query(`INSERT INTO base_data (kind, code, name, created_by, updated_by) VALUES ('industry', $1, $2, 'test', 'test')`, [`merge-${run}`, industry]);
+    const merged = await create('rep.east.1', `合并保留戊${run}`, { industry });
+    await pool.query(`UPDATE base_data SET enabled = false WHERE kind = 'industry' AND code = $1`, [`merge-${run}`]);
+    await expect(call.merge('admin', mergeOf(survivor, merged, { takeFields: ['industry'] }))).rejects.toMatchObject({ code: 'invalid_argument', violations: [{ field: 'industry', message: expect.any(String) }] });
+    expect(await get('admin', merged.id)).toEqual(merged);
+  });
+
   it('refuses a merge whose records would collide, naming the rule, and moves nothing', async () => {
     const { survivor, merged } = await pairToMerge('戊');
     await contactOf(survivor.id, '赵工', { login: `zhao.${run}` });

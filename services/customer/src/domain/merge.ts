@@ -5,6 +5,7 @@ import { customersMerged } from '../events/maintenance-events';
 import { CustomerRepository } from '../persistence/customer-repository';
 import { MaintenanceRepository, type LockedCustomer } from '../persistence/maintenance-repository';
 import { checkId, checkPageSize, checkReason, decodePageToken, encodePageToken } from './bulk-input';
+import { checkCustomerBaseData } from './base-data-rules';
 import { changedFields, validateFields, valueAt, type Customer, type CustomerFields } from './customer';
 import { duplicateScore, orderedReasons, rankCandidates, type DuplicateReason } from './merge-duplicates';
 import { checkTakeFields, survivorFields } from './merge-fields';
@@ -135,6 +136,8 @@ export class MergeService {
     validateFields(next, [...keys]);
     const changed = changedFields(survivor, next);
     if (changed.length === 0) return survivor;
+    // The merged customer's values were valid when written; base data may have been disabled since.
+    await checkCustomerBaseData(tx, next, changed);
     const updated = await this.customers.update(tx, survivor.id, next, principal.userId);
     await this.customers.recordHistory(tx, survivor.id, principal.userId,
       changed.map((path) => ({ field: path, oldValue: valueAt(survivor, path), newValue: valueAt(next, path), reason: `taken from merged customer ${merged.id}` })));
