@@ -1,11 +1,13 @@
 import { approvalEventsV1 } from '@liaison/contracts';
-import { collectRecords, userToken, waitFor, type RecordCollector } from '@liaison/testkit';
+import { collectRecords, waitFor, type RecordCollector } from '@liaison/testkit';
+import { apiCaller, expectProblem, type Reply } from './http';
 import { startPlatform, type Platform } from './platform';
 
 // The invalid-customer application (CUS-08) through the front door: a rep applies, the manager
 // of the unit finds it in the inbox and decides, the customer follows; denials and bad input.
 
 let platform: Platform;
+const call = apiCaller(() => platform.baseUrl);
 let events: RecordCollector;
 const run = Date.now().toString(36);
 
@@ -18,26 +20,6 @@ afterAll(async () => {
   await events?.stop();
   await platform?.stop();
 });
-
-interface Reply {
-  status: number;
-  type: string;
-  headers: Headers;
-  body: Record<string, unknown>;
-}
-
-async function call(method: string, path: string, user?: string, body?: unknown): Promise<Reply> {
-  const headers: Record<string, string> = user ? { authorization: `Bearer ${await userToken(user)}` } : {};
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${platform.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await response.text();
-  return { status: response.status, type: response.headers.get('content-type') ?? '', headers: response.headers, body: text ? JSON.parse(text) : {} };
-}
-
-function expectProblem(reply: Reply, status: number, code: string) {
-  expect({ status: reply.status, code: reply.body.code }).toEqual({ status, code });
-  expect(reply.type).toContain('application/problem+json');
-}
 
 async function createCustomer(name: string): Promise<string> {
   const created = await call('POST', '/customers', 'rep.east.1', { name: `${name} ${run}`, kind: 'company' });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { userToken } from '@liaison/testkit';
+import { apiCaller, expectProblem, type Reply } from './http';
 import { startPlatform, type Platform } from './platform';
 
 // CUS-18 and CUS-17 through the front door: base data and custom fields administered by admins
@@ -9,6 +9,7 @@ import { startPlatform, type Platform } from './platform';
 const NON_ADMINS = ['director', 'manager.east', 'rep.east.1', 'rep.east.2', 'manager.west', 'rep.west.1', 'service.agent', 'analyst', 'partner.acme'];
 const run = Date.now().toString(36);
 let platform: Platform;
+const call = apiCaller(() => platform.baseUrl);
 
 beforeAll(async () => {
   platform = await startPlatform('base_data_e2e');
@@ -17,35 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await platform?.stop();
 });
-
-interface Reply {
-  status: number;
-  type: string;
-  headers: Headers;
-  body: Record<string, unknown>;
-}
-
-async function call(method: string, path: string, options: { user?: string; body?: unknown; csv?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
-  const headers: Record<string, string> = { ...(options.user ? { authorization: `Bearer ${await userToken(options.user)}` } : {}) };
-  let body: string | undefined;
-  if (options.body !== undefined) {
-    body = JSON.stringify(options.body);
-    headers['content-type'] = 'application/json';
-  }
-  if (options.csv !== undefined) {
-    body = options.csv;
-    headers['content-type'] = 'text/csv; charset=utf-8';
-  }
-  Object.assign(headers, options.headers);
-  const response = await fetch(`${platform.baseUrl}${path}`, { method, headers, body });
-  const text = await response.text();
-  return { status: response.status, type: response.headers.get('content-type') ?? '', headers: response.headers, body: text ? JSON.parse(text) : {} };
-}
-
-function expectProblem(reply: Reply, status: number, code: string) {
-  expect({ status: reply.status, code: reply.body.code }).toEqual({ status, code });
-  expect(reply.type).toContain('application/problem+json');
-}
 
 const items = (reply: Reply) => reply.body.items as Record<string, unknown>[];
 const violationFields = (reply: Reply) => ((reply.body.violations ?? []) as { field: string }[]).map((violation) => violation.field);

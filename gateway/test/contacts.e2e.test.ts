@@ -1,11 +1,13 @@
 import { contactEventsV1 } from '@liaison/contracts';
-import { collectRecords, userToken, waitFor, type RecordCollector } from '@liaison/testkit';
+import { collectRecords, waitFor, type RecordCollector } from '@liaison/testkit';
+import { apiCaller, expectProblem } from './http';
 import { startPlatform, type Platform } from './platform';
 
 // Contacts through the front door: Keycloak token → gateway → customer service → PostgreSQL →
 // outbox → Kafka, a shorter walk than the service's integration test.
 
 let platform: Platform;
+const call = apiCaller(() => platform.baseUrl);
 let events: RecordCollector;
 const run = Date.now().toString(36);
 
@@ -18,27 +20,6 @@ afterAll(async () => {
   await events?.stop();
   await platform?.stop();
 });
-
-interface Reply {
-  status: number;
-  type: string;
-  headers: Headers;
-  body: Record<string, unknown>;
-}
-
-async function call(method: string, path: string, options: { user?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply> {
-  const token = options.user ? await userToken(options.user) : undefined;
-  const headers: Record<string, string> = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...options.headers };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${platform.baseUrl}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
-  const text = await response.text();
-  return { status: response.status, type: response.headers.get('content-type') ?? '', headers: response.headers, body: text ? JSON.parse(text) : {} };
-}
-
-function expectProblem(reply: Reply, status: number, code: string) {
-  expect({ status: reply.status, code: reply.body.code }).toEqual({ status, code });
-  expect(reply.type).toContain('application/problem+json');
-}
 
 async function customerOf(user: string, name: string): Promise<string> {
   const reply = await call('POST', '/customers', { user, body: { name: `${name} ${run}`, kind: 'company' } });

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { EventTypes, type EventType } from '@liaison/contracts';
 import { cloudEventHeaders } from '@liaison/events';
-import { stack, userToken, waitFor } from '@liaison/testkit';
+import { stack, waitFor } from '@liaison/testkit';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { apiCaller, expectProblem } from './http';
 import { startPlatform, type Platform } from './platform';
 
 // The customer 360 view through the front door: a customer created over REST, sales events
@@ -10,6 +11,7 @@ import { startPlatform, type Platform } from './platform';
 // GET /customers/{id}/360 and /timeline through the gateway, per role.
 
 let platform: Platform;
+const call = apiCaller(() => platform.baseUrl);
 let producer: Producer;
 
 beforeAll(async () => {
@@ -23,25 +25,6 @@ afterAll(async () => {
   await producer?.disconnect();
   await platform?.stop();
 });
-
-interface Reply {
-  status: number;
-  type: string;
-  body: Record<string, unknown>;
-}
-
-async function call(method: string, path: string, options: { user?: string; body?: unknown } = {}): Promise<Reply> {
-  const headers: Record<string, string> = options.user ? { authorization: `Bearer ${await userToken(options.user)}` } : {};
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${platform.baseUrl}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
-  const text = await response.text();
-  return { status: response.status, type: response.headers.get('content-type') ?? '', body: text ? JSON.parse(text) : {} };
-}
-
-function expectProblem(reply: Reply, status: number, code: string) {
-  expect({ status: reply.status, code: reply.body.code }).toEqual({ status, code });
-  expect(reply.type).toContain('application/problem+json');
-}
 
 interface SalesEvent {
   id: string;

@@ -1,6 +1,7 @@
 import { generateKeyPair, SignJWT } from 'jose';
 import { eventsV1 } from '@liaison/contracts';
 import { collectRecords, freshUserToken, subjectOf, userToken, waitFor, type RecordCollector } from '@liaison/testkit';
+import { apiCaller, expectProblem } from './http';
 import { startPlatform, type Platform } from './platform';
 
 // Through the front door: Keycloak token → gateway → customer service → PostgreSQL → outbox →
@@ -8,6 +9,7 @@ import { startPlatform, type Platform } from './platform';
 
 const SHORT_LIVED_CLIENT = 'liaison-test-short-lived';
 let platform: Platform;
+const call = apiCaller(() => platform.baseUrl);
 let events: RecordCollector;
 
 beforeAll(async () => {
@@ -20,24 +22,6 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-interface Reply {
-  status: number;
-  type: string;
-  headers: Headers;
-  body: Record<string, unknown>;
-}
-
-async function call(method: string, path: string, options: { user?: string; token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
-  const token = options.token ?? (options.user ? await userToken(options.user) : undefined);
-  const headers: Record<string, string> = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...options.headers };
-  let body: string | undefined = options.rawBody;
-  if (options.body !== undefined) body = JSON.stringify(options.body);
-  if (body !== undefined) headers['content-type'] ??= 'application/json';
-  const response = await fetch(`${platform.baseUrl}${path}`, { method, headers, body });
-  const text = await response.text();
-  return { status: response.status, type: response.headers.get('content-type') ?? '', headers: response.headers, body: text ? JSON.parse(text) : {} };
-}
-
 const countCustomers = async (user = 'admin') => {
   let total = 0;
   let token: string | null = '';
@@ -48,12 +32,6 @@ const countCustomers = async (user = 'admin') => {
   }
   return total;
 };
-
-function expectProblem(reply: Reply, status: number, code: string) {
-  expect({ status: reply.status, code: reply.body.code }).toEqual({ status, code });
-  expect(reply.type).toContain('application/problem+json');
-  expect(reply.body).toMatchObject({ status, title: expect.any(String), type: expect.stringContaining(code) });
-}
 
 describe('customers through the gateway', () => {
   it('walks the whole path: create in Chinese, read back, scope per role, event with the trace id', async () => {

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { followUpEventsV1 } from '@liaison/contracts';
 import { collectRecords, stack, subjectOf, userToken, waitFor, type RecordCollector } from '@liaison/testkit';
+import { apiCaller, expectProblem, type Reply } from './http';
 import { startPlatform, type Platform } from './platform';
 
 // Follow-up records, annotations and the revision history through the front door: Keycloak
@@ -10,6 +11,7 @@ const DATABASE = 'followups_e2e';
 const RUN = Date.now().toString(36);
 const HOUR = 3_600_000;
 let platform: Platform;
+const call = apiCaller(() => platform.baseUrl);
 let events: RecordCollector;
 
 beforeAll(async () => {
@@ -21,26 +23,6 @@ afterAll(async () => {
   await events?.stop();
   await platform?.stop();
 });
-
-interface Reply {
-  status: number;
-  type: string;
-  headers: Headers;
-  body: Record<string, unknown>;
-}
-
-async function call(method: string, path: string, user: string, body?: unknown): Promise<Reply> {
-  const headers: Record<string, string> = { authorization: `Bearer ${await userToken(user)}` };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${platform.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await response.text();
-  return { status: response.status, type: response.headers.get('content-type') ?? '', headers: response.headers, body: text ? JSON.parse(text) : {} };
-}
-
-function expectProblem(reply: Reply, status: number, code: string) {
-  expect({ status: reply.status, code: reply.body.code }).toEqual({ status, code });
-  expect(reply.type).toContain('application/problem+json');
-}
 
 async function inDatabase(sql: string, values: unknown[]): Promise<void> {
   const db = new Client({ connectionString: stack.postgresUrl(DATABASE) });

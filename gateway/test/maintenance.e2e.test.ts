@@ -1,5 +1,6 @@
 import { maintenanceEventsV1, maintenanceV1 } from '@liaison/contracts';
 import { collectRecords, subjectOf, userToken, waitFor, type RecordCollector } from '@liaison/testkit';
+import { apiCaller, expectProblem } from './http';
 import { startPlatform, type Platform } from './platform';
 
 // Customer maintenance through the front door: duplicates, merge, bulk delete and the recycle
@@ -8,6 +9,7 @@ import { startPlatform, type Platform } from './platform';
 const run = Date.now().toString(36);
 const UNKNOWN_ID = '8a1f3c52-0000-4000-8000-000000000000';
 let platform: Platform;
+const call = apiCaller(() => platform.baseUrl);
 let events: RecordCollector;
 
 beforeAll(async () => {
@@ -19,26 +21,6 @@ afterAll(async () => {
   await events?.stop();
   await platform?.stop();
 });
-
-interface Reply {
-  status: number;
-  type: string;
-  headers: Headers;
-  body: Record<string, unknown>;
-}
-
-async function call(method: string, path: string, options: { user?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply> {
-  const headers: Record<string, string> = { ...(options.user ? { authorization: `Bearer ${await userToken(options.user)}` } : {}), ...options.headers };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${platform.baseUrl}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
-  const text = await response.text();
-  return { status: response.status, type: response.headers.get('content-type') ?? '', headers: response.headers, body: text ? JSON.parse(text) : {} };
-}
-
-function expectProblem(reply: Reply, status: number, code: string) {
-  expect({ status: reply.status, code: reply.body.code }).toEqual({ status, code });
-  expect(reply.type).toContain('application/problem+json');
-}
 
 type CustomerJson = { id: string; name: string; version: number; phone: string | null; email: string | null };
 
