@@ -74,7 +74,7 @@ export const ExportCustomersQuery = Type.Object(
   {
     ...filterProperties,
     format: Type.Optional(literals(['csv', 'xlsx'] as const, 'csv (default) or xlsx.')),
-    headers: Type.Optional(literals(['en', 'zh'] as const, 'Column headings and values in English (default) or Chinese (客户名称, 企业/个人, 是/否 ...).')),
+    headers: Type.Optional(literals(['en', 'zh'] as const, 'Column headings and values in English (default) or Chinese (客户名称, 企业/个人, 是/否 ...). Custom fields follow the built-in columns, headed by key (en) or label (zh), values as option labels in both.')),
   },
   { additionalProperties: false, patternProperties: (ListCustomersQuery as unknown as { patternProperties?: Record<string, TSchema> }).patternProperties },
 );

@@ -114,7 +114,7 @@ export function importExportRoutes(api: ApiRouter, imports: importExportV1.Custo
     tag: 'Customer import and export',
     permission: ['import', 'create'],
     query: UploadImportQuery,
-    streamBody: { mediaTypes: [CSV_TYPE, XLSX_TYPE, 'application/octet-stream'], description: 'The file itself, streamed. Header row first; columns by English or Chinese name (客户名称/name, 电话/phone, ...).' },
+    streamBody: { mediaTypes: [CSV_TYPE, XLSX_TYPE, 'application/octet-stream'], description: 'The file itself, streamed. Header row first; columns by English or Chinese name (客户名称/name, 电话/phone, ...); custom fields by label or key (a built-in column wins a shared heading).' },
     responses: {
       202: { description: 'The file was read and checked; the import job runs. Poll Location for progress.', schema: CustomerImport, headers: { Location: { description: 'The import job.', schema: Type.String() } } },
       400: problem('Invalid options, an unreadable file, no name column or no rows.'), ...authProblems,

@@ -16,7 +16,8 @@ type Definition = Pick<CustomFieldDefinition, 'type' | 'options' | 'constraints'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // Line breaks and tabs are fine in a text value; other control characters break exports.
 const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-const LIST_SEPARATORS = /[,，;；、|]/;
+/** What separates the options of a multi-option cell. */
+export const LIST_SEPARATORS = /[,，;；、|]/;
 const THOUSANDS = /^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/;
 const PLAIN_NUMBER = /^[+-]?\d+(\.\d+)?$/;
 const LOOSE_DATE = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/;

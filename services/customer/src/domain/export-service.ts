@@ -1,9 +1,14 @@
 import { requirePermission, type Principal } from '@liaison/auth';
 import { csvLine, UTF8_BOM } from '../files/csv-writer';
-import { XlsxWriter } from '../files/xlsx';
+import { plainNumber } from '../files/plain-number';
+import { XlsxWriter, type SheetCell } from '../files/xlsx';
+import type { CustomFieldDefinition } from './custom-field';
+import type { CustomFieldService } from './custom-field-service';
+import { formatCustomFieldValue, LIST_SEPARATORS, type CustomFieldValue } from './custom-field-values';
 import type { Customer } from './customer';
 import type { CustomerService, ListQuery } from './customer-service';
 import { CATEGORY_ZH, IMPORT_COLUMNS, KIND_ZH, majorAmountOf, type ColumnKey } from './import-columns';
+import { customFieldHeadings } from './import-custom-fields';
 
 // CUS-14 export: every customer of the caller's data scope that matches the filters of the
 // customer list, as CSV or XLSX. It pages through the list use case itself (keyset paging in
@@ -50,16 +55,50 @@ const EXPORT_COLUMNS: readonly ExportColumn[] = [
   { key: 'updated_at', zh: '更新时间', value: (c) => c.updatedAt.toISOString() },
 ];
 
-function headerOf(language: ColumnLanguage): string[] {
-  return EXPORT_COLUMNS.map((column) => (language === 'zh' ? column.zh : column.key));
+/**
+ * A custom field value as a cell: option labels (multi-option ones joined with 、), dates
+ * YYYY-MM-DD and plain numbers, which the import reads back; XLSX gets number and date cells.
+ */
+export function customFieldCell(definition: CustomFieldDefinition, value: CustomFieldValue | undefined, format: ExportFormat): SheetCell {
+  if (value === undefined) return format === 'xlsx' ? null : '';
+  if (typeof value === 'number') return format === 'xlsx' ? value : plainNumber(value);
+  if (definition.type === 'date' && format === 'xlsx' && typeof value === 'string') return new Date(`${value}T00:00:00Z`);
+  if (Array.isArray(value)) return value.map((item) => optionCell(definition, item)).join('、');
+  return formatCustomFieldValue(definition, value);
 }
 
-function cellsOf(customer: Customer, language: ColumnLanguage): string[] {
-  return EXPORT_COLUMNS.map((column) => column.value(customer, language));
+// A label holding a list separator would split on import; its value reads back as the option.
+function optionCell(definition: CustomFieldDefinition, value: string): string {
+  const label = formatCustomFieldValue({ ...definition, type: 'option' }, value);
+  return LIST_SEPARATORS.test(label) ? value : label;
+}
+
+/** The columns of one export: the built-in ones, then one per enabled custom field. */
+class ExportLayout {
+  private readonly customHeadings: string[];
+
+  constructor(private readonly language: ColumnLanguage, private readonly definitions: CustomFieldDefinition[]) {
+    this.customHeadings = customFieldHeadings(definitions, language);
+  }
+
+  header(): string[] {
+    return [...EXPORT_COLUMNS.map((column) => (this.language === 'zh' ? column.zh : column.key)), ...this.customHeadings];
+  }
+
+  cells(customer: Customer, format: ExportFormat): SheetCell[] {
+    return [
+      ...EXPORT_COLUMNS.map((column) => column.value(customer, this.language)),
+      ...this.definitions.map((definition) => customFieldCell(definition, customer.customFields[definition.key], format)),
+    ];
+  }
+
+  csvRow(customer: Customer): string {
+    return csvLine(this.cells(customer, 'csv') as string[]);
+  }
 }
 
 export class ExportService {
-  constructor(private readonly customers: CustomerService) {}
+  constructor(private readonly customers: CustomerService, private readonly customFields: CustomFieldService) {}
 
   /** Checks the permission up front, so that a refusal is an error and not an empty file. */
   authorize(principal: Principal): void {
@@ -69,8 +108,9 @@ export class ExportService {
   /** The file in chunks; `send` resolves when the consumer has room for more. */
   async write(principal: Principal, filter: ExportFilter, format: ExportFormat, language: ColumnLanguage, send: (chunk: Buffer) => Promise<void>): Promise<void> {
     this.authorize(principal);
-    if (format === 'csv') await this.writeCsv(principal, filter, language, send);
-    else await this.writeXlsx(principal, filter, language, send);
+    const layout = new ExportLayout(language, await this.customFields.list(principal, false));
+    if (format === 'csv') await this.writeCsv(principal, filter, layout, send);
+    else await this.writeXlsx(principal, filter, language, layout, send);
   }
 
   private async *pages(principal: Principal, filter: ExportFilter): AsyncGenerator<Customer[]> {
@@ -82,20 +122,20 @@ export class ExportService {
     } while (pageToken);
   }
 
-  private async writeCsv(principal: Principal, filter: ExportFilter, language: ColumnLanguage, send: (chunk: Buffer) => Promise<void>): Promise<void> {
-    await send(Buffer.from(UTF8_BOM + csvLine(headerOf(language))));
+  private async writeCsv(principal: Principal, filter: ExportFilter, layout: ExportLayout, send: (chunk: Buffer) => Promise<void>): Promise<void> {
+    await send(Buffer.from(UTF8_BOM + csvLine(layout.header())));
     for await (const customers of this.pages(principal, filter)) {
-      await send(Buffer.from(customers.map((customer) => csvLine(cellsOf(customer, language))).join('')));
+      await send(Buffer.from(customers.map((customer) => layout.csvRow(customer)).join('')));
     }
   }
 
-  private async writeXlsx(principal: Principal, filter: ExportFilter, language: ColumnLanguage, send: (chunk: Buffer) => Promise<void>): Promise<void> {
+  private async writeXlsx(principal: Principal, filter: ExportFilter, language: ColumnLanguage, layout: ExportLayout, send: (chunk: Buffer) => Promise<void>): Promise<void> {
     const writer = new XlsxWriter(language === 'zh' ? '客户' : 'customers');
     let failure: unknown;
     const pumped = pump(writer.output, send).catch((error: unknown) => { failure = error; });
-    writer.addRow(headerOf(language));
+    writer.addRow(layout.header());
     for await (const customers of this.pages(principal, filter)) {
-      for (const customer of customers) writer.addRow(cellsOf(customer, language));
+      for (const customer of customers) writer.addRow(layout.cells(customer, 'xlsx'));
       while (writer.output.readableLength > XLSX_BUFFER_BYTES && failure === undefined) await new Promise((resolve) => setTimeout(resolve, 5));
       if (failure !== undefined) throw failure;
     }

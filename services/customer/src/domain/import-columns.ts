@@ -38,8 +38,14 @@ const HEADING_TO_KEY = new Map<string, ColumnKey>(
   IMPORT_COLUMNS.flatMap((column) => [column.key, column.zh, ...column.aliases].map((heading) => [normaliseHeading(heading), column.key] as const)),
 );
 
-function normaliseHeading(heading: string): string {
-  return heading.normalize('NFKC').trim().toLowerCase().replace(/[\s_]+/g, ' ').replace(/[*＊]/g, '');
+/** A heading as compared: NFKC, case, spaces and underscores, and the * of required columns do not count. */
+export function normaliseHeading(heading: string): string {
+  return heading.replace(/^\uFEFF/, '').normalize('NFKC').trim().toLowerCase().replace(/[\s_]+/g, ' ').replace(/[*＊]/g, '');
+}
+
+/** Whether a heading names a built-in column; built-in columns win over custom fields of the same name. */
+export function isBuiltInHeading(heading: string): boolean {
+  return HEADING_TO_KEY.has(normaliseHeading(heading));
 }
 
 /** Where each known column is in the header row; unknown headings are ignored. */

@@ -1,6 +1,7 @@
 import { AppError } from '@liaison/runtime';
 import { cleanText, validateFields, type CustomerFields } from './customer';
 import { categoryOf, flagOf, kindOf, minorUnitsOf, type ColumnIndex, type ColumnKey } from './import-columns';
+import type { CreateError } from './import-custom-fields';
 import { INITIAL_CATEGORIES, type Category } from './lifecycle';
 
 // One file row → one customer to stage, or the reasons it cannot be imported. The fields go
@@ -20,8 +21,10 @@ export interface StagedRow {
   phoneDigits: string;
   category: Category;
   owned: boolean;
-  /** Columns with a value: an update overwrites only these. */
+  /** Columns with a value: an update overwrites only these (custom fields: those in fields.customFields). */
   filled: ColumnKey[];
+  /** Refusals if the row creates a customer rather than updating one. */
+  createErrors: CreateError[];
 }
 
 export interface RowError {
@@ -66,7 +69,7 @@ export function checkRow(rowNo: number, cells: readonly string[], columns: Colum
   }
   if (errors.length > 0) return { ok: false, errors };
   const filled = (Object.keys(columns) as ColumnKey[]).filter((key) => cell(key) !== '');
-  return { ok: true, row: { rowNo, fields, phoneDigits: (fields.phone ?? '').replace(/[^0-9]/g, ''), category: typed.category, owned: typed.owned, filled } };
+  return { ok: true, row: { rowNo, fields, phoneDigits: (fields.phone ?? '').replace(/[^0-9]/g, ''), category: typed.category, owned: typed.owned, filled, createErrors: [] } };
 }
 
 interface TypedCells {

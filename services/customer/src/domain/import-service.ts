@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { can, customerWriteScopeOf, requirePermission, type DataScope, type Principal } from '@liaison/auth';
+import { can, customerScopeOf, customerWriteScopeOf, requirePermission, type DataScope, type Principal } from '@liaison/auth';
 import { AppError, inTransaction, type Logger, type Pool, type PoolClient } from '@liaison/runtime';
 import { customerImportFinished, customersImported } from '../events/import-events';
 import { CsvFormatError, readCsv, type CsvEncoding } from '../files/csv-reader';
 import { csvLine, UTF8_BOM } from '../files/csv-writer';
 import { readXlsx } from '../files/xlsx';
+import { CustomFieldRepository } from '../persistence/custom-field-repository';
 import { ImportRepository, RowStager } from '../persistence/import-repository';
+import type { CustomFieldDefinition } from './custom-field';
 import { primaryUnit } from './customer-service';
 import { mapHeader, type ColumnIndex } from './import-columns';
+import { CustomFieldCells, mapCustomColumns, ReferenceCheck, type Reference } from './import-custom-fields';
 import { uuidV7 } from './import-ids';
 import type { ImportJob, ImportOptions } from './import-job';
 import { BaseDataCheck } from './import-base-data';
@@ -58,6 +61,7 @@ function seesEveryImport(principal: Principal): boolean {
 
 export class ImportService {
   private readonly repository = new ImportRepository();
+  private readonly customFields = new CustomFieldRepository();
   private readonly running = new Set<Promise<void>>();
   private stopping = false;
 
@@ -70,7 +74,7 @@ export class ImportService {
     if (this.stopping) throw new AppError('unavailable', 'the service is shutting down; upload again');
     const job = await this.repository.createJob(this.pool, randomUUID(), options, principal.userId);
     try {
-      await this.stage(job, options, { userId: principal.userId, username: principal.username }, file);
+      await this.stage(job, options, principal, file);
     } catch (error) {
       await this.withoutTimeout((client) => this.repository.dropStaged(client, job.id)).catch(() => undefined);
       await this.repository.markStatus(this.pool, job.id, 'failed', `the file could not be read: ${describe(error)}; nothing was imported`).catch(() => undefined);
@@ -125,12 +129,15 @@ export class ImportService {
     await Promise.allSettled([...this.running]);
   }
 
-  private async stage(job: ImportJob, options: ImportOptions, importer: Importer, file: AsyncIterable<Uint8Array>): Promise<void> {
+  private async stage(job: ImportJob, options: ImportOptions, principal: Principal, file: AsyncIterable<Uint8Array>): Promise<void> {
+    // Read once: the whole file is checked against the definitions enabled when it started.
+    const definitions = await this.customFields.list(this.pool, false);
     const client = await this.pool.connect();
     await client.query('SET statement_timeout = 0');
     const stager = new RowStager(client, job.id);
     let encoding: CsvEncoding | null = null;
-    const reading = new FileReading(job.id, importer, options, this.repository, this.pool);
+    const importer: Importer = { userId: principal.userId, username: principal.username };
+    const reading = new FileReading(job.id, importer, options, this.repository, this.pool, { definitions, scope: customerScopeOf(principal) });
     try {
       const batches = options.format === 'csv' ? readCsv(file, options.encoding, (used) => { encoding = used; }) : readXlsx(file);
       for await (const records of batches) {
@@ -218,9 +225,11 @@ class FileReading {
   total = 0;
   private failed = 0;
   private columns: ColumnIndex | undefined;
+  private customCells: CustomFieldCells | undefined;
   private pendingErrors: RowError[] = [];
   private reportedTotal = 0;
   private readonly baseData: BaseDataCheck;
+  private readonly references: ReferenceCheck;
 
   constructor(
     private readonly jobId: string,
@@ -228,30 +237,41 @@ class FileReading {
     private readonly options: ImportOptions,
     private readonly repository: ImportRepository,
     private readonly pool: Pool,
+    private readonly customFields: { definitions: CustomFieldDefinition[]; scope: DataScope },
   ) {
     this.baseData = new BaseDataCheck(pool);
+    this.references = new ReferenceCheck(pool, customFields.scope);
   }
 
   async take(records: { rowNo: number; cells: string[] }[]): Promise<{ id: string; row: StagedRow }[]> {
-    const checked: StagedRow[] = [];
+    const checked: { row: StagedRow; references: Reference[] }[] = [];
     for (const record of records) {
       if (record.cells.every((cell) => cell.trim() === '')) continue;
-      if (!this.columns) {
+      if (!this.columns || !this.customCells) {
         this.columns = mapHeader(record.cells);
+        this.customCells = new CustomFieldCells(mapCustomColumns(record.cells, this.customFields.definitions), this.customFields.definitions);
         continue;
       }
       this.total += 1;
       if (this.total > MAX_DATA_ROWS) throw AppError.invalid('the file has too many rows', [{ field: 'file', message: `at most ${MAX_DATA_ROWS} rows per file; split it` }]);
       const result = checkRow(record.rowNo, record.cells, this.columns, this.importer, this.options.assignTo);
-      if (result.ok) checked.push(result.row);
-      else this.refuse(result.errors);
+      const custom = this.customCells.read(record.rowNo, record.cells);
+      if (!result.ok || custom.errors.length > 0) {
+        this.refuse([...(result.ok ? [] : result.errors), ...custom.errors]);
+        continue;
+      }
+      result.row.fields.customFields = custom.values;
+      result.row.createErrors = custom.createErrors;
+      checked.push({ row: result.row, references: custom.references });
     }
-    const failures = await this.baseData.failures(checked);
+    const baseDataFailures = await this.baseData.failures(checked.map((entry) => entry.row));
+    const referenceFailures = await this.references.failures(checked.map(({ row, references }) => ({ rowNo: row.rowNo, references })));
     const staged = [];
-    for (const row of checked) {
-      const failing = failures.get(row.rowNo);
-      if (!failing) staged.push({ id: uuidV7(), row });
-      else this.refuse(failing.map((check) => this.baseDataError(row, check.field, check.message)));
+    for (const { row } of checked) {
+      const failing = (baseDataFailures.get(row.rowNo) ?? []).map((check) => this.baseDataError(row, check.field, check.message));
+      failing.push(...(referenceFailures.get(row.rowNo) ?? []));
+      if (failing.length === 0) staged.push({ id: uuidV7(), row });
+      else this.refuse(failing);
     }
     return staged;
   }

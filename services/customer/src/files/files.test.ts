@@ -1,5 +1,7 @@
 import { CsvParser, detectEncoding, encodingOf, readCsv } from './csv-reader';
 import { csvCell, csvLine } from './csv-writer';
+import { plainNumber } from './plain-number';
+import { cellText, readXlsx, XlsxWriter } from './xlsx';
 
 const parseAll = (text: string, cut = 3) => {
   const parser = new CsvParser();
@@ -71,5 +73,37 @@ describe('CSV writer', () => {
   it('writes what the reader reads back', () => {
     const cells = ['华东 "精密", 有限公司', 'line\r\nbreak', '', '普通'];
     expect(parseAll(csvLine(cells))).toEqual([{ rowNo: 1, cells }]);
+  });
+});
+
+describe('plain numbers', () => {
+  it('writes numbers without exponent or grouping, reading back as the same number', () => {
+    for (const [value, text] of [[1e-7, '0.0000001'], [1.5e-10, '0.00000000015'], [1e21, '1000000000000000000000'], [-2.5e21, '-2500000000000000000000'], [0.1 + 0.2, '0.30000000000000004'], [-0, '0'], [123456789012345, '123456789012345']] as const) {
+      expect(plainNumber(value)).toBe(text);
+      expect(Number(text)).toBe(value === 0 ? 0 : value);
+    }
+  });
+});
+
+describe('XLSX', () => {
+  it('reads cells as typed text: dates as YYYY-MM-DD, numbers without exponent', () => {
+    expect(cellText(new Date(Date.UTC(2024, 2, 5)))).toBe('2024-03-05');
+    expect(cellText(1e-7)).toBe('0.0000001');
+    expect(cellText(13912345678)).toBe('13912345678');
+  });
+
+  it('writes number and date cells that read back as such', async () => {
+    const writer = new XlsxWriter('客户');
+    const parts: Buffer[] = [];
+    writer.output.on('data', (chunk: Buffer) => parts.push(chunk));
+    writer.addRow(['名称', '金额', '日期', '空']);
+    writer.addRow(['华东', 1234.5, new Date(Date.UTC(2024, 2, 5)), null]);
+    await writer.finish();
+    async function* bytes() {
+      yield Buffer.concat(parts);
+    }
+    const rows = [];
+    for await (const batch of readXlsx(bytes())) rows.push(...batch);
+    expect(rows.map((row) => row.cells)).toEqual([['名称', '金额', '日期', '空'], ['华东', '1234.5', '2024-03-05']]);
   });
 });

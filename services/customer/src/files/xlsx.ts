@@ -2,6 +2,7 @@ import { PassThrough, Readable } from 'node:stream';
 // Before exceljs, so that its streaming reader decodes Chinese text right.
 import './exceljs-fix';
 import ExcelJS from 'exceljs';
+import { plainNumber } from './plain-number';
 
 // XLSX in and out through exceljs's streaming reader and writer: rows are handled one at a time
 // as the zip streams through, never as a whole workbook in memory.
@@ -17,7 +18,7 @@ type CellValue = ExcelJS.CellValue;
 export function cellText(value: CellValue): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
-  if (typeof value === 'number') return Number.isInteger(value) ? value.toFixed(0) : String(value);
+  if (typeof value === 'number') return Number.isInteger(value) ? value.toFixed(0) : plainNumber(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (value instanceof Date) return value.toISOString().slice(0, 10);
   if ('richText' in value) return value.richText.map((part) => part.text).join('');
@@ -26,10 +27,13 @@ export function cellText(value: CellValue): string {
   return '';
 }
 
-/** The rows of the first worksheet of an XLSX byte stream, in batches. */
+/**
+ * The rows of the first worksheet of an XLSX byte stream, in batches. Styles are read because
+ * only its number format tells a date cell from a number (without, 2024-03-05 reads as 45356).
+ */
 export async function* readXlsx(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<SheetRow[]> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(chunks), {
-    sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit', entries: 'emit',
+    sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'emit',
   });
   for await (const worksheet of reader) {
     let batch: SheetRow[] = [];
@@ -48,18 +52,28 @@ export async function* readXlsx(chunks: AsyncIterable<Uint8Array>): AsyncGenerat
   }
 }
 
+/** A cell to write: text, a number cell, a date cell (the UTC day), or empty. */
+export type SheetCell = string | number | Date | null;
+
+const DATE_FORMAT = 'yyyy-mm-dd';
+
 /** A streaming workbook with one sheet; read the bytes from `output`. */
 export class XlsxWriter {
   readonly output = new PassThrough();
-  private readonly workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: this.output, useSharedStrings: false, useStyles: false });
+  // Styles carry the number format that makes a date cell show as a date.
+  private readonly workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: this.output, useSharedStrings: false, useStyles: true });
   private readonly sheet: ExcelJS.Worksheet;
 
   constructor(sheetName: string) {
     this.sheet = this.workbook.addWorksheet(sheetName);
   }
 
-  addRow(cells: readonly (string | number)[]): void {
-    this.sheet.addRow(cells as (string | number)[]).commit();
+  addRow(cells: readonly SheetCell[]): void {
+    const row = this.sheet.addRow(cells as SheetCell[]);
+    cells.forEach((cell, index) => {
+      if (cell instanceof Date) row.getCell(index + 1).numFmt = DATE_FORMAT;
+    });
+    row.commit();
   }
 
   async finish(): Promise<void> {

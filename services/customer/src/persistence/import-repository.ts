@@ -70,6 +70,7 @@ export interface ChunkCommand {
 const STAGED_COLUMNS = [
   'import_id', 'row_no', 'id', 'name', 'kind', 'phone', 'phone_digits', 'email', 'industry', 'source', 'star_rating',
   'credit_limit_minor', 'credit_currency', 'nature', 'province', 'city', 'is_target', 'category', 'owned', 'filled',
+  'custom_fields', 'create_errors',
 ];
 
 // COPY text format: backslash escapes, \N for NULL.
@@ -85,6 +86,7 @@ function stagedLine(jobId: string, id: string, row: StagedRow): string {
     jobId, row.rowNo, id, f.name, f.kind, f.phone, row.phoneDigits, f.email, f.industry, f.source, f.starRating,
     f.creditLimit?.minorUnits ?? null, f.creditLimit?.currencyCode ?? null, f.nature, f.province, f.city, f.isTarget,
     row.category, row.owned, `{${row.filled.join(',')}}`,
+    JSON.stringify(f.customFields), JSON.stringify(row.createErrors.map((error) => ({ column_name: error.column, message: error.message }))),
   ].map(copyText).join('\t');
 }
 
@@ -135,14 +137,26 @@ const KEY_EXPRESSIONS: Record<ImportOptions['duplicateKey'], { key: string; pres
   email: { key: 'email', present: 'email IS NOT NULL' },
 };
 
+// Rows that create a customer unless a create error (a required custom field without a value) refuses them.
+const CREATING = 'match_id IS NULL AND repeats_row IS NULL';
+const REFUSED_ON_CREATE = `${CREATING} AND create_errors <> '[]'::jsonb`;
+
 const INSERT_CREATED = `
   INSERT INTO customers (id, name, kind, phone, email, industry, source, star_rating, credit_limit_minor, credit_currency,
-    nature, province, city, is_target, owner_id, owner_unit, created_by, updated_by, category, pending_since)
+    nature, province, city, is_target, owner_id, owner_unit, created_by, updated_by, category, pending_since, custom_fields)
   SELECT id, name, kind, phone, email, industry, source, star_rating, credit_limit_minor, credit_currency,
-    nature, province, city, is_target, CASE WHEN owned THEN $4 END, $5, $4, $4, category, now()
-  FROM chunk WHERE match_id IS NULL AND repeats_row IS NULL
+    nature, province, city, is_target, CASE WHEN owned THEN $4 END, $5, $4, $4, category, now(), custom_fields
+  FROM chunk WHERE ${CREATING} AND create_errors = '[]'::jsonb
   ORDER BY row_no
   RETURNING id, owner_id IS NOT NULL AS owned`;
+
+const CREATE_ERRORS = `
+  create_errors AS (
+    INSERT INTO customer_import_errors (import_id, row_no, column_name, value, message)
+    SELECT $1, ch.row_no, e.column_name, '', e.message
+    FROM chunk ch CROSS JOIN LATERAL jsonb_to_recordset(ch.create_errors) AS e(column_name text, message text)
+    WHERE ${REFUSED_ON_CREATE}
+  ),`;
 
 // An update overwrites the cells the row filled; the region and the credit limit are pairs.
 const filledOr = (column: string, field: string) => `CASE WHEN '${field}' = ANY(ch.filled) THEN ch.${column} ELSE (ch.existing).${column} END AS ${column}`;
@@ -153,8 +167,13 @@ const PLANNED_COLUMNS = [
   "CASE WHEN ch.filled && '{province,city}' THEN ch.province ELSE (ch.existing).province END AS province",
   "CASE WHEN ch.filled && '{province,city}' THEN ch.city ELSE (ch.existing).city END AS city",
   filledOr('is_target', 'is_target'),
+  // Custom field values of the file overwrite, the others stay: staged values hold filled cells only.
+  '(ch.existing).custom_fields || ch.custom_fields AS custom_fields',
 ];
-const CHANGEABLE = ['name', 'kind', 'phone', 'email', 'industry', 'source', 'star_rating', 'credit_limit_minor', 'credit_currency', 'nature', 'province', 'city', 'is_target'];
+const CHANGEABLE = [
+  'name', 'kind', 'phone', 'email', 'industry', 'source', 'star_rating', 'credit_limit_minor', 'credit_currency', 'nature', 'province', 'city', 'is_target',
+  'custom_fields',
+];
 
 const json = (expression: string) => `coalesce(to_jsonb(${expression}), 'null'::jsonb)`;
 const creditJson = (p: string) => `CASE WHEN ${p}credit_limit_minor IS NULL THEN 'null'::jsonb ELSE jsonb_build_object('minorUnits', ${p}credit_limit_minor, 'currencyCode', ${p}credit_currency) END`;
@@ -165,6 +184,7 @@ const HISTORY_VALUES = [
     .map((field) => `('${field}', ${json(`(ch.existing).${field}`)}, ${json(`p.${field}`)})`),
   `('credit_limit', ${creditJson('(ch.existing).')}, ${creditJson('p.')})`,
   `('region', ${regionJson('(ch.existing).')}, ${regionJson('p.')})`,
+  "('custom_fields', (ch.existing).custom_fields, p.custom_fields)",
 ].join(', ');
 
 const UPDATE_MATCHED = `
@@ -195,15 +215,18 @@ const UPDATE_MATCHED = `
     FROM chunk WHERE repeats_row IS NOT NULL
   ),`;
 
+const REFUSED_COUNT = `(SELECT count(*) FROM chunk WHERE ${REFUSED_ON_CREATE})`;
+
 function chunkStatement(command: ChunkCommand): { text: string; values: unknown[] } {
   const { duplicates, duplicateKey, fileName } = command.options;
   const values: unknown[] = [command.jobId, command.fromRow, command.toRow, command.importerId, command.ownerUnit];
   const staged = 'FROM customer_import_rows r WHERE r.import_id = $1 AND r.row_no >= $2 AND r.row_no < $3';
   if (duplicates === 'create') {
     const text = `WITH chunk AS (SELECT r.*, NULL::uuid AS match_id ${staged}),
+      ${CREATE_ERRORS}
       inserted AS (${INSERT_CREATED})
       SELECT (SELECT coalesce(json_agg(json_build_array(id, owned)), '[]') FROM inserted) AS created,
-        '{}'::text[] AS updated, 0 AS skipped, 0 AS failed`;
+        '{}'::text[] AS updated, 0 AS skipped, ${REFUSED_COUNT} AS failed`;
     return { text, values };
   }
   const update = duplicates === 'update';
@@ -217,11 +240,12 @@ function chunkStatement(command: ChunkCommand): { text: string; values: unknown[
         ORDER BY c.seq LIMIT 1${update ? ' FOR UPDATE' : ''}) m ON TRUE`)}
     ),
     ${update ? UPDATE_MATCHED : ''}
+    ${CREATE_ERRORS}
     inserted AS (${INSERT_CREATED})
     SELECT (SELECT coalesce(json_agg(json_build_array(id, owned)), '[]') FROM inserted) AS created,
       ${update ? "(SELECT coalesce(array_agg(id::text), '{}') FROM updated)" : "'{}'::text[]"} AS updated,
       (SELECT count(*) FROM chunk WHERE ${update ? 'match_id IS NOT NULL AND repeats_row IS NULL' : '(match_id IS NOT NULL OR repeats_row IS NOT NULL)'}) - ${update ? '(SELECT count(*) FROM updated)' : '0'} AS skipped,
-      ${update ? '(SELECT count(*) FROM chunk WHERE repeats_row IS NOT NULL)' : '0'} AS failed`;
+      ${update ? '(SELECT count(*) FROM chunk WHERE repeats_row IS NOT NULL)' : '0'} + ${REFUSED_COUNT} AS failed`;
   return { text, values };
 }
 
