@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import { customerScopeOf, customerWriteScopeOf, requirePermission, type DataScope, type Principal } from '@liaison/auth';
+import { AppError, inTransaction, type Pool, type PoolClient } from '@liaison/runtime';
+import { alertAcknowledged, alertRuleChanged, alertsRaised } from '../events/alert-events';
+import { ALERT_JOB } from '../jobs/alert-job';
+import { runOncePerSlot } from '../jobs/single-fire';
+import { AlertRepository, type CustomerRange } from '../persistence/alert-repository';
+import { alertKindOf, validateRuleSettings, type Alert, type AlertKind, type AlertRule, type AlertRuleKind, type AlertRuleSettings, type AlertStatus } from './alert';
+import { careWindow, dueWithin, type CareDate } from './alert-dates';
+import { pageSizeOf } from './assignment-paging';
+
+// Use cases of warnings (CUS-12) and customer care (CUS-13): administrators keep the rules, the
+// check raises alerts for customers' owners, and everyone reads and acknowledges the alerts of
+// the customers in their scope.
+
+export interface AlertCheckRun {
+  rulesEvaluated: number;
+  warningsRaised: number;
+  careDue: number;
+}
+
+export interface AlertListQuery {
+  pageSize: number;
+  pageToken: string;
+  kind?: AlertKind;
+  ruleId?: string;
+  status?: AlertStatus;
+  customerId?: string;
+}
+
+export interface AlertServiceOptions {
+  /** Customers per transaction of the check. */
+  batchSize?: number;
+}
+
+const DEFAULT_BATCH = 2000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function checkId(id: string, field: string, what: string): void {
+  if (!UUID.test(id)) throw AppError.invalid(`${what} id is not a UUID`, [{ field, message: 'must be a UUID' }]);
+}
+
+function checkVersion(version: number): void {
+  if (!Number.isSafeInteger(version) || version < 1) {
+    throw AppError.invalid('expected_version is required', [{ field: 'expected_version', message: 'must be the version you read (1 or more)' }]);
+  }
+}
+
+// Keyset paging, newest first by seq; a token names its list, so another list's token is refused.
+function encodeAlertToken(seq: string): string {
+  return Buffer.from(JSON.stringify({ l: 'alerts', s: seq })).toString('base64url');
+}
+
+function decodeAlertToken(token: string): string | undefined {
+  if (!token) return undefined;
+  try {
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { l?: string; s?: string };
+    if (parsed.l === 'alerts' && typeof parsed.s === 'string' && /^\d{1,19}$/.test(parsed.s)) return parsed.s;
+  } catch {
+    // refused below
+  }
+  throw AppError.invalid('page_token is not valid', [{ field: 'page_token', message: 'use next_page_token of a previous response of this list' }]);
+}
+
+// Alerts are the sales team's reminders about its own customers: partners, whose scope is the
+// customers shared with them, see none.
+function alertScopeOf(scope: DataScope): DataScope {
+  return scope.kind === 'partner' ? { kind: 'none' } : scope;
+}
+
+export class AlertService {
+  private readonly repository = new AlertRepository();
+  private readonly batchSize: number;
+
+  constructor(private readonly pool: Pool, options: AlertServiceOptions = {}) {
+    this.batchSize = options.batchSize ?? DEFAULT_BATCH;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Rules
+
+  async listRules(principal: Principal): Promise<AlertRule[]> {
+    requirePermission(principal, 'admin', 'read');
+    return this.repository.listRules(this.pool);
+  }
+
+  async getRule(principal: Principal, id: string): Promise<AlertRule> {
+    requirePermission(principal, 'admin', 'read');
+    checkId(id, 'id', 'rule');
+    const rule = await this.repository.findRule(this.pool, id);
+    if (!rule) throw AppError.notFound('alert rule');
+    return rule;
+  }
+
+  async createRule(principal: Principal, kind: AlertRuleKind | undefined, settings: AlertRuleSettings): Promise<AlertRule> {
+    requirePermission(principal, 'admin', 'create');
+    const valid = validateRuleSettings(kind, settings);
+    return inTransaction(this.pool, async (tx) => {
+      const rule = await this.repository.insertRule(tx, randomUUID(), kind!, valid, principal.userId);
+      await alertRuleChanged(tx, rule, 'created', principal.userId);
+      return rule;
+    });
+  }
+
+  /** Every setting but the kind, which decides what the rule's past alerts mean. */
+  async updateRule(principal: Principal, id: string, settings: AlertRuleSettings, expectedVersion: number): Promise<AlertRule> {
+    requirePermission(principal, 'admin', 'update');
+    checkId(id, 'id', 'rule');
+    return inTransaction(this.pool, async (tx) => {
+      const current = await this.lockRule(tx, id, expectedVersion);
+      const valid = validateRuleSettings(current.kind, settings);
+      const updated = await this.repository.updateRule(tx, id, valid, principal.userId);
+      await alertRuleChanged(tx, updated, 'updated', principal.userId);
+      return updated;
+    });
+  }
+
+  async deleteRule(principal: Principal, id: string, expectedVersion: number): Promise<void> {
+    requirePermission(principal, 'admin', 'delete');
+    checkId(id, 'id', 'rule');
+    await inTransaction(this.pool, async (tx) => {
+      const current = await this.lockRule(tx, id, expectedVersion);
+      await this.repository.deleteRule(tx, id);
+      await alertRuleChanged(tx, current, 'deleted', principal.userId);
+    });
+  }
+
+  private async lockRule(tx: PoolClient, id: string, expectedVersion: number): Promise<AlertRule> {
+    checkVersion(expectedVersion);
+    const current = await this.repository.findRule(tx, id, true);
+    if (!current) throw AppError.notFound('alert rule');
+    if (current.version !== expectedVersion) {
+      throw new AppError('version_conflict', `the rule was changed meanwhile: version is ${current.version}, not ${expectedVersion}`);
+    }
+    return current;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The check
+
+  /** A slot of its own in the job ledger per call, for the record; see checkAll. */
+  async runNow(principal: Principal): Promise<AlertCheckRun> {
+    requirePermission(principal, 'admin', 'update');
+    const slot = `manual:${new Date().toISOString()}:${randomUUID()}`;
+    const outcome = await runOncePerSlot(this.pool, { job: ALERT_JOB, slot, runner: principal.userId }, () => this.checkAll());
+    if (!outcome.ran) throw new AppError('internal', 'a fresh manual slot was taken');
+    return outcome.result;
+  }
+
+  /**
+   * Evaluates every enabled rule over all customers, one range of customers per transaction,
+   * recording and emitting only alerts not raised before. Safe to run concurrently and to repeat.
+   */
+  async checkAll(): Promise<AlertCheckRun> {
+    const rules = await this.repository.listRules(this.pool, true);
+    const run: AlertCheckRun = { rulesEvaluated: rules.length, warningsRaised: 0, careDue: 0 };
+    if (rules.length === 0) return run;
+    const today = await this.repository.todayInChina(this.pool);
+    const windows = new Map(rules.map((rule) => [rule.id, careWindowOf(rule, today)]));
+    const due = rules.filter((rule) => windows.get(rule.id) !== null);
+    for (let range = await this.repository.nextRange(this.pool, '0', this.batchSize); range; range = await this.repository.nextRange(this.pool, range.throughSeq, this.batchSize)) {
+      const current = range;
+      const raised = await inTransaction(this.pool, (tx) => this.checkRange(tx, due, current, today, windows));
+      run.warningsRaised += raised.filter((alert) => alert.kind === 'warning').length;
+      run.careDue += raised.filter((alert) => alert.kind === 'care').length;
+    }
+    return run;
+  }
+
+  private async checkRange(tx: PoolClient, rules: AlertRule[], range: CustomerRange, today: string, windows: Map<string, CareDate[] | null | undefined>): Promise<Alert[]> {
+    const raised: Alert[] = [];
+    for (const rule of rules) {
+      const alerts = alertKindOf(rule.kind) === 'warning'
+        ? await this.repository.raiseWarnings(tx, rule, range)
+        : await this.repository.raiseCare(tx, rule, range, today, windows.get(rule.id) ?? []);
+      raised.push(...alerts);
+    }
+    await alertsRaised(tx, raised);
+    return raised;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Alerts
+
+  async list(principal: Principal, query: AlertListQuery): Promise<{ alerts: Alert[]; nextPageToken: string }> {
+    requirePermission(principal, 'customer', 'read');
+    if (query.ruleId) checkId(query.ruleId, 'rule_id', 'rule');
+    if (query.customerId) checkId(query.customerId, 'customer_id', 'customer');
+    const limit = pageSizeOf(query.pageSize);
+    const afterSeq = decodeAlertToken(query.pageToken);
+    const alerts = await this.repository.list(this.pool, alertScopeOf(customerScopeOf(principal)), { ...query, limit: limit + 1, afterSeq });
+    const page = alerts.slice(0, limit);
+    return { alerts: page, nextPageToken: alerts.length > limit ? encodeAlertToken(page[page.length - 1].seq) : '' };
+  }
+
+  /** Acknowledging again changes nothing and emits nothing. */
+  async acknowledge(principal: Principal, id: string): Promise<Alert> {
+    requirePermission(principal, 'customer', 'update');
+    checkId(id, 'id', 'alert');
+    return inTransaction(this.pool, async (tx) => {
+      const alert = await this.repository.lockInScope(tx, id, alertScopeOf(customerWriteScopeOf(principal)));
+      if (!alert) throw AppError.notFound('alert');
+      if (alert.status === 'acknowledged') return alert;
+      const acknowledged = await this.repository.acknowledge(tx, id, principal.userId);
+      await alertAcknowledged(tx, acknowledged);
+      return acknowledged;
+    });
+  }
+}
+
+/** Warnings need no window (undefined); care rules whose date is not due now get null. */
+function careWindowOf(rule: AlertRule, today: string): CareDate[] | null | undefined {
+  if (alertKindOf(rule.kind) === 'warning') return undefined;
+  const window = careWindow(today, rule.days);
+  if (rule.kind !== 'fixed_date') return window;
+  const due = dueWithin(window, rule.month!, rule.day!);
+  return due ? window.filter((date) => date.due === due) : null;
+}

@@ -1,0 +1,57 @@
+import type { Principal } from '@liaison/auth';
+import { alertV1 } from '@liaison/contracts';
+import type { CallContext } from '@liaison/runtime';
+import type { AlertService } from '../domain/alert-service';
+import { alertKindFromProto, alertStatusFromProto, ruleKindFromProto, settingsFromProto, toProtoAlert, toProtoAlertRule } from './alert-mapper';
+
+type Ctx = CallContext<Principal>;
+
+/** CustomerAlertService RPCs: protobuf in, alert use case, protobuf out. */
+export function alertHandlers(service: AlertService) {
+  return {
+    async listAlertRules(_request: alertV1.ListAlertRulesRequest, ctx: Ctx): Promise<alertV1.ListAlertRulesResponse> {
+      return { rules: (await service.listRules(ctx.principal)).map(toProtoAlertRule) };
+    },
+
+    async getAlertRule(request: alertV1.GetAlertRuleRequest, ctx: Ctx): Promise<alertV1.GetAlertRuleResponse> {
+      return { rule: toProtoAlertRule(await service.getRule(ctx.principal, request.id)) };
+    },
+
+    async createAlertRule(request: alertV1.CreateAlertRuleRequest, ctx: Ctx): Promise<alertV1.CreateAlertRuleResponse> {
+      const rule = await service.createRule(ctx.principal, ruleKindFromProto(request.kind), settingsFromProto(request.settings));
+      return { rule: toProtoAlertRule(rule) };
+    },
+
+    async updateAlertRule(request: alertV1.UpdateAlertRuleRequest, ctx: Ctx): Promise<alertV1.UpdateAlertRuleResponse> {
+      const rule = await service.updateRule(ctx.principal, request.id, settingsFromProto(request.settings), request.expectedVersion);
+      return { rule: toProtoAlertRule(rule) };
+    },
+
+    async deleteAlertRule(request: alertV1.DeleteAlertRuleRequest, ctx: Ctx): Promise<alertV1.DeleteAlertRuleResponse> {
+      await service.deleteRule(ctx.principal, request.id, request.expectedVersion);
+      return {};
+    },
+
+    async runAlertRulesNow(_request: alertV1.RunAlertRulesNowRequest, ctx: Ctx): Promise<alertV1.RunAlertRulesNowResponse> {
+      return service.runNow(ctx.principal);
+    },
+
+    async listAlerts(request: alertV1.ListAlertsRequest, ctx: Ctx): Promise<alertV1.ListAlertsResponse> {
+      const list = await service.list(ctx.principal, {
+        pageSize: request.page?.pageSize ?? 0,
+        pageToken: request.page?.pageToken ?? '',
+        kind: alertKindFromProto(request.kind),
+        ruleId: request.ruleId || undefined,
+        status: alertStatusFromProto(request.status),
+        customerId: request.customerId || undefined,
+      });
+      return { alerts: list.alerts.map(toProtoAlert), page: { nextPageToken: list.nextPageToken } };
+    },
+
+    async acknowledgeAlert(request: alertV1.AcknowledgeAlertRequest, ctx: Ctx): Promise<alertV1.AcknowledgeAlertResponse> {
+      return { alert: toProtoAlert(await service.acknowledge(ctx.principal, request.id)) };
+    },
+  };
+}
+
+alertHandlers.definition = alertV1.CustomerAlertServiceService;
