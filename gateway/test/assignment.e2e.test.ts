@@ -127,7 +127,9 @@ describe('customer ownership through the gateway', () => {
     const moved = await call('POST', '/customers/transfer', 'manager.east', body);
     expect(moved.status).toBe(200);
     expect((moved.body.items as { ownerId: string }[])[0].ownerId).toBe(subs['rep.east.2']);
-    expectProblem(await call('GET', `/customers/${customer.id}`, 'rep.east.1'), 404, 'not_found');
+    // Kept on as follower (跟进人), the previous owner still reads the customer; others of the unit do not.
+    expect((await call('GET', `/customers/${customer.id}`, 'rep.east.1')).status).toBe(200);
+    expectProblem(await call('GET', `/customers/${customer.id}`, 'rep.west.1'), 404, 'not_found');
 
     const history = await call('GET', `/customers/${customer.id}/ownership-history`, 'rep.east.2');
     expect(history.status).toBe(200);
@@ -173,7 +175,7 @@ describe('customer ownership through the gateway', () => {
   it('describes its routes in the OpenAPI document', async () => {
     const doc = (await (await fetch(`${platform.baseUrl}/openapi.json`)).json()) as { paths: Record<string, Record<string, { 'x-permission'?: string }>> };
     expect(doc.paths['/pool/customers'].get['x-permission']).toBe('pool:read');
-    expect(doc.paths['/customers/transfer'].post['x-permission']).toBe('customer:transfer');
+    expect(doc.paths['/customers/transfer'].post['x-permission']).toBe('customer:update');
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/pool/customers/{id}/claim', '/customers/{id}/release', '/customers/assign', '/customers/followers', '/pending-customers', '/customers/{id}/ownership-history', '/settings/pool-rule', '/settings/pool-rule/run']));
   });
 });

@@ -160,6 +160,21 @@ export const PoolRuleRun = named('PoolRuleRun', Type.Object(
 ));
 
 // Writes always carry a JSON body; these commands need nothing in it.
+export const TransferSettings = named('TransferSettings', Type.Object(
+  {
+    approvalRequired: Type.Boolean({ description: 'Transfers by anyone but an admin open a customer.transfer approval instead of moving the customers.' }),
+    version: Type.Integer({ minimum: 1 }),
+    updatedAt: Timestamp,
+    updatedBy: Type.String(),
+  },
+  { additionalProperties: false, description: 'Whether a transfer needs approval (客户转移审批); off by default.' },
+));
+
+export const TransferSettingsBody = named('UpdateTransferSettings', Type.Object(
+  { approvalRequired: Type.Boolean(), version: Type.Optional(Type.Integer({ minimum: 1, description: 'Alternative to If-Match.' })) },
+  { additionalProperties: false },
+));
+
 export const EmptyBody = Type.Object({}, { additionalProperties: false, description: 'Nothing to say: send {}.' });
 
 export const PoolCustomerIdParams = Type.Object(

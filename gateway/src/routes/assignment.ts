@@ -8,8 +8,10 @@ import { ProblemSchema } from '../http/problem-schema';
 import { changeToJson, contactStateFromQuery, listPoolRequestFromQuery, pendingCustomerToJson, poolCustomerToJson, ruleRequestFromJson, ruleToJson } from './assignment-json';
 import {
   AssignBody, CustomerItems, EmptyBody, FollowersBody, ListPendingQuery, ListPoolQuery, OwnershipHistory, PendingCustomerList, PoolCustomerIdParams,
-  PoolCustomerList, PoolRule, PoolRuleBody, PoolRuleRun, ReleaseBody, TransferBody,
+  PoolCustomerList, PoolRule, PoolRuleBody, PoolRuleRun, ReleaseBody, TransferBody, TransferSettings, TransferSettingsBody,
 } from './assignment-schemas';
+import { approvalToJson } from './approval-json';
+import { Approval } from './approval-schemas';
 import { customerToJson } from './customer-json';
 import { Customer } from './customer-schemas';
 
@@ -166,20 +168,31 @@ function handoverRoutes(api: ApiRouter, client: Client): void {
     },
   });
 
+  // customer:update at the door, because while transfers need approval a rep asks for one (202);
+  // otherwise the service still requires customer:transfer and answers 200 when it moved them.
   api.add({
     method: 'post',
     path: '/customers/transfer',
     operationId: 'transferCustomers',
-    summary: 'Transfer customers (客户转移) to a rep of a unit the caller manages, with a reason (all or nothing)',
+    summary: 'Transfer customers (客户转移) to a rep, with a reason (all or nothing); through an approval (客户转移审批) when the settings require it',
     tag: TAG,
-    permission: ['customer', 'transfer'],
+    permission: ['customer', 'update'],
     body: TransferBody,
-    responses: { 200: { description: 'The transferred customers.', schema: CustomerItems }, ...bulkProblems },
+    responses: {
+      200: { description: 'The transferred customers.', schema: CustomerItems },
+      202: { description: 'The transfer awaits approval; nothing moved yet.', schema: Approval },
+      ...bulkProblems,
+      409: problem('Some customers cannot change hands (codes owned_use_transfer, in_pool, already_owner, transfer_pending, mixed_owner_units, bulk_refused); violations name each by index. Nothing changed.'),
+    },
     async handler({ body, token, res }) {
       const response = await withJsonFields(unary(client.transferCustomers.bind(client), {
         customerIds: body.customerIds, toOwnerId: body.toOwnerId, toOwnerUnit: body.toOwnerUnit, reason: body.reason,
         keepPreviousOwnerAsFollower: body.keepPreviousOwnerAsFollower ?? false,
       }, bearerMetadata(token)));
+      if (response.pending && response.approval) {
+        res.status(202).location(`/api/v1/approvals/${response.approval.id}`).json(approvalToJson(response.approval, true));
+        return;
+      }
       res.json({ items: response.customers.map(customerToJson) });
     },
   });
@@ -236,6 +249,41 @@ function ruleRoutes(api: ApiRouter, client: Client): void {
   });
 
   api.add({
+    method: 'get',
+    path: '/settings/transfer-approval',
+    operationId: 'getTransferSettings',
+    summary: 'Whether transfers by anyone but an admin need approval (客户转移审批)',
+    tag: TAG,
+    permission: ['admin', 'read'],
+    responses: { 200: { description: 'The settings.', schema: TransferSettings, headers: RULE_ETAG }, ...authProblems },
+    async handler({ token, res }) {
+      const settings = transferSettingsToJson((await unary(client.getTransferSettings.bind(client), {}, bearerMetadata(token))).settings!);
+      res.set('ETag', `"${settings.version}"`).json(settings);
+    },
+  });
+
+  api.add({
+    method: 'put',
+    path: '/settings/transfer-approval',
+    operationId: 'updateTransferSettings',
+    summary: 'Turn transfer approval on or off (optimistic concurrency)',
+    tag: TAG,
+    permission: ['admin', 'update'],
+    body: TransferSettingsBody,
+    requestHeaders: { 'If-Match': { description: 'ETag of the settings being changed; or send body.version.', schema: Type.String() } },
+    responses: {
+      200: { description: 'The settings in force.', schema: TransferSettings, headers: RULE_ETAG }, 400: problem('Invalid body.'), ...authProblems,
+      412: problem('The settings changed since the given version.'), 428: problem('Neither If-Match nor version was given.'),
+    },
+    async handler({ body, token, req, res }) {
+      const version = ruleVersion(req.get('if-match'), body.version);
+      const request = { approvalRequired: body.approvalRequired, expectedVersion: version };
+      const settings = transferSettingsToJson((await unary(client.updateTransferSettings.bind(client), request, bearerMetadata(token))).settings!);
+      res.set('ETag', `"${settings.version}"`).json(settings);
+    },
+  });
+
+  api.add({
     method: 'post',
     path: '/settings/pool-rule/run',
     operationId: 'runPoolRule',
@@ -249,4 +297,13 @@ function ruleRoutes(api: ApiRouter, client: Client): void {
       res.json({ enabled: run.enabled, returnedCustomerIds: run.returnedCustomerIds });
     },
   });
+}
+
+function transferSettingsToJson(settings: assignmentV1.TransferSettings) {
+  return {
+    approvalRequired: settings.approvalRequired,
+    version: Number(settings.version),
+    updatedAt: settings.updateTime?.toISOString() ?? '',
+    updatedBy: settings.updatedBy,
+  };
 }

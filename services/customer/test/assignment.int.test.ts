@@ -240,7 +240,8 @@ describe('transfer', () => {
 
     const moved = await transfer('manager.east', [a.id, b.id], 'rep.east.2', '/Sales/East', '原销售离职，客户移交', true);
     expect(moved.map((c) => c.ownerId)).toEqual([subs['rep.east.2'], subs['rep.east.2']]);
-    await expect(getAs('rep.east.1', a.id)).rejects.toMatchObject({ code: 'not_found' });
+    // Kept on as follower (跟进人), the previous owner still reads the customer.
+    expect((await getAs('rep.east.1', a.id)).ownerId).toBe(subs['rep.east.2']);
     expect((await getAs('rep.east.2', a.id)).ownerId).toBe(subs['rep.east.2']);
     const follower = await pool.query('SELECT follower_id, follower_unit FROM customers WHERE id = $1', [a.id]);
     expect(follower.rows[0]).toEqual({ follower_id: subs['rep.east.1'], follower_unit: '/Sales/East' });

@@ -6,7 +6,7 @@ import { AppError } from '@liaison/runtime';
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 200;
 
-export type PagedList = 'pool' | 'pending';
+export type PagedList = 'pool' | 'pending' | 'handovers';
 
 export function pageSizeOf(requested: number): number {
   const size = requested === 0 ? DEFAULT_PAGE_SIZE : requested;

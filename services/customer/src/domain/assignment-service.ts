@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AuthError, can, customerScopeOf, customerWriteScopeOf, requirePermission, type Principal } from '@liaison/auth';
 import { AppError, inTransaction, type Pool, type PoolClient } from '@liaison/runtime';
-import { followerAssigned, ownershipChanged, poolRuleChanged, type ChangedCustomer, type OwnershipEventExtras } from '../events/assignment-events';
+import { followerAssigned, ownershipChanged, poolRuleChanged, transferSettingsChanged, type ChangedCustomer, type OwnershipEventExtras } from '../events/assignment-events';
 import { AssignmentRepository, POOL_RULE_ACTOR, type OwnerUpdate, type PendingRow } from '../persistence/assignment-repository';
 import { CustomerRepository } from '../persistence/customer-repository';
 import { POOL_RULE_JOB } from '../jobs/pool-rule-job';
@@ -9,6 +9,7 @@ import { runOncePerSlot } from '../jobs/single-fire';
 import {
   bulkRefusal, checkCustomerId, checkCustomerIds, checkRecipient, checkUnit, cleanReason, homeUnitOf, refusalError, requireUnitAuthority, scopeRefusal,
   type ChangeKind, type FollowerRef, type OwnershipChange, type OwnershipState, type PoolCustomer, type PoolRule, type Recipient, type Refusal, type RefusalCode,
+  type TransferSettings,
 } from './assignment';
 import { decodeSeqToken, encodeSeqToken, pageSizeOf } from './assignment-paging';
 import type { Customer } from './customer';
@@ -38,6 +39,11 @@ export interface TransferCommand {
   toOwnerUnit: string;
   reason: string;
   keepPreviousOwnerAsFollower: boolean;
+}
+
+/** How an approved transfer is re-checked: each customer must still have the owner it had when requested. */
+export interface TransferConditions {
+  expectedOwners?: ReadonlyMap<string, string>;
 }
 
 export interface PoolQuery {
@@ -191,14 +197,12 @@ export class AssignmentService {
    * principal (so scope and units are checked again at that moment) and passes its own
    * transaction, so that the approval's decision and the transfer commit together.
    */
-  async transfer(principal: Principal, command: TransferCommand, within?: PoolClient): Promise<Customer[]> {
+  async transfer(principal: Principal, command: TransferCommand, within?: PoolClient, conditions: TransferConditions = {}): Promise<Customer[]> {
     requirePermission(principal, 'customer', 'transfer');
-    const ids = checkCustomerIds(command.customerIds);
-    const recipient = checkRecipient(command.toOwnerId, command.toOwnerUnit, { user: 'to_owner_id', unit: 'to_owner_unit' });
-    const reason = cleanReason(command.reason, true);
+    const { ids, recipient, reason } = checkTransfer(command);
     requireUnitAuthority(principal, recipient.unit, 'to_owner_unit');
     const run = async (tx: PoolClient) => {
-      const states = await this.lockAll(tx, principal, ids, (state) => transferRefusal(state, recipient));
+      const states = await this.lockAll(tx, principal, ids, (state) => transferRefusal(state, recipient, conditions.expectedOwners));
       const changed: ChangedCustomer[] = [];
       for (const state of states) {
         const follower = command.keepPreviousOwnerAsFollower ? { id: state.ownerId!, unit: state.ownerUnit } : followerAfterTransfer(state, recipient);
@@ -208,6 +212,42 @@ export class AssignmentService {
       return changed.map(({ customer }) => customer);
     };
     return within ? run(within) : inTransaction(this.pool, run);
+  }
+
+  /**
+   * Locks customers for a transfer request that goes through approval: the same refusals as a
+   * transfer, but no authority over the receiving unit, which the approval's steps supply.
+   */
+  async lockForTransferRequest(tx: PoolClient, principal: Principal, ids: string[], recipient: Recipient): Promise<OwnershipState[]> {
+    return this.lockAll(tx, principal, ids, (state) => transferRefusal(state, recipient));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Transfer settings (CUS-07 transfer approval)
+
+  async transferSettings(principal: Principal): Promise<TransferSettings> {
+    requirePermission(principal, 'admin', 'read');
+    return this.repository.transferSettings(this.pool);
+  }
+
+  /** Without permission check: whether a transfer must go through approval right now. */
+  async transferNeedsApproval(): Promise<boolean> {
+    return (await this.repository.transferSettings(this.pool)).approvalRequired;
+  }
+
+  async updateTransferSettings(principal: Principal, approvalRequired: boolean, expectedVersion: number): Promise<TransferSettings> {
+    requirePermission(principal, 'admin', 'update');
+    checkExpectedVersion(expectedVersion);
+    return inTransaction(this.pool, async (tx) => {
+      const current = await this.repository.transferSettings(tx, true);
+      if (current.version !== expectedVersion) {
+        throw new AppError('version_conflict', `the transfer settings were changed meanwhile: version is ${current.version}, not ${expectedVersion}`);
+      }
+      await this.repository.updateTransferSettings(tx, approvalRequired, principal.userId);
+      const updated = await this.repository.transferSettings(tx);
+      await transferSettingsChanged(tx, updated);
+      return updated;
+    });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -234,9 +274,7 @@ export class AssignmentService {
   async updateRule(principal: Principal, settings: PoolRuleSettings, expectedVersion: number): Promise<PoolRule> {
     requirePermission(principal, 'admin', 'update');
     const valid = validateRule(settings);
-    if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 1) {
-      throw AppError.invalid('expected_version is required', [{ field: 'expected_version', message: 'must be the version you read (1 or more)' }]);
-    }
+    checkExpectedVersion(expectedVersion);
     return inTransaction(this.pool, async (tx) => {
       const current = await this.repository.rule(tx, true);
       if (current.version !== expectedVersion) {
@@ -340,11 +378,26 @@ function followerRefusal(state: OwnershipState): RefusalCode | undefined {
   return scopeRefusal(state);
 }
 
-function transferRefusal(state: OwnershipState, recipient: Recipient): RefusalCode | undefined {
+function transferRefusal(state: OwnershipState, recipient: Recipient, expectedOwners?: ReadonlyMap<string, string>): RefusalCode | undefined {
   const outOfReach = scopeRefusal(state);
   if (outOfReach) return outOfReach;
+  if (expectedOwners && state.ownerId !== expectedOwners.get(state.id)) return 'owner_changed';
   if (!state.ownerId) return 'in_pool';
   return state.ownerId === recipient.userId ? 'already_owner' : undefined;
+}
+
+/** The validated parts of a transfer command, shared with the approval request. */
+export function checkTransfer(command: TransferCommand): { ids: string[]; recipient: Recipient; reason: string } {
+  const ids = checkCustomerIds(command.customerIds);
+  const recipient = checkRecipient(command.toOwnerId, command.toOwnerUnit, { user: 'to_owner_id', unit: 'to_owner_unit' });
+  const reason = cleanReason(command.reason, true)!;
+  return { ids, recipient, reason };
+}
+
+function checkExpectedVersion(expectedVersion: number): void {
+  if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 1) {
+    throw AppError.invalid('expected_version is required', [{ field: 'expected_version', message: 'must be the version you read (1 or more)' }]);
+  }
 }
 
 function isPending(state: OwnershipState): boolean {

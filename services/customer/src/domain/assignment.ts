@@ -10,7 +10,7 @@ import type { Category } from './lifecycle';
 // is checked: a supervisor may name only units they manage (the token's `manages`, covering the
 // units below), an admin any unit. The unit then decides who else sees the customer.
 
-export type ChangeKind = 'create' | 'claim' | 'release' | 'assign' | 'transfer' | 'return_to_pool';
+export type ChangeKind = 'create' | 'claim' | 'release' | 'assign' | 'transfer' | 'return_to_pool' | 'handover';
 
 export interface OwnerRef {
   ownerId: string | null;
@@ -60,6 +60,14 @@ export interface PoolCustomer {
   starRating: number;
   pooledAt: Date | null;
   lastContactedAt: Date | null;
+}
+
+/** CUS-07: whether a transfer by anyone but an admin needs approval. */
+export interface TransferSettings {
+  approvalRequired: boolean;
+  version: number;
+  updatedAt: Date;
+  updatedBy: string;
 }
 
 export interface PoolRule {
@@ -151,7 +159,7 @@ export function homeUnitOf(principal: Principal): string | null {
 // ---------------------------------------------------------------------------------------------
 // Bulk refusals: all or nothing, and the error names every refused id.
 
-export type RefusalCode = 'not_found' | 'read_only' | 'already_in_pool' | 'owned_use_transfer' | 'already_owner' | 'in_pool';
+export type RefusalCode = 'not_found' | 'read_only' | 'already_in_pool' | 'owned_use_transfer' | 'already_owner' | 'in_pool' | 'owner_changed' | 'transfer_pending';
 
 export interface Refusal {
   index: number;
@@ -165,6 +173,8 @@ const REFUSAL_MESSAGES: Record<RefusalCode, string> = {
   owned_use_transfer: 'owned_use_transfer: the customer is owned and worked; transfer it instead',
   already_owner: 'already_owner: the customer already belongs to this user',
   in_pool: 'in_pool: the customer is in the pool; assign it instead',
+  owner_changed: 'owner_changed: the customer changed hands since the transfer was requested',
+  transfer_pending: 'transfer_pending: a transfer of this customer already awaits approval',
 };
 
 /**

@@ -1,9 +1,9 @@
 import { EventTypes } from '@liaison/contracts';
 import { createOutbox } from '@liaison/events';
 import type { PoolClient } from '@liaison/runtime';
-import type { FollowerRef, OwnershipChange, PoolRule } from '../domain/assignment';
+import type { FollowerRef, OwnershipChange, PoolRule, TransferSettings } from '../domain/assignment';
 import type { Customer } from '../domain/customer';
-import { toProtoChange, toProtoRule } from '../grpc/assignment-mapper';
+import { toProtoChange, toProtoRule, toProtoTransferSettings } from '../grpc/assignment-mapper';
 import { toProtoCustomer } from '../grpc/customer-mapper';
 
 // Ownership events, written to the outbox in the transaction of the change and published to
@@ -22,6 +22,8 @@ const OWNERSHIP_EVENTS = {
   assign: EventTypes.CustomerAssigned,
   transfer: EventTypes.CustomerTransferred,
   return_to_pool: EventTypes.CustomerReturnedToPool,
+  // A handover is a transfer to consumers; the change's kind tells them apart.
+  handover: EventTypes.CustomerTransferred,
 } as const;
 
 type EventfulKind = keyof typeof OWNERSHIP_EVENTS;
@@ -52,4 +54,10 @@ export const POOL_RULE_EVENT_KEY = 'pool-rule';
 
 export function poolRuleChanged(tx: PoolClient, rule: PoolRule): Promise<string[]> {
   return outbox.append(tx, [{ type: EventTypes.PoolRuleChanged, aggregateId: POOL_RULE_EVENT_KEY, payload: { rule: toProtoRule(rule) } }]);
+}
+
+export const TRANSFER_SETTINGS_EVENT_KEY = 'transfer-settings';
+
+export function transferSettingsChanged(tx: PoolClient, settings: TransferSettings): Promise<string[]> {
+  return outbox.append(tx, [{ type: EventTypes.TransferSettingsChanged, aggregateId: TRANSFER_SETTINGS_EVENT_KEY, payload: { settings: toProtoTransferSettings(settings) } }]);
 }

@@ -2,13 +2,15 @@ import type { Principal } from '@liaison/auth';
 import { assignmentV1 } from '@liaison/contracts';
 import type { CallContext } from '@liaison/runtime';
 import type { AssignmentService } from '../domain/assignment-service';
-import { categoriesFromProto, contactedFromProto, toProtoChange, toProtoPoolCustomer, toProtoRule } from './assignment-mapper';
+import type { TransferRequests } from '../domain/transfer-approval';
+import { toProtoApproval } from './approval-mapper';
+import { categoriesFromProto, contactedFromProto, toProtoChange, toProtoPoolCustomer, toProtoRule, toProtoTransferSettings } from './assignment-mapper';
 import { toProtoCustomer } from './customer-mapper';
 
 type Ctx = CallContext<Principal>;
 
 /** CustomerAssignmentService RPCs: protobuf in, ownership use case, protobuf out. */
-export function assignmentHandlers(service: AssignmentService) {
+export function assignmentHandlers(service: AssignmentService, transfers: TransferRequests) {
   return {
     async listPool(request: assignmentV1.ListPoolRequest, ctx: Ctx): Promise<assignmentV1.ListPoolResponse> {
       const list = await service.listPool(ctx.principal, {
@@ -67,14 +69,15 @@ export function assignmentHandlers(service: AssignmentService) {
     },
 
     async transferCustomers(request: assignmentV1.TransferCustomersRequest, ctx: Ctx): Promise<assignmentV1.TransferCustomersResponse> {
-      const customers = await service.transfer(ctx.principal, {
+      const outcome = await transfers.transfer(ctx.principal, {
         customerIds: request.customerIds,
         toOwnerId: request.toOwnerId,
         toOwnerUnit: request.toOwnerUnit,
         reason: request.reason,
         keepPreviousOwnerAsFollower: request.keepPreviousOwnerAsFollower,
       });
-      return { customers: customers.map(toProtoCustomer) };
+      if (outcome.approval) return { customers: [], pending: true, approval: toProtoApproval(outcome.approval) };
+      return { customers: outcome.customers.map(toProtoCustomer), pending: false };
     },
 
     async getOwnershipHistory(request: assignmentV1.GetOwnershipHistoryRequest, ctx: Ctx): Promise<assignmentV1.GetOwnershipHistoryResponse> {
@@ -92,6 +95,15 @@ export function assignmentHandlers(service: AssignmentService) {
         excludedCategories: categoriesFromProto(request.excludedCategories, 'excluded_categories'),
       }, request.expectedVersion);
       return { rule: toProtoRule(rule) };
+    },
+
+    async getTransferSettings(_request: assignmentV1.GetTransferSettingsRequest, ctx: Ctx): Promise<assignmentV1.GetTransferSettingsResponse> {
+      return { settings: toProtoTransferSettings(await service.transferSettings(ctx.principal)) };
+    },
+
+    async updateTransferSettings(request: assignmentV1.UpdateTransferSettingsRequest, ctx: Ctx): Promise<assignmentV1.UpdateTransferSettingsResponse> {
+      const settings = await service.updateTransferSettings(ctx.principal, request.approvalRequired, request.expectedVersion);
+      return { settings: toProtoTransferSettings(settings) };
     },
 
     async runPoolRuleNow(_request: assignmentV1.RunPoolRuleNowRequest, ctx: Ctx): Promise<assignmentV1.RunPoolRuleNowResponse> {

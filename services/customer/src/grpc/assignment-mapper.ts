@@ -1,6 +1,6 @@
 import { assignmentV1, customerV1 } from '@liaison/contracts';
 import { AppError } from '@liaison/runtime';
-import type { ChangeKind, OwnershipChange, PoolCustomer, PoolRule } from '../domain/assignment';
+import type { ChangeKind, OwnershipChange, PoolCustomer, PoolRule, TransferSettings } from '../domain/assignment';
 import type { Category } from '../domain/lifecycle';
 import { categoryFromProto, categoryToProto } from './customer-mapper';
 
@@ -16,6 +16,7 @@ const KIND_TO_PROTO: Record<ChangeKind, assignmentV1.OwnershipChangeKind> = {
   assign: ProtoKind.OWNERSHIP_CHANGE_KIND_ASSIGN,
   transfer: ProtoKind.OWNERSHIP_CHANGE_KIND_TRANSFER,
   return_to_pool: ProtoKind.OWNERSHIP_CHANGE_KIND_RETURN_TO_POOL,
+  handover: ProtoKind.OWNERSHIP_CHANGE_KIND_HANDOVER,
 };
 
 export function toProtoChange(change: OwnershipChange): assignmentV1.OwnershipChange {
@@ -56,6 +57,15 @@ export function toProtoRule(rule: PoolRule): assignmentV1.PoolRule {
     version: rule.version,
     updateTime: rule.updatedAt,
     updatedBy: rule.updatedBy,
+  });
+}
+
+export function toProtoTransferSettings(settings: TransferSettings): assignmentV1.TransferSettings {
+  return assignmentV1.TransferSettings.fromPartial({
+    approvalRequired: settings.approvalRequired,
+    version: settings.version,
+    updateTime: settings.updatedAt,
+    updatedBy: settings.updatedBy,
   });
 }
 

@@ -1,6 +1,6 @@
 import type { DataScope } from '@liaison/auth';
 import type { Pool, PoolClient } from '@liaison/runtime';
-import type { ChangeKind, FollowerRef, OwnershipChange, OwnershipState, PoolCustomer, PoolRule } from '../domain/assignment';
+import type { ChangeKind, FollowerRef, OwnershipChange, OwnershipState, PoolCustomer, PoolRule, TransferSettings } from '../domain/assignment';
 import type { Category } from '../domain/lifecycle';
 import { scopeCondition } from './scope-sql';
 
@@ -319,6 +319,52 @@ export class AssignmentRepository {
          version = version + 1, updated_at = now(), updated_by = $4`,
       [rule.enabled, rule.daysWithoutContact, rule.excludedCategories, updatedBy],
     );
+  }
+
+  async transferSettings(db: Queryable, forUpdate = false): Promise<TransferSettings> {
+    const { rows } = await db.query<{ approval_required: boolean; version: string; updated_at: Date; updated_by: string }>(
+      `SELECT approval_required, version, updated_at, updated_by FROM transfer_settings${forUpdate ? ' FOR UPDATE' : ''}`,
+    );
+    const row = rows[0];
+    return { approvalRequired: row.approval_required, version: Number(row.version), updatedAt: row.updated_at, updatedBy: row.updated_by };
+  }
+
+  async updateTransferSettings(tx: PoolClient, approvalRequired: boolean, updatedBy: string): Promise<void> {
+    await tx.query(
+      'UPDATE transfer_settings SET approval_required = $1, version = version + 1, updated_at = now(), updated_by = $2',
+      [approvalRequired, updatedBy],
+    );
+  }
+
+  /** Customers among ids that already wait in a pending transfer approval. */
+  async pendingTransfers(tx: PoolClient, ids: string[]): Promise<Set<string>> {
+    const { rows } = await tx.query<{ customer_id: string }>('SELECT customer_id FROM pending_transfer_customers WHERE customer_id = ANY($1::uuid[])', [ids]);
+    return new Set(rows.map((row) => row.customer_id));
+  }
+
+  async reservePendingTransfer(tx: PoolClient, approvalId: string, ids: string[]): Promise<void> {
+    await tx.query('INSERT INTO pending_transfer_customers (customer_id, approval_id) SELECT unnest($1::uuid[]), $2', [ids, approvalId]);
+  }
+
+  async releasePendingTransfer(tx: PoolClient, approvalId: string): Promise<void> {
+    await tx.query('DELETE FROM pending_transfer_customers WHERE approval_id = $1', [approvalId]);
+  }
+
+  /**
+   * Adds a step decided by the managers of another unit to a request just submitted in this
+   * transaction. The approvals library resolves a kind's plan against one unit; a transfer into
+   * another unit needs that unit's managers as well, which only the request knows.
+   */
+  async appendApprovalStep(tx: PoolClient, requestId: string, step: { position: number; name: string; roles: string[]; unit: string | null }): Promise<void> {
+    await tx.query(
+      'INSERT INTO approval_steps (request_id, position, name, roles, unit) VALUES ($1, $2, $3, $4::text[], $5)',
+      [requestId, step.position, step.name, step.roles, step.unit],
+    );
+  }
+
+  async names(db: Queryable, ids: string[]): Promise<Map<string, string>> {
+    const { rows } = await db.query<{ id: string; name: string }>('SELECT id, name FROM customers WHERE id = ANY($1::uuid[])', [ids]);
+    return new Map(rows.map((row) => [row.id, row.name]));
   }
 
   /** Records a contact; only ever moves last_contacted_at forward. False for an unknown customer. */

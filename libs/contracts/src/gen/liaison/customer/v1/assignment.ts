@@ -20,6 +20,7 @@ import {
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../../google/protobuf/timestamp";
 import { PageInfo, PageRequest } from "../../common/v1/common";
+import { Approval } from "./approval";
 import {
   Customer,
   CustomerCategory,
@@ -45,6 +46,8 @@ export enum OwnershipChangeKind {
   OWNERSHIP_CHANGE_KIND_TRANSFER = 5,
   /** OWNERSHIP_CHANGE_KIND_RETURN_TO_POOL - The return-to-pool rule took it back after days without follow-up. */
   OWNERSHIP_CHANGE_KIND_RETURN_TO_POOL = 6,
+  /** OWNERSHIP_CHANGE_KIND_HANDOVER - An employee handover (员工异动交接) moved it from a leaving employee to a successor. */
+  OWNERSHIP_CHANGE_KIND_HANDOVER = 7,
   UNRECOGNIZED = -1,
 }
 
@@ -71,6 +74,9 @@ export function ownershipChangeKindFromJSON(object: any): OwnershipChangeKind {
     case 6:
     case "OWNERSHIP_CHANGE_KIND_RETURN_TO_POOL":
       return OwnershipChangeKind.OWNERSHIP_CHANGE_KIND_RETURN_TO_POOL;
+    case 7:
+    case "OWNERSHIP_CHANGE_KIND_HANDOVER":
+      return OwnershipChangeKind.OWNERSHIP_CHANGE_KIND_HANDOVER;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -94,6 +100,8 @@ export function ownershipChangeKindToJSON(object: OwnershipChangeKind): string {
       return "OWNERSHIP_CHANGE_KIND_TRANSFER";
     case OwnershipChangeKind.OWNERSHIP_CHANGE_KIND_RETURN_TO_POOL:
       return "OWNERSHIP_CHANGE_KIND_RETURN_TO_POOL";
+    case OwnershipChangeKind.OWNERSHIP_CHANGE_KIND_HANDOVER:
+      return "OWNERSHIP_CHANGE_KIND_HANDOVER";
     case OwnershipChangeKind.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -266,7 +274,12 @@ export interface TransferCustomersRequest {
 }
 
 export interface TransferCustomersResponse {
+  /** The transferred customers; empty while the transfer awaits approval. */
   customers: Customer[];
+  /** True when the transfer awaits approval: nothing has moved yet. */
+  pending: boolean;
+  /** The `customer.transfer` approval opened for it, when pending. */
+  approval?: Approval | undefined;
 }
 
 export interface GetOwnershipHistoryRequest {
@@ -314,6 +327,30 @@ export interface RunPoolRuleNowResponse {
   /** False when the rule is disabled; then nothing was evaluated. */
   enabled: boolean;
   returnedCustomerIds: string[];
+}
+
+/** CUS-07: whether a transfer needs approval (客户转移审批). Off by default. */
+export interface TransferSettings {
+  approvalRequired: boolean;
+  version: number;
+  updateTime?: Date | undefined;
+  updatedBy: string;
+}
+
+export interface GetTransferSettingsRequest {
+}
+
+export interface GetTransferSettingsResponse {
+  settings?: TransferSettings | undefined;
+}
+
+export interface UpdateTransferSettingsRequest {
+  approvalRequired: boolean;
+  expectedVersion: number;
+}
+
+export interface UpdateTransferSettingsResponse {
+  settings?: TransferSettings | undefined;
 }
 
 function createBaseOwnershipChange(): OwnershipChange {
@@ -2195,13 +2232,19 @@ export const TransferCustomersRequest: MessageFns<TransferCustomersRequest> = {
 };
 
 function createBaseTransferCustomersResponse(): TransferCustomersResponse {
-  return { customers: [] };
+  return { customers: [], pending: false, approval: undefined };
 }
 
 export const TransferCustomersResponse: MessageFns<TransferCustomersResponse> = {
   encode(message: TransferCustomersResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.customers) {
       Customer.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.pending !== false) {
+      writer.uint32(16).bool(message.pending);
+    }
+    if (message.approval !== undefined) {
+      Approval.encode(message.approval, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -2227,6 +2270,22 @@ export const TransferCustomersResponse: MessageFns<TransferCustomersResponse> = 
             message.customers.push(Customer.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pending = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.approval = Approval.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2244,6 +2303,8 @@ export const TransferCustomersResponse: MessageFns<TransferCustomersResponse> = 
       customers: globalThis.Array.isArray(object?.customers)
         ? object.customers.map((e: any) => Customer.fromJSON(e))
         : [],
+      pending: isSet(object.pending) ? globalThis.Boolean(object.pending) : false,
+      approval: isSet(object.approval) ? Approval.fromJSON(object.approval) : undefined,
     };
   },
 
@@ -2251,6 +2312,12 @@ export const TransferCustomersResponse: MessageFns<TransferCustomersResponse> = 
     const obj: any = {};
     if (message.customers?.length) {
       obj.customers = message.customers.map((e) => Customer.toJSON(e));
+    }
+    if (message.pending !== false) {
+      obj.pending = message.pending;
+    }
+    if (message.approval !== undefined) {
+      obj.approval = Approval.toJSON(message.approval);
     }
     return obj;
   },
@@ -2261,6 +2328,10 @@ export const TransferCustomersResponse: MessageFns<TransferCustomersResponse> = 
   fromPartial<I extends Exact<DeepPartial<TransferCustomersResponse>, I>>(object: I): TransferCustomersResponse {
     const message = createBaseTransferCustomersResponse();
     message.customers = object.customers?.map((e) => Customer.fromPartial(e)) || [];
+    message.pending = object.pending ?? false;
+    message.approval = (object.approval !== undefined && object.approval !== null)
+      ? Approval.fromPartial(object.approval)
+      : undefined;
     return message;
   },
 };
@@ -3065,6 +3136,422 @@ export const RunPoolRuleNowResponse: MessageFns<RunPoolRuleNowResponse> = {
   },
 };
 
+function createBaseTransferSettings(): TransferSettings {
+  return { approvalRequired: false, version: 0, updateTime: undefined, updatedBy: "" };
+}
+
+export const TransferSettings: MessageFns<TransferSettings> = {
+  encode(message: TransferSettings, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.approvalRequired !== false) {
+      writer.uint32(8).bool(message.approvalRequired);
+    }
+    if (message.version !== 0) {
+      writer.uint32(16).int64(message.version);
+    }
+    if (message.updateTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(26).fork()).join();
+    }
+    if (message.updatedBy !== "") {
+      writer.uint32(34).string(message.updatedBy);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TransferSettings {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTransferSettings();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.approvalRequired = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.version = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.updatedBy = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TransferSettings {
+    return {
+      approvalRequired: isSet(object.approvalRequired)
+        ? globalThis.Boolean(object.approvalRequired)
+        : isSet(object.approval_required)
+        ? globalThis.Boolean(object.approval_required)
+        : false,
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      updateTime: isSet(object.updateTime)
+        ? fromJsonTimestamp(object.updateTime)
+        : isSet(object.update_time)
+        ? fromJsonTimestamp(object.update_time)
+        : undefined,
+      updatedBy: isSet(object.updatedBy)
+        ? globalThis.String(object.updatedBy)
+        : isSet(object.updated_by)
+        ? globalThis.String(object.updated_by)
+        : "",
+    };
+  },
+
+  toJSON(message: TransferSettings): unknown {
+    const obj: any = {};
+    if (message.approvalRequired !== false) {
+      obj.approvalRequired = message.approvalRequired;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.updateTime !== undefined) {
+      obj.updateTime = message.updateTime.toISOString();
+    }
+    if (message.updatedBy !== "") {
+      obj.updatedBy = message.updatedBy;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TransferSettings>, I>>(base?: I): TransferSettings {
+    return TransferSettings.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TransferSettings>, I>>(object: I): TransferSettings {
+    const message = createBaseTransferSettings();
+    message.approvalRequired = object.approvalRequired ?? false;
+    message.version = object.version ?? 0;
+    message.updateTime = object.updateTime ?? undefined;
+    message.updatedBy = object.updatedBy ?? "";
+    return message;
+  },
+};
+
+function createBaseGetTransferSettingsRequest(): GetTransferSettingsRequest {
+  return {};
+}
+
+export const GetTransferSettingsRequest: MessageFns<GetTransferSettingsRequest> = {
+  encode(_: GetTransferSettingsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetTransferSettingsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetTransferSettingsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): GetTransferSettingsRequest {
+    return {};
+  },
+
+  toJSON(_: GetTransferSettingsRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetTransferSettingsRequest>, I>>(base?: I): GetTransferSettingsRequest {
+    return GetTransferSettingsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetTransferSettingsRequest>, I>>(_: I): GetTransferSettingsRequest {
+    const message = createBaseGetTransferSettingsRequest();
+    return message;
+  },
+};
+
+function createBaseGetTransferSettingsResponse(): GetTransferSettingsResponse {
+  return { settings: undefined };
+}
+
+export const GetTransferSettingsResponse: MessageFns<GetTransferSettingsResponse> = {
+  encode(message: GetTransferSettingsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.settings !== undefined) {
+      TransferSettings.encode(message.settings, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetTransferSettingsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetTransferSettingsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.settings = TransferSettings.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetTransferSettingsResponse {
+    return { settings: isSet(object.settings) ? TransferSettings.fromJSON(object.settings) : undefined };
+  },
+
+  toJSON(message: GetTransferSettingsResponse): unknown {
+    const obj: any = {};
+    if (message.settings !== undefined) {
+      obj.settings = TransferSettings.toJSON(message.settings);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetTransferSettingsResponse>, I>>(base?: I): GetTransferSettingsResponse {
+    return GetTransferSettingsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetTransferSettingsResponse>, I>>(object: I): GetTransferSettingsResponse {
+    const message = createBaseGetTransferSettingsResponse();
+    message.settings = (object.settings !== undefined && object.settings !== null)
+      ? TransferSettings.fromPartial(object.settings)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateTransferSettingsRequest(): UpdateTransferSettingsRequest {
+  return { approvalRequired: false, expectedVersion: 0 };
+}
+
+export const UpdateTransferSettingsRequest: MessageFns<UpdateTransferSettingsRequest> = {
+  encode(message: UpdateTransferSettingsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.approvalRequired !== false) {
+      writer.uint32(8).bool(message.approvalRequired);
+    }
+    if (message.expectedVersion !== 0) {
+      writer.uint32(16).int64(message.expectedVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateTransferSettingsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateTransferSettingsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.approvalRequired = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateTransferSettingsRequest {
+    return {
+      approvalRequired: isSet(object.approvalRequired)
+        ? globalThis.Boolean(object.approvalRequired)
+        : isSet(object.approval_required)
+        ? globalThis.Boolean(object.approval_required)
+        : false,
+      expectedVersion: isSet(object.expectedVersion)
+        ? globalThis.Number(object.expectedVersion)
+        : isSet(object.expected_version)
+        ? globalThis.Number(object.expected_version)
+        : 0,
+    };
+  },
+
+  toJSON(message: UpdateTransferSettingsRequest): unknown {
+    const obj: any = {};
+    if (message.approvalRequired !== false) {
+      obj.approvalRequired = message.approvalRequired;
+    }
+    if (message.expectedVersion !== 0) {
+      obj.expectedVersion = Math.round(message.expectedVersion);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateTransferSettingsRequest>, I>>(base?: I): UpdateTransferSettingsRequest {
+    return UpdateTransferSettingsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateTransferSettingsRequest>, I>>(
+    object: I,
+  ): UpdateTransferSettingsRequest {
+    const message = createBaseUpdateTransferSettingsRequest();
+    message.approvalRequired = object.approvalRequired ?? false;
+    message.expectedVersion = object.expectedVersion ?? 0;
+    return message;
+  },
+};
+
+function createBaseUpdateTransferSettingsResponse(): UpdateTransferSettingsResponse {
+  return { settings: undefined };
+}
+
+export const UpdateTransferSettingsResponse: MessageFns<UpdateTransferSettingsResponse> = {
+  encode(message: UpdateTransferSettingsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.settings !== undefined) {
+      TransferSettings.encode(message.settings, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateTransferSettingsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateTransferSettingsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.settings = TransferSettings.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateTransferSettingsResponse {
+    return { settings: isSet(object.settings) ? TransferSettings.fromJSON(object.settings) : undefined };
+  },
+
+  toJSON(message: UpdateTransferSettingsResponse): unknown {
+    const obj: any = {};
+    if (message.settings !== undefined) {
+      obj.settings = TransferSettings.toJSON(message.settings);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateTransferSettingsResponse>, I>>(base?: I): UpdateTransferSettingsResponse {
+    return UpdateTransferSettingsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateTransferSettingsResponse>, I>>(
+    object: I,
+  ): UpdateTransferSettingsResponse {
+    const message = createBaseUpdateTransferSettingsResponse();
+    message.settings = (object.settings !== undefined && object.settings !== null)
+      ? TransferSettings.fromPartial(object.settings)
+      : undefined;
+    return message;
+  },
+};
+
 /**
  * Who owns a customer: the public pool (公共客户/公海), pending customers (待处理), transfers
  * (客户转移), the rule that returns neglected customers to the pool, and the ownership history.
@@ -3147,7 +3634,12 @@ export const CustomerAssignmentServiceService = {
     responseSerialize: (value: ListPendingResponse): Buffer => Buffer.from(ListPendingResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListPendingResponse => ListPendingResponse.decode(value),
   },
-  /** Moves owned customers to another rep (the owner's supervisor or an admin). All or nothing. */
+  /**
+   * Moves owned customers to another rep (the owner's supervisor or an admin). All or nothing.
+   * While the transfer settings require approval, a caller other than an admin (a rep with
+   * customer:update, or a supervisor) opens a `customer.transfer` approval instead: nothing moves,
+   * the response says `pending` and carries the approval; approving it runs the transfer.
+   */
   transferCustomers: {
     path: "/liaison.customer.v1.CustomerAssignmentService/TransferCustomers" as const,
     requestStream: false as const,
@@ -3207,6 +3699,31 @@ export const CustomerAssignmentServiceService = {
       Buffer.from(RunPoolRuleNowResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): RunPoolRuleNowResponse => RunPoolRuleNowResponse.decode(value),
   },
+  /** Whether transfers need approval (admin:read). */
+  getTransferSettings: {
+    path: "/liaison.customer.v1.CustomerAssignmentService/GetTransferSettings" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetTransferSettingsRequest): Buffer =>
+      Buffer.from(GetTransferSettingsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetTransferSettingsRequest => GetTransferSettingsRequest.decode(value),
+    responseSerialize: (value: GetTransferSettingsResponse): Buffer =>
+      Buffer.from(GetTransferSettingsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetTransferSettingsResponse => GetTransferSettingsResponse.decode(value),
+  },
+  /** admin:update, optimistic concurrency on the settings' version. */
+  updateTransferSettings: {
+    path: "/liaison.customer.v1.CustomerAssignmentService/UpdateTransferSettings" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateTransferSettingsRequest): Buffer =>
+      Buffer.from(UpdateTransferSettingsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateTransferSettingsRequest => UpdateTransferSettingsRequest.decode(value),
+    responseSerialize: (value: UpdateTransferSettingsResponse): Buffer =>
+      Buffer.from(UpdateTransferSettingsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateTransferSettingsResponse =>
+      UpdateTransferSettingsResponse.decode(value),
+  },
 } as const;
 
 export interface CustomerAssignmentServiceServer extends UntypedServiceImplementation {
@@ -3228,7 +3745,12 @@ export interface CustomerAssignmentServiceServer extends UntypedServiceImplement
   assignFollowers: handleUnaryCall<AssignFollowersRequest, AssignFollowersResponse>;
   /** Customers that entered through import or the pool and were not contacted since. */
   listPending: handleUnaryCall<ListPendingRequest, ListPendingResponse>;
-  /** Moves owned customers to another rep (the owner's supervisor or an admin). All or nothing. */
+  /**
+   * Moves owned customers to another rep (the owner's supervisor or an admin). All or nothing.
+   * While the transfer settings require approval, a caller other than an admin (a rep with
+   * customer:update, or a supervisor) opens a `customer.transfer` approval instead: nothing moves,
+   * the response says `pending` and carries the approval; approving it runs the transfer.
+   */
   transferCustomers: handleUnaryCall<TransferCustomersRequest, TransferCustomersResponse>;
   /** Every ownership change of one customer, oldest first. */
   getOwnershipHistory: handleUnaryCall<GetOwnershipHistoryRequest, GetOwnershipHistoryResponse>;
@@ -3240,6 +3762,10 @@ export interface CustomerAssignmentServiceServer extends UntypedServiceImplement
    * returned once is no longer due.
    */
   runPoolRuleNow: handleUnaryCall<RunPoolRuleNowRequest, RunPoolRuleNowResponse>;
+  /** Whether transfers need approval (admin:read). */
+  getTransferSettings: handleUnaryCall<GetTransferSettingsRequest, GetTransferSettingsResponse>;
+  /** admin:update, optimistic concurrency on the settings' version. */
+  updateTransferSettings: handleUnaryCall<UpdateTransferSettingsRequest, UpdateTransferSettingsResponse>;
 }
 
 export interface CustomerAssignmentServiceClient extends Client {
@@ -3345,7 +3871,12 @@ export interface CustomerAssignmentServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListPendingResponse) => void,
   ): ClientUnaryCall;
-  /** Moves owned customers to another rep (the owner's supervisor or an admin). All or nothing. */
+  /**
+   * Moves owned customers to another rep (the owner's supervisor or an admin). All or nothing.
+   * While the transfer settings require approval, a caller other than an admin (a rep with
+   * customer:update, or a supervisor) opens a `customer.transfer` approval instead: nothing moves,
+   * the response says `pending` and carries the approval; approving it runs the transfer.
+   */
   transferCustomers(
     request: TransferCustomersRequest,
     callback: (error: ServiceError | null, response: TransferCustomersResponse) => void,
@@ -3426,6 +3957,38 @@ export interface CustomerAssignmentServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: RunPoolRuleNowResponse) => void,
+  ): ClientUnaryCall;
+  /** Whether transfers need approval (admin:read). */
+  getTransferSettings(
+    request: GetTransferSettingsRequest,
+    callback: (error: ServiceError | null, response: GetTransferSettingsResponse) => void,
+  ): ClientUnaryCall;
+  getTransferSettings(
+    request: GetTransferSettingsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetTransferSettingsResponse) => void,
+  ): ClientUnaryCall;
+  getTransferSettings(
+    request: GetTransferSettingsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetTransferSettingsResponse) => void,
+  ): ClientUnaryCall;
+  /** admin:update, optimistic concurrency on the settings' version. */
+  updateTransferSettings(
+    request: UpdateTransferSettingsRequest,
+    callback: (error: ServiceError | null, response: UpdateTransferSettingsResponse) => void,
+  ): ClientUnaryCall;
+  updateTransferSettings(
+    request: UpdateTransferSettingsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateTransferSettingsResponse) => void,
+  ): ClientUnaryCall;
+  updateTransferSettings(
+    request: UpdateTransferSettingsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateTransferSettingsResponse) => void,
   ): ClientUnaryCall;
 }
 
