@@ -4,6 +4,8 @@ import { maintenanceV1 } from '@liaison/contracts';
 import { createGrpcClient, type ServiceMetrics } from '@liaison/runtime';
 import { baseDataV1, customFieldV1 } from '@liaison/contracts';
 import { importExportV1 } from '@liaison/contracts';
+import { alertV1 } from '@liaison/contracts';
+import { handoverV1 } from '@liaison/contracts';
 
 // gRPC clients of the gateway, one per backend service API. Reads are idempotent and may be
 // retried; writes never are.
@@ -21,6 +23,8 @@ export interface ServiceClients {
   customerViews: customerViewV1.CustomerViewServiceClient;
   customerImports: importExportV1.CustomerImportServiceClient;
   customerExports: importExportV1.CustomerExportServiceClient;
+  alerts: alertV1.CustomerAlertServiceClient;
+  handovers: handoverV1.HandoverServiceClient;
 }
 
 export interface ClientSettings {
@@ -44,6 +48,8 @@ export function createClients(settings: ClientSettings): ServiceClients {
       options('liaison.customer.v1.CustomerMaintenanceService', ['FindDuplicateCustomers', 'ListDeletedCustomers', 'ListCustomerShares'])),
     assignments: createGrpcClient(assignmentV1.CustomerAssignmentServiceClient, settings.customerAddress,
       options('liaison.customer.v1.CustomerAssignmentService', ['ListPool', 'ListPending', 'GetOwnershipHistory', 'GetPoolRule'])),
+    handovers: createGrpcClient(handoverV1.HandoverServiceClient, settings.customerAddress,
+      options('liaison.customer.v1.HandoverService', ['GetHandover', 'ListHandovers'])),
     approvals: createGrpcClient(approvalV1.ApprovalServiceClient, settings.customerAddress,
       options('liaison.customer.v1.ApprovalService', ['GetApproval', 'ListApprovals'])),
     followUps: createGrpcClient(followUpV1.FollowUpServiceClient, settings.customerAddress,
@@ -58,6 +64,8 @@ export function createClients(settings: ClientSettings): ServiceClients {
       options('liaison.customer.v1.CustomerImportService', ['GetCustomerImport', 'ListCustomerImports'])),
     customerExports: createGrpcClient(importExportV1.CustomerExportServiceClient, settings.customerAddress,
       options('liaison.customer.v1.CustomerExportService', [])),
+    alerts: createGrpcClient(alertV1.CustomerAlertServiceClient, settings.customerAddress,
+      options('liaison.customer.v1.CustomerAlertService', ['ListAlertRules', 'GetAlertRule', 'ListAlerts'])),
   };
 }
 

@@ -24,7 +24,7 @@ type Outcome = 'allow' | 'deny' | 'not-found' | 'filtered';
 const OUTCOMES: readonly Outcome[] = ['allow', 'deny', 'not-found', 'filtered'];
 
 interface FixtureSpec {
-  kind: 'customer' | 'contact' | 'invalid-application' | 'pool-customer' | 'pending-customer' | 'customer-import';
+  kind: 'customer' | 'contact' | 'invalid-application' | 'pool-customer' | 'pending-customer' | 'customer-import' | 'customer-alert' | 'handover';
   owner: string;
   sharedWith?: string[];
   /** For a contact: the key of its customer's fixture, listed before it. */
@@ -121,6 +121,8 @@ async function createFixture(key: string, spec: FixtureSpec): Promise<Fixture> {
   if (spec.kind === 'pool-customer') return createPoolFixture(key, spec);
   if (spec.kind === 'pending-customer') return createPendingFixture(key, spec);
   if (spec.kind === 'invalid-application') return createApplicationFixture(key, spec);
+  if (spec.kind === 'handover') return createHandoverFixture(key, spec);
+  if (spec.kind === 'customer-alert') return createAlertFixture(key, spec);
   const name = `${RUN} ${key}`;
   const created = await send({ method: 'POST', path: '/customers', body: { name, kind: 'company' } }, tokenOf(spec.owner));
   if (created.status !== 201) throw new Error(`fixture ${key}: create as ${spec.owner} answered ${created.status} ${created.text}`);
@@ -445,6 +447,15 @@ async function applyForInvalid(fixture: Fixture): Promise<Reply> {
   return reply;
 }
 
+// A handover by admin of one customer of the owner to a made-up successor in the owner's unit.
+async function createHandoverFixture(key: string, spec: FixtureSpec): Promise<Fixture> {
+  const customer = await createFixture(`${key} customer`, { kind: 'customer', owner: spec.owner });
+  const body = { fromUserId: customer.ownerId, customerIds: [customer.id], successors: [{ userId: PROBE_RECIPIENT, unit: customer.ownerUnit }], reason: `${RUN} 离职交接` };
+  const reply = await asAdmin({ method: 'POST', path: '/handovers', body });
+  if (reply.status !== 201) throw new Error(`handover ${key}: ${reply.status} ${reply.text}`);
+  return { ...customer, key, id: (reply.body as { id: string }).id };
+}
+
 const readApprovalAsAdmin = (id: string) => asAdmin({ method: 'GET', path: `/approvals/${id}` });
 
 const isPending = (reply: Reply) => (reply.body as { status?: string }).status === 'pending';
@@ -623,6 +634,179 @@ const assignmentRecipes: Record<string, Recipe> = {
   'POST /settings/pool-rule/run': {
     async prepare() {
       return { method: 'POST', path: '/settings/pool-rule/run', body: {} };
+    },
+  },
+  'GET /settings/transfer-approval': {
+    async prepare() {
+      return { method: 'GET', path: '/settings/transfer-approval' };
+    },
+  },
+  'PUT /settings/transfer-approval': {
+    serial: true,
+    async prepare() {
+      // Approval stays off: on, the transfer rows would open approvals instead of moving.
+      const before = await asAdmin({ method: 'GET', path: '/settings/transfer-approval' });
+      return { method: 'PUT', path: '/settings/transfer-approval', headers: { 'if-match': before.etag ?? '' }, body: { approvalRequired: false } };
+    },
+  },
+  'POST /handovers': handoverRecipe('/handovers', ({ user }, fixture) => ({
+    fromUserId: fixture.ownerId, customerIds: [fixture.id], successors: [{ userId: PROBE_RECIPIENT, unit: unitFor(user) }], reason: `probe by ${user}`,
+  })),
+  'GET /handovers': {
+    collection: true,
+    async prepare(probe) {
+      return { method: 'GET', path: `/handovers?pageSize=200&fromUserId=${encodeURIComponent(fixtureOf(probe).ownerId)}` };
+    },
+  },
+  'GET /handovers/{id}': {
+    async prepare(probe) {
+      return { method: 'GET', path: `/handovers/${fixtureOf(probe).id}` };
+    },
+  },
+};
+
+// Warnings and care (CUS-12/13). An alert fixture is the care reminder of a contact whose
+// birthday is today, on a customer fixture of the same owner and shares, raised by one shared
+// birthday rule run by admin. An acknowledgement probe gets an open alert of its own (another
+// such contact, another run), so that a refusal is checked against an alert nobody touched.
+const MATRIX_ALERT_RULE = '授权矩阵生日关怀';
+
+function todayInChina(): { month: number; day: number } {
+  const [, month, day] = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date()).split('-').map(Number);
+  return { month, day };
+}
+
+interface RuleRef {
+  id: string;
+  version: number;
+  name: string;
+}
+
+async function findRule(name: string): Promise<RuleRef | undefined> {
+  const rules = await asAdmin({ method: 'GET', path: '/alert-rules' });
+  return (rules.body as { items: RuleRef[] }).items.find((rule) => rule.name === name);
+}
+
+// One enabled birthday rule for every run (not one per run, or their number would grow).
+let birthdayRule: Promise<RuleRef> | undefined;
+
+function birthdayRuleOf(): Promise<RuleRef> {
+  birthdayRule ??= (async () => {
+    const existing = await findRule(MATRIX_ALERT_RULE);
+    if (existing) return existing;
+    const created = await asAdmin({ method: 'POST', path: '/alert-rules', body: { kind: 'contact_birthday', name: MATRIX_ALERT_RULE, days: 1 } });
+    if (created.status === 201) return created.body as RuleRef;
+    const raced = await findRule(MATRIX_ALERT_RULE);
+    if (!raced) throw new Error(`cannot create the birthday rule: ${created.status} ${created.text}`);
+    return raced;
+  })();
+  return birthdayRule;
+}
+
+async function raiseBirthdayAlert(customerId: string, contactName: string): Promise<string> {
+  const rule = await birthdayRuleOf();
+  await mustSucceed(`contact ${contactName}`, asAdmin({ method: 'POST', path: `/customers/${customerId}/contacts`, body: { name: contactName, birthday: todayInChina() } }));
+  await mustSucceed('run the alert rules', asAdmin({ method: 'POST', path: '/alert-rules/run', body: {} }));
+  const alerts = await asAdmin({ method: 'GET', path: `/alerts?customerId=${customerId}&ruleId=${rule.id}&pageSize=200` });
+  const alert = (alerts.body as { items: { id: string; contactName: string }[] }).items.find((item) => item.contactName === contactName);
+  if (!alert) throw new Error(`no birthday alert for ${contactName}: ${alerts.status} ${alerts.text}`);
+  return alert.id;
+}
+
+async function createAlertFixture(key: string, spec: FixtureSpec): Promise<Fixture> {
+  const customer = await createFixture(key, { kind: 'customer', owner: spec.owner, sharedWith: spec.sharedWith });
+  return { ...customer, id: await raiseBirthdayAlert(customer.id, `${RUN} ${key} 寿星`) };
+}
+
+async function alertStatusAsAdmin(customerId: string, alertId: string): Promise<string | undefined> {
+  const alerts = await asAdmin({ method: 'GET', path: `/alerts?customerId=${customerId}&pageSize=200` });
+  return (alerts.body as { items: { id: string; status: string }[] }).items.find((item) => item.id === alertId)?.status;
+}
+
+// Rules to change or delete are the probes' own, disabled, so that they raise nothing.
+async function probeRule(name: string): Promise<RuleRef> {
+  const created = await asAdmin({ method: 'POST', path: '/alert-rules', body: { kind: 'no_contact', name, days: 30, enabled: false } });
+  if (created.status !== 201) throw new Error(`rule ${name}: ${created.status} ${created.text}`);
+  return created.body as RuleRef;
+}
+
+let ruleToUpdate: Promise<RuleRef> | undefined;
+const readAlertRuleAsAdmin = (id: string) => asAdmin({ method: 'GET', path: `/alert-rules/${id}` });
+
+const alertRecipes: Record<string, Recipe> = {
+  'GET /alert-rules': {
+    async prepare() {
+      return { method: 'GET', path: '/alert-rules' };
+    },
+  },
+  'POST /alert-rules': {
+    async prepare({ user }) {
+      const name = `${RUN.slice(-12)} by ${user}`;
+      return {
+        method: 'POST',
+        path: '/alert-rules',
+        body: { kind: 'no_contact', name, days: 30, enabled: false },
+        changedSince: async () => ((await findRule(name)) ? `a rule "${name}" was created` : undefined),
+      };
+    },
+  },
+  'GET /alert-rules/{id}': {
+    async prepare() {
+      return { method: 'GET', path: `/alert-rules/${(await birthdayRuleOf()).id}` };
+    },
+  },
+  'PUT /alert-rules/{id}': {
+    serial: true,
+    async prepare({ user }) {
+      ruleToUpdate ??= probeRule(`${RUN.slice(-12)} to update`);
+      const { id, name } = await ruleToUpdate;
+      const before = await readAlertRuleAsAdmin(id);
+      const { days } = before.body as { days: number };
+      return {
+        method: 'PUT',
+        path: `/alert-rules/${id}`,
+        headers: { 'if-match': before.etag ?? '' },
+        body: { name, days: (days % 90) + 1, enabled: false, categories: user === 'admin' ? [] : ['key'] },
+        changedSince: async () => describeChanges(before.body, (await readAlertRuleAsAdmin(id)).body),
+      };
+    },
+  },
+  'DELETE /alert-rules/{id}': {
+    async prepare({ user }) {
+      const { id } = await probeRule(`${RUN.slice(-12)} delete by ${user}`);
+      return {
+        method: 'DELETE',
+        path: `/alert-rules/${id}`,
+        headers: { 'if-match': '"1"' },
+        changedSince: async () => ((await readAlertRuleAsAdmin(id)).status === 404 ? 'the rule was deleted' : undefined),
+      };
+    },
+  },
+  'POST /alert-rules/run': {
+    async prepare() {
+      return { method: 'POST', path: '/alert-rules/run', body: {} };
+    },
+  },
+  'GET /alerts': {
+    collection: true,
+    async prepare(probe) {
+      return { method: 'GET', path: `/alerts?customerId=${fixtureOf(probe).customerId}&pageSize=200` };
+    },
+  },
+  'POST /alerts/{id}/acknowledge': {
+    serial: true,
+    async prepare(probe) {
+      const fixture = fixtureOf(probe);
+      const id = await raiseBirthdayAlert(fixture.customerId, `${RUN} ${fixture.key} 寿星 for ${probe.user}`);
+      return {
+        method: 'POST',
+        path: `/alerts/${id}/acknowledge`,
+        body: {},
+        changedSince: async () => {
+          const status = await alertStatusAsAdmin(fixture.customerId, id);
+          return status === 'open' ? undefined : `the alert is ${status ?? 'gone'}`;
+        },
+      };
     },
   },
 };
@@ -889,6 +1073,7 @@ const recipes: Record<string, Recipe> = {
   ...assignmentRecipes,
   ...maintenanceRecipes,
   ...referenceDataRecipes,
+  ...alertRecipes,
   'POST /customers/{id}/follow-ups': {
     async prepare(probe) {
       const fixture = fixtureOf(probe);

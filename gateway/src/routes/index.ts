@@ -11,6 +11,8 @@ import { followUpRoutes } from './followups';
 import { historyRoutes } from './history';
 import { contactRoutes } from './contacts';
 import { customerViewRoutes } from './customer-view';
+import { alertRoutes } from './alerts';
+import { handoverRoutes } from './handovers';
 
 /** Each resource module declares its routes on the router with the clients it needs. */
 export type RouteModule = (api: ApiRouter, clients: ServiceClients) => void;
@@ -28,4 +30,6 @@ export const routeModules: RouteModule[] = [
   (api, clients) => historyRoutes(api, clients.history),
   (api, clients) => contactRoutes(api, clients.contacts),
   (api, clients) => customerViewRoutes(api, clients.customerViews),
+  (api, clients) => alertRoutes(api, clients.alerts),
+  (api, clients) => handoverRoutes(api, clients.handovers),
 ];

@@ -7,9 +7,11 @@ import { CustomerCategoryChanged, CustomerCreated, CustomerUpdated } from './gen
 import { CustomerImportFinished, CustomersImported } from './gen/liaison/events/v1/import_events';
 import { ApprovalCompleted, ApprovalDecided, ApprovalRequested } from './gen/liaison/events/v1/approval_events';
 import { CustomerAssigned, CustomerClaimed, CustomerFollowerAssigned, CustomerReleased, CustomerReturnedToPool, CustomerTransferred, PoolRuleChanged } from './gen/liaison/events/v1/assignment_events';
+import { EmployeeHandedOver, TransferSettingsChanged } from './gen/liaison/events/v1/handover_events';
 import { BaseDataChanged, CustomFieldDefinitionChanged } from './gen/liaison/events/v1/base_data_events';
 import { ContactCreated, ContactDeleted, ContactRelationChanged, ContactUpdated } from './gen/liaison/events/v1/contact_events';
 import { CustomerDeleted, CustomerNotificationRequested, CustomerRestored, CustomersMerged, CustomerShared, CustomerUnshared } from './gen/liaison/events/v1/maintenance_events';
+import { CustomerAlertAcknowledged, CustomerAlertRuleChanged, CustomerCareDue, CustomerWarningRaised } from './gen/liaison/events/v1/customer_alert_events';
 
 /** The encode/decode pair every ts-proto message exposes. */
 export interface ProtoCodec<T> {
@@ -64,6 +66,8 @@ export const EventTypes = {
   CustomerReturnedToPool: eventType('liaison.events.v1.CustomerReturnedToPool', Topics.customer, CustomerReturnedToPool as ProtoCodec<CustomerReturnedToPool>),
   CustomerFollowerAssigned: eventType('liaison.events.v1.CustomerFollowerAssigned', Topics.customer, CustomerFollowerAssigned as ProtoCodec<CustomerFollowerAssigned>),
   PoolRuleChanged: eventType('liaison.events.v1.PoolRuleChanged', Topics.customer, PoolRuleChanged as ProtoCodec<PoolRuleChanged>),
+  EmployeeHandedOver: eventType('liaison.events.v1.EmployeeHandedOver', Topics.customer, EmployeeHandedOver as ProtoCodec<EmployeeHandedOver>),
+  TransferSettingsChanged: eventType('liaison.events.v1.TransferSettingsChanged', Topics.customer, TransferSettingsChanged as ProtoCodec<TransferSettingsChanged>),
   BaseDataChanged: eventType('liaison.events.v1.BaseDataChanged', Topics.customer, BaseDataChanged as ProtoCodec<BaseDataChanged>),
   CustomFieldDefinitionChanged: eventType('liaison.events.v1.CustomFieldDefinitionChanged', Topics.customer, CustomFieldDefinitionChanged as ProtoCodec<CustomFieldDefinitionChanged>),
   ContactCreated: eventType('liaison.events.v1.ContactCreated', Topics.customer, ContactCreated as ProtoCodec<ContactCreated>),
@@ -80,6 +84,10 @@ export const EventTypes = {
   CustomerNotificationRequested: eventType('liaison.events.v1.CustomerNotificationRequested', Topics.customer, CustomerNotificationRequested as ProtoCodec<CustomerNotificationRequested>),
   CustomerShared: eventType('liaison.events.v1.CustomerShared', Topics.customer, CustomerShared as ProtoCodec<CustomerShared>),
   CustomerUnshared: eventType('liaison.events.v1.CustomerUnshared', Topics.customer, CustomerUnshared as ProtoCodec<CustomerUnshared>),
+  CustomerWarningRaised: eventType('liaison.events.v1.CustomerWarningRaised', Topics.customer, CustomerWarningRaised as ProtoCodec<CustomerWarningRaised>),
+  CustomerCareDue: eventType('liaison.events.v1.CustomerCareDue', Topics.customer, CustomerCareDue as ProtoCodec<CustomerCareDue>),
+  CustomerAlertAcknowledged: eventType('liaison.events.v1.CustomerAlertAcknowledged', Topics.customer, CustomerAlertAcknowledged as ProtoCodec<CustomerAlertAcknowledged>),
+  CustomerAlertRuleChanged: eventType('liaison.events.v1.CustomerAlertRuleChanged', Topics.customer, CustomerAlertRuleChanged as ProtoCodec<CustomerAlertRuleChanged>),
 } as const;
 
 const byType = new Map<string, EventType<unknown>>(

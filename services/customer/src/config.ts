@@ -18,6 +18,10 @@ export const settings = {
   PROJECTIONS_FROM_BEGINNING: env.bool(false),
   // How often the return-to-pool rule is evaluated; 0 = never on a schedule (RunPoolRuleNow still works).
   POOL_RULE_INTERVAL_MS: env.int(3_600_000, 0),
+  // How often the warning and care rules are checked; 0 = never on a schedule (RunAlertRulesNow still works).
+  ALERT_CHECK_INTERVAL_MS: env.int(3_600_000, 0),
+  // How often to look for value scores not computed today (recency moves with the calendar); 0 = never.
+  VALUE_RESCORE_INTERVAL_MS: env.int(3_600_000, 0),
 };
 
 export type CustomerConfig = ReturnType<typeof loadConfig>;
