@@ -34,6 +34,12 @@ export interface Submission<P> {
   unit: string | null;
   reason: string;
   payload: P;
+  /**
+   * Steps only this request needs, decided after the kind's plan: e.g. the managers of the
+   * receiving unit of a transfer across units. Their deciders must manage `unit` (null = any
+   * holder of the roles).
+   */
+  extraSteps?: readonly { name: string; roles: readonly string[]; unit: string | null }[];
 }
 
 export interface DecisionInput {
@@ -109,7 +115,7 @@ export class Approvals {
     const id = randomUUID();
     const inserted = await this.repository.insert(tx, {
       id, kind: kind.name, subject: submission.subject, requester: actor, requesterUnit: primaryUnit(actor),
-      unit: submission.unit, reason, payload: submission.payload, steps: resolveSteps(kind.steps, submission.unit),
+      unit: submission.unit, reason, payload: submission.payload, steps: resolveSteps(kind.steps, submission.unit, submission.extraSteps),
     });
     if (!inserted) throw new AppError('already_exists', `a ${kind.name} request for this ${kind.subjectType} is already pending`, [], 'approval_pending');
     await this.repository.appendLog(tx, id, { step: 0, action: 'submit', actorId: actor.userId, actorName: actor.username, actorRole: REQUESTER_ROLE, comment: reason });

@@ -37,6 +37,13 @@ describe('resolving a plan', () => {
     expect(unitAbove('/Sales', 1)).toBeNull();
   });
 
+  it('appends the steps a request brings after the kind\'s plan, each with its own unit', () => {
+    const steps = resolveSteps(TWO_LEVELS, '/Sales/East/Hangzhou', [{ name: '接收部门经理审批', roles: ['sales-manager'], unit: '/Sales/West' }]);
+    expect(steps.map((step) => [step.position, step.name, step.unit])).toEqual([
+      [1, TWO_LEVELS[0].name, '/Sales/East/Hangzhou'], [2, TWO_LEVELS[1].name, '/Sales/East'], [3, '接收部门经理审批', '/Sales/West'],
+    ]);
+  });
+
   it('leaves the unit open for steps any holder of the role decides', () => {
     expect(resolveSteps([{ name: '总监审批', roles: ['director'] }], null)[0]).toMatchObject({ unit: null, roles: ['director'], decision: null });
   });

@@ -18,13 +18,16 @@ export function unitAbove(unit: string, levelsUp: number): string | null {
 }
 
 /** Turns a kind's plan into the steps of one request; refuses a plan nobody could decide. */
-export function resolveSteps(plan: readonly StepRule[], unit: string | null): ApprovalStep[] {
+export function resolveSteps(
+  plan: readonly StepRule[], unit: string | null, extra: readonly { name: string; roles: readonly string[]; unit: string | null }[] = [],
+): ApprovalStep[] {
   if (plan.length === 0) throw new AppError('internal', 'an approval kind needs at least one step');
-  return plan.map((rule, index) => ({
+  const planned = plan.map((rule) => ({ name: rule.name, roles: rule.roles, unit: rule.managerOfUnit ? managedUnitOf(rule, unit) : null }));
+  return [...planned, ...extra].map((step, index) => ({
     position: index + 1,
-    name: rule.name,
-    roles: [...rule.roles],
-    unit: rule.managerOfUnit ? managedUnitOf(rule, unit) : null,
+    name: step.name,
+    roles: [...step.roles],
+    unit: step.unit,
     decision: null,
     decidedBy: null,
     decidedByName: null,

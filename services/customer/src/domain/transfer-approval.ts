@@ -1,5 +1,5 @@
 import { AuthError, can, customerWriteScopeOf, requirePermission, unitCovers, type Principal } from '@liaison/auth';
-import type { ApprovalKind, ApprovalRequest, ApprovalStep, Approvals, StepRule } from '@liaison/approvals';
+import type { ApprovalKind, ApprovalRequest, Approvals, StepRule } from '@liaison/approvals';
 import { AppError, inTransaction, type Pool, type PoolClient } from '@liaison/runtime';
 import { AssignmentRepository } from '../persistence/assignment-repository';
 import { refusalError, type OwnershipState, type Recipient } from './assignment';
@@ -59,8 +59,8 @@ export function commonUnit(units: readonly string[]): string | null {
   return shared.length > 0 ? `/${shared.join('/')}` : null;
 }
 
-function receivingStep(unit: string): ApprovalStep {
-  return { position: 2, name: RECEIVING_STEP_NAME, roles: [...RECEIVING_ROLES], unit, decision: null, decidedBy: null, decidedByName: null, decidedAt: null, comment: null };
+function receivingStep(unit: string): { name: string; roles: string[]; unit: string } {
+  return { name: RECEIVING_STEP_NAME, roles: [...RECEIVING_ROLES], unit };
 }
 
 /**
@@ -153,12 +153,10 @@ export class TransferRequests {
         unit: plan.unit,
         reason,
         payload: payloadOf(states, recipient, command.keepPreviousOwnerAsFollower),
+        extraSteps: plan.receivingUnit ? [receivingStep(plan.receivingUnit)] : [],
       });
       await this.repository.reservePendingTransfer(tx, request.id, ids);
-      if (!plan.receivingUnit) return request;
-      const step = receivingStep(plan.receivingUnit);
-      await this.repository.appendApprovalStep(tx, request.id, step);
-      return { ...request, steps: [...request.steps, step] };
+      return request;
     });
   }
 

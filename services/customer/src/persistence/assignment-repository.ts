@@ -350,18 +350,6 @@ export class AssignmentRepository {
     await tx.query('DELETE FROM pending_transfer_customers WHERE approval_id = $1', [approvalId]);
   }
 
-  /**
-   * Adds a step decided by the managers of another unit to a request just submitted in this
-   * transaction. The approvals library resolves a kind's plan against one unit; a transfer into
-   * another unit needs that unit's managers as well, which only the request knows.
-   */
-  async appendApprovalStep(tx: PoolClient, requestId: string, step: { position: number; name: string; roles: string[]; unit: string | null }): Promise<void> {
-    await tx.query(
-      'INSERT INTO approval_steps (request_id, position, name, roles, unit) VALUES ($1, $2, $3, $4::text[], $5)',
-      [requestId, step.position, step.name, step.roles, step.unit],
-    );
-  }
-
   async names(db: Queryable, ids: string[]): Promise<Map<string, string>> {
     const { rows } = await db.query<{ id: string; name: string }>('SELECT id, name FROM customers WHERE id = ANY($1::uuid[])', [ids]);
     return new Map(rows.map((row) => [row.id, row.name]));
