@@ -1,14 +1,14 @@
-import { approvalV1, assignmentV1, contactV1, customerV1, followUpV1, historyV1 } from '@liaison/contracts';
-import { customerViewV1 } from '@liaison/contracts';
-import { maintenanceV1 } from '@liaison/contracts';
+import {
+  alertV1, approvalV1, assignmentV1, baseDataV1, contactV1, customerV1, customerViewV1, customFieldV1, followUpV1, handoverV1,
+  historyV1, importExportV1, maintenanceV1,
+} from '@liaison/contracts';
 import { createGrpcClient, type ServiceMetrics } from '@liaison/runtime';
-import { baseDataV1, customFieldV1 } from '@liaison/contracts';
-import { importExportV1 } from '@liaison/contracts';
-import { alertV1 } from '@liaison/contracts';
-import { handoverV1 } from '@liaison/contracts';
 
 // gRPC clients of the gateway, one per backend service API. Reads are idempotent and may be
 // retried; writes never are.
+
+// The statement timeout the customer service sets for a handover (handover-repository.ts).
+const HANDOVER_DEADLINE_MS = 300_000;
 
 export interface ServiceClients {
   customers: customerV1.CustomerServiceClient;
@@ -48,8 +48,10 @@ export function createClients(settings: ClientSettings): ServiceClients {
       options('liaison.customer.v1.CustomerMaintenanceService', ['FindDuplicateCustomers', 'ListDeletedCustomers', 'ListCustomerShares'])),
     assignments: createGrpcClient(assignmentV1.CustomerAssignmentServiceClient, settings.customerAddress,
       options('liaison.customer.v1.CustomerAssignmentService', ['ListPool', 'ListPending', 'GetOwnershipHistory', 'GetPoolRule'])),
+    // A handover moves every customer of a person in one transaction whose statements may run for
+    // minutes: the gateway waits that long rather than answer 504 while it still commits.
     handovers: createGrpcClient(handoverV1.HandoverServiceClient, settings.customerAddress,
-      options('liaison.customer.v1.HandoverService', ['GetHandover', 'ListHandovers'])),
+      { ...options('liaison.customer.v1.HandoverService', ['GetHandover', 'ListHandovers']), deadlineMs: Math.max(settings.deadlineMs, HANDOVER_DEADLINE_MS) }),
     approvals: createGrpcClient(approvalV1.ApprovalServiceClient, settings.customerAddress,
       options('liaison.customer.v1.ApprovalService', ['GetApproval', 'ListApprovals'])),
     followUps: createGrpcClient(followUpV1.FollowUpServiceClient, settings.customerAddress,
