@@ -7,37 +7,12 @@ import { createPool, GrpcServer, loadSqlMigrations, runMigrations, ServiceHost }
 import { stopTelemetry } from '@liaison/runtime/telemetry';
 import { Kafka } from 'kafkajs';
 import { loadConfig, type CustomerConfig } from './config';
-import { CustomerService } from './domain/customer-service';
-import { customerHandlers } from './grpc/customer-handlers';
-import { ExportService } from './domain/export-service';
-import { ImportService } from './domain/import-service';
-import { exportHandlers } from './grpc/export-handlers';
-import { importHandlers } from './grpc/import-handlers';
-import { maintenanceHandlers, maintenanceServices } from './grpc/maintenance-handlers';
 import { BaseDataService } from './domain/base-data-service';
-import { CustomFieldService } from './domain/custom-field-service';
-import { baseDataHandlers } from './grpc/base-data-handlers';
-import { customFieldHandlers } from './grpc/custom-field-handlers';
-import { customerApprovals } from './domain/approval-kinds';
-import { approvalHandlers } from './grpc/approval-handlers';
-import { AssignmentService } from './domain/assignment-service';
-import { assignmentHandlers } from './grpc/assignment-handlers';
-import { HandoverService } from './domain/handover-service';
-import { handoverHandlers } from './grpc/handover-handlers';
+import { addCustomerApis, CUSTOMER_PROTO_FILES } from './grpc/customer-apis';
+import { startAlertJob } from './jobs/alert-job';
 import { startPoolRuleJob } from './jobs/pool-rule-job';
 import { startValueRescoreJob } from './jobs/value-rescore-job';
-import { FollowUpService } from './domain/followup-service';
-import { followUpHandlers } from './grpc/followup-handlers';
-import { HistoryService } from './domain/history-service';
-import { historyHandlers } from './grpc/history-handlers';
-import { ContactService } from './domain/contact-service';
-import { contactHandlers } from './grpc/contact-handlers';
-import { CustomerViewService } from './domain/customer-view-service';
-import { customerViewHandlers } from './grpc/customer-view-handlers';
 import { ProjectionConsumer } from './projections/projection-consumer';
-import { AlertService } from './domain/alert-service';
-import { alertHandlers } from './grpc/alert-handlers';
-import { startAlertJob } from './jobs/alert-job';
 
 const MIGRATIONS_DIR = path.resolve(__dirname, '../migrations');
 
@@ -99,28 +74,9 @@ export async function startCustomerService(config: CustomerConfig = loadConfig()
     metrics: host.metrics,
     health: host.health,
     authenticate: (token) => verifier.verify(token),
-    reflectionFiles: ['liaison/customer/v1/customer.proto', 'liaison/customer/v1/import_export.proto', 'liaison/customer/v1/customer_admin.proto', 'liaison/customer/v1/base_data.proto', 'liaison/customer/v1/custom_field.proto', 'liaison/customer/v1/approval.proto', 'liaison/customer/v1/assignment.proto', 'liaison/customer/v1/handover.proto', 'liaison/customer/v1/followup.proto', 'liaison/customer/v1/history.proto', 'liaison/customer/v1/contact.proto', 'liaison/customer/v1/customer_view.proto', 'liaison/customer/v1/alert.proto'],
+    reflectionFiles: CUSTOMER_PROTO_FILES,
   });
-  grpc.addService(customerHandlers.definition, customerHandlers(new CustomerService(pool)));
-  const imports = new ImportService(pool, { chunkRows: config.IMPORT_CHUNK_ROWS, logger: host.logger });
-  await imports.failOrphans();
-  host.onStop('imports', () => imports.stop());
-  grpc.addService(importHandlers.definition, importHandlers(imports));
-  grpc.addService(exportHandlers.definition, exportHandlers(new ExportService(new CustomerService(pool), new CustomFieldService(pool))));
-  grpc.addService(maintenanceHandlers.definition, maintenanceHandlers(maintenanceServices(pool)));
-  grpc.addService(baseDataHandlers.definition, baseDataHandlers(baseData));
-  grpc.addService(customFieldHandlers.definition, customFieldHandlers(new CustomFieldService(pool)));
-  const assignments = new AssignmentService(pool);
-  const approvals = customerApprovals(pool, assignments);
-  grpc.addService(approvalHandlers.definition, approvalHandlers(approvals));
-  grpc.addService(assignmentHandlers.definition, assignmentHandlers(assignments, approvals.transfers));
-  grpc.addService(handoverHandlers.definition, handoverHandlers(new HandoverService(pool)));
-  grpc.addService(followUpHandlers.definition, followUpHandlers(new FollowUpService(pool)));
-  grpc.addService(historyHandlers.definition, historyHandlers(new HistoryService(pool)));
-  grpc.addService(contactHandlers.definition, contactHandlers(new ContactService(pool)));
-  grpc.addService(customerViewHandlers.definition, customerViewHandlers(new CustomerViewService(pool)));
-  const alerts = new AlertService(pool);
-  grpc.addService(alertHandlers.definition, alertHandlers(alerts));
+  const { assignments, alerts } = await addCustomerApis(grpc, { pool, host, baseData, importChunkRows: config.IMPORT_CHUNK_ROWS });
   const grpcPort = await grpc.listen(config.GRPC_PORT);
   host.onStop('grpc server', () => grpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 2));
   startPoolRuleJob(host, { pool, service: assignments, intervalMs: config.POOL_RULE_INTERVAL_MS, serviceName: config.SERVICE_NAME });

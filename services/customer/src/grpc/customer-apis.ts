@@ -1,0 +1,78 @@
+import type { Principal } from '@liaison/auth';
+import type { GrpcServer, Pool, ServiceHost } from '@liaison/runtime';
+import { AlertService } from '../domain/alert-service';
+import { customerApprovals } from '../domain/approval-kinds';
+import { AssignmentService } from '../domain/assignment-service';
+import { BaseDataService } from '../domain/base-data-service';
+import { ContactService } from '../domain/contact-service';
+import { CustomFieldService } from '../domain/custom-field-service';
+import { CustomerService } from '../domain/customer-service';
+import { CustomerViewService } from '../domain/customer-view-service';
+import { ExportService } from '../domain/export-service';
+import { FollowUpService } from '../domain/followup-service';
+import { HandoverService } from '../domain/handover-service';
+import { HistoryService } from '../domain/history-service';
+import { ImportService } from '../domain/import-service';
+import { alertHandlers } from './alert-handlers';
+import { approvalHandlers } from './approval-handlers';
+import { assignmentHandlers } from './assignment-handlers';
+import { baseDataHandlers } from './base-data-handlers';
+import { contactHandlers } from './contact-handlers';
+import { customFieldHandlers } from './custom-field-handlers';
+import { customerHandlers } from './customer-handlers';
+import { customerViewHandlers } from './customer-view-handlers';
+import { exportHandlers } from './export-handlers';
+import { followUpHandlers } from './followup-handlers';
+import { handoverHandlers } from './handover-handlers';
+import { historyHandlers } from './history-handlers';
+import { importHandlers } from './import-handlers';
+import { maintenanceHandlers, maintenanceServices } from './maintenance-handlers';
+
+// Every gRPC API of the customer service, one line each: a new API is one more line here and
+// its proto file in CUSTOMER_PROTO_FILES (for reflection).
+
+export const CUSTOMER_PROTO_FILES = [
+  'customer', 'import_export', 'customer_admin', 'base_data', 'custom_field', 'approval', 'assignment', 'handover',
+  'followup', 'history', 'contact', 'customer_view', 'alert',
+].map((name) => `liaison/customer/v1/${name}.proto`);
+
+export interface CustomerApiDependencies {
+  pool: Pool;
+  host: ServiceHost;
+  baseData: BaseDataService;
+  importChunkRows: number;
+}
+
+/** The use cases that scheduled jobs drive as well. */
+export interface CustomerJobServices {
+  assignments: AssignmentService;
+  alerts: AlertService;
+}
+
+export async function addCustomerApis(grpc: GrpcServer<Principal>, deps: CustomerApiDependencies): Promise<CustomerJobServices> {
+  const { pool, host, baseData } = deps;
+  const customers = new CustomerService(pool);
+  const customFields = new CustomFieldService(pool);
+  const imports = new ImportService(pool, { chunkRows: deps.importChunkRows, logger: host.logger });
+  await imports.failOrphans();
+  host.onStop('imports', () => imports.stop());
+  const assignments = new AssignmentService(pool);
+  const approvals = customerApprovals(pool, assignments);
+  const alerts = new AlertService(pool);
+
+  grpc.addService(customerHandlers.definition, customerHandlers(customers));
+  grpc.addService(importHandlers.definition, importHandlers(imports));
+  grpc.addService(exportHandlers.definition, exportHandlers(new ExportService(customers, customFields)));
+  grpc.addService(maintenanceHandlers.definition, maintenanceHandlers(maintenanceServices(pool)));
+  grpc.addService(baseDataHandlers.definition, baseDataHandlers(baseData));
+  grpc.addService(customFieldHandlers.definition, customFieldHandlers(customFields));
+  grpc.addService(approvalHandlers.definition, approvalHandlers(approvals));
+  grpc.addService(assignmentHandlers.definition, assignmentHandlers(assignments, approvals.transfers));
+  grpc.addService(handoverHandlers.definition, handoverHandlers(new HandoverService(pool)));
+  grpc.addService(followUpHandlers.definition, followUpHandlers(new FollowUpService(pool)));
+  grpc.addService(historyHandlers.definition, historyHandlers(new HistoryService(pool)));
+  grpc.addService(contactHandlers.definition, contactHandlers(new ContactService(pool)));
+  grpc.addService(customerViewHandlers.definition, customerViewHandlers(new CustomerViewService(pool)));
+  grpc.addService(alertHandlers.definition, alertHandlers(alerts));
+  return { assignments, alerts };
+}
