@@ -153,6 +153,6 @@ describe('customer service process', () => {
     const steps = service.proc.output().split('\n')
       .filter((line) => line.includes('"msg":"stopped"'))
       .map((line) => JSON.parse(line).step as string);
-    expect(steps).toEqual(['admin http', 'pool rule job', 'grpc server', 'imports', 'customer projection', 'outbox relay', 'kafka admin', 'postgres', 'telemetry']);
+    expect(steps).toEqual(['admin http', 'value rescore job', 'alert job', 'pool rule job', 'grpc server', 'imports', 'customer projection', 'outbox relay', 'kafka admin', 'postgres', 'telemetry']);
   });
 });
