@@ -46,6 +46,10 @@ function expectProblem(reply: Reply, status: number, code: string) {
 
 const violationFields = (reply: Reply) => ((reply.body.violations ?? []) as { field: string }[]).map((violation) => violation.field);
 
+function chinaDate(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+}
+
 function todayInChina(): { month: number; day: number } {
   const [, month, day] = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date()).split('-').map(Number);
   return { month, day };
@@ -134,5 +138,53 @@ describe('warnings and care through the gateway', () => {
     expect(typeof acknowledged.body.acknowledgedAt).toBe('string');
     const open = (await call('GET', `/alerts?status=open&customerId=${east.id}`, 'manager.east')).body.items as unknown[];
     expect(open).toEqual([]);
+    expect(alert.delivery).toBeNull();
+  });
+
+  it('keeps a care rule\'s greeting (channels, send time, message), refuses it on warnings and bad times, and shows the greeting on the alert', async () => {
+    const body = { kind: 'contact_birthday', name: `${PREFIX} 生日问候 ${RUN}`, days: 0, channels: ['email', 'sms'], sendTime: '23:59', message: '{contact}您好，{customer}祝您生日快乐！' };
+    for (const sendTime of ['9:00', '24:00', '09:00:00']) {
+      const bad = await call('POST', '/alert-rules', 'admin', { ...body, sendTime });
+      expectProblem(bad, 400, 'validation_failed');
+    }
+    expectProblem(await call('POST', '/alert-rules', 'admin', { ...body, channels: ['fax'] }), 400, 'validation_failed');
+    const warning = await call('POST', '/alert-rules', 'admin', { kind: 'no_contact', name: `${PREFIX} 预警问候 ${RUN}`, days: 30, channels: ['sms'], message: '你好' });
+    expectProblem(warning, 400, 'invalid_argument');
+    expect(violationFields(warning)).toEqual(['channels', 'message']);
+    const noMessage = await call('POST', '/alert-rules', 'admin', { ...body, message: undefined });
+    expectProblem(noMessage, 400, 'invalid_argument');
+    expect(violationFields(noMessage)).toEqual(['message']);
+    const badPlaceholder = await call('POST', '/alert-rules', 'admin', { ...body, message: '{name}生日快乐' });
+    expectProblem(badPlaceholder, 400, 'invalid_argument');
+    expect(violationFields(badPlaceholder)).toEqual(['message']);
+
+    const customer = await call('POST', '/customers', 'rep.west.1', { name: `华西问候客户 ${RUN}`, kind: 'company' });
+    const contact = await call('POST', `/customers/${customer.body.id}/contacts`, 'rep.west.1', {
+      name: `寿星 ${RUN}`, birthday: todayInChina(), phones: [{ kind: 'mobile', number: '13812345678' }], email: 'shouxing@example.com',
+    });
+    expect(contact.status).toBe(201);
+    const created = await call('POST', '/alert-rules', 'admin', body);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ channels: ['sms', 'email'], sendTime: '23:59', message: body.message });
+    const read = await call('GET', `/alert-rules/${created.body.id}`, 'admin');
+    expect(read.body).toMatchObject({ kind: 'contact_birthday', channels: ['sms', 'email'], sendTime: '23:59', message: body.message });
+    const plain = await call('PUT', `/alert-rules/${created.body.id}`, 'admin', { name: body.name, days: 0, enabled: false }, { 'if-match': '"1"' });
+    expect(plain.body).toMatchObject({ channels: [], sendTime: '09:00', message: null, version: 2 });
+    const restored = await call('PUT', `/alert-rules/${created.body.id}`, 'admin', { ...body, kind: undefined, version: 2 });
+    expect(restored.body).toMatchObject({ channels: ['sms', 'email'], sendTime: '23:59', version: 3 });
+
+    expect((await call('POST', '/alert-rules/run', 'admin', {})).status).toBe(200);
+    const [alert] = (await call('GET', `/alerts?ruleId=${created.body.id}&customerId=${customer.body.id}`, 'rep.west.1')).body.items as Record<string, unknown>[];
+    const lastMinuteToday = Date.parse(`${chinaDate()}T15:59:00.000Z`);
+    expect(alert.delivery).toEqual({
+      channels: ['sms', 'email'], undeliverableChannels: [], sendAt: expect.any(String), recipientContactId: contact.body.id, recipientName: `寿星 ${RUN}`,
+      phone: '13812345678', email: 'shouxing@example.com', message: `寿星 ${RUN}您好，华西问候客户 ${RUN}祝您生日快乐！`,
+    });
+    // 23:59 China time today, unless the check ran in that last minute: then right away.
+    const sendAt = Date.parse((alert.delivery as { sendAt: string }).sendAt);
+    expect(sendAt).toBe(Date.now() < lastMinuteToday ? lastMinuteToday : sendAt);
+    expect(sendAt).toBeGreaterThanOrEqual(lastMinuteToday);
+    expect(alert.reason).toContain('通过短信、邮件向「寿星');
+    expect((await call('GET', `/alerts?ruleId=${created.body.id}&customerId=${customer.body.id}`, 'rep.east.1')).body.items).toEqual([]);
   });
 });

@@ -1,12 +1,12 @@
 import { alertV1, customerV1 } from '@liaison/contracts';
-import type { AlertRuleJson, CreateAlertRuleJson, CustomerAlertJson, ListAlertsJson, RuleKindJson, UpdateAlertRuleJson } from './alert-schemas';
-import { RULE_KINDS } from './alert-schemas';
+import type { AlertRuleJson, CareChannelJson, CreateAlertRuleJson, CustomerAlertJson, ListAlertsJson, RuleKindJson, UpdateAlertRuleJson } from './alert-schemas';
+import { CARE_CHANNELS, RULE_KINDS } from './alert-schemas';
 import { categoryToProto } from './customer-json';
 import type { CategoryJson } from './customer-schemas';
 
 // JSON ⇄ protobuf for warnings and care. Protobuf has no null: 0 is no month/day, "" no contact.
 
-const { AlertRuleKind: ProtoRuleKind, AlertKind: ProtoKind, AlertStatus: ProtoStatus } = alertV1;
+const { AlertRuleKind: ProtoRuleKind, AlertKind: ProtoKind, AlertStatus: ProtoStatus, CareChannel: ProtoChannel } = alertV1;
 const CATEGORY_NAMES: CategoryJson[] = ['potential', 'intentional', 'key', 'deal', 'invalid', 'shelved'];
 
 const RULE_KIND_TO_PROTO: Record<RuleKindJson, alertV1.AlertRuleKind> = {
@@ -16,6 +16,9 @@ const RULE_KIND_TO_PROTO: Record<RuleKindJson, alertV1.AlertRuleKind> = {
   fixed_date: ProtoRuleKind.ALERT_RULE_KIND_FIXED_DATE,
   deal_anniversary: ProtoRuleKind.ALERT_RULE_KIND_DEAL_ANNIVERSARY,
 };
+
+const CHANNEL_TO_PROTO: Record<CareChannelJson, alertV1.CareChannel> = { sms: ProtoChannel.CARE_CHANNEL_SMS, email: ProtoChannel.CARE_CHANNEL_EMAIL };
+const channelsToJson = (channels: alertV1.CareChannel[]) => CARE_CHANNELS.filter((name) => channels.includes(CHANNEL_TO_PROTO[name]));
 
 const orNull = (value: string) => (value === '' ? null : value);
 const ruleKindToJson = (kind: alertV1.AlertRuleKind) => RULE_KINDS.find((name) => RULE_KIND_TO_PROTO[name] === kind) ?? 'no_contact';
@@ -32,6 +35,9 @@ export function ruleToJson(rule: alertV1.AlertRule): AlertRuleJson {
     categories: rule.categories.map(categoryToJson),
     targetOnly: rule.targetOnly,
     enabled: rule.enabled,
+    channels: channelsToJson(rule.channels),
+    sendTime: orNull(rule.sendTime),
+    message: orNull(rule.message),
     version: rule.version,
     createdAt: rule.audit?.createTime?.toISOString() ?? '',
     createdBy: rule.audit?.createdBy ?? '',
@@ -49,6 +55,9 @@ export function settingsFromJson(body: Omit<UpdateAlertRuleJson, 'version'>): al
     categories: (body.categories ?? []).map(categoryToProto),
     targetOnly: body.targetOnly ?? false,
     enabled: body.enabled ?? true,
+    channels: (body.channels ?? []).map((channel) => CHANNEL_TO_PROTO[channel]),
+    sendTime: body.sendTime ?? '',
+    message: body.message ?? '',
   });
 }
 
@@ -77,6 +86,20 @@ export function alertToJson(alert: alertV1.CustomerAlert): CustomerAlertJson {
     createdAt: alert.createTime?.toISOString() ?? '',
     acknowledgedAt: alert.acknowledgeTime?.toISOString() ?? null,
     acknowledgedBy: orNull(alert.acknowledgedBy),
+    delivery: alert.delivery ? deliveryToJson(alert.delivery) : null,
+  };
+}
+
+function deliveryToJson(delivery: alertV1.CareDelivery): NonNullable<CustomerAlertJson['delivery']> {
+  return {
+    channels: channelsToJson(delivery.channels),
+    undeliverableChannels: channelsToJson(delivery.undeliverableChannels),
+    sendAt: delivery.sendTime?.toISOString() ?? '',
+    recipientContactId: orNull(delivery.recipientContactId),
+    recipientName: delivery.recipientName,
+    phone: orNull(delivery.phone),
+    email: orNull(delivery.email),
+    message: delivery.message,
   };
 }
 

@@ -17,6 +17,11 @@ const RuleKind = Type.Union(RULE_KINDS.map((kind) => Type.Literal(kind)), {
 });
 const AlertKind = Type.Union([Type.Literal('warning'), Type.Literal('care')], { description: 'warning 预警 or care 关怀.' });
 const AlertStatus = Type.Union([Type.Literal('open'), Type.Literal('acknowledged')]);
+export const CARE_CHANNELS = ['sms', 'email'] as const;
+export type CareChannelJson = (typeof CARE_CHANNELS)[number];
+const CareChannel = Type.Union(CARE_CHANNELS.map((channel) => Type.Literal(channel)), { description: 'sms (to the mobile, else the first phone) or email.' });
+const CareChannels = (description: string) => Type.Array(CareChannel, { maxItems: 2, uniqueItems: true, description });
+const SendTime = Type.String({ pattern: '^(?:[01][0-9]|2[0-3]):[0-5][0-9]$', description: 'HH:MM, China time, on the due date.', example: '09:00' });
 
 const settingsFields = {
   name: Type.String({ minLength: 1, maxLength: 50, description: 'Unique.', example: '30天未联系预警' }),
@@ -26,6 +31,10 @@ const settingsFields = {
   categories: Type.Optional(Type.Array(Category, { maxItems: 6, description: 'Only customers in these categories; empty or absent = all.' })),
   targetOnly: Type.Optional(Type.Boolean({ description: 'Only target customers (目标客户).' })),
   enabled: Type.Optional(Type.Boolean({ description: 'Default true.' })),
+  channels: Type.Optional(CareChannels('Care only: also greet the customer on these channels; empty or absent = only the reminder to the owner.')),
+  sendTime: Type.Optional(Nullable(SendTime, 'Care only; default 09:00.')),
+  message: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 300, example: '{contact}您好，{customer}祝您生日快乐！' }),
+    'Care only, required with channels: the greeting, 1..300 characters; {customer} and {contact} stand for the customer\'s and the recipient\'s names.')),
 };
 
 export const AlertRule = named('AlertRule', Type.Object(
@@ -39,6 +48,9 @@ export const AlertRule = named('AlertRule', Type.Object(
     categories: Type.Array(Category),
     targetOnly: Type.Boolean(),
     enabled: Type.Boolean(),
+    channels: CareChannels('Care only: greeting channels; empty = only the reminder to the owner.'),
+    sendTime: Nullable(SendTime, 'Care only; null for warnings.'),
+    message: Nullable(Type.String(), 'The greeting template.'),
     version: Type.Integer({ minimum: 1 }),
     createdAt: Timestamp,
     createdBy: Type.String(),
@@ -66,6 +78,20 @@ export const AlertCheckRun = named('AlertCheckRun', Type.Object(
   { additionalProperties: false },
 ));
 
+export const CareDelivery = named('CareDelivery', Type.Object(
+  {
+    channels: CareChannels('The rule\'s channels the recipient can be reached on.'),
+    undeliverableChannels: CareChannels('The rule\'s channels lacking a phone number or an e-mail address.'),
+    sendAt: Type.String({ format: 'date-time', description: 'The due date at the rule\'s send time (China time), or the raise time if that had passed.' }),
+    recipientContactId: Nullable(Type.String({ format: 'uuid' }), 'null: the customer itself, which had no live contact.'),
+    recipientName: Type.String(),
+    phone: Nullable(Type.String()),
+    email: Nullable(Type.String()),
+    message: Type.String({ description: 'The greeting with the names filled in.' }),
+  },
+  { additionalProperties: false, description: 'The greeting a care alert sends the customer, fixed when raised.' },
+));
+
 export const CustomerAlert = named('CustomerAlert', Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
@@ -86,6 +112,7 @@ export const CustomerAlert = named('CustomerAlert', Type.Object(
     createdAt: Timestamp,
     acknowledgedAt: Nullable(Timestamp),
     acknowledgedBy: Nullable(Type.String()),
+    delivery: Nullable(CareDelivery, 'Care alerts of rules with channels; null otherwise.'),
   },
   { additionalProperties: false },
 ));

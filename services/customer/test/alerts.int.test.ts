@@ -14,7 +14,7 @@ import { callerMetadata, startServiceUnderTest } from './support';
 // every customer in it, so earlier runs' customers are retired first.
 
 const { CustomerKind } = customerV1;
-const { AlertRuleKind: RuleKind, AlertKind, AlertStatus } = alertV1;
+const { AlertRuleKind: RuleKind, AlertKind, AlertStatus, CareChannel } = alertV1;
 const DATABASE = 'customer_alerts_it';
 const RUN = Date.now().toString(36);
 
@@ -59,6 +59,23 @@ const addContact = async (customerId: string, name: string, birthday: string) =>
     `INSERT INTO contacts (id, customer_id, name, created_by, updated_by) VALUES (gen_random_uuid(), $1, $2, 'test', 'test') RETURNING id`, [customerId, name]);
   await setBirthday(rows[0].id, birthday);
   return rows[0].id;
+};
+// A contact with the details a greeting needs, straight into the table.
+const addReachableContact = async (customerId: string, name: string, details: { phones?: { kind: string; number: string }[]; email?: string; primary?: boolean; birthday?: string }) => {
+  const { rows } = await pool.query<{ id: string }>(
+    `INSERT INTO contacts (id, customer_id, name, phones, email, is_primary, created_by, updated_by)
+     VALUES (gen_random_uuid(), $1, $2, $3::jsonb, $4, $5, 'test', 'test') RETURNING id`,
+    [customerId, name, JSON.stringify(details.phones ?? []), details.email ?? null, details.primary ?? false]);
+  if (details.birthday) await setBirthday(rows[0].id, details.birthday);
+  return rows[0].id;
+};
+// 09:00 China time on a date, as an instant.
+const chinaNineOn = (date: string) => new Date(`${date}T01:00:00.000Z`);
+const monthDayOf = (date: string) => `${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`;
+const careDueEvent = async (alertId: string) => {
+  const { rows } = await pool.query<{ payload: Buffer }>(`SELECT payload FROM outbox WHERE type = 'liaison.events.v1.CustomerCareDue' AND subject = $1`, [alertId]);
+  expect(rows).toHaveLength(1);
+  return alertEventsV1.CustomerCareDue.decode(rows[0].payload).alert!;
 };
 const recordFollowUp = async (username: string, customerId: string) =>
   unary(followUps.createFollowUp.bind(followUps), followUpV1.CreateFollowUpRequest.fromPartial({ customerId, method: followUpV1.FollowUpMethod.FOLLOW_UP_METHOD_PHONE, content: '电话回访' }), await as(username));
@@ -117,6 +134,34 @@ describe('alert rules', () => {
     await unary(alerts.deleteAlertRule.bind(alerts), { id: rule.id, expectedVersion: 2 }, await as('admin'));
     await expect(unary(alerts.getAlertRule.bind(alerts), { id: rule.id }, await as('admin'))).rejects.toMatchObject({ code: 'not_found' });
     await expect(unary(alerts.runAlertRulesNow.bind(alerts), {}, await as('rep.east.1'))).rejects.toMatchObject({ code: 'permission_denied' });
+  });
+
+  it('keep the greeting settings of care rules and refuse them on warnings', async () => {
+    const greeting = { channels: [CareChannel.CARE_CHANNEL_SMS], sendTime: '08:00', message: '{contact}您好' };
+    await expect(createRule('admin', RuleKind.ALERT_RULE_KIND_NO_CONTACT, { name: '预警不发问候', days: 30, ...greeting }))
+      .rejects.toMatchObject({ code: 'invalid_argument', violations: [{ field: 'channels' }, { field: 'send_time' }, { field: 'message' }] });
+    await expect(createRule('admin', RuleKind.ALERT_RULE_KIND_CONTACT_BIRTHDAY, { name: '缺问候语', days: 1, channels: [CareChannel.CARE_CHANNEL_EMAIL] }))
+      .rejects.toMatchObject({ code: 'invalid_argument', violations: [{ field: 'message' }] });
+    await expect(createRule('admin', RuleKind.ALERT_RULE_KIND_CONTACT_BIRTHDAY, { name: '坏占位符', days: 1, channels: [CareChannel.CARE_CHANNEL_EMAIL], message: '{姓名}生日快乐' }))
+      .rejects.toMatchObject({ code: 'invalid_argument', violations: [{ field: 'message' }] });
+    await expect(createRule('admin', RuleKind.ALERT_RULE_KIND_CONTACT_BIRTHDAY, { name: '坏时间', days: 1, sendTime: '25:00' }))
+      .rejects.toMatchObject({ code: 'invalid_argument', violations: [{ field: 'send_time' }] });
+    await expect(createRule('admin', RuleKind.ALERT_RULE_KIND_CONTACT_BIRTHDAY, { name: '坏渠道', days: 1, channels: [7 as alertV1.CareChannel], message: '你好' }))
+      .rejects.toMatchObject({ code: 'invalid_argument', violations: [{ field: 'channels[0]' }] });
+
+    const plain = await createRule('admin', RuleKind.ALERT_RULE_KIND_DEAL_ANNIVERSARY, { name: '只提醒', days: 1, enabled: false });
+    expect(plain).toMatchObject({ channels: [], sendTime: '09:00', message: '' });
+    const warning = await createRule('admin', RuleKind.ALERT_RULE_KIND_NO_ORDER, { name: '预警无问候', days: 30, enabled: false });
+    expect(warning).toMatchObject({ channels: [], sendTime: '', message: '' });
+
+    const rule = await createRule('admin', RuleKind.ALERT_RULE_KIND_FIXED_DATE, { name: '中秋问候', days: 1, month: 9, day: 15, enabled: false, ...greeting });
+    expect(rule).toMatchObject({ channels: [CareChannel.CARE_CHANNEL_SMS], sendTime: '08:00', message: '{contact}您好' });
+    const updated = (await unary(alerts.updateAlertRule.bind(alerts), alertV1.UpdateAlertRuleRequest.fromPartial({
+      id: rule.id, expectedVersion: 1,
+      settings: { name: rule.name, days: 1, month: 9, day: 15, channels: [CareChannel.CARE_CHANNEL_EMAIL, CareChannel.CARE_CHANNEL_SMS], message: '中秋快乐，{customer}' },
+    }), await as('admin'))).rule!;
+    expect(updated).toMatchObject({ channels: [CareChannel.CARE_CHANNEL_SMS, CareChannel.CARE_CHANNEL_EMAIL], sendTime: '09:00', message: '中秋快乐，{customer}', version: 2 });
+    expect((await unary(alerts.getAlertRule.bind(alerts), { id: rule.id }, await as('admin'))).rule).toMatchObject({ message: '中秋快乐，{customer}' });
   });
 });
 
@@ -217,7 +262,81 @@ describe('care', () => {
       kind: AlertKind.ALERT_KIND_CARE, contactId: soon, contactName: `王芳 ${RUN}`, ownerId: subs['rep.east.1'], dueDate: due, days: 3,
       reason: `客户「${customer.name}」的联系人「王芳 ${RUN}」${Number(due.slice(5, 7))}月${Number(due.slice(8, 10))}日生日（还有 3 天），请送上关怀`,
     });
+    expect(alertEventsV1.CustomerCareDue.decode(outbox.rows[0].payload).alert!.delivery).toBeUndefined();
     expect((await runNow()).careDue).toBe(0);
+    await disable(rule.id);
+  });
+
+  it('greets birthday contacts on the rule\'s channels they can be reached on, at 09:00 China time on the day', async () => {
+    const rule = await createRule('admin', RuleKind.ALERT_RULE_KIND_CONTACT_BIRTHDAY, {
+      name: '生日短信邮件', days: 3, channels: [CareChannel.CARE_CHANNEL_SMS, CareChannel.CARE_CHANNEL_EMAIL], message: '{contact}您好，{customer}祝您生日快乐！',
+    });
+    const customer = await create('rep.east.1', '问候客户');
+    const due = addDays(today, 2);
+    const reachable = await addReachableContact(customer.id, `孙丽 ${RUN}`, {
+      phones: [{ kind: 'office', number: '021-62345678' }, { kind: 'mobile', number: '13912345678' }], email: 'sunli@example.com', birthday: due,
+    });
+    const noEmail = await addReachableContact(customer.id, `周强 ${RUN}`, { phones: [{ kind: 'office', number: '021-65550000' }], birthday: due });
+    const unreachable = await addReachableContact(customer.id, `吴刚 ${RUN}`, { birthday: due });
+    await runNow();
+    const raised = await stored(rule.id, [customer]);
+    expect(raised.map((a) => a.contact_id).sort()).toEqual([reachable, noEmail, unreachable].sort());
+
+    const listed = await list('rep.east.1', { ruleId: rule.id, customerId: customer.id });
+    const byContact = (contactId: string) => listed.find((a) => a.contactId === contactId)!;
+    expect(byContact(reachable).delivery).toEqual({
+      channels: [CareChannel.CARE_CHANNEL_SMS, CareChannel.CARE_CHANNEL_EMAIL], undeliverableChannels: [], sendTime: chinaNineOn(due),
+      recipientContactId: reachable, recipientName: `孙丽 ${RUN}`, phone: '13912345678', email: 'sunli@example.com',
+      message: `孙丽 ${RUN}您好，${customer.name}祝您生日快乐！`,
+    });
+    expect(byContact(reachable).reason).toBe(`客户「${customer.name}」的联系人「孙丽 ${RUN}」${monthDayOf(due)}生日（还有 2 天），请送上关怀；`
+      + `将于 ${monthDayOf(due)} 09:00 通过短信、邮件向「孙丽 ${RUN}」发送问候`);
+    expect(byContact(noEmail).delivery).toMatchObject({
+      channels: [CareChannel.CARE_CHANNEL_SMS], undeliverableChannels: [CareChannel.CARE_CHANNEL_EMAIL], phone: '021-65550000', email: '',
+      message: `周强 ${RUN}您好，${customer.name}祝您生日快乐！`,
+    });
+    expect(byContact(unreachable).delivery).toMatchObject({ channels: [], undeliverableChannels: [CareChannel.CARE_CHANNEL_SMS, CareChannel.CARE_CHANNEL_EMAIL], phone: '', email: '' });
+
+    // Messaging gets the greeting with the alert, exactly as listed.
+    expect((await careDueEvent(byContact(reachable).id)).delivery).toEqual(byContact(reachable).delivery);
+    expect((await careDueEvent(byContact(noEmail).id)).delivery).toMatchObject({ undeliverableChannels: [CareChannel.CARE_CHANNEL_EMAIL] });
+    await disable(rule.id);
+  });
+
+  it('greets the primary contact of a fixed date, else the first contact, else the customer itself, right away when the hour has passed', async () => {
+    const rule = await createRule('admin', RuleKind.ALERT_RULE_KIND_FIXED_DATE, {
+      name: '今日问候', days: 0, month: Number(today.slice(5, 7)), day: Number(today.slice(8, 10)), sendTime: '00:00',
+      channels: [CareChannel.CARE_CHANNEL_EMAIL, CareChannel.CARE_CHANNEL_SMS], message: '尊敬的{contact}：感谢{customer}一直以来的支持',
+    });
+    const withPrimary = await create('rep.east.2', '有主联系人');
+    await addReachableContact(withPrimary.id, `先录入 ${RUN}`, { email: 'first@example.com' });
+    const primary = await addReachableContact(withPrimary.id, `主联系人 ${RUN}`, { phones: [{ kind: 'mobile', number: '13700001111' }], email: 'primary@example.com', primary: true });
+    const withContacts = await create('rep.east.2', '无主联系人');
+    const first = await addReachableContact(withContacts.id, `第一位 ${RUN}`, { phones: [{ kind: 'other', number: '400-800-1234' }] });
+    const gone = await addReachableContact(withContacts.id, `已删除 ${RUN}`, { email: 'gone@example.com', primary: true });
+    await pool.query(`UPDATE contacts SET deleted_at = now(), deleted_by = 'test' WHERE id = $1`, [gone]);
+    await addReachableContact(withContacts.id, `第二位 ${RUN}`, { email: 'second@example.com' });
+    const alone = await create('rep.east.2', '无联系人');
+    await pool.query(`UPDATE customers SET phone = '0571-88886666', email = 'office@example.com' WHERE id = $1`, [alone.id]);
+
+    const before = new Date();
+    await runNow();
+    const delivery = async (customerId: string) => (await list('rep.east.2', { ruleId: rule.id, customerId }))[0].delivery!;
+    const greeting = await delivery(withPrimary.id);
+    expect(greeting).toMatchObject({
+      recipientContactId: primary, recipientName: `主联系人 ${RUN}`, phone: '13700001111', email: 'primary@example.com',
+      channels: [CareChannel.CARE_CHANNEL_SMS, CareChannel.CARE_CHANNEL_EMAIL], message: `尊敬的主联系人 ${RUN}：感谢${withPrimary.name}一直以来的支持`,
+    });
+    // 00:00 today has passed: send now.
+    expect(greeting.sendTime!.getTime()).toBeGreaterThanOrEqual(before.getTime() - 5_000);
+    expect(greeting.sendTime!.getTime()).toBeLessThanOrEqual(Date.now());
+    expect(await delivery(withContacts.id)).toMatchObject({
+      recipientContactId: first, phone: '400-800-1234', email: '', channels: [CareChannel.CARE_CHANNEL_SMS], undeliverableChannels: [CareChannel.CARE_CHANNEL_EMAIL],
+    });
+    expect(await delivery(alone.id)).toMatchObject({
+      recipientContactId: '', recipientName: alone.name, phone: '0571-88886666', email: 'office@example.com',
+      message: `尊敬的${alone.name}：感谢${alone.name}一直以来的支持`,
+    });
     await disable(rule.id);
   });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { customerScopeOf, customerWriteScopeOf, requirePermission, type DataScope, type Principal } from '@liaison/auth';
+import { can, customerScopeOf, customerWriteScopeOf, requirePermission, type DataScope, type Principal } from '@liaison/auth';
 import { AppError, inTransaction, type Pool, type PoolClient } from '@liaison/runtime';
 import { alertAcknowledged, alertRuleChanged, alertsRaised } from '../events/alert-events';
 import { ALERT_JOB } from '../jobs/alert-job';
@@ -66,6 +66,13 @@ function decodeAlertToken(token: string): string | undefined {
 // customers shared with them, see none.
 function alertScopeOf(scope: DataScope): DataScope {
   return scope.kind === 'partner' ? { kind: 'none' } : scope;
+}
+
+// The greeting's phone and e-mail are a contact's (or the customer's) details: shown to those who
+// may read contacts, as the customer's contacts would be.
+function withContactDetailsFor(principal: Principal, alert: Alert): Alert {
+  if (!alert.delivery || can(principal, 'contact', 'read')) return alert;
+  return { ...alert, delivery: { ...alert.delivery, phone: null, email: null } };
 }
 
 export class AlertService {
@@ -189,7 +196,7 @@ export class AlertService {
     const limit = pageSizeOf(query.pageSize);
     const afterSeq = decodeAlertToken(query.pageToken);
     const alerts = await this.repository.list(this.pool, alertScopeOf(customerScopeOf(principal)), { ...query, limit: limit + 1, afterSeq });
-    const page = alerts.slice(0, limit);
+    const page = alerts.slice(0, limit).map((alert) => withContactDetailsFor(principal, alert));
     return { alerts: page, nextPageToken: alerts.length > limit ? encodeAlertToken(page[page.length - 1].seq) : '' };
   }
 
@@ -200,10 +207,10 @@ export class AlertService {
     return inTransaction(this.pool, async (tx) => {
       const alert = await this.repository.lockInScope(tx, id, alertScopeOf(customerWriteScopeOf(principal)));
       if (!alert) throw AppError.notFound('alert');
-      if (alert.status === 'acknowledged') return alert;
+      if (alert.status === 'acknowledged') return withContactDetailsFor(principal, alert);
       const acknowledged = await this.repository.acknowledge(tx, id, principal.userId);
       await alertAcknowledged(tx, acknowledged);
-      return acknowledged;
+      return withContactDetailsFor(principal, acknowledged);
     });
   }
 }

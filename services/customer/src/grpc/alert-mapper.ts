@@ -1,13 +1,13 @@
 import { alertV1 } from '@liaison/contracts';
 import { AppError } from '@liaison/runtime';
-import { reasonOf, type Alert, type AlertKind, type AlertRule, type AlertRuleKind, type AlertRuleSettings, type AlertStatus } from '../domain/alert';
+import { reasonOf, type Alert, type AlertKind, type AlertRule, type AlertRuleKind, type AlertRuleSettings, type AlertStatus, type CareChannel, type CareDelivery } from '../domain/alert';
 import { categoriesFromProto } from './assignment-mapper';
 import { categoryToProto } from './customer-mapper';
 
 // Alert rules and alerts between the domain and protobuf, shared by the handlers and the event
-// payloads. Protobuf has no null: 0 is no month/day, "" no contact.
+// payloads. Protobuf has no null: 0 is no month/day, "" no contact, send time or message.
 
-const { AlertRuleKind: ProtoRuleKind, AlertKind: ProtoKind, AlertStatus: ProtoStatus } = alertV1;
+const { AlertRuleKind: ProtoRuleKind, AlertKind: ProtoKind, AlertStatus: ProtoStatus, CareChannel: ProtoChannel } = alertV1;
 
 const RULE_KIND_TO_PROTO: Record<AlertRuleKind, alertV1.AlertRuleKind> = {
   no_contact: ProtoRuleKind.ALERT_RULE_KIND_NO_CONTACT,
@@ -19,6 +19,8 @@ const RULE_KIND_TO_PROTO: Record<AlertRuleKind, alertV1.AlertRuleKind> = {
 
 const KIND_TO_PROTO: Record<AlertKind, alertV1.AlertKind> = { warning: ProtoKind.ALERT_KIND_WARNING, care: ProtoKind.ALERT_KIND_CARE };
 const STATUS_TO_PROTO: Record<AlertStatus, alertV1.AlertStatus> = { open: ProtoStatus.ALERT_STATUS_OPEN, acknowledged: ProtoStatus.ALERT_STATUS_ACKNOWLEDGED };
+const CHANNEL_TO_PROTO: Record<CareChannel, alertV1.CareChannel> = { sms: ProtoChannel.CARE_CHANNEL_SMS, email: ProtoChannel.CARE_CHANNEL_EMAIL };
+const channelsToProto = (channels: CareChannel[]) => channels.map((channel) => CHANNEL_TO_PROTO[channel]);
 
 function keyOf<T extends string, P>(table: Record<T, P>, value: P): T | undefined {
   return (Object.keys(table) as T[]).find((key) => table[key] === value);
@@ -50,6 +52,10 @@ export function settingsFromProto(settings: alertV1.AlertRuleSettings | undefine
     categories: categoriesFromProto(message.categories, 'settings.categories'),
     targetOnly: message.targetOnly,
     enabled: message.enabled,
+    // An unknown channel passes as its number, for the domain to name it among the violations.
+    channels: message.channels.map((channel) => keyOf(CHANNEL_TO_PROTO, channel) ?? (String(channel) as CareChannel)),
+    sendTime: message.sendTime || null,
+    message: message.message || null,
   };
 }
 
@@ -65,6 +71,9 @@ export function toProtoAlertRule(rule: AlertRule): alertV1.AlertRule {
     targetOnly: rule.targetOnly,
     enabled: rule.enabled,
     version: rule.version,
+    channels: channelsToProto(rule.channels),
+    sendTime: rule.sendTime ?? '',
+    message: rule.message ?? '',
     audit: { createTime: rule.createdAt, createdBy: rule.createdBy, updateTime: rule.updatedAt, updatedBy: rule.updatedBy },
   });
 }
@@ -89,5 +98,19 @@ export function toProtoAlert(alert: Alert): alertV1.CustomerAlert {
     createTime: alert.createdAt,
     acknowledgeTime: alert.acknowledgedAt ?? undefined,
     acknowledgedBy: alert.acknowledgedBy ?? '',
+    delivery: alert.delivery ? toProtoDelivery(alert.delivery) : undefined,
   });
+}
+
+function toProtoDelivery(delivery: CareDelivery): alertV1.CareDelivery {
+  return {
+    channels: channelsToProto(delivery.channels),
+    undeliverableChannels: channelsToProto(delivery.undeliverableChannels),
+    sendTime: delivery.sendAt,
+    recipientContactId: delivery.recipientContactId ?? '',
+    recipientName: delivery.recipientName,
+    phone: delivery.phone ?? '',
+    email: delivery.email ?? '',
+    message: delivery.message,
+  };
 }

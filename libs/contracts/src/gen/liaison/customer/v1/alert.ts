@@ -128,6 +128,47 @@ export function alertKindToJSON(object: AlertKind): string {
   }
 }
 
+/** How a care greeting reaches the customer. */
+export enum CareChannel {
+  CARE_CHANNEL_UNSPECIFIED = 0,
+  /** CARE_CHANNEL_SMS - To the recipient's mobile number (else their first phone number). */
+  CARE_CHANNEL_SMS = 1,
+  CARE_CHANNEL_EMAIL = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function careChannelFromJSON(object: any): CareChannel {
+  switch (object) {
+    case 0:
+    case "CARE_CHANNEL_UNSPECIFIED":
+      return CareChannel.CARE_CHANNEL_UNSPECIFIED;
+    case 1:
+    case "CARE_CHANNEL_SMS":
+      return CareChannel.CARE_CHANNEL_SMS;
+    case 2:
+    case "CARE_CHANNEL_EMAIL":
+      return CareChannel.CARE_CHANNEL_EMAIL;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return CareChannel.UNRECOGNIZED;
+  }
+}
+
+export function careChannelToJSON(object: CareChannel): string {
+  switch (object) {
+    case CareChannel.CARE_CHANNEL_UNSPECIFIED:
+      return "CARE_CHANNEL_UNSPECIFIED";
+    case CareChannel.CARE_CHANNEL_SMS:
+      return "CARE_CHANNEL_SMS";
+    case CareChannel.CARE_CHANNEL_EMAIL:
+      return "CARE_CHANNEL_EMAIL";
+    case CareChannel.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 export enum AlertStatus {
   ALERT_STATUS_UNSPECIFIED = 0,
   ALERT_STATUS_OPEN = 1,
@@ -183,7 +224,18 @@ export interface AlertRule {
   targetOnly: boolean;
   enabled: boolean;
   version: number;
-  audit?: AuditStamps | undefined;
+  audit?:
+    | AuditStamps
+    | undefined;
+  /** Care only: greet the customer on these channels; empty = only the reminder to the owner. */
+  channels: CareChannel[];
+  /** Care only: "HH:MM" China time on the due date; "" for warnings. */
+  sendTime: string;
+  /**
+   * Care only: the greeting, 1..300 characters; {customer} and {contact} stand for the customer's
+   * and the recipient's names. Required when channels are given.
+   */
+  message: string;
 }
 
 export interface AlertRuleSettings {
@@ -194,6 +246,31 @@ export interface AlertRuleSettings {
   categories: CustomerCategory[];
   targetOnly: boolean;
   enabled: boolean;
+  /** Care only (INVALID_ARGUMENT on warnings); see AlertRule. send_time "" = "09:00". */
+  channels: CareChannel[];
+  sendTime: string;
+  message: string;
+}
+
+/**
+ * The greeting of a care alert, fixed when the alert was raised. The recipient is the birthday's
+ * contact; for other care kinds the customer's primary contact, else its first live contact, else
+ * the customer itself (recipient_contact_id ""). Phone and e-mail are personal data: they follow
+ * the visibility of the customer's contacts and never go into logs.
+ */
+export interface CareDelivery {
+  /** The rule's channels the recipient can be reached on (SMS needs a phone, EMAIL an e-mail). */
+  channels: CareChannel[];
+  /** The rule's channels that cannot be delivered, for lack of a phone or an e-mail. */
+  undeliverableChannels: CareChannel[];
+  /** The due date at the rule's send_time, China time; the raise time if that was already past. */
+  sendTime?: Date | undefined;
+  recipientContactId: string;
+  recipientName: string;
+  phone: string;
+  email: string;
+  /** The rule's message with the names filled in. */
+  message: string;
 }
 
 export interface CustomerAlert {
@@ -220,6 +297,8 @@ export interface CustomerAlert {
   createTime?: Date | undefined;
   acknowledgeTime?: Date | undefined;
   acknowledgedBy: string;
+  /** Care alerts of rules with channels: the greeting to send. Absent otherwise. */
+  delivery?: CareDelivery | undefined;
 }
 
 export interface ListAlertRulesRequest {
@@ -309,6 +388,9 @@ function createBaseAlertRule(): AlertRule {
     enabled: false,
     version: 0,
     audit: undefined,
+    channels: [],
+    sendTime: "",
+    message: "",
   };
 }
 
@@ -350,6 +432,19 @@ export const AlertRule: MessageFns<AlertRule> = {
     }
     if (message.audit !== undefined) {
       AuditStamps.encode(message.audit, writer.uint32(90).fork()).join();
+    }
+    if (message.channels.length !== 0) {
+      writer.uint32(98).fork();
+      for (const v of message.channels) {
+        writer.int32(v);
+      }
+      writer.join();
+    }
+    if (message.sendTime !== "") {
+      writer.uint32(106).string(message.sendTime);
+    }
+    if (message.message !== "") {
+      writer.uint32(114).string(message.message);
     }
     return writer;
   },
@@ -465,6 +560,40 @@ export const AlertRule: MessageFns<AlertRule> = {
             message.audit = AuditStamps.decode(reader, reader.uint32());
             continue;
           }
+          case 12: {
+            if (tag === 96) {
+              message.channels.push(reader.int32() as any);
+
+              continue;
+            }
+
+            if (tag === 98) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.channels.push(reader.int32() as any);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.sendTime = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.message = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -496,6 +625,15 @@ export const AlertRule: MessageFns<AlertRule> = {
       enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : false,
       version: isSet(object.version) ? globalThis.Number(object.version) : 0,
       audit: isSet(object.audit) ? AuditStamps.fromJSON(object.audit) : undefined,
+      channels: globalThis.Array.isArray(object?.channels)
+        ? object.channels.map((e: any) => careChannelFromJSON(e))
+        : [],
+      sendTime: isSet(object.sendTime)
+        ? globalThis.String(object.sendTime)
+        : isSet(object.send_time)
+        ? globalThis.String(object.send_time)
+        : "",
+      message: isSet(object.message) ? globalThis.String(object.message) : "",
     };
   },
 
@@ -534,6 +672,15 @@ export const AlertRule: MessageFns<AlertRule> = {
     if (message.audit !== undefined) {
       obj.audit = AuditStamps.toJSON(message.audit);
     }
+    if (message.channels?.length) {
+      obj.channels = message.channels.map((e) => careChannelToJSON(e));
+    }
+    if (message.sendTime !== "") {
+      obj.sendTime = message.sendTime;
+    }
+    if (message.message !== "") {
+      obj.message = message.message;
+    }
     return obj;
   },
 
@@ -555,12 +702,26 @@ export const AlertRule: MessageFns<AlertRule> = {
     message.audit = (object.audit !== undefined && object.audit !== null)
       ? AuditStamps.fromPartial(object.audit)
       : undefined;
+    message.channels = object.channels?.map((e) => e) || [];
+    message.sendTime = object.sendTime ?? "";
+    message.message = object.message ?? "";
     return message;
   },
 };
 
 function createBaseAlertRuleSettings(): AlertRuleSettings {
-  return { name: "", days: 0, month: 0, day: 0, categories: [], targetOnly: false, enabled: false };
+  return {
+    name: "",
+    days: 0,
+    month: 0,
+    day: 0,
+    categories: [],
+    targetOnly: false,
+    enabled: false,
+    channels: [],
+    sendTime: "",
+    message: "",
+  };
 }
 
 export const AlertRuleSettings: MessageFns<AlertRuleSettings> = {
@@ -589,6 +750,19 @@ export const AlertRuleSettings: MessageFns<AlertRuleSettings> = {
     }
     if (message.enabled !== false) {
       writer.uint32(56).bool(message.enabled);
+    }
+    if (message.channels.length !== 0) {
+      writer.uint32(66).fork();
+      for (const v of message.channels) {
+        writer.int32(v);
+      }
+      writer.join();
+    }
+    if (message.sendTime !== "") {
+      writer.uint32(74).string(message.sendTime);
+    }
+    if (message.message !== "") {
+      writer.uint32(82).string(message.message);
     }
     return writer;
   },
@@ -672,6 +846,40 @@ export const AlertRuleSettings: MessageFns<AlertRuleSettings> = {
             message.enabled = reader.bool();
             continue;
           }
+          case 8: {
+            if (tag === 64) {
+              message.channels.push(reader.int32() as any);
+
+              continue;
+            }
+
+            if (tag === 66) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.channels.push(reader.int32() as any);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.sendTime = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.message = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -699,6 +907,15 @@ export const AlertRuleSettings: MessageFns<AlertRuleSettings> = {
         ? globalThis.Boolean(object.target_only)
         : false,
       enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : false,
+      channels: globalThis.Array.isArray(object?.channels)
+        ? object.channels.map((e: any) => careChannelFromJSON(e))
+        : [],
+      sendTime: isSet(object.sendTime)
+        ? globalThis.String(object.sendTime)
+        : isSet(object.send_time)
+        ? globalThis.String(object.send_time)
+        : "",
+      message: isSet(object.message) ? globalThis.String(object.message) : "",
     };
   },
 
@@ -725,6 +942,15 @@ export const AlertRuleSettings: MessageFns<AlertRuleSettings> = {
     if (message.enabled !== false) {
       obj.enabled = message.enabled;
     }
+    if (message.channels?.length) {
+      obj.channels = message.channels.map((e) => careChannelToJSON(e));
+    }
+    if (message.sendTime !== "") {
+      obj.sendTime = message.sendTime;
+    }
+    if (message.message !== "") {
+      obj.message = message.message;
+    }
     return obj;
   },
 
@@ -740,6 +966,245 @@ export const AlertRuleSettings: MessageFns<AlertRuleSettings> = {
     message.categories = object.categories?.map((e) => e) || [];
     message.targetOnly = object.targetOnly ?? false;
     message.enabled = object.enabled ?? false;
+    message.channels = object.channels?.map((e) => e) || [];
+    message.sendTime = object.sendTime ?? "";
+    message.message = object.message ?? "";
+    return message;
+  },
+};
+
+function createBaseCareDelivery(): CareDelivery {
+  return {
+    channels: [],
+    undeliverableChannels: [],
+    sendTime: undefined,
+    recipientContactId: "",
+    recipientName: "",
+    phone: "",
+    email: "",
+    message: "",
+  };
+}
+
+export const CareDelivery: MessageFns<CareDelivery> = {
+  encode(message: CareDelivery, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.channels.length !== 0) {
+      writer.uint32(10).fork();
+      for (const v of message.channels) {
+        writer.int32(v);
+      }
+      writer.join();
+    }
+    if (message.undeliverableChannels.length !== 0) {
+      writer.uint32(18).fork();
+      for (const v of message.undeliverableChannels) {
+        writer.int32(v);
+      }
+      writer.join();
+    }
+    if (message.sendTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.sendTime), writer.uint32(26).fork()).join();
+    }
+    if (message.recipientContactId !== "") {
+      writer.uint32(34).string(message.recipientContactId);
+    }
+    if (message.recipientName !== "") {
+      writer.uint32(42).string(message.recipientName);
+    }
+    if (message.phone !== "") {
+      writer.uint32(50).string(message.phone);
+    }
+    if (message.email !== "") {
+      writer.uint32(58).string(message.email);
+    }
+    if (message.message !== "") {
+      writer.uint32(66).string(message.message);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CareDelivery {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCareDelivery();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag === 8) {
+              message.channels.push(reader.int32() as any);
+
+              continue;
+            }
+
+            if (tag === 10) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.channels.push(reader.int32() as any);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 2: {
+            if (tag === 16) {
+              message.undeliverableChannels.push(reader.int32() as any);
+
+              continue;
+            }
+
+            if (tag === 18) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.undeliverableChannels.push(reader.int32() as any);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.sendTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.recipientContactId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.recipientName = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.phone = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.email = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.message = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CareDelivery {
+    return {
+      channels: globalThis.Array.isArray(object?.channels)
+        ? object.channels.map((e: any) => careChannelFromJSON(e))
+        : [],
+      undeliverableChannels: globalThis.Array.isArray(object?.undeliverableChannels)
+        ? object.undeliverableChannels.map((e: any) => careChannelFromJSON(e))
+        : globalThis.Array.isArray(object?.undeliverable_channels)
+        ? object.undeliverable_channels.map((e: any) => careChannelFromJSON(e))
+        : [],
+      sendTime: isSet(object.sendTime)
+        ? fromJsonTimestamp(object.sendTime)
+        : isSet(object.send_time)
+        ? fromJsonTimestamp(object.send_time)
+        : undefined,
+      recipientContactId: isSet(object.recipientContactId)
+        ? globalThis.String(object.recipientContactId)
+        : isSet(object.recipient_contact_id)
+        ? globalThis.String(object.recipient_contact_id)
+        : "",
+      recipientName: isSet(object.recipientName)
+        ? globalThis.String(object.recipientName)
+        : isSet(object.recipient_name)
+        ? globalThis.String(object.recipient_name)
+        : "",
+      phone: isSet(object.phone) ? globalThis.String(object.phone) : "",
+      email: isSet(object.email) ? globalThis.String(object.email) : "",
+      message: isSet(object.message) ? globalThis.String(object.message) : "",
+    };
+  },
+
+  toJSON(message: CareDelivery): unknown {
+    const obj: any = {};
+    if (message.channels?.length) {
+      obj.channels = message.channels.map((e) => careChannelToJSON(e));
+    }
+    if (message.undeliverableChannels?.length) {
+      obj.undeliverableChannels = message.undeliverableChannels.map((e) => careChannelToJSON(e));
+    }
+    if (message.sendTime !== undefined) {
+      obj.sendTime = message.sendTime.toISOString();
+    }
+    if (message.recipientContactId !== "") {
+      obj.recipientContactId = message.recipientContactId;
+    }
+    if (message.recipientName !== "") {
+      obj.recipientName = message.recipientName;
+    }
+    if (message.phone !== "") {
+      obj.phone = message.phone;
+    }
+    if (message.email !== "") {
+      obj.email = message.email;
+    }
+    if (message.message !== "") {
+      obj.message = message.message;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CareDelivery>, I>>(base?: I): CareDelivery {
+    return CareDelivery.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CareDelivery>, I>>(object: I): CareDelivery {
+    const message = createBaseCareDelivery();
+    message.channels = object.channels?.map((e) => e) || [];
+    message.undeliverableChannels = object.undeliverableChannels?.map((e) => e) || [];
+    message.sendTime = object.sendTime ?? undefined;
+    message.recipientContactId = object.recipientContactId ?? "";
+    message.recipientName = object.recipientName ?? "";
+    message.phone = object.phone ?? "";
+    message.email = object.email ?? "";
+    message.message = object.message ?? "";
     return message;
   },
 };
@@ -764,6 +1229,7 @@ function createBaseCustomerAlert(): CustomerAlert {
     createTime: undefined,
     acknowledgeTime: undefined,
     acknowledgedBy: "",
+    delivery: undefined,
   };
 }
 
@@ -822,6 +1288,9 @@ export const CustomerAlert: MessageFns<CustomerAlert> = {
     }
     if (message.acknowledgedBy !== "") {
       writer.uint32(146).string(message.acknowledgedBy);
+    }
+    if (message.delivery !== undefined) {
+      CareDelivery.encode(message.delivery, writer.uint32(154).fork()).join();
     }
     return writer;
   },
@@ -983,6 +1452,14 @@ export const CustomerAlert: MessageFns<CustomerAlert> = {
             message.acknowledgedBy = reader.string();
             continue;
           }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.delivery = CareDelivery.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1067,6 +1544,7 @@ export const CustomerAlert: MessageFns<CustomerAlert> = {
         : isSet(object.acknowledged_by)
         ? globalThis.String(object.acknowledged_by)
         : "",
+      delivery: isSet(object.delivery) ? CareDelivery.fromJSON(object.delivery) : undefined,
     };
   },
 
@@ -1126,6 +1604,9 @@ export const CustomerAlert: MessageFns<CustomerAlert> = {
     if (message.acknowledgedBy !== "") {
       obj.acknowledgedBy = message.acknowledgedBy;
     }
+    if (message.delivery !== undefined) {
+      obj.delivery = CareDelivery.toJSON(message.delivery);
+    }
     return obj;
   },
 
@@ -1152,6 +1633,9 @@ export const CustomerAlert: MessageFns<CustomerAlert> = {
     message.createTime = object.createTime ?? undefined;
     message.acknowledgeTime = object.acknowledgeTime ?? undefined;
     message.acknowledgedBy = object.acknowledgedBy ?? "";
+    message.delivery = (object.delivery !== undefined && object.delivery !== null)
+      ? CareDelivery.fromPartial(object.delivery)
+      : undefined;
     return message;
   },
 };
@@ -2414,7 +2898,9 @@ export const AcknowledgeAlertResponse: MessageFns<AcknowledgeAlertResponse> = {
  * scheduled check evaluates every enabled rule and records each alert once, for the customer's
  * owner: a warning once per silence (the moment the silence is measured from), a care reminder
  * once per yearly date. Each new alert is an event (CustomerWarningRaised, CustomerCareDue) that
- * messaging turns into a notification to the owner.
+ * messaging turns into a notification to the owner. A care rule with channels also greets the
+ * customer: the alert records the delivery (recipient, phone/e-mail, channels, send time and the
+ * rendered message) and messaging sends it.
  */
 export type CustomerAlertServiceService = typeof CustomerAlertServiceService;
 export const CustomerAlertServiceService = {

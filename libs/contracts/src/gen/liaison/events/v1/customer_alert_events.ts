@@ -14,7 +14,12 @@ export interface CustomerWarningRaised {
   alert?: CustomerAlert | undefined;
 }
 
-/** A care date (birthday, fixed date, deal anniversary) coming up within the rule's days. */
+/**
+ * A care date (birthday, fixed date, deal anniversary) coming up within the rule's days.
+ * Messaging reminds the owner and, when alert.delivery is set, sends delivery.message to the
+ * recipient on delivery.channels (SMS to delivery.phone, e-mail to delivery.email) at
+ * delivery.send_time.
+ */
 export interface CustomerCareDue {
   alert?: CustomerAlert | undefined;
 }
