@@ -1,4 +1,4 @@
-import { userToken } from '@liaison/testkit';
+import { apiCaller, expectProblem, type Reply } from './http';
 import { startPlatform, type Platform } from './platform';
 
 // CUS-12/13 through the front door: an administrator keeps the rules and runs them, a rep sees
@@ -9,6 +9,7 @@ import { startPlatform, type Platform } from './platform';
 const RUN = Date.now().toString(36);
 const PREFIX = 'e2e预警';
 let platform: Platform;
+const call = apiCaller(() => platform.baseUrl);
 
 beforeAll(async () => {
   platform = await startPlatform('alerts_e2e', { ALERT_CHECK_INTERVAL_MS: '0', POOL_RULE_INTERVAL_MS: '0' });
@@ -22,27 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await platform?.stop();
 });
-
-interface Reply {
-  status: number;
-  type: string;
-  etag: string | null;
-  body: Record<string, unknown>;
-}
-
-async function call(method: string, path: string, user?: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
-  const allHeaders: Record<string, string> = { ...headers };
-  if (user) allHeaders.authorization = `Bearer ${await userToken(user)}`;
-  if (body !== undefined) allHeaders['content-type'] = 'application/json';
-  const response = await fetch(`${platform.baseUrl}${path}`, { method, headers: allHeaders, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await response.text();
-  return { status: response.status, type: response.headers.get('content-type') ?? '', etag: response.headers.get('etag'), body: text ? JSON.parse(text) : {} };
-}
-
-function expectProblem(reply: Reply, status: number, code: string) {
-  expect({ status: reply.status, code: reply.body.code }).toEqual({ status, code });
-  expect(reply.type).toContain('application/problem+json');
-}
 
 const violationFields = (reply: Reply) => ((reply.body.violations ?? []) as { field: string }[]).map((violation) => violation.field);
 
@@ -84,7 +64,7 @@ describe('warnings and care through the gateway', () => {
     const created = await call('POST', '/alert-rules', 'admin', { kind: 'no_order', name: `${PREFIX} 无订单 ${RUN}`, days: 60, categories: ['deal'], enabled: false });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ kind: 'no_order', days: 60, month: null, day: null, categories: ['deal'], targetOnly: false, enabled: false, version: 1 });
-    expect(created.etag).toBe('"1"');
+    expect(created.headers.get('etag')).toBe('"1"');
     const id = created.body.id as string;
     expectProblem(await call('POST', '/alert-rules', 'admin', { kind: 'no_contact', name: `${PREFIX} 无订单 ${RUN}`, days: 3 }), 409, 'name_taken');
 

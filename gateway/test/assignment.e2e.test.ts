@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { assignmentEventsV1 } from '@liaison/contracts';
 import { collectRecords, stack, subjectOf, userToken, waitFor, type RecordCollector } from '@liaison/testkit';
+import { apiCaller, expectProblem } from './http';
 import { startPlatform, type Platform } from './platform';
 
 // Customer ownership through the front door: the pool, a claim race, scoped bulk assignment,
@@ -9,6 +10,7 @@ import { startPlatform, type Platform } from './platform';
 const DATABASE = 'assignment_e2e';
 const RUN = Date.now().toString(36);
 let platform: Platform;
+const call = apiCaller(() => platform.baseUrl);
 let events: RecordCollector;
 const subs: Record<string, string> = {};
 
@@ -22,28 +24,6 @@ afterAll(async () => {
   await events?.stop();
   await platform?.stop();
 });
-
-interface Reply {
-  status: number;
-  type: string;
-  headers: Headers;
-  body: Record<string, unknown>;
-}
-
-async function call(method: string, path: string, user: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
-  const response = await fetch(`${platform.baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${await userToken(user)}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, type: response.headers.get('content-type') ?? '', headers: response.headers, body: text ? JSON.parse(text) : {} };
-}
-
-function expectProblem(reply: Reply, status: number, code: string) {
-  expect({ status: reply.status, code: reply.body.code }).toEqual({ status, code });
-  expect(reply.type).toContain('application/problem+json');
-}
 
 const createCustomer = async (user: string, name: string) => {
   const reply = await call('POST', '/customers', user, { name: `${name} ${RUN}`, kind: 'company', phone: '0571-8765 4321' });

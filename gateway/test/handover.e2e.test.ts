@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { stack, subjectOf, userToken } from '@liaison/testkit';
+import { apiCaller, expectProblem } from './http';
 import { startPlatform, type Platform } from './platform';
 
 // Employee handover (员工异动交接) and transfer approval (客户转移审批) through the front door:
@@ -9,6 +10,7 @@ import { startPlatform, type Platform } from './platform';
 const DATABASE = 'handover_e2e';
 const RUN = Date.now().toString(36);
 let platform: Platform;
+const call = apiCaller(() => platform.baseUrl);
 const subs: Record<string, string> = {};
 
 beforeAll(async () => {
@@ -19,28 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await platform?.stop();
 });
-
-interface Reply {
-  status: number;
-  type: string;
-  headers: Headers;
-  body: Record<string, unknown>;
-}
-
-async function call(method: string, path: string, user: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
-  const response = await fetch(`${platform.baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${await userToken(user)}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, type: response.headers.get('content-type') ?? '', headers: response.headers, body: text ? JSON.parse(text) : {} };
-}
-
-function expectProblem(reply: Reply, status: number, code: string) {
-  expect({ status: reply.status, code: reply.body.code }).toEqual({ status, code });
-  expect(reply.type).toContain('application/problem+json');
-}
 
 const createCustomer = async (user: string, name: string) => {
   const reply = await call('POST', '/customers', user, { name: `${name} ${RUN}`, kind: 'company' });

@@ -26,12 +26,14 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-/** `call(method, path, user, body)` for the common case, `call(method, path, options)` for the rest. */
-export type Call = (method: string, path: string, userOrOptions?: string | CallOptions, body?: unknown) => Promise<Reply>;
+/** `call(method, path, user, body, headers)` for the common case, `call(method, path, options)` for the rest. */
+export type Call = (method: string, path: string, userOrOptions?: string | CallOptions, body?: unknown, headers?: Record<string, string>) => Promise<Reply>;
 
 export function apiCaller(baseUrl: () => string): Call {
-  return async (method, path, userOrOptions, body) => {
-    const options: CallOptions = typeof userOrOptions === 'string' ? { user: userOrOptions, body } : { ...userOrOptions };
+  return async (method, path, userOrOptions, body, extraHeaders) => {
+    const options: CallOptions = typeof userOrOptions === 'string' || userOrOptions === undefined
+      ? { user: userOrOptions, body, headers: extraHeaders }
+      : { ...userOrOptions };
     const token = options.token ?? (options.user ? await userToken(options.user) : undefined);
     const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
     const { content, type } = encodeBody(options);
