@@ -3,6 +3,7 @@ import type { AlertRuleJson, CareChannelJson, CreateAlertRuleJson, CustomerAlert
 import { CARE_CHANNELS, RULE_KINDS } from './alert-schemas';
 import { categoryToProto } from './customer-json';
 import type { CategoryJson } from './customer-schemas';
+import { pageFromQuery } from '../http/paging';
 
 // JSON ⇄ protobuf for warnings and care. Protobuf has no null: 0 is no month/day, "" no contact.
 
@@ -105,7 +106,7 @@ function deliveryToJson(delivery: alertV1.CareDelivery): NonNullable<CustomerAle
 
 export function listRequestFromQuery(query: ListAlertsJson): alertV1.ListAlertsRequest {
   return alertV1.ListAlertsRequest.fromPartial({
-    page: { pageSize: query.pageSize ? Number(query.pageSize) : 0, pageToken: query.pageToken ?? '' },
+    page: pageFromQuery(query),
     kind: query.kind === 'care' ? ProtoKind.ALERT_KIND_CARE : query.kind === 'warning' ? ProtoKind.ALERT_KIND_WARNING : ProtoKind.ALERT_KIND_UNSPECIFIED,
     status: query.status === 'open' ? ProtoStatus.ALERT_STATUS_OPEN : query.status === 'acknowledged' ? ProtoStatus.ALERT_STATUS_ACKNOWLEDGED : ProtoStatus.ALERT_STATUS_UNSPECIFIED,
     ruleId: query.ruleId ?? '',

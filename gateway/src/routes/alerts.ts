@@ -9,6 +9,7 @@ import { alertToJson, createRequestFromJson, listRequestFromQuery, ruleToJson, s
 import {
   AlertCheckRun, AlertList, AlertRule, AlertRuleList, CreateAlertRuleBody, CustomerAlert, EmptyBody, IdParams, ListAlertsQuery, UpdateAlertRuleBody,
 } from './alert-schemas';
+import { nextPageTokenOf } from '../http/paging';
 
 // Warnings (客户预警) and customer care (客户关怀): the rules (administrators), running them now,
 // and the alerts of the customers in the caller's scope.
@@ -166,7 +167,7 @@ function alertListRoutes(api: ApiRouter, client: Client): void {
     responses: { 200: { description: 'One page.', schema: AlertList }, 400: problem('Invalid query.'), ...authProblems },
     async handler({ query, token, res }) {
       const response = await withJsonFields(unary(client.listAlerts.bind(client), listRequestFromQuery(query), bearerMetadata(token)));
-      res.json({ items: response.alerts.map(alertToJson), nextPageToken: response.page?.nextPageToken || null });
+      res.json({ items: response.alerts.map(alertToJson), nextPageToken: nextPageTokenOf(response.page) });
     },
   });
 

@@ -1,5 +1,6 @@
 import { approvalV1 } from '@liaison/contracts';
 import type { ApprovalJson, ApprovalStatusJson, ListApprovalsJson } from './approval-schemas';
+import { pageFromQuery } from '../http/paging';
 
 // JSON ⇄ protobuf for approvals. Empty strings and unset timestamps on the wire are null in JSON.
 
@@ -37,7 +38,7 @@ const list = (value: string | undefined) => (value ? value.split(',').filter(Boo
 
 export function listRequestFromQuery(query: ListApprovalsJson): approvalV1.ListApprovalsRequest {
   return approvalV1.ListApprovalsRequest.fromPartial({
-    page: { pageSize: query.pageSize ? Number(query.pageSize) : 0, pageToken: query.pageToken ?? '' },
+    page: pageFromQuery(query),
     role: ROLES[query.role ?? 'all'],
     statuses: list(query.status).map((status) => STATUSES[status as ApprovalStatusJson]),
     kinds: list(query.kind),

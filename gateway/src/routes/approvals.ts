@@ -6,6 +6,7 @@ import { ProblemSchema } from '../http/problem-schema';
 import { approvalToJson, listRequestFromQuery } from './approval-json';
 import { Approval, ApprovalIdParams, ApprovalList, DecisionBody, InvalidApplicationBody, ListApprovalsQuery, RejectionBody, WithdrawalBody } from './approval-schemas';
 import { CustomerIdParams } from './customer-schemas';
+import { nextPageTokenOf } from '../http/paging';
 
 const problem = (description: string) => ({ description, schema: ProblemSchema });
 const authProblems = { 401: problem('No valid access token.'), 403: problem('The caller lacks the permission, or is not a decider of the step (code not_a_decider, own_request, not_requester).') };
@@ -45,7 +46,7 @@ export function approvalRoutes(api: ApiRouter, client: approvalV1.ApprovalServic
     responses: { 200: { description: 'One page, without the operation logs.', schema: ApprovalList }, 400: problem('Invalid query.'), ...authProblems },
     async handler({ query, token, res }) {
       const response = await unary(client.listApprovals.bind(client), listRequestFromQuery(query), bearerMetadata(token));
-      res.json({ items: response.approvals.map((approval) => approvalToJson(approval, false)), nextPageToken: response.page?.nextPageToken || null });
+      res.json({ items: response.approvals.map((approval) => approvalToJson(approval, false)), nextPageToken: nextPageTokenOf(response.page) });
     },
   });
 

@@ -2,6 +2,7 @@ import { assignmentV1, customerV1 } from '@liaison/contracts';
 import type { CategoryJson } from './customer-schemas';
 import { categoryToProto, customerToJson } from './customer-json';
 import type { ListPoolJson, OwnershipChangeJson, PendingCustomerJson, PoolCustomerJson, PoolRuleBodyJson, PoolRuleJson } from './assignment-schemas';
+import { pageFromQuery } from '../http/paging';
 
 // JSON ⇄ protobuf for ownership. Protobuf has no null: an empty owner id is the pool, an unset
 // timestamp is "never".
@@ -20,7 +21,7 @@ const csv = (value: string | undefined) => (value ? value.split(',').filter(Bool
 
 export function listPoolRequestFromQuery(query: ListPoolJson): assignmentV1.ListPoolRequest {
   return assignmentV1.ListPoolRequest.fromPartial({
-    page: { pageSize: query.pageSize ? Number(query.pageSize) : 0, pageToken: query.pageToken ?? '' },
+    page: pageFromQuery(query),
     nameContains: query.q ?? '',
     categories: csv(query.category).map((name) => categoryToProto(name as CategoryJson)),
   });

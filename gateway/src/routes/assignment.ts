@@ -14,6 +14,7 @@ import { approvalToJson } from './approval-json';
 import { Approval } from './approval-schemas';
 import { customerToJson } from './customer-json';
 import { Customer } from './customer-schemas';
+import { pageFromQuery, nextPageTokenOf } from '../http/paging';
 
 // Who owns a customer: the public pool (公海), pending customers (待处理), assignment, transfer
 // (客户转移), the ownership history and the return-to-pool rule.
@@ -73,7 +74,7 @@ function poolRoutes(api: ApiRouter, client: Client): void {
     responses: { 200: { description: 'One page.', schema: PoolCustomerList }, 400: problem('Invalid query.'), ...authProblems },
     async handler({ query, token, res }) {
       const response = await withJsonFields(unary(client.listPool.bind(client), listPoolRequestFromQuery(query), bearerMetadata(token)));
-      res.json({ items: response.customers.map(poolCustomerToJson), nextPageToken: response.page?.nextPageToken || null });
+      res.json({ items: response.customers.map(poolCustomerToJson), nextPageToken: nextPageTokenOf(response.page) });
     },
   });
 
@@ -160,11 +161,11 @@ function handoverRoutes(api: ApiRouter, client: Client): void {
     responses: { 200: { description: 'One page.', schema: PendingCustomerList }, 400: problem('Invalid query.'), ...authProblems },
     async handler({ query, token, res }) {
       const response = await withJsonFields(unary(client.listPending.bind(client), assignmentV1.ListPendingRequest.fromPartial({
-        page: { pageSize: query.pageSize ? Number(query.pageSize) : 0, pageToken: query.pageToken ?? '' },
+        page: pageFromQuery(query),
         contactState: contactStateFromQuery(query.contacted),
         unit: query.unit ?? '',
       }), bearerMetadata(token)));
-      res.json({ items: response.customers.map(pendingCustomerToJson), nextPageToken: response.page?.nextPageToken || null });
+      res.json({ items: response.customers.map(pendingCustomerToJson), nextPageToken: nextPageTokenOf(response.page) });
     },
   });
 

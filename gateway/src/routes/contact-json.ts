@@ -1,5 +1,6 @@
 import { contactV1 } from '@liaison/contracts';
 import type { ContactJson, CreateContactJson, ListContactsJson, RelationJson, RelationKindJson, UpdateContactJson } from './contact-schemas';
+import { pageFromQuery } from '../http/paging';
 
 // JSON ⇄ protobuf for contacts. Protobuf has no null, so an empty string (or an unset message)
 // on the wire is an absent value, shown as null in JSON.
@@ -121,7 +122,7 @@ export function updateContactRequest(id: string, version: number, body: FieldsJs
 export function listContactsRequest(customerId: string, query: ListContactsJson): contactV1.ListContactsRequest {
   return {
     customerId,
-    page: { pageSize: query.pageSize ? Number(query.pageSize) : 0, pageToken: query.pageToken ?? '' },
+    page: pageFromQuery(query),
     nameContains: query.q ?? '',
     phoneContains: query.phone ?? '',
   };

@@ -11,6 +11,7 @@ import {
   Contact, ContactGraph, ContactIdParams, ContactList, ContactRelation, CreateContactBody, CustomerContactsParams,
   DeleteContactQuery, ListContactsQuery, RelationParams, SetRelationBody, UpdateContactBody,
 } from './contact-schemas';
+import { nextPageTokenOf } from '../http/paging';
 
 const TAG = 'Contacts';
 const problem = (description: string) => ({ description, schema: ProblemSchema });
@@ -75,7 +76,7 @@ function customerContactRoutes(api: ApiRouter, client: contactV1.ContactServiceC
     responses: { 200: { description: 'One page.', schema: ContactList }, 400: problem('Invalid query.'), ...authProblems, ...noCustomer },
     async handler({ params, query, token, res }) {
       const response = await unary(client.listContacts.bind(client), listContactsRequest(params.customerId, query), bearerMetadata(token));
-      res.json({ items: response.contacts.map(contactToJson), nextPageToken: response.page?.nextPageToken || null });
+      res.json({ items: response.contacts.map(contactToJson), nextPageToken: nextPageTokenOf(response.page) });
     },
   });
 

@@ -1,6 +1,7 @@
 import { customerV1 } from '@liaison/contracts';
 import type { CategoryJson, CreateCustomerJson, CustomerJson, ListCustomersJson, UpdateCustomerJson } from './customer-schemas';
 import { customFieldFiltersFromQuery, customFieldMaskPaths } from './custom-field-json';
+import { pageFromQuery } from '../http/paging';
 
 // JSON ⇄ protobuf for customers. Protobuf has no null, so an empty string on the wire is an
 // absent value, shown as null in JSON.
@@ -36,7 +37,7 @@ const list = (value: string | undefined) => (value ? value.split(',').map((item)
 
 export function listRequestFromQuery(query: ListCustomersJson): customerV1.ListCustomersRequest {
   return customerV1.ListCustomersRequest.fromPartial({
-    page: { pageSize: query.pageSize ? Number(query.pageSize) : 0, pageToken: query.pageToken ?? '' },
+    page: pageFromQuery(query),
     nameContains: query.q ?? '',
     phoneContains: query.phone ?? '',
     ownerId: query.ownerId ?? '',

@@ -1,6 +1,7 @@
 import { customerViewV1 } from '@liaison/contracts';
 import { customerToJson } from './customer-json';
 import type { Customer360Json, TimelinePageJson } from './customer-view-schemas';
+import { nextPageTokenOf } from '../http/paging';
 
 // protobuf → JSON for the 360 view and the timeline. Protobuf has no null: an unset message is
 // null here, and a withheld section is null even where the protobuf carries an empty list.
@@ -108,7 +109,7 @@ export function timelineToJson(response: customerViewV1.GetCustomerTimelineRespo
       refId: orNull(entry.refId),
       amount: moneyOrNull(entry.amount),
     })),
-    nextPageToken: response.page?.nextPageToken || null,
+    nextPageToken: nextPageTokenOf(response.page),
     withheldSections: response.withheldSections as TimelinePageJson['withheldSections'],
   };
 }

@@ -6,6 +6,7 @@ import { ProblemSchema } from '../http/problem-schema';
 import { CustomerIdParams } from './customer-schemas';
 import { timelineToJson, view360ToJson } from './customer-view-json';
 import { Customer360, TimelinePage, TimelineQuery } from './customer-view-schemas';
+import { pageFromQuery } from '../http/paging';
 
 const problem = (description: string) => ({ description, schema: ProblemSchema });
 const readProblems = {
@@ -45,7 +46,7 @@ export function customerViewRoutes(api: ApiRouter, client: customerViewV1.Custom
     async handler({ params, query, token, res }) {
       const request = customerViewV1.GetCustomerTimelineRequest.fromPartial({
         customerId: params.id,
-        page: { pageSize: query.pageSize ? Number(query.pageSize) : 0, pageToken: query.pageToken ?? '' },
+        page: pageFromQuery(query),
       });
       res.json(timelineToJson(await unary(client.getCustomerTimeline.bind(client), request, bearerMetadata(token))));
     },

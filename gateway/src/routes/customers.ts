@@ -7,6 +7,7 @@ import { HttpProblem } from '../http/problem';
 import { ProblemSchema } from '../http/problem-schema';
 import { categoryToProto, createRequestFromJson, customerToJson, listRequestFromQuery, updateRequestFromJson } from './customer-json';
 import { ChangeCategoryBody, CreateCustomerBody, Customer, CustomerIdParams, CustomerList, ListCustomersQuery, UpdateCustomerBody } from './customer-schemas';
+import { nextPageTokenOf } from '../http/paging';
 
 const problem = (description: string) => ({ description, schema: ProblemSchema });
 const ETAG = { ETag: { description: 'The customer version, for If-Match.', schema: Type.String() } };
@@ -65,7 +66,7 @@ export function customerRoutes(api: ApiRouter, client: customerV1.CustomerServic
     responses: { 200: { description: 'One page.', schema: CustomerList }, 400: problem('Invalid query.'), ...authProblems },
     async handler({ query, token, res }) {
       const response = await unary(client.listCustomers.bind(client), listRequestFromQuery(query), bearerMetadata(token));
-      res.json({ items: response.customers.map(customerToJson), nextPageToken: response.page?.nextPageToken || null });
+      res.json({ items: response.customers.map(customerToJson), nextPageToken: nextPageTokenOf(response.page) });
     },
   });
 

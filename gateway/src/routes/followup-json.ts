@@ -2,6 +2,7 @@ import { followUpV1 } from '@liaison/contracts';
 import type {
   AnnotationJson, CreateFollowUpJson, FollowUpJson, FollowUpMethodJson, ListFollowUpsJson, ReminderLevelJson, UpdateFollowUpJson,
 } from './followup-schemas';
+import { pageFromQuery } from '../http/paging';
 
 // JSON ⇄ protobuf for follow-up records. Protobuf has no null, so an empty string on the wire is
 // an absent value, shown as null in JSON.
@@ -94,7 +95,7 @@ const list = (value: string | undefined) => (value ? value.split(',').map((item)
 
 export function filterFromQuery(query: ListFollowUpsJson): { page: { pageSize: number; pageToken: string }; filter: followUpV1.FollowUpFilter } {
   return {
-    page: { pageSize: query.pageSize ? Number(query.pageSize) : 0, pageToken: query.pageToken ?? '' },
+    page: pageFromQuery(query),
     filter: followUpV1.FollowUpFilter.fromPartial({
       methods: list(query.method).map((method) => METHODS[method as FollowUpMethodJson]),
       authorId: query.authorId ?? '',

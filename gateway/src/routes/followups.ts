@@ -7,13 +7,14 @@ import { ProblemSchema } from '../http/problem-schema';
 import { CustomerIdParams } from './customer-schemas';
 import { annotationToJson, createRequestFromJson, filterFromQuery, followUpToJson, updateRequestFromJson } from './followup-json';
 import { Annotation, AnnotateBody, CreateFollowUpBody, FollowUp, FollowUpIdParams, FollowUpList, ListFollowUpsQuery, UpdateFollowUpBody } from './followup-schemas';
+import { nextPageTokenOf } from '../http/paging';
 
 const problem = (description: string) => ({ description, schema: ProblemSchema });
 const authProblems = { 401: problem('No valid access token.'), 403: problem('The caller lacks the permission.') };
 const TAG = 'Follow-ups';
 
 const listJson = (response: { followUps: followUpV1.FollowUp[]; page?: { nextPageToken: string } }) =>
-  ({ items: response.followUps.map(followUpToJson), nextPageToken: response.page?.nextPageToken || null });
+  ({ items: response.followUps.map(followUpToJson), nextPageToken: nextPageTokenOf(response.page) });
 
 export function followUpRoutes(api: ApiRouter, client: followUpV1.FollowUpServiceClient): void {
   api.add({

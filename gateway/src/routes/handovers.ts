@@ -5,6 +5,7 @@ import { AppError, toAppError, unary } from '@liaison/runtime';
 import type { ApiRouter } from '../http/api-router';
 import { ProblemSchema } from '../http/problem-schema';
 import { CreateHandoverBody, Handover, HandoverIdParams, HandoverList, ListHandoversQuery, type CreateHandoverJson, type HandoverJson } from './handover-schemas';
+import { pageFromQuery, nextPageTokenOf } from '../http/paging';
 
 // Employee handover (员工异动交接, CUS-15): a leaving employee's customers to one or several successors.
 
@@ -92,10 +93,10 @@ export function handoverRoutes(api: ApiRouter, client: Client): void {
     responses: { 200: { description: 'One page.', schema: HandoverList }, 400: problem('Invalid query.'), ...authProblems },
     async handler({ query, token, res }) {
       const response = await withJsonFields(unary(client.listHandovers.bind(client), handoverV1.ListHandoversRequest.fromPartial({
-        page: { pageSize: query.pageSize ? Number(query.pageSize) : 0, pageToken: query.pageToken ?? '' },
+        page: pageFromQuery(query),
         fromUserId: query.fromUserId ?? '',
       }), bearerMetadata(token)));
-      res.json({ items: response.handovers.map(handoverToJson), nextPageToken: response.page?.nextPageToken || null });
+      res.json({ items: response.handovers.map(handoverToJson), nextPageToken: nextPageTokenOf(response.page) });
     },
   });
 

@@ -6,6 +6,7 @@ import type { ApiRouter } from '../http/api-router';
 import { named } from '../http/openapi';
 import { ProblemSchema } from '../http/problem-schema';
 import { CustomerIdParams } from './customer-schemas';
+import { pageFromQuery, nextPageTokenOf } from '../http/paging';
 
 // CUS-16: the revision history (修订记录) of a customer's key fields.
 
@@ -69,10 +70,10 @@ export function historyRoutes(api: ApiRouter, client: historyV1.CustomerHistoryS
     async handler({ params, query, token, res }) {
       const request = historyV1.GetCustomerHistoryRequest.fromPartial({
         customerId: params.id,
-        page: { pageSize: query.pageSize ? Number(query.pageSize) : 0, pageToken: query.pageToken ?? '' },
+        page: pageFromQuery(query),
       });
       const response = await unary(client.getCustomerHistory.bind(client), request, bearerMetadata(token));
-      res.json({ items: response.entries.map(entryToJson), nextPageToken: response.page?.nextPageToken || null });
+      res.json({ items: response.entries.map(entryToJson), nextPageToken: nextPageTokenOf(response.page) });
     },
   });
 }

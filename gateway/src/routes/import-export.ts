@@ -12,6 +12,7 @@ import {
   CustomerImport, CustomerImportList, ExportCustomersQuery, ImportIdParams, importOptionsFromQuery, importToJson, ListImportsQuery,
   UploadImportQuery, type ExportQueryJson,
 } from './import-export-schemas';
+import { pageFromQuery, nextPageTokenOf } from '../http/paging';
 
 // CUS-14 through the gateway: uploads stream from the HTTP request into a client-streaming gRPC
 // call, downloads from a server-streaming call into the HTTP response, both with backpressure,
@@ -138,8 +139,8 @@ export function importExportRoutes(api: ApiRouter, imports: importExportV1.Custo
     query: ListImportsQuery,
     responses: { 200: { description: 'One page.', schema: CustomerImportList }, 400: problem('Invalid query.'), ...authProblems },
     async handler({ query, token, res }) {
-      const response = await unary(imports.listCustomerImports.bind(imports), { page: { pageSize: query.pageSize ? Number(query.pageSize) : 0, pageToken: query.pageToken ?? '' } }, bearerMetadata(token));
-      res.json({ items: response.imports.map(importToJson), nextPageToken: response.page?.nextPageToken || null });
+      const response = await unary(imports.listCustomerImports.bind(imports), { page: pageFromQuery(query) }, bearerMetadata(token));
+      res.json({ items: response.imports.map(importToJson), nextPageToken: nextPageTokenOf(response.page) });
     },
   });
 

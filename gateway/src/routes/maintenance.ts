@@ -12,6 +12,7 @@ import {
   DuplicatePairsQuery, ListDeletedQuery, MergeCustomersBody, NotificationBody, NotificationReceipt, RestoreCustomersBody, Share, ShareBody,
   ShareList, ShareParams,
 } from './maintenance-schemas';
+import { pageFromQuery, nextPageTokenOf } from '../http/paging';
 
 // Keeping the customer base clean: duplicates and merge (CUS-10), bulk delete, the recycle bin
 // and bulk notification requests (CUS-20), read-only sharing with partner organisations.
@@ -52,9 +53,9 @@ function duplicateRoutes(api: ApiRouter, client: Client): void {
     query: DuplicatePairsQuery,
     responses: { 200: { description: 'One page of pairs.', schema: DuplicatePairList }, 400: problem('Invalid query.'), ...authProblems },
     async handler({ query, token, res }) {
-      const page = { pageSize: query.pageSize ? Number(query.pageSize) : 0, pageToken: query.pageToken ?? '' };
+      const page = pageFromQuery(query);
       const response = await withJsonFields(unary(client.findDuplicateCustomers.bind(client), { customerId: '', page }, bearerMetadata(token)));
-      res.json({ items: response.pairs.map(pairToJson), nextPageToken: response.page?.nextPageToken || null });
+      res.json({ items: response.pairs.map(pairToJson), nextPageToken: nextPageTokenOf(response.page) });
     },
   });
 
@@ -146,9 +147,9 @@ function deletionRoutes(api: ApiRouter, client: Client): void {
     query: ListDeletedQuery,
     responses: { 200: { description: 'One page.', schema: DeletedCustomerList }, 400: problem('Invalid query.'), ...authProblems },
     async handler({ query, token, res }) {
-      const request = { page: { pageSize: query.pageSize ? Number(query.pageSize) : 0, pageToken: query.pageToken ?? '' }, nameContains: query.q ?? '' };
+      const request = { page: pageFromQuery(query), nameContains: query.q ?? '' };
       const response = await withJsonFields(unary(client.listDeletedCustomers.bind(client), request, bearerMetadata(token)));
-      res.json({ items: response.customers.map(deletedCustomerToJson), nextPageToken: response.page?.nextPageToken || null });
+      res.json({ items: response.customers.map(deletedCustomerToJson), nextPageToken: nextPageTokenOf(response.page) });
     },
   });
 }
