@@ -33,6 +33,25 @@ const DEMO: Record<string, DemoCustomer[]> = {
   ],
 };
 
+// Warning and care rules (CUS-12/13) an administrator would set up first; created once, by name.
+const DEMO_ALERT_RULES = [
+  { kind: 'no_contact', name: '30天未联系预警', days: 30 },
+  { kind: 'no_order', name: '90天无订单预警', days: 90, categories: ['deal'] },
+  { kind: 'contact_birthday', name: '联系人生日关怀', days: 3, channels: ['sms'], sendTime: '09:00', message: '{contact}您好，祝您生日快乐，工作顺利！' },
+];
+
+async function seedAlertRules(): Promise<void> {
+  const headers = { authorization: `Bearer ${await userToken('admin')}`, 'content-type': 'application/json' };
+  const existing = await fetch(`${GATEWAY}/alert-rules`, { headers });
+  if (existing.status !== 200) throw new Error(`reading alert rules failed: ${existing.status} ${await existing.text()}`);
+  const names = new Set(((await existing.json()) as { items: { name: string }[] }).items.map((rule) => rule.name));
+  for (const rule of DEMO_ALERT_RULES.filter((candidate) => !names.has(candidate.name))) {
+    const response = await fetch(`${GATEWAY}/alert-rules`, { method: 'POST', headers, body: JSON.stringify(rule) });
+    if (response.status !== 201) throw new Error(`seeding alert rule ${rule.name} failed: ${response.status} ${await response.text()}`);
+  }
+  process.stdout.write(`[seed] ${DEMO_ALERT_RULES.length} demo warning and care rules\n`);
+}
+
 async function main(): Promise<void> {
   let created = 0;
   for (const [rep, customers] of Object.entries(DEMO)) {
@@ -51,6 +70,7 @@ async function main(): Promise<void> {
     }
   }
   process.stdout.write(' (idempotent: re-runs create no duplicates)\n');
+  await seedAlertRules();
 }
 
 main().catch((error: unknown) => {
