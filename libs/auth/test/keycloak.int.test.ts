@@ -50,7 +50,7 @@ describe('Keycloak user tokens', () => {
     expect(rep).toMatchObject({ username: 'rep.east.1', kind: 'user', clientId: 'liaison-web', units: ['/Sales/East'], manages: [] });
     expect(rep.roles).toContain('sales-rep');
     expect(rep.userId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(customerScopeOf(rep)).toEqual({ kind: 'own', userId: rep.userId });
+    expect(customerScopeOf(rep)).toEqual({ kind: 'own', userId: rep.userId, followerId: rep.userId });
     expect(can(rep, 'customer', 'update')).toBe(true);
     expect(can(rep, 'customer', 'assign')).toBe(false);
   });
@@ -59,7 +59,7 @@ describe('Keycloak user tokens', () => {
     const manager = await userPrincipal('manager.east');
     expect(manager).toMatchObject({ kind: 'user', units: ['/Sales/East'], manages: ['/Sales/East'] });
     expect(manager.roles).toContain('sales-manager');
-    expect(customerScopeOf(manager)).toEqual({ kind: 'managed', userId: manager.userId, units: ['/Sales/East'] });
+    expect(customerScopeOf(manager)).toEqual({ kind: 'managed', userId: manager.userId, units: ['/Sales/East'], followerId: manager.userId });
     expect(can(manager, 'customer', 'transfer')).toBe(true);
   });
 
