@@ -1,6 +1,6 @@
 // CUS-19: the customer value score (RFM with fixed bands, so a customer's grade never moves
 // because other customers changed) and the credit-risk warning. Pure functions: the projection
-// calls them with the figures it just recomputed. The bands are documented in the README.
+// calls them with the figures it just recomputed. The bands are documented in docs/api.md.
 
 export type ValueGrade = 'A' | 'B' | 'C' | 'D';
 export type CreditRiskLevel = 'none' | 'watch' | 'high';

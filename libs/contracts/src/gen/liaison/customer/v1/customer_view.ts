@@ -22,7 +22,7 @@ import { Timestamp } from "../../../google/protobuf/timestamp";
 import { Money, PageInfo, PageRequest } from "../../common/v1/common";
 import { Customer } from "./customer";
 
-/** RFM value grade (客户价值等级); see services/customer/README.md for the bands. */
+/** RFM value grade (客户价值等级); see services/customer/docs/api.md for the bands. */
 export enum CustomerValueGrade {
   CUSTOMER_VALUE_GRADE_UNSPECIFIED = 0,
   /** CUSTOMER_VALUE_GRADE_A - Score 80..100. */
