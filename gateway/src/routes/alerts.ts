@@ -1,15 +1,16 @@
 import { Type } from '@sinclair/typebox';
 import { bearerMetadata } from '@liaison/auth';
 import { alertV1 } from '@liaison/contracts';
-import { AppError, toAppError, unary } from '@liaison/runtime';
+import { unary } from '@liaison/runtime';
 import type { ApiRouter } from '../http/api-router';
-import { HttpProblem } from '../http/problem';
 import { ProblemSchema } from '../http/problem-schema';
 import { alertToJson, createRequestFromJson, listRequestFromQuery, ruleToJson, settingsFromJson } from './alert-json';
 import {
   AlertCheckRun, AlertList, AlertRule, AlertRuleList, CreateAlertRuleBody, CustomerAlert, EmptyBody, IdParams, ListAlertsQuery, UpdateAlertRuleBody,
 } from './alert-schemas';
 import { nextPageTokenOf } from '../http/paging';
+import { camelCaseField, withJsonFieldNames } from '../http/field-names';
+import { expectedVersion } from '../http/versions';
 
 // Warnings (客户预警) and customer care (客户关怀): the rules (administrators), running them now,
 // and the alerts of the customers in the caller's scope.
@@ -22,28 +23,8 @@ const authProblems = { 401: problem('No valid access token.'), 403: problem('The
 const RULE_ETAG = { ETag: { description: 'The rule version, for If-Match.', schema: Type.String() } };
 const IF_MATCH = { 'If-Match': { description: 'ETag of the rule being changed; or send body.version.', schema: Type.String() } };
 
-// The service names fields as in protobuf (settings.target_only); clients sent JSON (targetOnly).
-const jsonField = (field: string) => field.replace(/^settings\./, '').replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
-
-async function withJsonFields<T>(call: Promise<T>): Promise<T> {
-  try {
-    return await call;
-  } catch (error) {
-    const appError = toAppError(error);
-    if (!appError?.violations.length) throw error;
-    throw new AppError(appError.code, appError.message, appError.violations.map((v) => ({ ...v, field: jsonField(v.field) })), appError.reason);
-  }
-}
-
-function ruleVersion(ifMatch: string | undefined, bodyVersion?: number): number {
-  const match = ifMatch === undefined ? undefined : /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(ifMatch);
-  if (ifMatch !== undefined && !match) throw new HttpProblem(400, 'invalid_if_match', 'If-Match must be the ETag of the rule, e.g. "3"');
-  const fromHeader = match ? Number(match[1]) : undefined;
-  if (fromHeader !== undefined && bodyVersion !== undefined && fromHeader !== bodyVersion) throw new HttpProblem(400, 'version_mismatch', 'If-Match and body.version disagree');
-  const version = fromHeader ?? bodyVersion;
-  if (version === undefined) throw new HttpProblem(428, 'precondition_required', 'send If-Match with the ETag you read, or body.version');
-  return version;
-}
+// Rule settings are flat in JSON (targetOnly) but nested in protobuf (settings.target_only).
+const withRuleJsonNames = <T>(call: Promise<T>) => withJsonFieldNames(call, (field) => camelCaseField(field.replace(/^settings\./, '')));
 
 export function alertRoutes(api: ApiRouter, client: Client): void {
   ruleRoutes(api, client);
@@ -78,7 +59,7 @@ function ruleRoutes(api: ApiRouter, client: Client): void {
       409: problem('Another rule has that name (name_taken).'),
     },
     async handler({ body, token, req, res }) {
-      const response = await withJsonFields(unary(client.createAlertRule.bind(client), createRequestFromJson(body), bearerMetadata(token)));
+      const response = await withRuleJsonNames(unary(client.createAlertRule.bind(client), createRequestFromJson(body), bearerMetadata(token)));
       const rule = ruleToJson(response.rule!);
       res.status(201).location(`${req.baseUrl}/alert-rules/${rule.id}`).set('ETag', `"${rule.version}"`).json(rule);
     },
@@ -115,8 +96,8 @@ function ruleRoutes(api: ApiRouter, client: Client): void {
     },
     async handler({ params, body, token, req, res }) {
       const { version: bodyVersion, ...settings } = body;
-      const request = { id: params.id, settings: settingsFromJson(settings), expectedVersion: ruleVersion(req.get('if-match'), bodyVersion) };
-      const rule = ruleToJson((await withJsonFields(unary(client.updateAlertRule.bind(client), request, bearerMetadata(token)))).rule!);
+      const request = { id: params.id, settings: settingsFromJson(settings), expectedVersion: expectedVersion(req.get('if-match'), bodyVersion, 'rule') };
+      const rule = ruleToJson((await withRuleJsonNames(unary(client.updateAlertRule.bind(client), request, bearerMetadata(token)))).rule!);
       res.set('ETag', `"${rule.version}"`).json(rule);
     },
   });
@@ -135,7 +116,7 @@ function ruleRoutes(api: ApiRouter, client: Client): void {
       412: problem('The rule changed since the given version.'), 428: problem('No If-Match was given.'),
     },
     async handler({ params, token, req, res }) {
-      await unary(client.deleteAlertRule.bind(client), { id: params.id, expectedVersion: ruleVersion(req.get('if-match')) }, bearerMetadata(token));
+      await unary(client.deleteAlertRule.bind(client), { id: params.id, expectedVersion: expectedVersion(req.get('if-match'), undefined, 'rule') }, bearerMetadata(token));
       res.status(204).end();
     },
   });
@@ -166,7 +147,7 @@ function alertListRoutes(api: ApiRouter, client: Client): void {
     query: ListAlertsQuery,
     responses: { 200: { description: 'One page.', schema: AlertList }, 400: problem('Invalid query.'), ...authProblems },
     async handler({ query, token, res }) {
-      const response = await withJsonFields(unary(client.listAlerts.bind(client), listRequestFromQuery(query), bearerMetadata(token)));
+      const response = await withRuleJsonNames(unary(client.listAlerts.bind(client), listRequestFromQuery(query), bearerMetadata(token)));
       res.json({ items: response.alerts.map(alertToJson), nextPageToken: nextPageTokenOf(response.page) });
     },
   });

@@ -1,9 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { bearerMetadata } from '@liaison/auth';
 import { assignmentV1 } from '@liaison/contracts';
-import { AppError, toAppError, unary } from '@liaison/runtime';
+import { unary } from '@liaison/runtime';
 import type { ApiRouter } from '../http/api-router';
-import { HttpProblem } from '../http/problem';
 import { ProblemSchema } from '../http/problem-schema';
 import { changeToJson, contactStateFromQuery, listPoolRequestFromQuery, pendingCustomerToJson, poolCustomerToJson, ruleRequestFromJson, ruleToJson } from './assignment-json';
 import {
@@ -15,6 +14,8 @@ import { Approval } from './approval-schemas';
 import { customerToJson } from './customer-json';
 import { Customer } from './customer-schemas';
 import { pageFromQuery, nextPageTokenOf } from '../http/paging';
+import { withJsonFieldNames } from '../http/field-names';
+import { expectedVersion } from '../http/versions';
 
 // Who owns a customer: the public pool (公海), pending customers (待处理), assignment, transfer
 // (客户转移), the ownership history and the return-to-pool rule.
@@ -33,29 +34,6 @@ const bulkProblems = {
 };
 const RULE_ETAG = { ETag: { description: 'The rule version, for If-Match.', schema: Type.String() } };
 
-// The service names fields as in protobuf (customer_ids[2]); clients sent JSON (customerIds[2]).
-const camelField = (field: string) => field.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
-
-async function withJsonFields<T>(call: Promise<T>): Promise<T> {
-  try {
-    return await call;
-  } catch (error) {
-    const appError = toAppError(error);
-    if (!appError?.violations.length) throw error;
-    throw new AppError(appError.code, appError.message, appError.violations.map((v) => ({ ...v, field: camelField(v.field) })), appError.reason);
-  }
-}
-
-function ruleVersion(ifMatch: string | undefined, bodyVersion: number | undefined): number {
-  const match = ifMatch === undefined ? undefined : /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(ifMatch);
-  if (ifMatch !== undefined && !match) throw new HttpProblem(400, 'invalid_if_match', 'If-Match must be the ETag of the rule, e.g. "3"');
-  const fromHeader = match ? Number(match[1]) : undefined;
-  if (fromHeader !== undefined && bodyVersion !== undefined && fromHeader !== bodyVersion) throw new HttpProblem(400, 'version_mismatch', 'If-Match and body.version disagree');
-  const version = fromHeader ?? bodyVersion;
-  if (version === undefined) throw new HttpProblem(428, 'precondition_required', 'send If-Match with the ETag you read, or body.version');
-  return version;
-}
-
 export function assignmentRoutes(api: ApiRouter, client: Client): void {
   poolRoutes(api, client);
   handoverRoutes(api, client);
@@ -73,7 +51,7 @@ function poolRoutes(api: ApiRouter, client: Client): void {
     query: ListPoolQuery,
     responses: { 200: { description: 'One page.', schema: PoolCustomerList }, 400: problem('Invalid query.'), ...authProblems },
     async handler({ query, token, res }) {
-      const response = await withJsonFields(unary(client.listPool.bind(client), listPoolRequestFromQuery(query), bearerMetadata(token)));
+      const response = await withJsonFieldNames(unary(client.listPool.bind(client), listPoolRequestFromQuery(query), bearerMetadata(token)));
       res.json({ items: response.customers.map(poolCustomerToJson), nextPageToken: nextPageTokenOf(response.page) });
     },
   });
@@ -111,7 +89,7 @@ function poolRoutes(api: ApiRouter, client: Client): void {
       409: problem('It is in the pool already (code already_in_pool).'),
     },
     async handler({ params, body, token, res }) {
-      const response = await withJsonFields(unary(client.releaseToPool.bind(client), { customerId: params.id, reason: body.reason }, bearerMetadata(token)));
+      const response = await withJsonFieldNames(unary(client.releaseToPool.bind(client), { customerId: params.id, reason: body.reason }, bearerMetadata(token)));
       res.json(customerToJson(response.customer!));
     },
   });
@@ -128,7 +106,7 @@ function handoverRoutes(api: ApiRouter, client: Client): void {
     body: AssignBody,
     responses: { 200: { description: 'The assigned customers.', schema: CustomerItems }, ...bulkProblems },
     async handler({ body, token, res }) {
-      const response = await withJsonFields(unary(client.assignCustomers.bind(client), {
+      const response = await withJsonFieldNames(unary(client.assignCustomers.bind(client), {
         customerIds: body.customerIds, assigneeId: body.assigneeId, assigneeUnit: body.assigneeUnit, reason: body.reason ?? '',
       }, bearerMetadata(token)));
       res.json({ items: response.customers.map(customerToJson) });
@@ -145,7 +123,7 @@ function handoverRoutes(api: ApiRouter, client: Client): void {
     body: FollowersBody,
     responses: { 200: { description: 'The customers with their follower.', schema: CustomerItems }, ...bulkProblems },
     async handler({ body, token, res }) {
-      const response = await withJsonFields(unary(client.assignFollowers.bind(client), body, bearerMetadata(token)));
+      const response = await withJsonFieldNames(unary(client.assignFollowers.bind(client), body, bearerMetadata(token)));
       res.json({ items: response.customers.map(customerToJson) });
     },
   });
@@ -160,7 +138,7 @@ function handoverRoutes(api: ApiRouter, client: Client): void {
     query: ListPendingQuery,
     responses: { 200: { description: 'One page.', schema: PendingCustomerList }, 400: problem('Invalid query.'), ...authProblems },
     async handler({ query, token, res }) {
-      const response = await withJsonFields(unary(client.listPending.bind(client), assignmentV1.ListPendingRequest.fromPartial({
+      const response = await withJsonFieldNames(unary(client.listPending.bind(client), assignmentV1.ListPendingRequest.fromPartial({
         page: pageFromQuery(query),
         contactState: contactStateFromQuery(query.contacted),
         unit: query.unit ?? '',
@@ -186,7 +164,7 @@ function handoverRoutes(api: ApiRouter, client: Client): void {
       409: problem('Some customers cannot change hands (codes owned_use_transfer, in_pool, already_owner, transfer_pending, mixed_owner_units, bulk_refused); violations name each by index. Nothing changed.'),
     },
     async handler({ body, token, res }) {
-      const response = await withJsonFields(unary(client.transferCustomers.bind(client), {
+      const response = await withJsonFieldNames(unary(client.transferCustomers.bind(client), {
         customerIds: body.customerIds, toOwnerId: body.toOwnerId, toOwnerUnit: body.toOwnerUnit, reason: body.reason,
         keepPreviousOwnerAsFollower: body.keepPreviousOwnerAsFollower ?? false,
       }, bearerMetadata(token)));
@@ -243,8 +221,8 @@ function ruleRoutes(api: ApiRouter, client: Client): void {
       412: problem('The rule changed since the given version.'), 428: problem('Neither If-Match nor version was given.'),
     },
     async handler({ body, token, req, res }) {
-      const version = ruleVersion(req.get('if-match'), body.version);
-      const rule = ruleToJson((await withJsonFields(unary(client.updatePoolRule.bind(client), ruleRequestFromJson(body, version), bearerMetadata(token)))).rule!);
+      const version = expectedVersion(req.get('if-match'), body.version, 'rule');
+      const rule = ruleToJson((await withJsonFieldNames(unary(client.updatePoolRule.bind(client), ruleRequestFromJson(body, version), bearerMetadata(token)))).rule!);
       res.set('ETag', `"${rule.version}"`).json(rule);
     },
   });
@@ -277,7 +255,7 @@ function ruleRoutes(api: ApiRouter, client: Client): void {
       412: problem('The settings changed since the given version.'), 428: problem('Neither If-Match nor version was given.'),
     },
     async handler({ body, token, req, res }) {
-      const version = ruleVersion(req.get('if-match'), body.version);
+      const version = expectedVersion(req.get('if-match'), body.version, 'rule');
       const request = { approvalRequired: body.approvalRequired, expectedVersion: version };
       const settings = transferSettingsToJson((await unary(client.updateTransferSettings.bind(client), request, bearerMetadata(token))).settings!);
       res.set('ETag', `"${settings.version}"`).json(settings);

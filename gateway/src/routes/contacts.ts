@@ -12,6 +12,7 @@ import {
   DeleteContactQuery, ListContactsQuery, RelationParams, SetRelationBody, UpdateContactBody,
 } from './contact-schemas';
 import { nextPageTokenOf } from '../http/paging';
+import { expectedVersion } from '../http/versions';
 
 const TAG = 'Contacts';
 const problem = (description: string) => ({ description, schema: ProblemSchema });
@@ -21,25 +22,6 @@ const authProblems = { 401: problem('No valid access token.'), 403: problem('The
 const noCustomer = { 404: problem('No such customer in the caller\'s scope.') };
 const noContact = { 404: problem('No such contact in the caller\'s scope.') };
 const versionProblems = { 412: problem('The contact changed since the given version.'), 428: problem('Neither If-Match nor a version was given.') };
-
-/** Accepts `"3"`, `W/"3"` or `3`; anything else is a 400. */
-function versionFromIfMatch(header: string | undefined): number | undefined {
-  if (header === undefined) return undefined;
-  const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
-  if (!match) throw new HttpProblem(400, 'invalid_if_match', 'If-Match must be the ETag of the contact, e.g. "3"');
-  return Number(match[1]);
-}
-
-/** The version a write expects, from If-Match or the request's own version; one is required. */
-function expectedVersion(ifMatch: string | undefined, ownVersion: number | undefined): number {
-  const fromHeader = versionFromIfMatch(ifMatch);
-  if (fromHeader !== undefined && ownVersion !== undefined && fromHeader !== ownVersion) {
-    throw new HttpProblem(400, 'version_mismatch', 'If-Match and version disagree');
-  }
-  const version = fromHeader ?? ownVersion;
-  if (version === undefined) throw new HttpProblem(428, 'precondition_required', 'send If-Match with the ETag you read, or the version');
-  return version;
-}
 
 function sendContact(res: Response, contact: contactV1.Contact | undefined, status = 200) {
   const json = contactToJson(contact!);
@@ -126,7 +108,7 @@ function contactItemRoutes(api: ApiRouter, client: contactV1.ContactServiceClien
       400: problem('Invalid body.'), ...authProblems, ...noContact, 409: problem('The login account is taken (login_account_taken).'), ...versionProblems,
     },
     async handler({ params, body, token, req, res }) {
-      const version = expectedVersion(req.get('if-match'), body.version);
+      const version = expectedVersion(req.get('if-match'), body.version, 'contact');
       const { version: _ignored, ...fields } = body;
       if (Object.keys(fields).length === 0) throw new HttpProblem(400, 'validation_failed', 'name at least one field to change');
       const response = await unary(client.updateContact.bind(client), updateContactRequest(params.id, version, fields), bearerMetadata(token));
@@ -146,7 +128,7 @@ function contactItemRoutes(api: ApiRouter, client: contactV1.ContactServiceClien
     requestHeaders: IF_MATCH,
     responses: { 204: { description: 'Deleted.' }, 400: problem('Invalid id or version.'), ...authProblems, ...noContact, ...versionProblems },
     async handler({ params, query, token, req, res }) {
-      const version = expectedVersion(req.get('if-match'), query.version === undefined ? undefined : Number(query.version));
+      const version = expectedVersion(req.get('if-match'), query.version === undefined ? undefined : Number(query.version), 'contact');
       await unary(client.deleteContact.bind(client), { id: params.id, expectedVersion: version }, bearerMetadata(token));
       res.status(204).end();
     },

@@ -8,6 +8,7 @@ import { ProblemSchema } from '../http/problem-schema';
 import { categoryToProto, createRequestFromJson, customerToJson, listRequestFromQuery, updateRequestFromJson } from './customer-json';
 import { ChangeCategoryBody, CreateCustomerBody, Customer, CustomerIdParams, CustomerList, ListCustomersQuery, UpdateCustomerBody } from './customer-schemas';
 import { nextPageTokenOf } from '../http/paging';
+import { expectedVersion } from '../http/versions';
 
 const problem = (description: string) => ({ description, schema: ProblemSchema });
 const ETAG = { ETag: { description: 'The customer version, for If-Match.', schema: Type.String() } };
@@ -15,25 +16,6 @@ const authProblems = { 401: problem('No valid access token.'), 403: problem('The
 
 function etagOf(version: number): string {
   return `"${version}"`;
-}
-
-/** Accepts `"3"`, `W/"3"` or `3`; anything else is a 400. */
-function versionFromIfMatch(header: string | undefined): number | undefined {
-  if (header === undefined) return undefined;
-  const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
-  if (!match) throw new HttpProblem(400, 'invalid_if_match', 'If-Match must be the ETag of the customer, e.g. "3"');
-  return Number(match[1]);
-}
-
-/** The version a write expects, from If-Match or body.version; one of them is required. */
-function expectedVersion(ifMatch: string | undefined, bodyVersion: number | undefined): number {
-  const fromHeader = versionFromIfMatch(ifMatch);
-  if (fromHeader !== undefined && bodyVersion !== undefined && fromHeader !== bodyVersion) {
-    throw new HttpProblem(400, 'version_mismatch', 'If-Match and body.version disagree');
-  }
-  const version = fromHeader ?? bodyVersion;
-  if (version === undefined) throw new HttpProblem(428, 'precondition_required', 'send If-Match with the ETag you read, or body.version');
-  return version;
 }
 
 export function customerRoutes(api: ApiRouter, client: customerV1.CustomerServiceClient): void {
@@ -102,7 +84,7 @@ export function customerRoutes(api: ApiRouter, client: customerV1.CustomerServic
       412: problem('The customer changed since the given version.'), 428: problem('Neither If-Match nor version was given.'),
     },
     async handler({ params, body, token, req, res }) {
-      const version = expectedVersion(req.get('if-match'), body.version);
+      const version = expectedVersion(req.get('if-match'), body.version, 'customer');
       const { version: _ignored, ...fields } = body;
       if (Object.keys(fields).length === 0) throw new HttpProblem(400, 'validation_failed', 'name at least one field to change');
       const response = await unary(client.updateCustomer.bind(client), updateRequestFromJson(params.id, version, fields), bearerMetadata(token));
@@ -128,7 +110,7 @@ export function customerRoutes(api: ApiRouter, client: customerV1.CustomerServic
       412: problem('The customer changed since the given version.'), 428: problem('Neither If-Match nor version was given.'),
     },
     async handler({ params, body, token, req, res }) {
-      const version = expectedVersion(req.get('if-match'), body.version);
+      const version = expectedVersion(req.get('if-match'), body.version, 'customer');
       const response = await unary(client.changeCustomerCategory.bind(client), customerV1.ChangeCustomerCategoryRequest.fromPartial({
         id: params.id,
         expectedVersion: version,

@@ -1,11 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import { bearerMetadata } from '@liaison/auth';
 import { handoverV1 } from '@liaison/contracts';
-import { AppError, toAppError, unary } from '@liaison/runtime';
+import { unary } from '@liaison/runtime';
 import type { ApiRouter } from '../http/api-router';
 import { ProblemSchema } from '../http/problem-schema';
 import { CreateHandoverBody, Handover, HandoverIdParams, HandoverList, ListHandoversQuery, type CreateHandoverJson, type HandoverJson } from './handover-schemas';
 import { pageFromQuery, nextPageTokenOf } from '../http/paging';
+import { withJsonFieldNames } from '../http/field-names';
 
 // Employee handover (员工异动交接, CUS-15): a leaving employee's customers to one or several successors.
 
@@ -17,18 +18,6 @@ const authProblems = { 401: problem('No valid access token.'), 403: problem('The
 const { HandoverDistribution: Distribution } = handoverV1;
 
 // The service names fields as in protobuf (successors[0].user_id); clients sent JSON (successors[0].userId).
-const camelField = (field: string) => field.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
-
-async function withJsonFields<T>(call: Promise<T>): Promise<T> {
-  try {
-    return await call;
-  } catch (error) {
-    const appError = toAppError(error);
-    if (!appError?.violations.length) throw error;
-    throw new AppError(appError.code, appError.message, appError.violations.map((v) => ({ ...v, field: camelField(v.field) })), appError.reason);
-  }
-}
-
 function createRequestFromJson(body: CreateHandoverJson, key: string | undefined): handoverV1.CreateHandoverRequest {
   return handoverV1.CreateHandoverRequest.fromPartial({
     requestId: key ?? '',
@@ -76,7 +65,7 @@ export function handoverRoutes(api: ApiRouter, client: Client): void {
       409: problem('A selected customer is neither owned nor followed by the employee (code not_employees_customer).'),
     },
     async handler({ body, token, req, res }) {
-      const response = await withJsonFields(unary(client.createHandover.bind(client), createRequestFromJson(body, req.get('idempotency-key')), bearerMetadata(token)));
+      const response = await withJsonFieldNames(unary(client.createHandover.bind(client), createRequestFromJson(body, req.get('idempotency-key')), bearerMetadata(token)));
       const handover = handoverToJson(response.handover!);
       res.status(201).location(`${req.baseUrl}/handovers/${handover.id}`).json(handover);
     },
@@ -92,7 +81,7 @@ export function handoverRoutes(api: ApiRouter, client: Client): void {
     query: ListHandoversQuery,
     responses: { 200: { description: 'One page.', schema: HandoverList }, 400: problem('Invalid query.'), ...authProblems },
     async handler({ query, token, res }) {
-      const response = await withJsonFields(unary(client.listHandovers.bind(client), handoverV1.ListHandoversRequest.fromPartial({
+      const response = await withJsonFieldNames(unary(client.listHandovers.bind(client), handoverV1.ListHandoversRequest.fromPartial({
         page: pageFromQuery(query),
         fromUserId: query.fromUserId ?? '',
       }), bearerMetadata(token)));

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { bearerMetadata } from '@liaison/auth';
 import { maintenanceV1 } from '@liaison/contracts';
-import { AppError, toAppError, unary } from '@liaison/runtime';
+import { unary } from '@liaison/runtime';
 import type { ApiRouter } from '../http/api-router';
 import { ProblemSchema } from '../http/problem-schema';
 import { customerToJson } from './customer-json';
@@ -13,6 +13,7 @@ import {
   ShareList, ShareParams,
 } from './maintenance-schemas';
 import { pageFromQuery, nextPageTokenOf } from '../http/paging';
+import { withJsonFieldNames } from '../http/field-names';
 
 // Keeping the customer base clean: duplicates and merge (CUS-10), bulk delete, the recycle bin
 // and bulk notification requests (CUS-20), read-only sharing with partner organisations.
@@ -25,15 +26,7 @@ const authProblems = { 401: problem('No valid access token.'), 403: problem('The
 const notInScope = problem('No such customer in the caller\'s scope.');
 const ETAG = { ETag: { description: 'The customer version, for If-Match.', schema: Type.String() } };
 
-async function withJsonFields<T>(call: Promise<T>): Promise<T> {
-  try {
-    return await call;
-  } catch (error) {
-    const appError = toAppError(error);
-    if (!appError?.violations.length) throw error;
-    throw new AppError(appError.code, appError.message, appError.violations.map((v) => ({ ...v, field: jsonFieldName(v.field) })), appError.reason);
-  }
-}
+const withMaintenanceJsonNames = <T>(call: Promise<T>) => withJsonFieldNames(call, jsonFieldName);
 
 export function maintenanceRoutes(api: ApiRouter, client: Client): void {
   duplicateRoutes(api, client);
@@ -54,7 +47,7 @@ function duplicateRoutes(api: ApiRouter, client: Client): void {
     responses: { 200: { description: 'One page of pairs.', schema: DuplicatePairList }, 400: problem('Invalid query.'), ...authProblems },
     async handler({ query, token, res }) {
       const page = pageFromQuery(query);
-      const response = await withJsonFields(unary(client.findDuplicateCustomers.bind(client), { customerId: '', page }, bearerMetadata(token)));
+      const response = await withMaintenanceJsonNames(unary(client.findDuplicateCustomers.bind(client), { customerId: '', page }, bearerMetadata(token)));
       res.json({ items: response.pairs.map(pairToJson), nextPageToken: nextPageTokenOf(response.page) });
     },
   });
@@ -71,7 +64,7 @@ function duplicateRoutes(api: ApiRouter, client: Client): void {
     responses: { 200: { description: 'The candidates.', schema: DuplicateCandidateList }, 400: problem('Invalid id or query.'), ...authProblems, 404: notInScope },
     async handler({ params, query, token, res }) {
       const page = { pageSize: query.pageSize ? Number(query.pageSize) : 0, pageToken: '' };
-      const response = await withJsonFields(unary(client.findDuplicateCustomers.bind(client), { customerId: params.id, page }, bearerMetadata(token)));
+      const response = await withMaintenanceJsonNames(unary(client.findDuplicateCustomers.bind(client), { customerId: params.id, page }, bearerMetadata(token)));
       res.json({ items: response.pairs.map(candidateToJson) });
     },
   });
@@ -93,7 +86,7 @@ function duplicateRoutes(api: ApiRouter, client: Client): void {
       412: problem('One of the customers changed since the given version.'),
     },
     async handler({ body, token, res }) {
-      const response = await withJsonFields(unary(client.mergeCustomers.bind(client), mergeRequestFromJson(body), bearerMetadata(token)));
+      const response = await withMaintenanceJsonNames(unary(client.mergeCustomers.bind(client), mergeRequestFromJson(body), bearerMetadata(token)));
       const survivor = customerToJson(response.survivor!);
       res.set('ETag', `"${survivor.version}"`).json(survivor);
     },
@@ -114,7 +107,7 @@ function deletionRoutes(api: ApiRouter, client: Client): void {
       404: problem('Some customers are outside the caller\'s scope; violations name each. Nothing changed.'),
     },
     async handler({ body, token, res }) {
-      const response = await withJsonFields(unary(client.deleteCustomers.bind(client), { ids: body.ids, reason: body.reason ?? '' }, bearerMetadata(token)));
+      const response = await withMaintenanceJsonNames(unary(client.deleteCustomers.bind(client), { ids: body.ids, reason: body.reason ?? '' }, bearerMetadata(token)));
       res.json({ deletedIds: response.deletedIds });
     },
   });
@@ -132,7 +125,7 @@ function deletionRoutes(api: ApiRouter, client: Client): void {
       404: problem('Some ids are not deleted customers (merged ones cannot come back); violations name each. Nothing changed.'),
     },
     async handler({ body, token, res }) {
-      const response = await withJsonFields(unary(client.restoreCustomers.bind(client), { ids: body.ids }, bearerMetadata(token)));
+      const response = await withMaintenanceJsonNames(unary(client.restoreCustomers.bind(client), { ids: body.ids }, bearerMetadata(token)));
       res.json({ items: response.customers.map(customerToJson) });
     },
   });
@@ -148,7 +141,7 @@ function deletionRoutes(api: ApiRouter, client: Client): void {
     responses: { 200: { description: 'One page.', schema: DeletedCustomerList }, 400: problem('Invalid query.'), ...authProblems },
     async handler({ query, token, res }) {
       const request = { page: pageFromQuery(query), nameContains: query.q ?? '' };
-      const response = await withJsonFields(unary(client.listDeletedCustomers.bind(client), request, bearerMetadata(token)));
+      const response = await withMaintenanceJsonNames(unary(client.listDeletedCustomers.bind(client), request, bearerMetadata(token)));
       res.json({ items: response.customers.map(deletedCustomerToJson), nextPageToken: nextPageTokenOf(response.page) });
     },
   });
@@ -168,7 +161,7 @@ function notificationRoutes(api: ApiRouter, client: Client): void {
       400: problem('Invalid body.'), ...authProblems, 404: problem('None of the customers is in the caller\'s scope; nothing was sent.'),
     },
     async handler({ body, token, res }) {
-      const response = await withJsonFields(unary(client.requestCustomerNotification.bind(client), notificationRequestFromJson(body), bearerMetadata(token)));
+      const response = await withMaintenanceJsonNames(unary(client.requestCustomerNotification.bind(client), notificationRequestFromJson(body), bearerMetadata(token)));
       res.status(202).json({ notificationId: response.notificationId, acceptedCustomerIds: response.acceptedCustomerIds, notFoundCustomerIds: response.notFoundCustomerIds });
     },
   });
@@ -185,7 +178,7 @@ function shareRoutes(api: ApiRouter, client: Client): void {
     params: CustomerIdParams,
     responses: { 200: { description: 'The shares.', schema: ShareList }, 400: problem('Invalid id.'), ...authProblems, 404: notInScope },
     async handler({ params, token, res }) {
-      const response = await withJsonFields(unary(client.listCustomerShares.bind(client), { customerId: params.id }, bearerMetadata(token)));
+      const response = await withMaintenanceJsonNames(unary(client.listCustomerShares.bind(client), { customerId: params.id }, bearerMetadata(token)));
       res.json({ items: response.shares.map(shareToJson) });
     },
   });
@@ -204,7 +197,7 @@ function shareRoutes(api: ApiRouter, client: Client): void {
       400: problem('Invalid id or unit.'), ...authProblems, 404: notInScope,
     },
     async handler({ params, body, token, req, res }) {
-      const response = await withJsonFields(unary(client.shareCustomer.bind(client), { customerId: params.id, unit: body.unit }, bearerMetadata(token)));
+      const response = await withMaintenanceJsonNames(unary(client.shareCustomer.bind(client), { customerId: params.id, unit: body.unit }, bearerMetadata(token)));
       const share = shareToJson(response.share!);
       if (response.created) res.status(201).location(`${req.baseUrl}/customers/${params.id}/shares/${encodeURIComponent(share.unit)}`);
       res.json(share);
@@ -221,7 +214,7 @@ function shareRoutes(api: ApiRouter, client: Client): void {
     params: ShareParams,
     responses: { 204: { description: 'No longer shared.' }, 400: problem('Invalid id or unit.'), ...authProblems, 404: problem('No such customer in the caller\'s scope, or not shared with the unit.') },
     async handler({ params, token, res }) {
-      await withJsonFields(unary(client.unshareCustomer.bind(client), { customerId: params.id, unit: params.unit }, bearerMetadata(token)));
+      await withMaintenanceJsonNames(unary(client.unshareCustomer.bind(client), { customerId: params.id, unit: params.unit }, bearerMetadata(token)));
       res.status(204).end();
     },
   });
