@@ -1,6 +1,5 @@
-import { Client } from 'pg';
 import { assignmentEventsV1 } from '@liaison/contracts';
-import { collectRecords, stack, subjectOf, userToken, waitFor, type RecordCollector } from '@liaison/testkit';
+import { collectRecords, subjectOf, userToken, waitFor, type RecordCollector } from '@liaison/testkit';
 import { apiCaller, expectProblem } from './http';
 import { startPlatform, type Platform } from './platform';
 
@@ -36,16 +35,6 @@ const pooledCustomer = async (name: string) => {
   expect((await call('POST', `/customers/${customer.id}/release`, 'rep.east.1', { reason: '客户暂无预算' })).status).toBe(200);
   return customer;
 };
-
-async function inDatabase<T>(run: (db: Client) => Promise<T>): Promise<T> {
-  const db = new Client({ connectionString: stack.postgresUrl(DATABASE) });
-  await db.connect();
-  try {
-    return await run(db);
-  } finally {
-    await db.end();
-  }
-}
 
 describe('customer ownership through the gateway', () => {
   it('pools a customer, shows it to other reps without contact details, and lets one of two racing claims win', async () => {
@@ -135,7 +124,7 @@ describe('customer ownership through the gateway', () => {
     expectProblem(await call('PUT', '/settings/pool-rule', 'admin', rule, { 'if-match': '"999999"' }), 412, 'version_conflict');
 
     const neglected = await createCustomer('rep.west.1', '久未跟进');
-    await inDatabase((db) => db.query(`UPDATE customers SET owned_since = now() - interval '45 days', last_contacted_at = NULL WHERE id = $1`, [neglected.id]));
+    await platform.query(`UPDATE customers SET owned_since = now() - interval '45 days', last_contacted_at = NULL WHERE id = $1`, [neglected.id]);
     const enabled = await call('PUT', '/settings/pool-rule', 'admin', rule, { 'if-match': etag });
     expect(enabled.status).toBe(200);
     try {

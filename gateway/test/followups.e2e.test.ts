@@ -1,6 +1,5 @@
-import { Client } from 'pg';
 import { followUpEventsV1 } from '@liaison/contracts';
-import { collectRecords, stack, subjectOf, userToken, waitFor, type RecordCollector } from '@liaison/testkit';
+import { collectRecords, subjectOf, userToken, waitFor, type RecordCollector } from '@liaison/testkit';
 import { apiCaller, expectProblem, type Reply } from './http';
 import { startPlatform, type Platform } from './platform';
 
@@ -23,16 +22,6 @@ afterAll(async () => {
   await events?.stop();
   await platform?.stop();
 });
-
-async function inDatabase(sql: string, values: unknown[]): Promise<void> {
-  const db = new Client({ connectionString: stack.postgresUrl(DATABASE) });
-  await db.connect();
-  try {
-    await db.query(sql, values);
-  } finally {
-    await db.end();
-  }
-}
 
 async function createCustomer(user: string, name: string): Promise<{ id: string; version: number }> {
   const reply = await call('POST', '/customers', user, { name: `${name} ${RUN}`, kind: 'company' });
@@ -77,7 +66,7 @@ describe('follow-ups through the gateway', () => {
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ content: '已约好技术交流', reminder: 'none', nextFollowUpDate: null, method: 'visit' });
     expectProblem(await call('PATCH', `/follow-ups/${followUp.id}`, 'manager.east', { content: '经理改' }), 403, 'not_author');
-    await inDatabase("UPDATE follow_ups SET created_at = now() - interval '25 hours' WHERE id = $1", [followUp.id]);
+    await platform.query("UPDATE follow_ups SET created_at = now() - interval '25 hours' WHERE id = $1", [followUp.id]);
     expectProblem(await call('PATCH', `/follow-ups/${followUp.id}`, 'rep.east.1', { content: '太晚了' }), 409, 'edit_window_closed');
 
     expectProblem(await call('DELETE', `/follow-ups/${followUp.id}`, 'rep.east.1'), 403, 'forbidden');

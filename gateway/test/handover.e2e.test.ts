@@ -1,5 +1,4 @@
-import { Client } from 'pg';
-import { stack, subjectOf, userToken } from '@liaison/testkit';
+import { subjectOf, userToken } from '@liaison/testkit';
 import { apiCaller, expectProblem } from './http';
 import { startPlatform, type Platform } from './platform';
 
@@ -28,16 +27,6 @@ const createCustomer = async (user: string, name: string) => {
   return reply.body as { id: string };
 };
 
-async function inDatabase<T>(run: (db: Client) => Promise<T>): Promise<T> {
-  const db = new Client({ connectionString: stack.postgresUrl(DATABASE) });
-  await db.connect();
-  try {
-    return await run(db);
-  } finally {
-    await db.end();
-  }
-}
-
 const ownerOf = async (id: string) => ((await call('GET', `/customers/${id}`, 'admin')).body as { ownerId: string }).ownerId;
 
 describe('POST /handovers', () => {
@@ -45,7 +34,7 @@ describe('POST /handovers', () => {
     const a = await createCustomer('rep.east.1', '交接甲');
     const b = await createCustomer('rep.east.1', '交接乙');
     const from = `leaver-${RUN}`;
-    await inDatabase((db) => db.query('UPDATE customers SET owner_id = $2 WHERE id = ANY($1::uuid[])', [[a.id, b.id], from]));
+    await platform.query('UPDATE customers SET owner_id = $2 WHERE id = ANY($1::uuid[])', [[a.id, b.id], from]);
     const body = {
       fromUserId: from, successors: [{ userId: subs['rep.east.1'], unit: '/Sales/East' }, { userId: subs['rep.east.2'], unit: '/Sales/East' }],
       rewriteCreator: true, reason: '员工离职',

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { Client, type QueryResult } from 'pg';
 import { ensureDatabase, freePort, repoRoot, stack, startProcess, waitUntilReady, type RunningProcess } from '@liaison/testkit';
 
 // Starts the built customer service and gateway as real processes against the local stack,
@@ -9,6 +10,18 @@ export interface Platform {
   baseUrl: string;
   processes: RunningProcess[];
   stop: () => Promise<void>;
+  /** One statement on the platform's database, to arrange what the API cannot (e.g. age a record). */
+  query: (sql: string, values?: unknown[]) => Promise<QueryResult>;
+}
+
+async function queryOnce(databaseUrl: string, sql: string, values: unknown[] = []): Promise<QueryResult> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    return await db.query(sql, values);
+  } finally {
+    await db.end();
+  }
 }
 
 export async function startPlatform(database: string, extraEnv: Record<string, string> = {}): Promise<Platform> {
@@ -39,5 +52,5 @@ export async function startPlatform(database: string, extraEnv: Record<string, s
     await stop();
     throw error;
   }
-  return { baseUrl: `http://127.0.0.1:${httpPort}/api/v1`, processes, stop };
+  return { baseUrl: `http://127.0.0.1:${httpPort}/api/v1`, processes, stop, query: (sql, values) => queryOnce(databaseUrl, sql, values) };
 }
