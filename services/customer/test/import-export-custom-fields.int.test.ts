@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { type ClientReadableStream } from '@grpc/grpc-js';
 import ExcelJS from 'exceljs';
 import { customerV1, customFieldV1, importExportV1 } from '@liaison/contracts';
-import { createGrpcClient, createPool, fromGrpcError, unary, type Pool } from '@liaison/runtime';
+import { createGrpcClient, createPool, unary, type Pool } from '@liaison/runtime';
 import { ensureDatabase } from '@liaison/testkit';
 import type { RunningCustomerService } from '../src/app';
-import { CsvParser } from '../src/files/csv-reader';
+import { csvRows, importExportCalls } from './import-export-support';
 import { callerMetadata, startServiceUnderTest } from './support';
 
 // See import-export.int.test.ts: the production exceljs fix goes in through jest.mock here.
@@ -28,6 +27,7 @@ let fields: customFieldV1.CustomFieldServiceClient;
 let pool: Pool;
 
 const as = callerMetadata;
+const { importFile, errorReport, exportFile: exportRequest } = importExportCalls(() => ({ imports, exports }), { fileName: `字段扩展-${RUN}.csv`, chunkBytes: 11 });
 
 type DefinitionInput = Partial<Omit<customFieldV1.CustomFieldDefinition, 'constraints'>> & { constraints?: Partial<customFieldV1.CustomFieldConstraints> };
 
@@ -80,50 +80,13 @@ afterAll(async () => {
 
 // ---------------------------------------------------------------------------------------------
 
-type Options = Partial<importExportV1.CustomerImportOptions>;
-
-async function upload(user: string, file: Buffer, options: Options = {}): Promise<importExportV1.CustomerImport> {
-  const metadata = await as(user);
-  return new Promise((resolve, reject) => {
-    const call = imports.uploadCustomerImport(metadata, (error, response) => (error ? reject(fromGrpcError(error)) : resolve(response.import!)));
-    call.write({ options: importExportV1.CustomerImportOptions.fromPartial({ fileName: `字段扩展-${RUN}.csv`, format: Format.TRANSFER_FILE_FORMAT_CSV, ...options }) });
-    for (let start = 0; start < file.length; start += 11) call.write({ chunk: file.subarray(start, start + 11) });
-    call.end();
-  });
-}
-
-async function importFile(user: string, file: Buffer, options: Options = {}): Promise<importExportV1.CustomerImport> {
-  const { id } = await upload(user, file, options);
-  for (let attempt = 0; attempt < 200; attempt += 1) {
-    const job = (await unary(imports.getCustomerImport.bind(imports), { id }, await as(user))).import!;
-    if (job.status === Status.CUSTOMER_IMPORT_STATUS_COMPLETED || job.status === Status.CUSTOMER_IMPORT_STATUS_FAILED) return job;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`import ${id} did not finish`);
-}
-
-function collect(call: ClientReadableStream<{ chunk: Buffer }>): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    call.on('data', (message: { chunk: Buffer }) => parts.push(Buffer.from(message.chunk)));
-    call.on('error', (error) => reject(fromGrpcError(error)));
-    call.on('end', () => resolve(Buffer.concat(parts)));
-  });
-}
-
-const csvRows = (bytes: Buffer) => {
-  const parser = new CsvParser();
-  return [...parser.push(bytes.toString('utf8').replace(/^\uFEFF/, '')), ...parser.end()].map((record) => record.cells);
-};
-
 /** The error report as "row column: message" lines, and the values by row and column. */
 async function errorLines(user: string, id: string): Promise<string[][]> {
-  return csvRows(await collect(imports.downloadCustomerImportErrors({ id }, await as(user)))).slice(1);
+  return csvRows(await errorReport(user, id)).slice(1);
 }
 
-async function exportFile(user: string, nameContains: string, format: importExportV1.TransferFileFormat, language: importExportV1.ColumnLanguage) {
-  return collect(exports.exportCustomers(importExportV1.ExportCustomersRequest.fromPartial({ filter: { nameContains }, format, columnLanguage: language }), await as(user)));
-}
+const exportFile = (user: string, nameContains: string, format: importExportV1.TransferFileFormat, columnLanguage: importExportV1.ColumnLanguage) =>
+  exportRequest(user, { filter: { nameContains }, format, columnLanguage });
 
 const utf8Csv = (lines: string[]) => Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf8');
 

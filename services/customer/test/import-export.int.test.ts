@@ -1,10 +1,9 @@
-import { type ClientReadableStream } from '@grpc/grpc-js';
 import ExcelJS from 'exceljs';
 import { customerV1, importExportV1 } from '@liaison/contracts';
 import { createGrpcClient, createPool, fromGrpcError, unary, type Pool } from '@liaison/runtime';
 import { ensureDatabase, subjectOf, userToken } from '@liaison/testkit';
 import type { RunningCustomerService } from '../src/app';
-import { CsvParser } from '../src/files/csv-reader';
+import { csvRows, importExportCalls } from './import-export-support';
 import { callerMetadata, startServiceUnderTest } from './support';
 
 // The production code loads exceljs with a fixed parse-sax through require.cache, which jest's
@@ -23,6 +22,9 @@ let customers: customerV1.CustomerServiceClient;
 let pool: Pool;
 
 const as = callerMetadata;
+const { upload, getImport, importFile, errorReport, exportFile: exportRequest } = importExportCalls(() => ({ imports, exports }), { fileName: `客户导入-${RUN}.csv`, chunkBytes: 7 });
+const exportFile = async (user: string, filter: Partial<customerV1.ListCustomersRequest>, format = Format.TRANSFER_FILE_FORMAT_CSV, columnLanguage = importExportV1.ColumnLanguage.COLUMN_LANGUAGE_EN) =>
+  exportRequest(user, { filter, format, columnLanguage });
 
 beforeAll(async () => {
   const databaseUrl = await ensureDatabase('customer_import_it');
@@ -45,52 +47,6 @@ afterAll(async () => {
 
 // ---------------------------------------------------------------------------------------------
 
-type Options = Partial<importExportV1.CustomerImportOptions>;
-
-async function upload(user: string, file: Buffer, options: Options = {}): Promise<importExportV1.CustomerImport> {
-  const metadata = await as(user);
-  return new Promise((resolve, reject) => {
-    const call = imports.uploadCustomerImport(metadata, (error, response) => (error ? reject(fromGrpcError(error)) : resolve(response.import!)));
-    call.write({ options: importExportV1.CustomerImportOptions.fromPartial({ fileName: `客户导入-${RUN}.csv`, format: Format.TRANSFER_FILE_FORMAT_CSV, ...options }) });
-    for (let start = 0; start < file.length; start += 7) call.write({ chunk: file.subarray(start, start + 7) }); // cuts characters and lines apart
-    call.end();
-  });
-}
-
-const getImport = async (user: string, id: string) => (await unary(imports.getCustomerImport.bind(imports), { id }, await as(user))).import!;
-
-async function finished(user: string, id: string): Promise<importExportV1.CustomerImport> {
-  for (let attempt = 0; attempt < 200; attempt += 1) {
-    const job = await getImport(user, id);
-    if (job.status === Status.CUSTOMER_IMPORT_STATUS_COMPLETED || job.status === Status.CUSTOMER_IMPORT_STATUS_FAILED) return job;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`import ${id} did not finish`);
-}
-
-async function importFile(user: string, file: Buffer, options: Options = {}) {
-  return finished(user, (await upload(user, file, options)).id);
-}
-
-function collect(call: ClientReadableStream<{ chunk: Buffer }>): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    call.on('data', (message: { chunk: Buffer }) => parts.push(Buffer.from(message.chunk)));
-    call.on('error', (error) => reject(fromGrpcError(error)));
-    call.on('end', () => resolve(Buffer.concat(parts)));
-  });
-}
-
-const errorReport = async (user: string, id: string) => collect(imports.downloadCustomerImportErrors({ id }, await as(user)));
-
-async function exportFile(user: string, filter: Partial<customerV1.ListCustomersRequest>, format = Format.TRANSFER_FILE_FORMAT_CSV, language = importExportV1.ColumnLanguage.COLUMN_LANGUAGE_EN) {
-  return collect(exports.exportCustomers(importExportV1.ExportCustomersRequest.fromPartial({ filter, format, columnLanguage: language }), await as(user)));
-}
-
-const csvRows = (bytes: Buffer) => {
-  const parser = new CsvParser();
-  return [...parser.push(bytes.toString('utf8').replace(/^\uFEFF/, '')), ...parser.end()].map((record) => record.cells);
-};
 
 const utf8Csv = (lines: string[]) => Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf8');
 
