@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { requirePermission } from '@liaison/auth';
-import { AppError, inTransaction, type Pool, type PoolClient } from '@liaison/runtime';
+import { AppError, inTransaction, requireUuid, type Pool, type PoolClient } from '@liaison/runtime';
 import type { ApprovalCallback, ApprovalKind, ApprovalKinds } from './kinds';
 import { REQUESTER_ROLE, type Actor, type ApprovalRequest, type ApprovalStatus, type ApprovalSubject, type Decision, type LogEntry } from './model';
 import { ApprovalRepository, type ListFilter } from './repository';
@@ -64,7 +64,6 @@ export interface ApprovalList {
   nextPageToken: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const STATUSES: readonly ApprovalStatus[] = ['pending', 'approved', 'rejected', 'withdrawn'];
 const MAX_TEXT = 1000;
 // Line breaks and tabs belong in a comment; other control characters break logs and exports.
@@ -81,7 +80,7 @@ export function cleanApprovalText(text: string, field: string, maxLength = MAX_T
 }
 
 function checkId(id: string): void {
-  if (!UUID.test(id)) throw AppError.invalid('id must be a UUID', [{ field: 'id', message: 'must be a UUID' }]);
+  requireUuid(id, 'id');
 }
 
 function checkStep(step: number): void {

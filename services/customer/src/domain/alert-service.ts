@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { can, customerScopeOf, customerWriteScopeOf, requirePermission, type DataScope, type Principal } from '@liaison/auth';
-import { AppError, inTransaction, type Pool, type PoolClient } from '@liaison/runtime';
+import { AppError, inTransaction, isUuid, type Pool, type PoolClient } from '@liaison/runtime';
 import { alertAcknowledged, alertRuleChanged, alertsRaised } from '../events/alert-events';
 import { ALERT_JOB } from '../jobs/alert-job';
 import { runOncePerSlot } from '../jobs/single-fire';
@@ -34,10 +34,9 @@ export interface AlertServiceOptions {
 }
 
 const DEFAULT_BATCH = 2000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function checkId(id: string, field: string, what: string): void {
-  if (!UUID.test(id)) throw AppError.invalid(`${what} id is not a UUID`, [{ field, message: 'must be a UUID' }]);
+  if (!isUuid(id)) throw AppError.invalid(`${what} id is not a UUID`, [{ field, message: 'must be a UUID' }]);
 }
 
 function checkVersion(version: number): void {

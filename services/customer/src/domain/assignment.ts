@@ -1,5 +1,5 @@
 import { customerWriteScopeOf, unitCovers, type Principal } from '@liaison/auth';
-import { AppError, type FieldViolation } from '@liaison/runtime';
+import { AppError, isUuid, requireUuid, type FieldViolation } from '@liaison/runtime';
 import type { CustomerKind } from './customer';
 import type { Category } from './lifecycle';
 
@@ -79,7 +79,6 @@ export interface PoolRule {
   updatedBy: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 export const MAX_BULK = 200;
 const MAX_REASON = 500;
@@ -87,8 +86,7 @@ const MAX_USER_ID = 100;
 
 /** The id in the database's (lower case) form. */
 export function checkCustomerId(id: string, field = 'customer_id'): string {
-  if (!UUID.test(id)) throw AppError.invalid(`${field} must be a UUID`, [{ field, message: 'must be a UUID' }]);
-  return id.toLowerCase();
+  return requireUuid(id, field);
 }
 
 /** 1..200 distinct UUIDs, each violation named by its index. */
@@ -96,15 +94,21 @@ export function checkCustomerIds(ids: string[]): string[] {
   if (ids.length === 0 || ids.length > MAX_BULK) {
     throw AppError.invalid('customer_ids must name 1 to 200 customers', [{ field: 'customer_ids', message: `give 1 to ${MAX_BULK} ids` }]);
   }
+  const violations = customerIdViolations(ids);
+  if (violations.length > 0) throw AppError.invalid('customer_ids are invalid', violations);
+  return ids.map((id) => id.toLowerCase());
+}
+
+/** Each malformed or repeated id of `customer_ids`, named by its index. */
+export function customerIdViolations(ids: string[]): FieldViolation[] {
   const violations: FieldViolation[] = [];
   const seen = new Set<string>();
   ids.forEach((id, index) => {
-    if (!UUID.test(id)) violations.push({ field: `customer_ids[${index}]`, message: 'must be a UUID' });
+    if (!isUuid(id)) violations.push({ field: `customer_ids[${index}]`, message: 'must be a UUID' });
     else if (seen.has(id.toLowerCase())) violations.push({ field: `customer_ids[${index}]`, message: 'is repeated' });
     seen.add(id.toLowerCase());
   });
-  if (violations.length > 0) throw AppError.invalid('customer_ids are invalid', violations);
-  return ids.map((id) => id.toLowerCase());
+  return violations;
 }
 
 /** Trimmed NFC reason; `required` makes an empty one a violation. */

@@ -1,20 +1,14 @@
-import { AppError, type FieldViolation } from '@liaison/runtime';
+import { AppError, isUuid, requireUuid, type FieldViolation } from '@liaison/runtime';
 
 // Input rules shared by the bulk and maintenance use cases: id lists, free-text reasons, page
 // sizes and opaque page tokens.
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 200;
 const MAX_REASON_LENGTH = 500;
 
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
-
 export function checkId(id: string, field: string): string {
-  if (!isUuid(id)) throw AppError.invalid(`${field} must be a UUID`, [{ field, message: 'must be a UUID' }]);
-  return id.toLowerCase();
+  return requireUuid(id, field);
 }
 
 /** 1..max UUIDs, lower-cased, each once, in the order first given. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { customerScopeOf, customerWriteScopeOf, requirePermission, type Principal } from '@liaison/auth';
-import { AppError, inTransaction, type Pool, type PoolClient } from '@liaison/runtime';
+import { AppError, inTransaction, requireUuid, type Pool, type PoolClient } from '@liaison/runtime';
 import { contactCreated, contactDeleted, contactRelationChanged, contactsUpdated } from '../events/contact-events';
 import { ContactRepository } from '../persistence/contact-repository';
 import { CustomerRepository } from '../persistence/customer-repository';
@@ -14,7 +14,6 @@ import { checkRelationInput, closesReportingCycle, sameRelation, type ContactRel
 // Every write locks the customer row first, so that writers of one customer's contacts take
 // turns: that keeps "one primary contact" and "no reporting cycle" true without races.
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 200;
 
@@ -51,7 +50,7 @@ export interface ContactGraph {
 }
 
 function checkId(id: string, field: string): void {
-  if (!UUID.test(id)) throw AppError.invalid(`${field} must be a UUID`, [{ field, message: 'must be a UUID' }]);
+  requireUuid(id, field);
 }
 
 function checkExpectedVersion(version: number): void {

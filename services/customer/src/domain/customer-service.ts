@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { can, customerScopeOf, customerWriteScopeOf, requirePermission, type Principal } from '@liaison/auth';
-import { AppError, inTransaction, type Pool, type PoolClient } from '@liaison/runtime';
+import { AppError, inTransaction, requireUuid, type Pool, type PoolClient } from '@liaison/runtime';
 import { customerCategoryChanged, customerCreated, customerUpdated } from '../events/customer-events';
 import { CustomerRepository, type HistoryEntry, type ListFilter, type PageCursor, type SortOrder } from '../persistence/customer-repository';
 import { changedFields, validateFields, valueAt, UPDATABLE_FIELDS, type Customer, type CustomerFields } from './customer';
@@ -14,7 +14,6 @@ import type { CustomFieldFilterInput, CustomFieldValues } from './custom-field-v
 // events, in that order. A customer outside the caller's scope is reported as not found, so
 // that its existence does not leak.
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 200;
 
@@ -62,7 +61,7 @@ export interface CustomerList {
 }
 
 function checkId(id: string): void {
-  if (!UUID.test(id)) throw AppError.invalid('id must be a UUID', [{ field: 'id', message: 'must be a UUID' }]);
+  requireUuid(id, 'id');
 }
 
 export class CustomerService {

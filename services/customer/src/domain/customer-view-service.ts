@@ -1,5 +1,5 @@
 import { can, customerScopeOf, requirePermission, type Principal } from '@liaison/auth';
-import { AppError, type Pool } from '@liaison/runtime';
+import { AppError, requireUuid, type Pool } from '@liaison/runtime';
 import { CustomerRepository } from '../persistence/customer-repository';
 import { emptySummary, SummaryRepository, type ContactBrief, type CustomerSummary, type FollowUpBrief, type TimelineCursor, type TimelineRow } from '../persistence/summary-repository';
 import type { Customer } from './customer';
@@ -30,12 +30,11 @@ export interface TimelinePage {
   withheld: TimelineSection[];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 200;
 
 function checkCustomerId(id: string): void {
-  if (!UUID.test(id)) throw AppError.invalid('customer_id must be a UUID', [{ field: 'customer_id', message: 'must be a UUID' }]);
+  requireUuid(id, 'customer_id');
 }
 
 function mayReadFigures(principal: Principal): boolean {

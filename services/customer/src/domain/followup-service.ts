@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { customerScopeOf, followUpWriteScopeOf, requirePermission, type DataScope, type Principal } from '@liaison/auth';
-import { AppError, inTransaction, type Pool, type PoolClient } from '@liaison/runtime';
+import { AppError, inTransaction, requireUuid, type Pool, type PoolClient } from '@liaison/runtime';
 import { followUpAnnotated, followUpDeleted, followUpRecorded, followUpUpdated } from '../events/followup-events';
 import { CustomerRepository } from '../persistence/customer-repository';
 import { FollowUpRepository, type FollowUpCursor, type FollowUpListFilter } from '../persistence/followup-repository';
@@ -13,7 +13,6 @@ import {
 // off), rules, persistence and events, in that order. A record whose customer the caller cannot
 // see is reported as not found, so that its existence does not leak.
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 200;
 const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
@@ -45,7 +44,7 @@ export interface FollowUpList {
 }
 
 function checkId(id: string, field = 'id'): void {
-  if (!UUID.test(id)) throw AppError.invalid(`${field} must be a UUID`, [{ field, message: 'must be a UUID' }]);
+  requireUuid(id, field);
 }
 
 export class FollowUpService {

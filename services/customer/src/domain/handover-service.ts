@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { customerScopeOf, customerWriteScopeOf, requirePermission, type Principal } from '@liaison/auth';
-import { AppError, inTransaction, type FieldViolation, type Pool, type PoolClient } from '@liaison/runtime';
+import { AppError, inTransaction, requireUuid, type FieldViolation, type Pool, type PoolClient } from '@liaison/runtime';
 import { customersHandedOver, type MovedCustomer } from '../events/handover-events';
 import { HandoverRepository, type CandidateRow, type HandoverViewer, type HistoryRow, type MoveRow } from '../persistence/handover-repository';
 import { requireUnitAuthority } from './assignment';
@@ -35,8 +35,7 @@ export class HandoverService {
 
   async get(principal: Principal, id: string): Promise<Handover> {
     requirePermission(principal, 'customer', 'read');
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw AppError.invalid('id must be a UUID', [{ field: 'id', message: 'must be a UUID' }]);
-    const handover = await this.repository.find(this.pool, id.toLowerCase(), viewerOf(principal));
+    const handover = await this.repository.find(this.pool, requireUuid(id, 'id'), viewerOf(principal));
     if (!handover) throw AppError.notFound('handover');
     return handover;
   }

@@ -1,5 +1,5 @@
 import { AppError, type FieldViolation } from '@liaison/runtime';
-import { checkRecipient, cleanReason, type Recipient } from './assignment';
+import { checkRecipient, cleanReason, customerIdViolations, type Recipient } from './assignment';
 
 // CUS-15 员工异动交接: the rules of a handover free of SQL: checking the command, and which
 // successor takes which customer.
@@ -70,7 +70,6 @@ export interface Handover {
 
 export const MAX_SUCCESSORS = 50;
 export const MAX_SELECTED = 5000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const MAX_REQUEST_ID = 100;
 
 export function checkHandover(command: HandoverCommand): CheckedHandover {
@@ -131,12 +130,7 @@ function checkSelection(ids: string[], violations: FieldViolation[]): string[] {
     violations.push({ field: 'customer_ids', message: `select at most ${MAX_SELECTED} customers, or none for all` });
     return [];
   }
-  const seen = new Set<string>();
-  ids.forEach((id, index) => {
-    if (!UUID.test(id)) violations.push({ field: `customer_ids[${index}]`, message: 'must be a UUID' });
-    else if (seen.has(id.toLowerCase())) violations.push({ field: `customer_ids[${index}]`, message: 'is repeated' });
-    seen.add(id.toLowerCase());
-  });
+  violations.push(...customerIdViolations(ids));
   return ids.map((id) => id.toLowerCase());
 }
 

@@ -1,12 +1,11 @@
 import { customerScopeOf, requirePermission, type Principal } from '@liaison/auth';
-import { AppError, type Pool } from '@liaison/runtime';
+import { AppError, requireUuid, type Pool } from '@liaison/runtime';
 import { CustomerRepository } from '../persistence/customer-repository';
 import { HistoryRepository, type HistoryRecord } from '../persistence/history-repository';
 
 // CUS-16: the revision history of a customer's key fields, readable by whoever may read the
 // customer. Newest change first; the id orders changes made in one transaction as well.
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 200;
 
@@ -23,7 +22,7 @@ export class HistoryService {
 
   async ofCustomer(principal: Principal, customerId: string, pageSize: number, pageToken: string): Promise<HistoryList> {
     requirePermission(principal, 'customer', 'read');
-    if (!UUID.test(customerId)) throw AppError.invalid('customer_id must be a UUID', [{ field: 'customer_id', message: 'must be a UUID' }]);
+    requireUuid(customerId, 'customer_id');
     const limit = pageSizeOf(pageSize);
     const beforeId = decodePageToken(pageToken);
     if (!(await this.customers.findInScope(this.pool, customerId, customerScopeOf(principal)))) throw AppError.notFound('customer');

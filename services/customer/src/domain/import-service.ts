@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { can, customerScopeOf, customerWriteScopeOf, requirePermission, type DataScope, type Principal } from '@liaison/auth';
-import { AppError, inTransaction, type Logger, type Pool, type PoolClient } from '@liaison/runtime';
+import { AppError, inTransaction, requireUuid, type Logger, type Pool, type PoolClient } from '@liaison/runtime';
 import { customerImportFinished, customersImported } from '../events/import-events';
 import { CsvFormatError, readCsv, type CsvEncoding } from '../files/csv-reader';
 import { csvLine, UTF8_BOM } from '../files/csv-writer';
@@ -21,7 +21,6 @@ import { checkRow, columnOfField, type Importer, type RowError, type StagedRow }
 // also records how far the job got and emits its event. A failure stops the job: committed
 // chunks stay, the job says from which row on nothing was imported.
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Excel's own limit (1,048,576 rows including the header) bounds what users can hand us.
 const MAX_DATA_ROWS = 1_048_575;
 const PROGRESS_EVERY_ROWS = 20_000;
@@ -87,7 +86,7 @@ export class ImportService {
 
   async get(principal: Principal, id: string): Promise<ImportJob> {
     requirePermission(principal, 'import', 'read');
-    if (!UUID.test(id)) throw AppError.invalid('id must be a UUID', [{ field: 'id', message: 'must be a UUID' }]);
+    requireUuid(id, 'id');
     const job = await this.repository.find(this.pool, id, seesEveryImport(principal) ? null : principal.userId);
     if (!job) throw AppError.notFound('import');
     return job;

@@ -1,6 +1,6 @@
 import { requirePermission, type Principal } from '@liaison/auth';
 import { cleanApprovalText, type ApprovalKind, type ApprovalRequest, type Approvals, type StepRule } from '@liaison/approvals';
-import { AppError, inTransaction, type Pool } from '@liaison/runtime';
+import { AppError, inTransaction, requireUuid, type Pool } from '@liaison/runtime';
 import type { CustomerService } from './customer-service';
 import { checkMove, type Category } from './lifecycle';
 
@@ -14,7 +14,6 @@ export const INVALID_APPLICATION_STEPS: readonly StepRule[] = [
   { name: '部门经理审批', roles: ['sales-manager'], managerOfUnit: { levelsUp: 0 } },
 ];
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const MAX_REASON = 500;
 
 export interface InvalidApplicationPayload extends Record<string, unknown> {
@@ -54,7 +53,7 @@ export class InvalidApplications {
   /** Opens the application for a customer the caller may change, that could become invalid. */
   async apply(principal: Principal, customerId: string, rawReason: string): Promise<ApprovalRequest> {
     requirePermission(principal, 'approval', 'create');
-    if (!UUID.test(customerId)) throw AppError.invalid('customer_id must be a UUID', [{ field: 'customer_id', message: 'must be a UUID' }]);
+    requireUuid(customerId, 'customer_id');
     const reason = cleanApprovalText(rawReason, 'reason', MAX_REASON);
     if (!reason) throw AppError.invalid('reason is required', [{ field: 'reason', message: 'say why the customer is invalid' }]);
     return inTransaction(this.pool, async (tx) => {
