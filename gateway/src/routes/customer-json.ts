@@ -122,7 +122,8 @@ export function createRequestFromJson(body: CreateCustomerJson, idempotencyKey: 
   });
 }
 
-const MASK_PATHS: Record<Exclude<keyof UpdateCustomerJson, 'version'>, string> = {
+/** JSON field names of a customer → the service's update mask paths (also merge's taken fields). */
+export const CUSTOMER_MASK_PATHS: Record<Exclude<keyof UpdateCustomerJson, 'version'>, string> = {
   name: 'name',
   kind: 'kind',
   phone: 'phone',
@@ -138,7 +139,7 @@ const MASK_PATHS: Record<Exclude<keyof UpdateCustomerJson, 'version'>, string> =
 };
 
 export function updateRequestFromJson(id: string, version: number, body: FieldsJson): customerV1.UpdateCustomerRequest {
-  const updateMask = Object.entries(MASK_PATHS)
+  const updateMask = Object.entries(CUSTOMER_MASK_PATHS)
     .filter(([field]) => field in body)
     .flatMap(([field, path]) => (field === 'customFields' ? customFieldMaskPaths(body.customFields) : [path]));
   return customerV1.UpdateCustomerRequest.fromPartial({

@@ -1,6 +1,7 @@
 import { maintenanceV1 } from '@liaison/contracts';
 import { customerToJson } from './customer-json';
-import type { MergeCustomersJson, NotificationJson, TakeableField } from './maintenance-schemas';
+import type { MergeCustomersJson, NotificationJson } from './maintenance-schemas';
+import { CUSTOMER_MASK_PATHS } from './customer-json';
 
 // JSON ⇄ protobuf for customer maintenance.
 
@@ -16,22 +17,6 @@ const CHANNELS: Record<NotificationJson['channel'], maintenanceV1.CustomerNotifi
   sms: ProtoChannel.CUSTOMER_NOTIFICATION_CHANNEL_SMS,
   email: ProtoChannel.CUSTOMER_NOTIFICATION_CHANNEL_EMAIL,
   system: ProtoChannel.CUSTOMER_NOTIFICATION_CHANNEL_SYSTEM,
-};
-
-// JSON field names → the service's update mask paths.
-const MASK_PATHS: Record<TakeableField, string> = {
-  name: 'name',
-  kind: 'kind',
-  phone: 'phone',
-  email: 'email',
-  industry: 'industry',
-  source: 'source',
-  starRating: 'star_rating',
-  creditLimit: 'credit_limit',
-  nature: 'nature',
-  region: 'region',
-  isTarget: 'is_target',
-  customFields: 'custom_fields',
 };
 
 const reasonsToJson = (reasons: maintenanceV1.DuplicateReason[]) => reasons.map((reason) => REASONS[reason]).filter(Boolean);
@@ -50,7 +35,7 @@ export function mergeRequestFromJson(body: MergeCustomersJson): maintenanceV1.Me
     survivorExpectedVersion: body.survivorVersion,
     mergedId: body.mergedId,
     mergedExpectedVersion: body.mergedVersion,
-    takeFields: (body.takeFields ?? []).map((field) => MASK_PATHS[field]),
+    takeFields: (body.takeFields ?? []).map((field) => CUSTOMER_MASK_PATHS[field]),
     reason: body.reason ?? '',
   };
 }
