@@ -9,7 +9,8 @@ import { Client } from 'pg';
 import { customerScopeOf, principalFromClaims, type DataScope } from '../../libs/auth/src';
 import { CustomerRepository } from '../../services/customer/src/persistence/customer-repository';
 import { SummaryRepository } from '../../services/customer/src/persistence/summary-repository';
-import { ensureDatabase, freePort, repoRoot, stack, startProcess, subjectOf, userToken, waitUntilReady, type RunningProcess } from '../../libs/testkit/src';
+import { ensureDatabase, freePort, repoRoot, stack, startProcess, waitUntilReady, type RunningProcess } from '../../libs/testkit/src';
+import { prepare, progress, salesTeam } from './bench-support';
 
 interface Options {
   customers: number;
@@ -32,7 +33,6 @@ function parseOptions(argv: string[]): Options {
   return options;
 }
 
-const progress = (message: string) => process.stdout.write(`[bench] ${message}\n`);
 const DATABASE = 'customer_bench_360';
 const TARGET_P95_MS = 50;
 const BENCH_TAG = '三六零基准';
@@ -268,17 +268,9 @@ async function timeSql(databaseUrl: string, ids: string[], scope: DataScope, sce
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const loadAverageAtStart = os.loadavg();
-  progress('ensuring the local stack is up');
-  execFileSync('bash', ['scripts/stack', 'up'], { stdio: 'inherit' });
-  if (!options.skipBuild) {
-    progress('building customer service and gateway');
-    execFileSync('npx', ['nx', 'run-many', '-t', 'build', '--projects=@liaison/customer,@liaison/gateway', '--output-style=static'], { stdio: 'ignore' });
-  }
+  prepare({ skipBuild: options.skipBuild, projects: ['@liaison/customer', '@liaison/gateway'] });
   const databaseUrl = await ensureDatabase(DATABASE);
-  const users = ['admin', 'manager.east', 'rep.east.1', 'rep.east.2', 'manager.west', 'rep.west.1'];
-  const tokens = new Map(await Promise.all(users.map(async (user) => [user, await userToken(user)] as const)));
-  const owners = new Map(users.map((user) => [user, subjectOf(tokens.get(user)!)]));
-  const units: Record<string, string> = { admin: '/Sales/East/Key', 'manager.east': '/Sales/East', 'rep.east.1': '/Sales/East', 'rep.east.2': '/Sales/East', 'manager.west': '/Sales/West', 'rep.west.1': '/Sales/West' };
+  const { users, tokens, owners, units } = await salesTeam();
 
   const processes: RunningProcess[] = [];
   try {

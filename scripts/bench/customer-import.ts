@@ -13,6 +13,7 @@ import { Client } from 'pg';
 import { importExportV1 } from '../../libs/contracts/src';
 import { createGrpcClient, fromGrpcError, unary } from '../../libs/runtime/src';
 import { freePort, repoRoot, stack, startProcess, userToken, waitUntilReady, type RunningProcess } from '../../libs/testkit/src';
+import { prepare, progress } from './bench-support';
 
 interface Options {
   rows: number;
@@ -30,7 +31,6 @@ function parseOptions(argv: string[]): Options {
   return options;
 }
 
-const progress = (message: string) => process.stdout.write(`[bench] ${message}\n`);
 const DATABASE = 'customer_bench_import';
 const HEADER = '客户名称,客户类型,电话,邮箱,行业,来源,性质,省份,城市,星级,客户类别,目标客户,信用额度';
 const PLAIN_COLUMNS = 'name text, kind text, phone text, email text, industry text, source text, nature text, province text, city text, star_rating text, category text, is_target text, credit_limit text';
@@ -123,12 +123,7 @@ const rate = (rows: number, seconds: number) => Math.round(rows / seconds);
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  progress('ensuring the local stack is up');
-  execFileSync('bash', ['scripts/stack', 'up'], { stdio: 'inherit' });
-  if (!options.skipBuild) {
-    progress('building the customer service');
-    execFileSync('npx', ['nx', 'run-many', '-t', 'build', '--projects=@liaison/customer', '--output-style=static'], { stdio: 'ignore' });
-  }
+  prepare({ skipBuild: options.skipBuild, projects: ['@liaison/customer'] });
   const databaseUrl = await recreateDatabase();
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'customer-import-bench-'));
   const file = path.join(workDir, `customers-${options.rows}.csv`);

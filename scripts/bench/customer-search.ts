@@ -1,14 +1,14 @@
 // Customer search benchmark (CUS-03): p50/p95/p99 of a filtered page of 50 through the gateway
 // with N customers in the database, each scenario also run as plain SQL through pg in the same
 // run as the baseline. Results go to bench-results/customer-search-*.json.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { customerScopeOf, principalFromClaims } from '../../libs/auth/src';
 import { CustomerRepository, type ListFilter } from '../../services/customer/src/persistence/customer-repository';
-import { ensureDatabase, freePort, repoRoot, stack, startProcess, subjectOf, userToken, waitUntilReady, type RunningProcess } from '../../libs/testkit/src';
+import { ensureDatabase, freePort, repoRoot, stack, startProcess, waitUntilReady, type RunningProcess } from '../../libs/testkit/src';
+import { prepare, progress, salesTeam } from './bench-support';
 
 interface Options {
   rows: number;
@@ -28,7 +28,6 @@ function parseOptions(argv: string[]): Options {
   return options;
 }
 
-const progress = (message: string) => process.stdout.write(`[bench] ${message}\n`);
 const DATABASE = 'customer_bench_search';
 
 // Building blocks of realistic Chinese company names, regions and phone numbers.
@@ -149,17 +148,9 @@ async function repositorySql(scenario: Scenario, token: string): Promise<{ text:
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  progress('ensuring the local stack is up');
-  execFileSync('bash', ['scripts/stack', 'up'], { stdio: 'inherit' });
-  if (!options.skipBuild) {
-    progress('building customer service and gateway');
-    execFileSync('npx', ['nx', 'run-many', '-t', 'build', '--projects=@liaison/customer,@liaison/gateway', '--output-style=static'], { stdio: 'ignore' });
-  }
+  prepare({ skipBuild: options.skipBuild, projects: ['@liaison/customer', '@liaison/gateway'] });
   const databaseUrl = await ensureDatabase(DATABASE);
-  const users = ['admin', 'manager.east', 'rep.east.1', 'rep.east.2', 'manager.west', 'rep.west.1'];
-  const tokens = new Map(await Promise.all(users.map(async (user) => [user, await userToken(user)] as const)));
-  const owners = new Map(users.map((user) => [user, subjectOf(tokens.get(user)!)]));
-  const units: Record<string, string> = { 'manager.east': '/Sales/East', 'rep.east.1': '/Sales/East', 'rep.east.2': '/Sales/East', 'manager.west': '/Sales/West', 'rep.west.1': '/Sales/West', admin: '/Sales/East/Key' };
+  const { users, tokens, owners, units } = await salesTeam();
 
   const processes: RunningProcess[] = [];
   try {
