@@ -9,7 +9,8 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
-    '^@liaison/(contracts|runtime|events|auth|testkit|approvals)$': `${libs}/$1/src/index.ts`,
-    '^@liaison/(contracts|runtime|events|auth|testkit|approvals)/(.*)$': `${libs}/$1/src/$2`,
+    // Every package under libs/ (a new lib needs no entry here); services are never imported.
+    '^@liaison/([a-z-]+)$': `${libs}/$1/src/index.ts`,
+    '^@liaison/([a-z-]+)/(.*)$': `${libs}/$1/src/$2`,
   },
 };

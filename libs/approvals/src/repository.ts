@@ -1,8 +1,6 @@
-import type { Pool, PoolClient } from '@liaison/runtime';
+import type { PoolClient, Queryable } from '@liaison/runtime';
 import type { Actor, ApprovalRequest, ApprovalStatus, ApprovalStep, Decision, LogEntry } from './model';
 import { awaitingDecisionBy, readableBy, type AddParam, type ViewerPolicy } from './viewer-sql';
-
-type Queryable = Pool | PoolClient;
 
 interface RequestRow {
   id: string;

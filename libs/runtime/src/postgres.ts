@@ -5,6 +5,9 @@ import type { ServiceMetrics } from './metrics';
 
 export type { Pool, PoolClient };
 
+/** Where a statement can run: the pool (autocommit) or a client inside a transaction. */
+export type Queryable = Pool | PoolClient;
+
 export interface Migration {
   version: number;
   name: string;

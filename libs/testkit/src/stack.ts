@@ -18,6 +18,8 @@ export const stack = {
   },
   kafkaBrokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
   postgresUrl: (database: string) => `${process.env.POSTGRES_URL ?? 'postgresql://liaison:liaison@127.0.0.1:5432'}/${database}`,
+  /** The MongoDB-wire server (FerretDB locally); a database is created by its first write. */
+  mongoUrl: (database: string) => `${process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017'}/${database}`,
 };
 
 /** Creates a database for one test suite if it does not exist yet (tests stay repeatable without cleanup). */

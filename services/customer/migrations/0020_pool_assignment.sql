@@ -68,15 +68,5 @@ CREATE TABLE pool_rule (
 );
 INSERT INTO pool_rule DEFAULT VALUES;
 
--- Scheduled jobs claim (job, slot) before running, so that of several replicas exactly one runs
--- each time slot (src/jobs/single-fire.ts).
-CREATE TABLE job_runs (
-  job         text NOT NULL,
-  slot        text NOT NULL,
-  runner      text NOT NULL,
-  started_at  timestamptz NOT NULL DEFAULT now(),
-  finished_at timestamptz,
-  outcome     jsonb,
-  PRIMARY KEY (job, slot)
-);
-CREATE INDEX job_runs_started ON job_runs (job, started_at);
+-- The job_runs ledger of scheduled jobs was created here; it now belongs to libs/jobs, whose own
+-- migration (scope `jobs`, run before this one) creates it if it is missing.

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { approvalsMigrations, APPROVALS_MIGRATION_SCOPE } from '@liaison/approvals';
 import { createTokenVerifier, type Principal } from '@liaison/auth';
 import { Topics } from '@liaison/contracts';
+import { jobsMigrations, JOBS_MIGRATION_SCOPE, PgJobLedger, schedule } from '@liaison/jobs';
 import { ensureTopics, eventsMigrations, kafkaLogCreator, OutboxRelay } from '@liaison/events';
 import { createPool, GrpcServer, loadSqlMigrations, runMigrations, ServiceHost } from '@liaison/runtime';
 import { stopTelemetry } from '@liaison/runtime/telemetry';
@@ -9,9 +10,7 @@ import { Kafka } from 'kafkajs';
 import { loadConfig, type CustomerConfig } from './config';
 import { BaseDataService } from './domain/base-data-service';
 import { addCustomerApis, CUSTOMER_PROTO_FILES } from './grpc/customer-apis';
-import { startAlertJob } from './jobs/alert-job';
-import { startPoolRuleJob } from './jobs/pool-rule-job';
-import { startValueRescoreJob } from './jobs/value-rescore-job';
+import { customerJobs } from './jobs/customer-jobs';
 import { ProjectionConsumer } from './projections/projection-consumer';
 
 const MIGRATIONS_DIR = path.resolve(__dirname, '../migrations');
@@ -30,6 +29,7 @@ export async function startCustomerService(config: CustomerConfig = loadConfig()
   const pool = createPool(config.DATABASE_URL, host.metrics);
   host.onStop('postgres', () => pool.end());
   await runMigrations(pool, 'events', eventsMigrations);
+  await runMigrations(pool, JOBS_MIGRATION_SCOPE, jobsMigrations);
   await runMigrations(pool, 'customer', loadSqlMigrations(MIGRATIONS_DIR));
   const baseData = new BaseDataService(pool);
   await baseData.seed();
@@ -79,9 +79,8 @@ export async function startCustomerService(config: CustomerConfig = loadConfig()
   const { assignments, alerts } = await addCustomerApis(grpc, { pool, host, baseData, importChunkRows: config.IMPORT_CHUNK_ROWS });
   const grpcPort = await grpc.listen(config.GRPC_PORT);
   host.onStop('grpc server', () => grpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 2));
-  startPoolRuleJob(host, { pool, service: assignments, intervalMs: config.POOL_RULE_INTERVAL_MS, serviceName: config.SERVICE_NAME });
-  startAlertJob(host, { pool, service: alerts, intervalMs: config.ALERT_CHECK_INTERVAL_MS, serviceName: config.SERVICE_NAME });
-  startValueRescoreJob(host, { pool, intervalMs: config.VALUE_RESCORE_INTERVAL_MS, serviceName: config.SERVICE_NAME });
+  const ledger = new PgJobLedger(pool);
+  for (const job of customerJobs({ pool, assignments, alerts }, config)) schedule(host, ledger, config.SERVICE_NAME, job);
 
   const adminPort = await host.startAdmin(config.HTTP_PORT);
   host.installSignalHandlers();

@@ -1,10 +1,11 @@
 import { alertEventsV1, alertV1, customerV1, followUpV1 } from '@liaison/contracts';
+import { PeriodicJob, PgJobLedger } from '@liaison/jobs';
 import { createGrpcClient, createLogger, createPool, unary, type Pool } from '@liaison/runtime';
 import { ensureDatabase, subjectOf, userToken } from '@liaison/testkit';
 import type { RunningCustomerService } from '../src/app';
 import { addDays } from '../src/domain/alert-dates';
 import { AlertService } from '../src/domain/alert-service';
-import { alertJob } from '../src/jobs/alert-job';
+import { alertCheckWork } from '../src/jobs/customer-jobs';
 import { callerMetadata, startServiceUnderTest } from './support';
 
 // Warnings and care against the real stack: rules administered over gRPC, the check run by hand,
@@ -378,7 +379,7 @@ describe('concurrent checks', () => {
 
     const logger = createLogger({ service: 'alerts-it', level: 'silent' });
     const domain = new AlertService(pool, { batchSize: 2 });
-    const runner = (name: string) => alertJob({ name: `alert-test-${RUN}`, pool, service: domain, intervalMs: 3_600_000, runner: name, logger });
+    const runner = (name: string) => new PeriodicJob({ ...alertCheckWork(domain, 3_600_000, `alert-test-${RUN}`), ledger: new PgJobLedger(pool), runner: name, logger });
     const ticks = await Promise.all([runner('replica-a').tick(), runner('replica-b').tick()]);
     expect(ticks.filter((outcome) => outcome.ran)).toHaveLength(1);
     expect(await stored(rule.id, quiet)).toHaveLength(6);

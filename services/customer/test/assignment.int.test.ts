@@ -1,10 +1,9 @@
 import { assignmentEventsV1, assignmentV1, customerV1 } from '@liaison/contracts';
+import { PeriodicJob, PgJobLedger } from '@liaison/jobs';
 import { createGrpcClient, createLogger, createPool, inTransaction, unary, type Pool } from '@liaison/runtime';
 import { collectRecords, ensureDatabase, subjectOf, userToken, waitFor, type RecordCollector } from '@liaison/testkit';
 import type { RunningCustomerService } from '../src/app';
 import { AssignmentService, markContacted } from '../src/domain/assignment-service';
-import { PeriodicJob } from '../src/jobs/periodic-job';
-import { claimSlot } from '../src/jobs/single-fire';
 import { callerMetadata, startServiceUnderTest } from './support';
 
 // Ownership against the real stack: the pool, claims racing each other, scoped assignment and
@@ -341,7 +340,7 @@ describe('the return-to-pool rule', () => {
     const job = `pool-rule-test-${RUN}`;
     const logger = createLogger({ service: 'assignment-it', level: 'silent' });
     const domain = new AssignmentService(pool);
-    const runner = (name: string) => new PeriodicJob({ name: job, intervalMs: 3_600_000, pool, logger, runner: name, work: () => domain.returnDueCustomers() });
+    const runner = (name: string) => new PeriodicJob({ name: job, intervalMs: 3_600_000, ledger: new PgJobLedger(pool), logger, runner: name, work: () => domain.returnDueCustomers() });
     const outcomes = await Promise.all([runner('replica-a').tick(), runner('replica-b').tick()]);
     expect(outcomes.filter((outcome) => outcome.ran)).toHaveLength(1);
 
@@ -367,29 +366,5 @@ describe('the return-to-pool rule', () => {
     const returnedIds = [...runs[0].returnedIds, ...runs[1].returnedIds, ...runs[2].returnedCustomerIds].filter((id) => more.some((c) => c.id === id));
     expect(returnedIds.sort()).toEqual(more.map((c) => c.id).sort());
     expect(await count(`SELECT count(*) FROM customer_ownership_history WHERE customer_id = ANY($1::uuid[]) AND kind = 'return_to_pool'`, [more.map((c) => c.id)])).toBe(2);
-  });
-
-  it('claims a slot for exactly one of many concurrent runners', async () => {
-    const slot = { job: `single-fire-test-${RUN}`, slot: new Date().toISOString() };
-    const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => claimSlot(pool, { ...slot, runner: `runner-${i}` })));
-    expect(claims.filter(Boolean)).toHaveLength(1);
-  });
-
-  it('schedules on every replica and runs each slot once', async () => {
-    const job = `scheduled-test-${RUN}`;
-    const logger = createLogger({ service: 'assignment-it', level: 'silent' });
-    let runs = 0;
-    const work = async () => {
-      runs += 1;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      return runs;
-    };
-    const replicas = ['a', 'b'].map((name) => new PeriodicJob({ name: job, intervalMs: 1_000, jitterMs: 100, pool, logger, runner: name, work }));
-    replicas.forEach((replica) => replica.start());
-    await new Promise((resolve) => setTimeout(resolve, 3_500));
-    await Promise.all(replicas.map((replica) => replica.stop()));
-    const slots = await count('SELECT count(*) FROM job_runs WHERE job = $1', [job]);
-    expect(slots).toBeGreaterThanOrEqual(2);
-    expect(runs).toBe(slots);
   });
 });

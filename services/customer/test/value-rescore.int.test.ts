@@ -1,8 +1,10 @@
 import { customerV1, customerViewV1, EventTypes } from '@liaison/contracts';
+import { PeriodicJob, PgJobLedger } from '@liaison/jobs';
 import { createGrpcClient, createPool, unary, type Pool } from '@liaison/runtime';
 import { collectRecords, ensureDatabase, waitFor, type RecordCollector } from '@liaison/testkit';
 import type { RunningCustomerService } from '../src/app';
-import { rescoreStaleSummaries, valueRescoreJob } from '../src/jobs/value-rescore-job';
+import { valueRescoreWork } from '../src/jobs/customer-jobs';
+import { rescoreStaleSummaries } from '../src/jobs/value-rescore-job';
 import { callerMetadata as as, startServiceUnderTest } from './support';
 
 // CUS-19 periodic rescore against the real database and Kafka: a customer whose last orders age
@@ -100,7 +102,7 @@ describe('the periodic value rescore', () => {
     const customer = await createCustomer('台州汽配');
     await orderHistory(customer.id, 30);
     const logger = service.host.logger;
-    const replicas = ['replica-a', 'replica-b'].map((runner) => valueRescoreJob({ pool, intervalMs: 3_600_000, runner, logger }));
+    const replicas = ['replica-a', 'replica-b'].map((runner) => new PeriodicJob({ ...valueRescoreWork(pool, 3_600_000), ledger: new PgJobLedger(pool), runner, logger }));
     // Whatever an earlier run of this test claimed for the current hour is forgotten first.
     await pool.query(`DELETE FROM job_runs WHERE job = 'value-rescore'`);
     const outcomes = await Promise.all(replicas.map((replica) => replica.tick()));

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { can, customerScopeOf, customerWriteScopeOf, requirePermission, type DataScope, type Principal } from '@liaison/auth';
+import { PgJobLedger, runOncePerSlot } from '@liaison/jobs';
 import { AppError, inTransaction, isUuid, type Pool, type PoolClient } from '@liaison/runtime';
 import { alertAcknowledged, alertRuleChanged, alertsRaised } from '../events/alert-events';
-import { ALERT_JOB } from '../jobs/alert-job';
-import { runOncePerSlot } from '../jobs/single-fire';
 import { AlertRepository, type CustomerRange } from '../persistence/alert-repository';
 import { alertKindOf, validateRuleSettings, type Alert, type AlertKind, type AlertRule, type AlertRuleKind, type AlertRuleSettings, type AlertStatus } from './alert';
 import { careWindow, dueWithin, type CareDate } from './alert-dates';
 import { pageSizeOf } from './assignment-paging';
+
+/** The ledger name of the warning and care check, scheduled or run by hand. */
+export const ALERT_JOB = 'customer-alerts';
 
 // Use cases of warnings (CUS-12) and customer care (CUS-13): administrators keep the rules, the
 // check raises alerts for customers' owners, and everyone reads and acknowledges the alerts of
@@ -148,7 +150,7 @@ export class AlertService {
   async runNow(principal: Principal): Promise<AlertCheckRun> {
     requirePermission(principal, 'admin', 'update');
     const slot = `manual:${new Date().toISOString()}:${randomUUID()}`;
-    const outcome = await runOncePerSlot(this.pool, { job: ALERT_JOB, slot, runner: principal.userId }, () => this.checkAll());
+    const outcome = await runOncePerSlot(new PgJobLedger(this.pool), { job: ALERT_JOB, slot, runner: principal.userId }, () => this.checkAll());
     if (!outcome.ran) throw new AppError('internal', 'a fresh manual slot was taken');
     return outcome.result;
   }

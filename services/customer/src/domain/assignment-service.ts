@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { AuthError, can, customerScopeOf, customerWriteScopeOf, requirePermission, type Principal } from '@liaison/auth';
+import { PgJobLedger, runOncePerSlot } from '@liaison/jobs';
 import { AppError, inTransaction, type Pool, type PoolClient } from '@liaison/runtime';
 import { followerAssigned, ownershipChanged, poolRuleChanged, transferSettingsChanged, type ChangedCustomer, type OwnershipEventExtras } from '../events/assignment-events';
 import { AssignmentRepository, POOL_RULE_ACTOR, type OwnerUpdate, type PendingRow } from '../persistence/assignment-repository';
 import { CustomerRepository } from '../persistence/customer-repository';
-import { POOL_RULE_JOB } from '../jobs/pool-rule-job';
-import { runOncePerSlot } from '../jobs/single-fire';
 import {
   bulkRefusal, checkCustomerId, checkCustomerIds, checkRecipient, checkUnit, cleanReason, homeUnitOf, refusalError, requireUnitAuthority, scopeRefusal,
   type ChangeKind, type FollowerRef, type OwnershipChange, type OwnershipState, type PoolCustomer, type PoolRule, type Recipient, type Refusal, type RefusalCode,
@@ -15,6 +14,9 @@ import { decodeSeqToken, encodeSeqToken, pageSizeOf } from './assignment-paging'
 import type { Customer } from './customer';
 import type { Category } from './lifecycle';
 import { validateRule, type PoolRuleSettings } from './pool-rule';
+
+/** The ledger name of the return-to-pool rule, scheduled or run by hand. */
+export const POOL_RULE_JOB = 'pool-rule';
 
 // Use cases of customer ownership (CUS-05/06/07): permission, recipient's unit, data scope of
 // every customer, then the change, its history row and its event, in one transaction. Bulk
@@ -291,7 +293,7 @@ export class AssignmentService {
   async runRuleNow(principal: Principal): Promise<PoolRuleRun> {
     requirePermission(principal, 'admin', 'update');
     const slot = `manual:${new Date().toISOString()}:${randomUUID()}`;
-    const outcome = await runOncePerSlot(this.pool, { job: POOL_RULE_JOB, slot, runner: principal.userId }, () => this.returnDueCustomers());
+    const outcome = await runOncePerSlot(new PgJobLedger(this.pool), { job: POOL_RULE_JOB, slot, runner: principal.userId }, () => this.returnDueCustomers());
     if (!outcome.ran) throw new AppError('internal', 'a fresh manual slot was taken');
     return outcome.result;
   }

@@ -1,8 +1,6 @@
-import { inTransaction, type Pool, type ServiceHost } from '@liaison/runtime';
+import { databaseNow } from '@liaison/jobs';
+import { inTransaction, type Pool } from '@liaison/runtime';
 import { rescoreSummary } from '../projections/customer-projection';
-import { PeriodicJob } from './periodic-job';
-import { runnerName } from './pool-rule-job';
-import { databaseNow } from './single-fire';
 
 // CUS-19 periodic rescore. Value scores are computed when an event arrives, but recency and the
 // 12-month windows depend on the date: without this job a customer who stopped buying a year ago
@@ -46,16 +44,4 @@ async function startOfTodayInChina(pool: Pool): Promise<Date> {
   const { rows } = await pool.query<{ start: Date }>(
     `SELECT (date_trunc('day', now() AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai') AS start`);
   return rows[0].start;
-}
-
-export function valueRescoreJob(options: { pool: Pool; intervalMs: number; runner: string; logger: ServiceHost['logger'] }): PeriodicJob<RescoreRun> {
-  return new PeriodicJob({ name: VALUE_RESCORE_JOB, work: () => rescoreStaleSummaries(options.pool), ...options });
-}
-
-/** Schedules the rescore in a running service (interval 0 = never) and stops it on shutdown. */
-export function startValueRescoreJob(host: ServiceHost, options: { pool: Pool; intervalMs: number; serviceName: string }): void {
-  if (options.intervalMs <= 0) return;
-  const job = valueRescoreJob({ ...options, logger: host.logger, runner: runnerName(options.serviceName) });
-  job.start();
-  host.onStop('value rescore job', () => job.stop());
 }

@@ -1,5 +1,5 @@
 import type { DataScope } from '@liaison/auth';
-import { AppError, type Pool, type PoolClient } from '@liaison/runtime';
+import { AppError, type PoolClient, type Queryable } from '@liaison/runtime';
 import { alertKindOf, messagePieces, type Alert, type AlertKind, type AlertRule, type AlertRuleKind, type AlertRuleSettings, type AlertStatus, type CareChannel, type CareDelivery } from '../domain/alert';
 import type { CareDate } from '../domain/alert-dates';
 import type { Category } from '../domain/lifecycle';
@@ -10,8 +10,6 @@ import { scopeCondition } from './scope-sql';
 // database finds the due customers, the unique key drops what was raised before (or is being
 // raised by a concurrent run, which it waits for), and only new alerts come back to be emitted.
 // A care rule with channels records its greeting (migration 0105) in that same statement.
-
-type Queryable = Pool | PoolClient;
 
 interface RuleRow {
   id: string; name: string; kind: AlertRuleKind; days: number; month: number | null; day: number | null;

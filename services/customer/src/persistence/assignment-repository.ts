@@ -1,13 +1,11 @@
 import type { DataScope } from '@liaison/auth';
-import type { Pool, PoolClient } from '@liaison/runtime';
+import type { PoolClient, Queryable } from '@liaison/runtime';
 import type { ChangeKind, FollowerRef, OwnershipChange, OwnershipState, PoolCustomer, PoolRule, TransferSettings } from '../domain/assignment';
 import type { Category } from '../domain/lifecycle';
 import { scopeCondition } from './scope-sql';
 
 // SQL of ownership: the pool, pending customers, followers, the ownership history and the
 // return-to-pool rule. Customer rows themselves are read back through CustomerRepository.
-
-type Queryable = Pool | PoolClient;
 
 /** Actor id of changes the return-to-pool rule makes. */
 export const POOL_RULE_ACTOR = 'system:pool-rule';

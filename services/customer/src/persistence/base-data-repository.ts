@@ -1,7 +1,5 @@
-import { AppError, type Pool, type PoolClient } from '@liaison/runtime';
+import { AppError, type PoolClient, type Queryable } from '@liaison/runtime';
 import type { BaseDataEntry, BaseDataKind, EntryChanges, NewBaseDataEntry } from '../domain/base-data';
-
-type Queryable = Pool | PoolClient;
 
 interface EntryRow {
   kind: BaseDataKind;

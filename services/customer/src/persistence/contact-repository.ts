@@ -1,5 +1,5 @@
 import type { DataScope } from '@liaison/auth';
-import { AppError, type Pool, type PoolClient } from '@liaison/runtime';
+import { AppError, type PoolClient, type Queryable } from '@liaison/runtime';
 import type { Contact, ContactFields, ImAccount, Phone } from '../domain/contact';
 import type { ContactRelation, RelationKind } from '../domain/contact-relations';
 import { scopeCondition } from './scope-sql';
@@ -7,8 +7,6 @@ import { scopeCondition } from './scope-sql';
 // Contacts and their relations in SQL. Reads go through the customer's data scope (a join on
 // customers c), so a contact of a customer outside the scope is never loaded; soft-deleted
 // contacts are invisible everywhere.
-
-type Queryable = Pool | PoolClient;
 
 interface ContactRow {
   id: string;

@@ -1,10 +1,8 @@
 import type { DataScope } from '@liaison/auth';
-import { AppError, type Pool, type PoolClient } from '@liaison/runtime';
+import { AppError, type PoolClient, type Queryable } from '@liaison/runtime';
 import type { CustomFieldConstraints, CustomFieldDefinition, CustomFieldOption, CustomFieldType, DefinitionFields, ReferenceTarget } from '../domain/custom-field';
 import type { CustomFieldCondition } from '../domain/custom-field-values';
 import { scopeCondition } from './scope-sql';
-
-type Queryable = Pool | PoolClient;
 
 interface DefinitionRow {
   key: string;

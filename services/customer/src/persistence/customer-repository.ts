@@ -1,12 +1,10 @@
 import type { DataScope } from '@liaison/auth';
-import type { Pool, PoolClient } from '@liaison/runtime';
+import type { PoolClient, Queryable } from '@liaison/runtime';
 import type { Customer, CustomerFields } from '../domain/customer';
 import type { Category } from '../domain/lifecycle';
 import { scopeCondition, splitFollowed } from './scope-sql';
 import { sortedValues, type CustomFieldCondition } from '../domain/custom-field-values';
 import { customFieldConditions } from './custom-field-repository';
-
-type Queryable = Pool | PoolClient;
 
 export interface CustomerRow {
   id: string;

@@ -1,9 +1,7 @@
 import type { DataScope } from '@liaison/auth';
-import type { Pool, PoolClient } from '@liaison/runtime';
+import type { PoolClient, Queryable } from '@liaison/runtime';
 import type { Annotation, FollowUp, FollowUpFields, FollowUpMethod, ReminderLevel } from '../domain/followup';
 import { scopeCondition } from './scope-sql';
-
-type Queryable = Pool | PoolClient;
 
 interface FollowUpRow {
   id: string;

@@ -1,5 +1,5 @@
 import type { DataScope } from '@liaison/auth';
-import type { Pool, PoolClient } from '@liaison/runtime';
+import type { PoolClient, Queryable } from '@liaison/runtime';
 import type { Customer } from '../domain/customer';
 import type { Handover, HandoverDistribution, HandoverSuccessorResult } from '../domain/handover';
 import { COLUMNS, toCustomer, type CustomerRow } from './customer-repository';
@@ -7,8 +7,6 @@ import { scopeCondition } from './scope-sql';
 
 // SQL of handovers (CUS-15). Everything is set-based: one statement per kind of change however
 // many customers move, with the per-customer values passed as parallel arrays (unnest).
-
-type Queryable = Pool | PoolClient;
 
 const LIVE = scopeCondition({ kind: 'all' }, 1).text;
 

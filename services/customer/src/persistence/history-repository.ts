@@ -1,6 +1,4 @@
-import type { Pool, PoolClient } from '@liaison/runtime';
-
-type Queryable = Pool | PoolClient;
+import type { Queryable } from '@liaison/runtime';
 
 /** One recorded change of a key field of a customer (table customer_history). */
 export interface HistoryRecord {

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { DataScope } from '@liaison/auth';
-import type { Pool, PoolClient } from '@liaison/runtime';
+import type { PoolClient, Queryable } from '@liaison/runtime';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { ImportJob, ImportOptions, ImportStatus, JobStats } from '../domain/import-job';
 import type { RowError, StagedRow } from '../domain/import-rows';
@@ -9,8 +9,6 @@ import { scopeCondition } from './scope-sql';
 // SQL of import jobs. Rows are staged with COPY (the fastest way into PostgreSQL), then moved
 // into customers set-based, one chunk per transaction: duplicates are found with one indexed
 // lookup per row inside the same statement that inserts and updates.
-
-type Queryable = Pool | PoolClient;
 
 interface JobRow {
   id: string;

@@ -1,5 +1,5 @@
 import type { DataScope } from '@liaison/auth';
-import { AppError, type Pool, type PoolClient } from '@liaison/runtime';
+import { AppError, type PoolClient, type Queryable } from '@liaison/runtime';
 import type { Customer } from '../domain/customer';
 import type { DuplicateReason } from '../domain/merge-duplicates';
 import { COLUMNS, toCustomer, type CustomerRow } from './customer-repository';
@@ -7,8 +7,6 @@ import { scopeCondition, scopeConditionAnyState } from './scope-sql';
 
 // SQL of the maintenance use cases: duplicate keys, merge (with the generic re-pointing of every
 // row that refers to a customer), soft delete and the recycle bin, and partner shares.
-
-type Queryable = Pool | PoolClient;
 
 export interface LockedCustomer {
   customer: Customer;

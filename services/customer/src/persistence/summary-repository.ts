@@ -1,13 +1,11 @@
 import type { DataScope } from '@liaison/auth';
-import type { Pool, PoolClient } from '@liaison/runtime';
+import type { PoolClient, Queryable } from '@liaison/runtime';
 import type { CreditRisk, CreditRiskLevel, CreditRiskReason, CustomerValue, ValueGrade } from '../domain/customer-value';
 import { scopeCondition } from './scope-sql';
 
 // The customer_summary row (figures, value score, credit risk) and the reads of the 360 view and
 // the timeline. Contacts and follow-ups live in tables of their own features, which a database
 // may not have yet; the view reads them only where they exist.
-
-type Queryable = Pool | PoolClient;
 
 export interface Figures {
   currency: string;

@@ -1,4 +1,4 @@
-import { periodSlot } from './single-fire';
+import { periodSlot } from './ledger';
 
 describe('periodSlot', () => {
   it('is the start of the interval a moment falls in, the same for every moment inside it', () => {
