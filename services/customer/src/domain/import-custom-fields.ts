@@ -4,7 +4,7 @@ import { CustomFieldRepository } from '../persistence/custom-field-repository';
 import type { CustomFieldDefinition, ReferenceTarget } from './custom-field';
 import { parseCustomFieldValue, sortedValues, type CustomFieldValues } from './custom-field-values';
 import { isBuiltInHeading, normaliseHeading } from './import-columns';
-import type { RowError } from './import-rows';
+import type { CreateError, RowError } from './import-errors';
 
 // Custom fields (CUS-17) as columns of customer files. A column names a field by its label, its
 // key or `custom_fields.<key>`; a heading that is also a built-in column's stays built-in. Cells
@@ -15,12 +15,6 @@ export interface CustomColumn {
   index: number;
   heading: string;
   definition: CustomFieldDefinition;
-}
-
-/** A refusal that applies only if the row creates a customer: a required field without a value. */
-export interface CreateError {
-  column: string;
-  message: string;
 }
 
 export interface Reference {
@@ -76,7 +70,9 @@ export function mapCustomColumns(header: readonly string[], definitions: readonl
     if (!definition) return;
     const earlier = columns.find((column) => column.definition.key === definition.key);
     if (earlier) {
-      throw AppError.invalid('a column appears twice in the header row', [{ field: 'file', message: `"${earlier.heading}" and "${heading.trim()}" both mean the custom field ${definition.label}` }]);
+      throw AppError.invalid('a column appears twice in the header row', [
+        { field: 'file', message: `"${earlier.heading}" and "${heading.trim()}" both mean the custom field ${definition.label}` },
+      ]);
     }
     columns.push({ index, heading: heading.trim(), definition });
   });
@@ -87,7 +83,10 @@ export function mapCustomColumns(header: readonly string[], definitions: readonl
 export class CustomFieldCells {
   private readonly required: CustomFieldDefinition[];
 
-  constructor(private readonly columns: readonly CustomColumn[], definitions: readonly CustomFieldDefinition[]) {
+  constructor(
+    private readonly columns: readonly CustomColumn[],
+    definitions: readonly CustomFieldDefinition[],
+  ) {
     this.required = definitions.filter((definition) => definition.required);
   }
 
@@ -123,7 +122,10 @@ export class ReferenceCheck {
   private readonly repository = new CustomFieldRepository();
   private readonly visible = new Map<string, boolean>();
 
-  constructor(private readonly pool: Pool, private readonly scope: DataScope) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly scope: DataScope,
+  ) {}
 
   /** The refusals of each row by row number; rows whose references are all visible are absent. */
   async failures(rows: { rowNo: number; references: Reference[] }[]): Promise<Map<number, RowError[]>> {
@@ -131,7 +133,16 @@ export class ReferenceCheck {
     const failed = new Map<number, RowError[]>();
     for (const { rowNo, references } of rows) {
       const invisible = references.filter((reference) => !this.visible.get(cacheKey(reference)));
-      if (invisible.length > 0) failed.set(rowNo, invisible.map((reference) => ({ rowNo, column: reference.column, value: reference.id, message: `no ${reference.target} with this id` })));
+      if (invisible.length > 0)
+        failed.set(
+          rowNo,
+          invisible.map((reference) => ({
+            rowNo,
+            column: reference.column,
+            value: reference.id,
+            message: `no ${reference.target} with this id`,
+          })),
+        );
     }
     return failed;
   }
@@ -139,7 +150,13 @@ export class ReferenceCheck {
   private async lookUp(references: Reference[]): Promise<void> {
     if (this.visible.size > MAX_CACHED_REFERENCES) this.visible.clear();
     for (const target of ['customer', 'contact'] as const) {
-      const ids = [...new Set(references.filter((reference) => reference.target === target && !this.visible.has(cacheKey(reference))).map((reference) => reference.id))];
+      const ids = [
+        ...new Set(
+          references
+            .filter((reference) => reference.target === target && !this.visible.has(cacheKey(reference)))
+            .map((reference) => reference.id),
+        ),
+      ];
       if (ids.length === 0) continue;
       const found = await this.repository.visibleRecords(this.pool, target, ids, this.scope);
       for (const id of ids) this.visible.set(cacheKey({ target, id }), found.has(id));

@@ -1,7 +1,7 @@
 import { AppError } from '@liaison/runtime';
 import { cleanText, validateFields, type CustomerFields } from './customer';
 import { categoryOf, flagOf, kindOf, minorUnitsOf, type ColumnIndex, type ColumnKey } from './import-columns';
-import type { CreateError } from './import-custom-fields';
+import type { CreateError, RowError } from './import-errors';
 import { INITIAL_CATEGORIES, type Category } from './lifecycle';
 
 // One file row → one customer to stage, or the reasons it cannot be imported. The fields go
@@ -27,13 +27,6 @@ export interface StagedRow {
   createErrors: CreateError[];
 }
 
-export interface RowError {
-  rowNo: number;
-  column: string;
-  value: string;
-  message: string;
-}
-
 export type RowResult = { ok: true; row: StagedRow } | { ok: false; errors: RowError[] };
 
 const POOL_WORDS = new Set(['公海', '公海池', 'pool', '无']);
@@ -41,9 +34,18 @@ const DEFAULT_CURRENCY = 'CNY';
 
 // validateFields names fields by their API path; the report names the file's column.
 const COLUMN_OF_FIELD: Record<string, ColumnKey> = {
-  name: 'name', kind: 'kind', phone: 'phone', email: 'email', industry: 'industry', source: 'source',
-  star_rating: 'star_rating', nature: 'nature', 'region.province': 'province', 'region.city': 'city',
-  'credit_limit.minor_units': 'credit_limit', 'credit_limit.currency_code': 'credit_currency',
+  'name': 'name',
+  'kind': 'kind',
+  'phone': 'phone',
+  'email': 'email',
+  'industry': 'industry',
+  'source': 'source',
+  'star_rating': 'star_rating',
+  'nature': 'nature',
+  'region.province': 'province',
+  'region.city': 'city',
+  'credit_limit.minor_units': 'credit_limit',
+  'credit_limit.currency_code': 'credit_currency',
 };
 
 export function columnOfField(field: string): ColumnKey {
@@ -58,7 +60,8 @@ export function checkRow(rowNo: number, cells: readonly string[], columns: Colum
     return column ? (cells[column.index] ?? '').trim() : '';
   };
   const errors: RowError[] = [];
-  const refuse = (key: ColumnKey, message: string) => errors.push({ rowNo, column: columns[key]?.heading ?? key, value: cell(key), message });
+  const refuse = (key: ColumnKey, message: string) =>
+    errors.push({ rowNo, column: columns[key]?.heading ?? key, value: cell(key), message });
   const typed = typedCells(cell, refuse, importer, assignTo);
   const fields = fieldsOf(cell, typed);
   try {
@@ -69,7 +72,18 @@ export function checkRow(rowNo: number, cells: readonly string[], columns: Colum
   }
   if (errors.length > 0) return { ok: false, errors };
   const filled = (Object.keys(columns) as ColumnKey[]).filter((key) => cell(key) !== '');
-  return { ok: true, row: { rowNo, fields, phoneDigits: (fields.phone ?? '').replace(/[^0-9]/g, ''), category: typed.category, owned: typed.owned, filled, createErrors: [] } };
+  return {
+    ok: true,
+    row: {
+      rowNo,
+      fields,
+      phoneDigits: (fields.phone ?? '').replace(/[^0-9]/g, ''),
+      category: typed.category,
+      owned: typed.owned,
+      filled,
+      createErrors: [],
+    },
+  };
 }
 
 interface TypedCells {
@@ -82,7 +96,14 @@ interface TypedCells {
 }
 
 function typedCells(cell: Cells, refuse: (key: ColumnKey, message: string) => void, importer: Importer, assignTo: AssignTo): TypedCells {
-  const typed: TypedCells = { kind: 'company', starRating: 0, isTarget: false, creditLimit: null, category: 'potential', owned: assignTo === 'importer' };
+  const typed: TypedCells = {
+    kind: 'company',
+    starRating: 0,
+    isTarget: false,
+    creditLimit: null,
+    category: 'potential',
+    owned: assignTo === 'importer',
+  };
   if (cell('kind')) {
     const kind = kindOf(cell('kind'));
     if (kind) typed.kind = kind;
@@ -105,7 +126,8 @@ function typedCells(cell: Cells, refuse: (key: ColumnKey, message: string) => vo
   }
   typed.creditLimit = creditOf(cell, refuse);
   const owner = ownerOf(cell('owner'), importer);
-  if (owner === 'other') refuse('owner', `must be yourself (${importer.username}) or 公海 (pool); assign customers to others after the import`);
+  if (owner === 'other')
+    refuse('owner', `must be yourself (${importer.username}) or 公海 (pool); assign customers to others after the import`);
   else if (owner !== undefined) typed.owned = owner === 'importer';
   return typed;
 }

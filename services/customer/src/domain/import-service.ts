@@ -14,7 +14,8 @@ import { CustomFieldCells, mapCustomColumns, ReferenceCheck, type Reference } fr
 import { uuidV7 } from './import-ids';
 import type { ImportJob, ImportOptions } from './import-job';
 import { BaseDataCheck } from './import-base-data';
-import { checkRow, columnOfField, type Importer, type RowError, type StagedRow } from './import-rows';
+import type { RowError } from './import-errors';
+import { checkRow, columnOfField, type Importer, type StagedRow } from './import-rows';
 
 // CUS-14 import use cases. An upload is read, checked and staged while it streams in; the job
 // then imports the staged rows chunk by chunk in the background, each chunk one transaction that
@@ -64,7 +65,10 @@ export class ImportService {
   private readonly running = new Set<Promise<void>>();
   private stopping = false;
 
-  constructor(private readonly pool: Pool, private readonly settings: ImportSettings) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly settings: ImportSettings,
+  ) {}
 
   /** Reads and stages the file; resolves with the job once the import runs in the background. */
   async upload(principal: Principal, options: ImportOptions, file: AsyncIterable<Uint8Array>): Promise<ImportJob> {
@@ -76,11 +80,19 @@ export class ImportService {
       await this.stage(job, options, principal, file);
     } catch (error) {
       await this.withoutTimeout((client) => this.repository.dropStaged(client, job.id)).catch(() => undefined);
-      await this.repository.markStatus(this.pool, job.id, 'failed', `the file could not be read: ${describe(error)}; nothing was imported`).catch(() => undefined);
+      await this.repository
+        .markStatus(this.pool, job.id, 'failed', `the file could not be read: ${describe(error)}; nothing was imported`)
+        .catch(() => undefined);
       throw error instanceof CsvFormatError ? AppError.invalid(error.message, [{ field: 'file', message: error.message }]) : error;
     }
     const started = await this.repository.markStatus(this.pool, job.id, 'running');
-    this.startInBackground({ job: started, options, importerId: principal.userId, ownerUnit: primaryUnit(principal), scope: customerWriteScopeOf(principal) });
+    this.startInBackground({
+      job: started,
+      options,
+      importerId: principal.userId,
+      ownerUnit: primaryUnit(principal),
+      scope: customerWriteScopeOf(principal),
+    });
     return started;
   }
 
@@ -95,8 +107,10 @@ export class ImportService {
   async list(principal: Principal, pageSize: number, pageToken: string): Promise<ImportPage> {
     requirePermission(principal, 'import', 'read');
     const size = pageSize || 20;
-    if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) throw AppError.invalid('page size out of range', [{ field: 'page_size', message: `must be 1 to ${MAX_PAGE_SIZE}` }]);
-    if (pageToken && !/^\d{1,19}$/.test(pageToken)) throw AppError.invalid('page_token is not valid', [{ field: 'page_token', message: 'use next_page_token of a previous response' }]);
+    if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE)
+      throw AppError.invalid('page size out of range', [{ field: 'page_size', message: `must be 1 to ${MAX_PAGE_SIZE}` }]);
+    if (pageToken && !/^\d{1,19}$/.test(pageToken))
+      throw AppError.invalid('page_token is not valid', [{ field: 'page_token', message: 'use next_page_token of a previous response' }]);
     const jobs = await this.repository.list(this.pool, seesEveryImport(principal) ? null : principal.userId, size + 1, pageToken || null);
     const page = jobs.slice(0, size);
     return { jobs: page, nextPageToken: jobs.length > size ? page[page.length - 1].seq : '' };
@@ -136,16 +150,25 @@ export class ImportService {
     const stager = new RowStager(client, job.id);
     let encoding: CsvEncoding | null = null;
     const importer: Importer = { userId: principal.userId, username: principal.username };
-    const reading = new FileReading(job.id, importer, options, this.repository, this.pool, { definitions, scope: customerScopeOf(principal) });
+    const reading = new FileReading(job.id, importer, options, this.repository, this.pool, {
+      definitions,
+      scope: customerScopeOf(principal),
+    });
     try {
-      const batches = options.format === 'csv' ? readCsv(file, options.encoding, (used) => { encoding = used; }) : readXlsx(file);
+      const batches =
+        options.format === 'csv'
+          ? readCsv(file, options.encoding, (used) => {
+              encoding = used;
+            })
+          : readXlsx(file);
       for await (const records of batches) {
         await stager.add(await reading.take(records));
         await reading.flush(false, encoding);
       }
       await stager.finish();
       await reading.flush(true, encoding);
-      if (reading.total === 0) throw AppError.invalid('the file has no customer rows', [{ field: 'file', message: 'add rows below the header row' }]);
+      if (reading.total === 0)
+        throw AppError.invalid('the file has no customer rows', [{ field: 'file', message: 'add rows below the header row' }]);
       if (options.duplicates !== 'create') await this.repository.markRepeats(client, job.id, options.duplicateKey);
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
@@ -192,8 +215,9 @@ export class ImportService {
       await this.finish(job.id, 'completed', null);
     } catch (error) {
       const from = starts[chunk];
-      const message = `chunk ${chunk + 1} of ${starts.length} (from row ${from}) failed: ${describe(error)}; `
-        + (chunk === 0 ? 'nothing was imported' : `rows before row ${from} were imported, rows from row ${from} on were not`);
+      const message =
+        `chunk ${chunk + 1} of ${starts.length} (from row ${from}) failed: ${describe(error)}; ` +
+        (chunk === 0 ? 'nothing was imported' : `rows before row ${from} were imported, rows from row ${from} on were not`);
       this.settings.logger.warn({ err: error, importId: job.id, chunk: chunk + 1 }, 'import failed');
       await this.finish(job.id, 'failed', message);
     }
@@ -203,7 +227,13 @@ export class ImportService {
     await inTransaction(this.pool, async (tx) => {
       await tx.query(`SET LOCAL statement_timeout = '${CHUNK_STATEMENT_TIMEOUT}'`);
       const outcome = await this.repository.importChunk(tx, {
-        jobId: context.job.id, fromRow, toRow, importerId: context.importerId, ownerUnit: context.ownerUnit, scope: context.scope, options: context.options,
+        jobId: context.job.id,
+        fromRow,
+        toRow,
+        importerId: context.importerId,
+        ownerUnit: context.ownerUnit,
+        scope: context.scope,
+        options: context.options,
       });
       await this.repository.recordChunk(tx, context.job.id, toRow, outcome);
       await customersImported(tx, context.job.id, chunk, outcome);
@@ -248,11 +278,17 @@ class FileReading {
       if (record.cells.every((cell) => cell.trim() === '')) continue;
       if (!this.columns || !this.customCells) {
         this.columns = mapHeader(record.cells);
-        this.customCells = new CustomFieldCells(mapCustomColumns(record.cells, this.customFields.definitions), this.customFields.definitions);
+        this.customCells = new CustomFieldCells(
+          mapCustomColumns(record.cells, this.customFields.definitions),
+          this.customFields.definitions,
+        );
         continue;
       }
       this.total += 1;
-      if (this.total > MAX_DATA_ROWS) throw AppError.invalid('the file has too many rows', [{ field: 'file', message: `at most ${MAX_DATA_ROWS} rows per file; split it` }]);
+      if (this.total > MAX_DATA_ROWS)
+        throw AppError.invalid('the file has too many rows', [
+          { field: 'file', message: `at most ${MAX_DATA_ROWS} rows per file; split it` },
+        ]);
       const result = checkRow(record.rowNo, record.cells, this.columns, this.importer, this.options.assignTo);
       const custom = this.customCells.read(record.rowNo, record.cells);
       if (!result.ok || custom.errors.length > 0) {
@@ -282,7 +318,14 @@ class FileReading {
 
   private baseDataError(row: StagedRow, field: string, message: string): RowError {
     const key = columnOfField(field);
-    const value = { source: row.fields.source, industry: row.fields.industry, nature: row.fields.nature, province: row.fields.province, city: row.fields.city }[key as 'source'] ?? '';
+    const value =
+      {
+        source: row.fields.source,
+        industry: row.fields.industry,
+        nature: row.fields.nature,
+        province: row.fields.province,
+        city: row.fields.city,
+      }[key as 'source'] ?? '';
     return { rowNo: row.rowNo, column: this.columns?.[key]?.heading ?? key, value, message };
   }
 
@@ -299,6 +342,9 @@ class FileReading {
 }
 
 function describe(error: unknown): string {
-  if (error instanceof AppError) return error.violations.length ? `${error.message} (${error.violations.map((v) => `${v.field}: ${v.message}`).join('; ')})` : error.message;
+  if (error instanceof AppError)
+    return error.violations.length
+      ? `${error.message} (${error.violations.map((v) => `${v.field}: ${v.message}`).join('; ')})`
+      : error.message;
   return error instanceof Error ? error.message : String(error);
 }

@@ -3,8 +3,8 @@ import { createOutbox } from '@liaison/events';
 import type { PoolClient } from '@liaison/runtime';
 import type { BaseDataEntry } from '../domain/base-data';
 import type { CustomFieldDefinition } from '../domain/custom-field';
-import { toProtoEntry } from '../grpc/base-data-handlers';
-import { toProtoDefinition } from '../grpc/custom-field-handlers';
+import { toProtoEntry } from '../grpc/base-data-mapper';
+import { toProtoDefinition } from '../grpc/custom-field-mapper';
 
 // Events of the reference data administrators maintain, on liaison.customer.v1 next to the
 // customer events, keyed by the entry ("base_data/<kind>/<code>", "custom_field/<key>") so the
@@ -31,22 +31,37 @@ export interface BaseDataChange {
 
 export async function baseDataChanges(tx: PoolClient, changes: BaseDataChange[]): Promise<void> {
   for (let start = 0; start < changes.length; start += EVENTS_PER_INSERT) {
-    await outbox.append(tx, changes.slice(start, start + EVENTS_PER_INSERT).map(({ entry, change, changedFields }) => ({
-      type: EventTypes.BaseDataChanged,
-      aggregateId: `base_data/${entry.kind}/${entry.code}`,
-      payload: { entry: toProtoEntry(entry), change: CHANGE_TO_PROTO[change], changedFields: changedFields ?? [] },
-    })));
+    await outbox.append(
+      tx,
+      changes.slice(start, start + EVENTS_PER_INSERT).map(({ entry, change, changedFields }) => ({
+        type: EventTypes.BaseDataChanged,
+        aggregateId: `base_data/${entry.kind}/${entry.code}`,
+        payload: { entry: toProtoEntry(entry), change: CHANGE_TO_PROTO[change], changedFields: changedFields ?? [] },
+      })),
+    );
   }
 }
 
-export function baseDataChanged(tx: PoolClient, entry: BaseDataEntry, change: ReferenceDataChange, changedFields: string[] = []): Promise<void> {
+export function baseDataChanged(
+  tx: PoolClient,
+  entry: BaseDataEntry,
+  change: ReferenceDataChange,
+  changedFields: string[] = [],
+): Promise<void> {
   return baseDataChanges(tx, [{ entry, change, changedFields }]);
 }
 
-export async function customFieldDefinitionChanged(tx: PoolClient, definition: CustomFieldDefinition, change: ReferenceDataChange, changedFields: string[] = []): Promise<void> {
-  await outbox.append(tx, [{
-    type: EventTypes.CustomFieldDefinitionChanged,
-    aggregateId: `custom_field/${definition.key}`,
-    payload: { definition: toProtoDefinition(definition), change: CHANGE_TO_PROTO[change], changedFields },
-  }]);
+export async function customFieldDefinitionChanged(
+  tx: PoolClient,
+  definition: CustomFieldDefinition,
+  change: ReferenceDataChange,
+  changedFields: string[] = [],
+): Promise<void> {
+  await outbox.append(tx, [
+    {
+      type: EventTypes.CustomFieldDefinitionChanged,
+      aggregateId: `custom_field/${definition.key}`,
+      payload: { definition: toProtoDefinition(definition), change: CHANGE_TO_PROTO[change], changedFields },
+    },
+  ]);
 }

@@ -3,7 +3,8 @@ import type { DataScope } from '@liaison/auth';
 import type { PoolClient, Queryable } from '@liaison/runtime';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { ImportJob, ImportOptions, ImportStatus, JobStats } from '../domain/import-job';
-import type { RowError, StagedRow } from '../domain/import-rows';
+import type { RowError } from '../domain/import-errors';
+import type { StagedRow } from '../domain/import-rows';
 import { scopeCondition } from './scope-sql';
 
 // SQL of import jobs. Rows are staged with COPY (the fastest way into PostgreSQL), then moved
@@ -37,13 +38,31 @@ interface JobRow {
 
 function toJob(row: JobRow): ImportJob {
   const stats: JobStats = {
-    total: Number(row.total), imported: Number(row.imported), updated: Number(row.updated), skipped: Number(row.skipped),
-    failed: Number(row.failed), assigned: Number(row.assigned), unassigned: Number(row.unassigned),
+    total: Number(row.total),
+    imported: Number(row.imported),
+    updated: Number(row.updated),
+    skipped: Number(row.skipped),
+    failed: Number(row.failed),
+    assigned: Number(row.assigned),
+    unassigned: Number(row.unassigned),
   };
   return {
-    id: row.id, seq: row.seq, fileName: row.file_name, format: row.format, encoding: row.encoding, duplicates: row.duplicates,
-    duplicateKey: row.duplicate_key, assignTo: row.assign_to, status: row.status, stats, nextRow: Number(row.next_row),
-    error: row.error, createdBy: row.created_by, createdAt: row.created_at, startedAt: row.started_at, finishedAt: row.finished_at,
+    id: row.id,
+    seq: row.seq,
+    fileName: row.file_name,
+    format: row.format,
+    encoding: row.encoding,
+    duplicates: row.duplicates,
+    duplicateKey: row.duplicate_key,
+    assignTo: row.assign_to,
+    status: row.status,
+    stats,
+    nextRow: Number(row.next_row),
+    error: row.error,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
   };
 }
 
@@ -66,9 +85,28 @@ export interface ChunkCommand {
 }
 
 const STAGED_COLUMNS = [
-  'import_id', 'row_no', 'id', 'name', 'kind', 'phone', 'phone_digits', 'email', 'industry', 'source', 'star_rating',
-  'credit_limit_minor', 'credit_currency', 'nature', 'province', 'city', 'is_target', 'category', 'owned', 'filled',
-  'custom_fields', 'create_errors',
+  'import_id',
+  'row_no',
+  'id',
+  'name',
+  'kind',
+  'phone',
+  'phone_digits',
+  'email',
+  'industry',
+  'source',
+  'star_rating',
+  'credit_limit_minor',
+  'credit_currency',
+  'nature',
+  'province',
+  'city',
+  'is_target',
+  'category',
+  'owned',
+  'filled',
+  'custom_fields',
+  'create_errors',
 ];
 
 // COPY text format: backslash escapes, \N for NULL.
@@ -81,11 +119,31 @@ function copyText(value: string | number | boolean | null): string {
 function stagedLine(jobId: string, id: string, row: StagedRow): string {
   const f = row.fields;
   return [
-    jobId, row.rowNo, id, f.name, f.kind, f.phone, row.phoneDigits, f.email, f.industry, f.source, f.starRating,
-    f.creditLimit?.minorUnits ?? null, f.creditLimit?.currencyCode ?? null, f.nature, f.province, f.city, f.isTarget,
-    row.category, row.owned, `{${row.filled.join(',')}}`,
-    JSON.stringify(f.customFields), JSON.stringify(row.createErrors.map((error) => ({ column_name: error.column, message: error.message }))),
-  ].map(copyText).join('\t');
+    jobId,
+    row.rowNo,
+    id,
+    f.name,
+    f.kind,
+    f.phone,
+    row.phoneDigits,
+    f.email,
+    f.industry,
+    f.source,
+    f.starRating,
+    f.creditLimit?.minorUnits ?? null,
+    f.creditLimit?.currencyCode ?? null,
+    f.nature,
+    f.province,
+    f.city,
+    f.isTarget,
+    row.category,
+    row.owned,
+    `{${row.filled.join(',')}}`,
+    JSON.stringify(f.customFields),
+    JSON.stringify(row.createErrors.map((error) => ({ column_name: error.column, message: error.message }))),
+  ]
+    .map(copyText)
+    .join('\t');
 }
 
 /** Streams staged rows into customer_import_rows over one connection with COPY FROM STDIN. */
@@ -93,7 +151,10 @@ export class RowStager {
   private readonly stream: NodeJS.WritableStream & { destroy(error?: Error): void };
   private readonly done: Promise<void>;
 
-  constructor(private readonly client: PoolClient, private readonly jobId: string) {
+  constructor(
+    private readonly client: PoolClient,
+    private readonly jobId: string,
+  ) {
     this.stream = client.query(copyFrom(`COPY customer_import_rows (${STAGED_COLUMNS.join(', ')}) FROM STDIN`));
     this.done = new Promise((resolve, reject) => {
       this.stream.on('finish', resolve);
@@ -157,11 +218,19 @@ const CREATE_ERRORS = `
   ),`;
 
 // An update overwrites the cells the row filled; the region and the credit limit are pairs.
-const filledOr = (column: string, field: string) => `CASE WHEN '${field}' = ANY(ch.filled) THEN ch.${column} ELSE (ch.existing).${column} END AS ${column}`;
+const filledOr = (column: string, field: string) =>
+  `CASE WHEN '${field}' = ANY(ch.filled) THEN ch.${column} ELSE (ch.existing).${column} END AS ${column}`;
 const PLANNED_COLUMNS = [
-  filledOr('name', 'name'), filledOr('kind', 'kind'), filledOr('phone', 'phone'), filledOr('email', 'email'),
-  filledOr('industry', 'industry'), filledOr('source', 'source'), filledOr('star_rating', 'star_rating'),
-  filledOr('credit_limit_minor', 'credit_limit'), filledOr('credit_currency', 'credit_limit'), filledOr('nature', 'nature'),
+  filledOr('name', 'name'),
+  filledOr('kind', 'kind'),
+  filledOr('phone', 'phone'),
+  filledOr('email', 'email'),
+  filledOr('industry', 'industry'),
+  filledOr('source', 'source'),
+  filledOr('star_rating', 'star_rating'),
+  filledOr('credit_limit_minor', 'credit_limit'),
+  filledOr('credit_currency', 'credit_limit'),
+  filledOr('nature', 'nature'),
   "CASE WHEN ch.filled && '{province,city}' THEN ch.province ELSE (ch.existing).province END AS province",
   "CASE WHEN ch.filled && '{province,city}' THEN ch.city ELSE (ch.existing).city END AS city",
   filledOr('is_target', 'is_target'),
@@ -169,17 +238,31 @@ const PLANNED_COLUMNS = [
   '(ch.existing).custom_fields || ch.custom_fields AS custom_fields',
 ];
 const CHANGEABLE = [
-  'name', 'kind', 'phone', 'email', 'industry', 'source', 'star_rating', 'credit_limit_minor', 'credit_currency', 'nature', 'province', 'city', 'is_target',
+  'name',
+  'kind',
+  'phone',
+  'email',
+  'industry',
+  'source',
+  'star_rating',
+  'credit_limit_minor',
+  'credit_currency',
+  'nature',
+  'province',
+  'city',
+  'is_target',
   'custom_fields',
 ];
 
 const json = (expression: string) => `coalesce(to_jsonb(${expression}), 'null'::jsonb)`;
-const creditJson = (p: string) => `CASE WHEN ${p}credit_limit_minor IS NULL THEN 'null'::jsonb ELSE jsonb_build_object('minorUnits', ${p}credit_limit_minor, 'currencyCode', ${p}credit_currency) END`;
+const creditJson = (p: string) =>
+  `CASE WHEN ${p}credit_limit_minor IS NULL THEN 'null'::jsonb ELSE jsonb_build_object('minorUnits', ${p}credit_limit_minor, 'currencyCode', ${p}credit_currency) END`;
 const regionJson = (p: string) => `jsonb_build_object('province', ${p}province, 'city', ${p}city)`;
 // Field names and value shapes as the customer history of UpdateCustomer records them.
 const HISTORY_VALUES = [
-  ...['name', 'kind', 'phone', 'email', 'industry', 'source', 'star_rating', 'nature', 'is_target']
-    .map((field) => `('${field}', ${json(`(ch.existing).${field}`)}, ${json(`p.${field}`)})`),
+  ...['name', 'kind', 'phone', 'email', 'industry', 'source', 'star_rating', 'nature', 'is_target'].map(
+    (field) => `('${field}', ${json(`(ch.existing).${field}`)}, ${json(`p.${field}`)})`,
+  ),
   `('credit_limit', ${creditJson('(ch.existing).')}, ${creditJson('p.')})`,
   `('region', ${regionJson('(ch.existing).')}, ${regionJson('p.')})`,
   "('custom_fields', (ch.existing).custom_fields, p.custom_fields)",
@@ -232,10 +315,13 @@ function chunkStatement(command: ChunkCommand): { text: string; values: unknown[
   const scope = scopeCondition(command.scope, values.length + 1);
   values.push(...scope.values);
   const text = `WITH chunk AS (
-      SELECT r.*, m.id AS match_id${update ? ', m.existing' : ''} ${staged.replace('FROM customer_import_rows r', `FROM customer_import_rows r LEFT JOIN LATERAL (
+      SELECT r.*, m.id AS match_id${update ? ', m.existing' : ''} ${staged.replace(
+        'FROM customer_import_rows r',
+        `FROM customer_import_rows r LEFT JOIN LATERAL (
         SELECT c.id${update ? ', c AS existing' : ''} FROM customers c
         WHERE ${KEY_CONDITIONS[duplicateKey]} AND ${scope.text}
-        ORDER BY c.seq LIMIT 1${update ? ' FOR UPDATE' : ''}) m ON TRUE`)}
+        ORDER BY c.seq LIMIT 1${update ? ' FOR UPDATE' : ''}) m ON TRUE`,
+      )}
     ),
     ${update ? UPDATE_MATCHED : ''}
     ${CREATE_ERRORS}
@@ -258,7 +344,10 @@ export class ImportRepository {
   }
 
   async find(db: Queryable, id: string, createdBy: string | null): Promise<ImportJob | null> {
-    const { rows } = await db.query<JobRow>('SELECT * FROM customer_imports WHERE id = $1 AND ($2::text IS NULL OR created_by = $2)', [id, createdBy]);
+    const { rows } = await db.query<JobRow>('SELECT * FROM customer_imports WHERE id = $1 AND ($2::text IS NULL OR created_by = $2)', [
+      id,
+      createdBy,
+    ]);
     return rows[0] ? toJob(rows[0]) : null;
   }
 
@@ -272,7 +361,12 @@ export class ImportRepository {
   }
 
   async recordReading(db: Queryable, id: string, total: number, failed: number, encoding: string | null): Promise<void> {
-    await db.query('UPDATE customer_imports SET total = $2, failed = $3, encoding = $4, heartbeat_at = now() WHERE id = $1', [id, total, failed, encoding]);
+    await db.query('UPDATE customer_imports SET total = $2, failed = $3, encoding = $4, heartbeat_at = now() WHERE id = $1', [
+      id,
+      total,
+      failed,
+      encoding,
+    ]);
   }
 
   async insertErrors(db: Queryable, id: string, errors: RowError[]): Promise<void> {
@@ -284,7 +378,10 @@ export class ImportRepository {
         const n = values.length;
         return `($1, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
       });
-      await db.query(`INSERT INTO customer_import_errors (import_id, row_no, column_name, value, message) VALUES ${tuples.join(', ')}`, values);
+      await db.query(
+        `INSERT INTO customer_import_errors (import_id, row_no, column_name, value, message) VALUES ${tuples.join(', ')}`,
+        values,
+      );
     }
   }
 
@@ -322,9 +419,16 @@ export class ImportRepository {
   }
 
   async importChunk(tx: PoolClient, command: ChunkCommand): Promise<ChunkOutcome> {
-    const { rows } = await tx.query<{ created: [string, boolean][]; updated: string[]; skipped: string; failed: string }>(chunkStatement(command));
+    const { rows } = await tx.query<{ created: [string, boolean][]; updated: string[]; skipped: string; failed: string }>(
+      chunkStatement(command),
+    );
     const [row] = rows;
-    return { created: row.created.map(([id, owned]) => ({ id, owned })), updated: row.updated, skipped: Number(row.skipped), failed: Number(row.failed) };
+    return {
+      created: row.created.map(([id, owned]) => ({ id, owned })),
+      updated: row.updated,
+      skipped: Number(row.skipped),
+      failed: Number(row.failed),
+    };
   }
 
   /** Records a committed chunk: rows before nextRow are done. */
@@ -343,13 +447,24 @@ export class ImportRepository {
   }
 
   /** Error lines after (rowNo, id), in row order. */
-  async errorsAfter(db: Queryable, id: string, after: { rowNo: number; id: string }, limit: number): Promise<(RowError & { id: string })[]> {
+  async errorsAfter(
+    db: Queryable,
+    id: string,
+    after: { rowNo: number; id: string },
+    limit: number,
+  ): Promise<(RowError & { id: string })[]> {
     const { rows } = await db.query<{ id: string; row_no: string; column_name: string; value: string | null; message: string }>(
       `SELECT id, row_no, column_name, value, message FROM customer_import_errors
        WHERE import_id = $1 AND (row_no, id) > ($2, $3) ORDER BY row_no, id LIMIT $4`,
       [id, after.rowNo, after.id, limit],
     );
-    return rows.map((row) => ({ id: row.id, rowNo: Number(row.row_no), column: row.column_name, value: row.value ?? '', message: row.message }));
+    return rows.map((row) => ({
+      id: row.id,
+      rowNo: Number(row.row_no),
+      column: row.column_name,
+      value: row.value ?? '',
+      message: row.message,
+    }));
   }
 
   /** Fails jobs that stopped beating: their process died; committed chunks stay. */
