@@ -1,6 +1,17 @@
 import {
-  alertV1, approvalV1, assignmentV1, baseDataV1, contactV1, customerV1, customerViewV1, customFieldV1, followUpV1, handoverV1,
-  historyV1, importExportV1, maintenanceV1,
+  alertV1,
+  approvalV1,
+  assignmentV1,
+  baseDataV1,
+  contactV1,
+  customerV1,
+  customerViewV1,
+  customFieldV1,
+  followUpV1,
+  handoverV1,
+  historyV1,
+  importExportV1,
+  maintenanceV1,
 } from '@liaison/contracts';
 import { createGrpcClient, type ServiceMetrics } from '@liaison/runtime';
 
@@ -35,39 +46,83 @@ export interface ClientSettings {
 
 export function createClients(settings: ClientSettings): ServiceClients {
   const options = (serviceName: string, idempotentMethods: string[]) => ({
-    serviceName, idempotentMethods, deadlineMs: settings.deadlineMs, metrics: settings.metrics,
+    serviceName,
+    idempotentMethods,
+    deadlineMs: settings.deadlineMs,
+    metrics: settings.metrics,
   });
   return {
-    customers: createGrpcClient(customerV1.CustomerServiceClient, settings.customerAddress,
-      options('liaison.customer.v1.CustomerService', ['GetCustomer', 'ListCustomers'])),
-    baseData: createGrpcClient(baseDataV1.BaseDataServiceClient, settings.customerAddress,
-      options('liaison.customer.v1.BaseDataService', ['ListBaseDataEntries', 'ListRegions'])),
-    customFields: createGrpcClient(customFieldV1.CustomFieldServiceClient, settings.customerAddress,
-      options('liaison.customer.v1.CustomFieldService', ['ListCustomFieldDefinitions'])),
-    maintenance: createGrpcClient(maintenanceV1.CustomerMaintenanceServiceClient, settings.customerAddress,
-      options('liaison.customer.v1.CustomerMaintenanceService', ['FindDuplicateCustomers', 'ListDeletedCustomers', 'ListCustomerShares'])),
-    assignments: createGrpcClient(assignmentV1.CustomerAssignmentServiceClient, settings.customerAddress,
-      options('liaison.customer.v1.CustomerAssignmentService', ['ListPool', 'ListPending', 'GetOwnershipHistory', 'GetPoolRule'])),
+    customers: createGrpcClient(
+      customerV1.CustomerServiceClient,
+      settings.customerAddress,
+      options('liaison.customer.v1.CustomerService', ['GetCustomer', 'ListCustomers']),
+    ),
+    baseData: createGrpcClient(
+      baseDataV1.BaseDataServiceClient,
+      settings.customerAddress,
+      options('liaison.customer.v1.BaseDataService', ['ListBaseDataEntries', 'ListRegions']),
+    ),
+    customFields: createGrpcClient(
+      customFieldV1.CustomFieldServiceClient,
+      settings.customerAddress,
+      options('liaison.customer.v1.CustomFieldService', ['ListCustomFieldDefinitions']),
+    ),
+    maintenance: createGrpcClient(
+      maintenanceV1.CustomerMaintenanceServiceClient,
+      settings.customerAddress,
+      options('liaison.customer.v1.CustomerMaintenanceService', ['FindDuplicateCustomers', 'ListDeletedCustomers', 'ListCustomerShares']),
+    ),
+    assignments: createGrpcClient(
+      assignmentV1.CustomerAssignmentServiceClient,
+      settings.customerAddress,
+      options('liaison.customer.v1.CustomerAssignmentService', ['ListPool', 'ListPending', 'GetOwnershipHistory', 'GetPoolRule']),
+    ),
     // A handover moves every customer of a person in one transaction whose statements may run for
     // minutes: the gateway waits that long rather than answer 504 while it still commits.
-    handovers: createGrpcClient(handoverV1.HandoverServiceClient, settings.customerAddress,
-      { ...options('liaison.customer.v1.HandoverService', ['GetHandover', 'ListHandovers']), deadlineMs: Math.max(settings.deadlineMs, HANDOVER_DEADLINE_MS) }),
-    approvals: createGrpcClient(approvalV1.ApprovalServiceClient, settings.customerAddress,
-      options('liaison.customer.v1.ApprovalService', ['GetApproval', 'ListApprovals'])),
-    followUps: createGrpcClient(followUpV1.FollowUpServiceClient, settings.customerAddress,
-      options('liaison.customer.v1.FollowUpService', ['GetFollowUp', 'ListFollowUps', 'ListTeamFollowUps'])),
-    history: createGrpcClient(historyV1.CustomerHistoryServiceClient, settings.customerAddress,
-      options('liaison.customer.v1.CustomerHistoryService', ['GetCustomerHistory'])),
-    contacts: createGrpcClient(contactV1.ContactServiceClient, settings.customerAddress,
-      options('liaison.customer.v1.ContactService', ['GetContact', 'ListContacts', 'GetContactGraph'])),
-    customerViews: createGrpcClient(customerViewV1.CustomerViewServiceClient, settings.customerAddress,
-      options('liaison.customer.v1.CustomerViewService', ['GetCustomer360', 'GetCustomerTimeline'])),
-    customerImports: createGrpcClient(importExportV1.CustomerImportServiceClient, settings.customerAddress,
-      options('liaison.customer.v1.CustomerImportService', ['GetCustomerImport', 'ListCustomerImports'])),
-    customerExports: createGrpcClient(importExportV1.CustomerExportServiceClient, settings.customerAddress,
-      options('liaison.customer.v1.CustomerExportService', [])),
-    alerts: createGrpcClient(alertV1.CustomerAlertServiceClient, settings.customerAddress,
-      options('liaison.customer.v1.CustomerAlertService', ['ListAlertRules', 'GetAlertRule', 'ListAlerts'])),
+    handovers: createGrpcClient(handoverV1.HandoverServiceClient, settings.customerAddress, {
+      ...options('liaison.customer.v1.HandoverService', ['GetHandover', 'ListHandovers']),
+      deadlineMs: Math.max(settings.deadlineMs, HANDOVER_DEADLINE_MS),
+    }),
+    approvals: createGrpcClient(
+      approvalV1.ApprovalServiceClient,
+      settings.customerAddress,
+      options('liaison.customer.v1.ApprovalService', ['GetApproval', 'ListApprovals']),
+    ),
+    followUps: createGrpcClient(
+      followUpV1.FollowUpServiceClient,
+      settings.customerAddress,
+      options('liaison.customer.v1.FollowUpService', ['GetFollowUp', 'ListFollowUps', 'ListTeamFollowUps']),
+    ),
+    history: createGrpcClient(
+      historyV1.CustomerHistoryServiceClient,
+      settings.customerAddress,
+      options('liaison.customer.v1.CustomerHistoryService', ['GetCustomerHistory']),
+    ),
+    contacts: createGrpcClient(
+      contactV1.ContactServiceClient,
+      settings.customerAddress,
+      options('liaison.customer.v1.ContactService', ['GetContact', 'ListContacts', 'GetContactGraph']),
+    ),
+    customerViews: createGrpcClient(
+      customerViewV1.CustomerViewServiceClient,
+      settings.customerAddress,
+      options('liaison.customer.v1.CustomerViewService', ['GetCustomer360', 'GetCustomerTimeline']),
+    ),
+    customerImports: createGrpcClient(
+      importExportV1.CustomerImportServiceClient,
+      settings.customerAddress,
+      options('liaison.customer.v1.CustomerImportService', ['GetCustomerImport', 'ListCustomerImports']),
+    ),
+    customerExports: createGrpcClient(
+      importExportV1.CustomerExportServiceClient,
+      settings.customerAddress,
+      options('liaison.customer.v1.CustomerExportService', []),
+    ),
+    alerts: createGrpcClient(
+      alertV1.CustomerAlertServiceClient,
+      settings.customerAddress,
+      options('liaison.customer.v1.CustomerAlertService', ['ListAlertRules', 'GetAlertRule', 'ListAlerts']),
+    ),
   };
 }
 

@@ -21,7 +21,12 @@ export async function startGateway(config: GatewayConfig = loadConfig()): Promis
   host.health.add('customer', grpcHealthCheck(config.CUSTOMER_GRPC_ADDR));
   await host.health.start();
 
-  const verifier = createTokenVerifier({ issuer: config.OIDC_ISSUER, audience: config.OIDC_AUDIENCE, jwksUrl: config.OIDC_JWKS_URL, clockToleranceSec: config.OIDC_CLOCK_TOLERANCE_SEC });
+  const verifier = createTokenVerifier({
+    issuer: config.OIDC_ISSUER,
+    audience: config.OIDC_AUDIENCE,
+    jwksUrl: config.OIDC_JWKS_URL,
+    clockToleranceSec: config.OIDC_CLOCK_TOLERANCE_SEC,
+  });
   const app = createGatewayApp({
     verifier,
     clients,
@@ -34,10 +39,14 @@ export async function startGateway(config: GatewayConfig = loadConfig()): Promis
   const server = http.createServer(app);
   server.keepAliveTimeout = 65_000;
   const port = await listen(server, config.HTTP_PORT);
-  host.onStop('http server', () => new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
-  }));
+  host.onStop(
+    'http server',
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  );
   host.installSignalHandlers();
   host.logger.info({ port }, 'gateway started');
   return { port, host };

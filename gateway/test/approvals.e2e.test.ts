@@ -37,14 +37,35 @@ describe('invalid-customer applications through the gateway', () => {
     const id = applied.body.id as string;
     expect(applied.headers.get('location')).toBe(`/api/v1/approvals/${id}`);
     expect(applied.body).toMatchObject({
-      kind: 'customer.invalid', status: 'pending', currentStep: 1, reason: '工商查询已注销', unit: '/Sales/East',
-      subject: { type: 'customer', id: customerId }, requester: { name: 'rep.east.1', unit: '/Sales/East' }, payload: { fromCategory: 'potential' },
-      steps: [{ position: 1, name: '部门经理审批', roles: ['sales-manager'], unit: '/Sales/East', decision: null, decidedBy: null, decidedAt: null, comment: null }],
+      kind: 'customer.invalid',
+      status: 'pending',
+      currentStep: 1,
+      reason: '工商查询已注销',
+      unit: '/Sales/East',
+      subject: { type: 'customer', id: customerId },
+      requester: { name: 'rep.east.1', unit: '/Sales/East' },
+      payload: { fromCategory: 'potential' },
+      steps: [
+        {
+          position: 1,
+          name: '部门经理审批',
+          roles: ['sales-manager'],
+          unit: '/Sales/East',
+          decision: null,
+          decidedBy: null,
+          decidedAt: null,
+          comment: null,
+        },
+      ],
       log: [{ step: 0, action: 'submit', actor: { name: 'rep.east.1' }, role: 'requester', comment: '工商查询已注销' }],
       completedAt: null,
     });
 
-    const inbox = await call('GET', `/approvals?role=decider&status=pending&kind=customer.invalid&subjectType=customer&subjectId=${customerId}`, 'manager.east');
+    const inbox = await call(
+      'GET',
+      `/approvals?role=decider&status=pending&kind=customer.invalid&subjectType=customer&subjectId=${customerId}`,
+      'manager.east',
+    );
     expect(inbox.status).toBe(200);
     expect(idsOf(inbox)).toEqual([id]);
     expect((inbox.body.items as Record<string, unknown>[])[0].log).toBeUndefined();
@@ -58,30 +79,54 @@ describe('invalid-customer applications through the gateway', () => {
 
     const approved = await call('POST', `/approvals/${id}/approve`, 'manager.east', { step: 1, comment: '已核实，同意' });
     expect(approved.status).toBe(200);
-    expect(approved.body).toMatchObject({ status: 'approved', steps: [{ decision: 'approve', decidedBy: { name: 'manager.east' }, comment: '已核实，同意' }] });
+    expect(approved.body).toMatchObject({
+      status: 'approved',
+      steps: [{ decision: 'approve', decidedBy: { name: 'manager.east' }, comment: '已核实，同意' }],
+    });
     expect(approved.body.completedAt).toEqual(expect.any(String));
     expectProblem(await call('POST', `/approvals/${id}/approve`, 'manager.east', { step: 1 }), 409, 'not_pending');
 
     expect((await call('GET', `/customers/${customerId}`, 'rep.east.1')).body.category).toBe('invalid');
     for (const reader of ['rep.east.1', 'director']) {
       const read = await call('GET', `/approvals/${id}`, reader);
-      expect((read.body.log as { action: string; role: string }[]).map((entry) => `${entry.action}:${entry.role}`)).toEqual(['submit:requester', 'approve:sales-manager']);
+      expect((read.body.log as { action: string; role: string }[]).map((entry) => `${entry.action}:${entry.role}`)).toEqual([
+        'submit:requester',
+        'approve:sales-manager',
+      ]);
     }
-    const completed = await waitFor('ApprovalCompleted', async () => events.records.find((record) => record.key === customerId && record.headers.ce_type === 'liaison.events.v1.ApprovalCompleted'));
+    const completed = await waitFor('ApprovalCompleted', async () =>
+      events.records.find((record) => record.key === customerId && record.headers.ce_type === 'liaison.events.v1.ApprovalCompleted'),
+    );
     expect(approvalEventsV1.ApprovalCompleted.decode(completed.value!).approval?.id).toBe(id);
   });
 
   it('refuses bad input, a second application, rejections without a comment and withdrawals by others', async () => {
     const customerId = await createCustomer('网关申请校验');
     expectProblem(await call('POST', `/customers/${customerId}/invalid-applications`, 'rep.east.1', {}), 400, 'validation_failed');
-    expectProblem(await call('POST', `/customers/${customerId}/invalid-applications`, 'rep.east.1', { reason: 'x', extra: 1 }), 400, 'validation_failed');
-    expectProblem(await call('POST', '/customers/not-a-uuid/invalid-applications', 'rep.east.1', { reason: 'x' }), 400, 'validation_failed');
-    expectProblem(await call('POST', `/customers/${customerId}/invalid-applications`, 'rep.east.2', { reason: '不是我的客户' }), 404, 'not_found');
+    expectProblem(
+      await call('POST', `/customers/${customerId}/invalid-applications`, 'rep.east.1', { reason: 'x', extra: 1 }),
+      400,
+      'validation_failed',
+    );
+    expectProblem(
+      await call('POST', '/customers/not-a-uuid/invalid-applications', 'rep.east.1', { reason: 'x' }),
+      400,
+      'validation_failed',
+    );
+    expectProblem(
+      await call('POST', `/customers/${customerId}/invalid-applications`, 'rep.east.2', { reason: '不是我的客户' }),
+      404,
+      'not_found',
+    );
     expectProblem(await call('POST', `/customers/${customerId}/invalid-applications`, 'analyst', { reason: '分析师' }), 403, 'forbidden');
 
     const applied = await call('POST', `/customers/${customerId}/invalid-applications`, 'rep.east.1', { reason: '重复客户' });
     const id = applied.body.id as string;
-    expectProblem(await call('POST', `/customers/${customerId}/invalid-applications`, 'rep.east.1', { reason: '再申请一次' }), 409, 'approval_pending');
+    expectProblem(
+      await call('POST', `/customers/${customerId}/invalid-applications`, 'rep.east.1', { reason: '再申请一次' }),
+      409,
+      'approval_pending',
+    );
     expectProblem(await call('POST', `/approvals/${id}/reject`, 'manager.east', { step: 1 }), 400, 'validation_failed');
     expectProblem(await call('POST', `/approvals/${id}/reject`, 'manager.east', { step: 1, comment: '   ' }), 400, 'invalid_argument');
     expectProblem(await call('POST', `/approvals/${id}/approve`, 'manager.east', {}), 400, 'validation_failed');

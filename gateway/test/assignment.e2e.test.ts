@@ -61,7 +61,12 @@ describe('customer ownership through the gateway', () => {
   it('assigns in bulk only into managed units and only all or nothing, then lists the pending customers', async () => {
     const [a, b] = [await pooledCustomer('分配甲'), await pooledCustomer('分配乙')];
     const westOwned = await createCustomer('rep.west.1', '西区自有');
-    const body = (ids: string[], unit = '/Sales/East') => ({ customerIds: ids, assigneeId: subs['rep.east.2'], assigneeUnit: unit, reason: '新人培养' });
+    const body = (ids: string[], unit = '/Sales/East') => ({
+      customerIds: ids,
+      assigneeId: subs['rep.east.2'],
+      assigneeUnit: unit,
+      reason: '新人培养',
+    });
     expectProblem(await call('POST', '/customers/assign', 'manager.east', body([a.id], '/Sales/West')), 403, 'unit_not_managed');
     expectProblem(await call('POST', '/customers/assign', 'rep.east.1', body([a.id])), 403, 'forbidden');
     const refused = await call('POST', '/customers/assign', 'manager.east', body([a.id, westOwned.id, b.id]));
@@ -73,25 +78,48 @@ describe('customer ownership through the gateway', () => {
 
     const assigned = await call('POST', '/customers/assign', 'manager.east', body([a.id, b.id]));
     expect(assigned.status).toBe(200);
-    expect((assigned.body.items as { ownerId: string; ownerUnit: string }[]).map((c) => [c.ownerId, c.ownerUnit])).toEqual([[subs['rep.east.2'], '/Sales/East'], [subs['rep.east.2'], '/Sales/East']]);
+    expect((assigned.body.items as { ownerId: string; ownerUnit: string }[]).map((c) => [c.ownerId, c.ownerUnit])).toEqual([
+      [subs['rep.east.2'], '/Sales/East'],
+      [subs['rep.east.2'], '/Sales/East'],
+    ]);
 
     const pending = await call('GET', '/pending-customers?contacted=false&unit=/Sales/East&pageSize=200', 'manager.east');
     expect(pending.status).toBe(200);
-    const ids = (pending.body.items as { customer: { id: string }; pendingSince: string; followerId: string | null }[]).map((item) => item.customer.id);
+    const ids = (pending.body.items as { customer: { id: string }; pendingSince: string; followerId: string | null }[]).map(
+      (item) => item.customer.id,
+    );
     expect(ids).toEqual(expect.arrayContaining([a.id, b.id]));
-    expect((await call('GET', '/pending-customers?contacted=true&pageSize=200', 'manager.east')).body.items).not.toEqual(expect.arrayContaining([expect.objectContaining({ customer: expect.objectContaining({ id: a.id }) })]));
-    expect((await call('GET', '/pending-customers?pageSize=200', 'manager.west')).body.items).not.toEqual(expect.arrayContaining([expect.objectContaining({ customer: expect.objectContaining({ id: a.id }) })]));
+    expect((await call('GET', '/pending-customers?contacted=true&pageSize=200', 'manager.east')).body.items).not.toEqual(
+      expect.arrayContaining([expect.objectContaining({ customer: expect.objectContaining({ id: a.id }) })]),
+    );
+    expect((await call('GET', '/pending-customers?pageSize=200', 'manager.west')).body.items).not.toEqual(
+      expect.arrayContaining([expect.objectContaining({ customer: expect.objectContaining({ id: a.id }) })]),
+    );
     expectProblem(await call('GET', '/pending-customers?unit=East', 'manager.east'), 400, 'validation_failed');
 
-    const followed = await call('POST', '/customers/followers', 'manager.east', { customerIds: [a.id], followerId: subs['rep.east.1'], followerUnit: '/Sales/East' });
+    const followed = await call('POST', '/customers/followers', 'manager.east', {
+      customerIds: [a.id],
+      followerId: subs['rep.east.1'],
+      followerUnit: '/Sales/East',
+    });
     expect(followed.status).toBe(200);
   });
 
   it('transfers with a reason, keeps the old owner as follower on request, and records every change', async () => {
     const customer = await createCustomer('rep.east.1', '转移客户');
-    const body = { customerIds: [customer.id], toOwnerId: subs['rep.east.2'], toOwnerUnit: '/Sales/East', reason: '原销售调岗', keepPreviousOwnerAsFollower: true };
+    const body = {
+      customerIds: [customer.id],
+      toOwnerId: subs['rep.east.2'],
+      toOwnerUnit: '/Sales/East',
+      reason: '原销售调岗',
+      keepPreviousOwnerAsFollower: true,
+    };
     expectProblem(await call('POST', '/customers/transfer', 'rep.east.1', body), 403, 'forbidden');
-    expectProblem(await call('POST', '/customers/transfer', 'manager.west', { ...body, toOwnerId: subs['rep.west.1'], toOwnerUnit: '/Sales/West' }), 404, 'not_found');
+    expectProblem(
+      await call('POST', '/customers/transfer', 'manager.west', { ...body, toOwnerId: subs['rep.west.1'], toOwnerUnit: '/Sales/West' }),
+      404,
+      'not_found',
+    );
     expectProblem(await call('POST', '/customers/transfer', 'manager.east', { ...body, reason: '' }), 400, 'validation_failed');
     const moved = await call('POST', '/customers/transfer', 'manager.east', body);
     expect(moved.status).toBe(200);
@@ -104,12 +132,23 @@ describe('customer ownership through the gateway', () => {
     expect(history.status).toBe(200);
     expect(history.body.items).toEqual([
       expect.objectContaining({ kind: 'create', fromOwnerId: null, toOwnerId: subs['rep.east.1'], toOwnerUnit: '/Sales/East' }),
-      expect.objectContaining({ kind: 'transfer', fromOwnerId: subs['rep.east.1'], toOwnerId: subs['rep.east.2'], reason: '原销售调岗', actorId: subs['manager.east'] }),
+      expect.objectContaining({
+        kind: 'transfer',
+        fromOwnerId: subs['rep.east.1'],
+        toOwnerId: subs['rep.east.2'],
+        reason: '原销售调岗',
+        actorId: subs['manager.east'],
+      }),
     ]);
     expectProblem(await call('GET', `/customers/${customer.id}/ownership-history`, 'rep.west.1'), 404, 'not_found');
 
-    const record = await waitFor('CustomerTransferred', async () => events.records.find((r) => r.key === customer.id && r.headers.ce_type === 'liaison.events.v1.CustomerTransferred'));
-    expect(assignmentEventsV1.CustomerTransferred.decode(record.value!)).toMatchObject({ followerId: subs['rep.east.1'], change: { reason: '原销售调岗' } });
+    const record = await waitFor('CustomerTransferred', async () =>
+      events.records.find((r) => r.key === customer.id && r.headers.ce_type === 'liaison.events.v1.CustomerTransferred'),
+    );
+    expect(assignmentEventsV1.CustomerTransferred.decode(record.value!)).toMatchObject({
+      followerId: subs['rep.east.1'],
+      change: { reason: '原销售调岗' },
+    });
   });
 
   it('lets admins set and run the return-to-pool rule, which returns customers without follow-up', async () => {
@@ -120,11 +159,17 @@ describe('customer ownership through the gateway', () => {
     const rule = { enabled: true, daysWithoutContact: 30, excludedCategories: ['deal'] };
     expectProblem(await call('PUT', '/settings/pool-rule', 'manager.east', rule, { 'if-match': etag }), 403, 'forbidden');
     expectProblem(await call('PUT', '/settings/pool-rule', 'admin', rule), 428, 'precondition_required');
-    expectProblem(await call('PUT', '/settings/pool-rule', 'admin', { ...rule, daysWithoutContact: 0 }, { 'if-match': etag }), 400, 'validation_failed');
+    expectProblem(
+      await call('PUT', '/settings/pool-rule', 'admin', { ...rule, daysWithoutContact: 0 }, { 'if-match': etag }),
+      400,
+      'validation_failed',
+    );
     expectProblem(await call('PUT', '/settings/pool-rule', 'admin', rule, { 'if-match': '"999999"' }), 412, 'version_conflict');
 
     const neglected = await createCustomer('rep.west.1', '久未跟进');
-    await platform.query(`UPDATE customers SET owned_since = now() - interval '45 days', last_contacted_at = NULL WHERE id = $1`, [neglected.id]);
+    await platform.query(`UPDATE customers SET owned_since = now() - interval '45 days', last_contacted_at = NULL WHERE id = $1`, [
+      neglected.id,
+    ]);
     const enabled = await call('PUT', '/settings/pool-rule', 'admin', rule, { 'if-match': etag });
     expect(enabled.status).toBe(200);
     try {
@@ -133,7 +178,10 @@ describe('customer ownership through the gateway', () => {
       expect(run.status).toBe(200);
       expect(run.body.returnedCustomerIds).toContain(neglected.id);
       const history = await call('GET', `/customers/${neglected.id}/ownership-history`, 'rep.east.1');
-      expect((history.body.items as { kind: string; actorId: string }[]).at(-1)).toMatchObject({ kind: 'return_to_pool', actorId: 'system:pool-rule' });
+      expect((history.body.items as { kind: string; actorId: string }[]).at(-1)).toMatchObject({
+        kind: 'return_to_pool',
+        actorId: 'system:pool-rule',
+      });
       const again = await call('POST', '/settings/pool-rule/run', 'admin', {});
       expect(again.body.returnedCustomerIds).not.toContain(neglected.id);
     } finally {
@@ -142,9 +190,22 @@ describe('customer ownership through the gateway', () => {
   });
 
   it('describes its routes in the OpenAPI document', async () => {
-    const doc = (await (await fetch(`${platform.baseUrl}/openapi.json`)).json()) as { paths: Record<string, Record<string, { 'x-permission'?: string }>> };
+    const doc = (await (await fetch(`${platform.baseUrl}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { 'x-permission'?: string }>>;
+    };
     expect(doc.paths['/pool/customers'].get['x-permission']).toBe('pool:read');
     expect(doc.paths['/customers/transfer'].post['x-permission']).toBe('customer:update');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/pool/customers/{id}/claim', '/customers/{id}/release', '/customers/assign', '/customers/followers', '/pending-customers', '/customers/{id}/ownership-history', '/settings/pool-rule', '/settings/pool-rule/run']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/pool/customers/{id}/claim',
+        '/customers/{id}/release',
+        '/customers/assign',
+        '/customers/followers',
+        '/pending-customers',
+        '/customers/{id}/ownership-history',
+        '/settings/pool-rule',
+        '/settings/pool-rule/run',
+      ]),
+    );
   });
 });

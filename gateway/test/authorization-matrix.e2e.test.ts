@@ -24,7 +24,15 @@ type Outcome = 'allow' | 'deny' | 'not-found' | 'filtered';
 const OUTCOMES: readonly Outcome[] = ['allow', 'deny', 'not-found', 'filtered'];
 
 interface FixtureSpec {
-  kind: 'customer' | 'contact' | 'invalid-application' | 'pool-customer' | 'pending-customer' | 'customer-import' | 'customer-alert' | 'handover';
+  kind:
+    | 'customer'
+    | 'contact'
+    | 'invalid-application'
+    | 'pool-customer'
+    | 'pending-customer'
+    | 'customer-import'
+    | 'customer-alert'
+    | 'handover';
   owner: string;
   sharedWith?: string[];
   /** For a contact: the key of its customer's fixture, listed before it. */
@@ -152,7 +160,11 @@ async function createImportFixture(key: string, spec: FixtureSpec): Promise<Fixt
 }
 
 function importRequest(fileName: string, customerName: string): ApiRequest {
-  return { method: 'POST', path: `/customer-imports?fileName=${encodeURIComponent(fileName)}`, text: { body: `客户名称\r\n${customerName}\r\n`, contentType: 'text/csv' } };
+  return {
+    method: 'POST',
+    path: `/customer-imports?fileName=${encodeURIComponent(fileName)}`,
+    text: { body: `客户名称\r\n${customerName}\r\n`, contentType: 'text/csv' },
+  };
 }
 
 // Through the sharing endpoint, as an administrator.
@@ -249,7 +261,12 @@ function describeChanges(before: unknown, after: unknown): string | undefined {
 const changesTo = (fixture: Fixture, before: Reply) => async () => describeChanges(before.body, (await readAsAdmin(fixture)).body);
 
 // One move between working categories per starting point, open to whoever may update the customer.
-const WORKING_MOVE: Record<string, string> = { potential: 'intentional', intentional: 'potential', key: 'intentional', shelved: 'potential' };
+const WORKING_MOVE: Record<string, string> = {
+  potential: 'intentional',
+  intentional: 'potential',
+  key: 'intentional',
+  shelved: 'potential',
+};
 
 const categoryOf = (reply: Reply) => (reply.body as { category: string }).category;
 
@@ -310,7 +327,11 @@ const readFollowUpAsAdmin = (id: string) => asAdmin({ method: 'GET', path: `/fol
 const readContactAsAdmin = (id: string) => asAdmin({ method: 'GET', path: `/contacts/${id}` });
 
 async function contactToDelete(fixture: Fixture, user: string): Promise<string> {
-  const reply = await asAdmin({ method: 'POST', path: `/customers/${fixture.customerId}/contacts`, body: { name: `${RUN} to be deleted by ${user}` } });
+  const reply = await asAdmin({
+    method: 'POST',
+    path: `/customers/${fixture.customerId}/contacts`,
+    body: { name: `${RUN} to be deleted by ${user}` },
+  });
   if (reply.status !== 201) throw new Error(`contact to delete on ${fixture.key}: ${reply.status} ${reply.text}`);
   return (reply.body as { id: string }).id;
 }
@@ -322,8 +343,11 @@ function relationPeerOf(fixture: Fixture, purpose: 'set' | 'remove'): Promise<st
   const key = `${fixture.key} ${purpose}`;
   let peer = relationPeers.get(key);
   if (!peer) {
-    peer = asAdmin({ method: 'POST', path: `/customers/${fixture.customerId}/contacts`, body: { name: `${RUN} ${purpose} peer of ${fixture.key}` } })
-      .then((reply) => (reply.body as { id: string }).id);
+    peer = asAdmin({
+      method: 'POST',
+      path: `/customers/${fixture.customerId}/contacts`,
+      body: { name: `${RUN} ${purpose} peer of ${fixture.key}` },
+    }).then((reply) => (reply.body as { id: string }).id);
     relationPeers.set(key, peer);
   }
   return peer;
@@ -416,7 +440,11 @@ const contactRecipes: Record<string, Recipe> = {
     async prepare(probe) {
       const fixture = fixtureOf(probe);
       const peer = await relationPeerOf(fixture, 'remove');
-      const put = await asAdmin({ method: 'PUT', path: `/contacts/${fixture.id}/relations/${peer}`, body: { kind: 'other', label: 'to be removed' } });
+      const put = await asAdmin({
+        method: 'PUT',
+        path: `/contacts/${fixture.id}/relations/${peer}`,
+        body: { kind: 'other', label: 'to be removed' },
+      });
       if (!isSuccess(put.status)) throw new Error(`relation on ${fixture.key}: ${put.status} ${put.text}`);
       return {
         method: 'DELETE',
@@ -441,7 +469,10 @@ async function createApplicationFixture(key: string, spec: FixtureSpec): Promise
 
 async function applyForInvalid(fixture: Fixture): Promise<Reply> {
   const owner = matrix.fixtures[fixture.key]?.owner;
-  const reply = await send({ method: 'POST', path: `/customers/${fixture.customerId}/invalid-applications`, body: { reason: `${RUN} 无效客户申请` } }, tokenOf(owner));
+  const reply = await send(
+    { method: 'POST', path: `/customers/${fixture.customerId}/invalid-applications`, body: { reason: `${RUN} 无效客户申请` } },
+    tokenOf(owner),
+  );
   if (reply.status !== 201) throw new Error(`application ${fixture.key}: ${reply.status} ${reply.text}`);
   fixture.id = (reply.body as { id: string }).id;
   return reply;
@@ -450,7 +481,12 @@ async function applyForInvalid(fixture: Fixture): Promise<Reply> {
 // A handover by admin of one customer of the owner to a made-up successor in the owner's unit.
 async function createHandoverFixture(key: string, spec: FixtureSpec): Promise<Fixture> {
   const customer = await createFixture(`${key} customer`, { kind: 'customer', owner: spec.owner });
-  const body = { fromUserId: customer.ownerId, customerIds: [customer.id], successors: [{ userId: PROBE_RECIPIENT, unit: customer.ownerUnit }], reason: `${RUN} 离职交接` };
+  const body = {
+    fromUserId: customer.ownerId,
+    customerIds: [customer.id],
+    successors: [{ userId: PROBE_RECIPIENT, unit: customer.ownerUnit }],
+    reason: `${RUN} 离职交接`,
+  };
   const reply = await asAdmin({ method: 'POST', path: '/handovers', body });
   if (reply.status !== 201) throw new Error(`handover ${key}: ${reply.status} ${reply.text}`);
   return { ...customer, key, id: (reply.body as { id: string }).id };
@@ -461,12 +497,14 @@ const readApprovalAsAdmin = (id: string) => asAdmin({ method: 'GET', path: `/app
 const isPending = (reply: Reply) => (reply.body as { status?: string }).status === 'pending';
 
 function pendingApplication(fixture: Fixture): Promise<Reply> {
-  const turn = (applicationTurns.get(fixture.key) ?? Promise.resolve()).catch(() => undefined).then(async () => {
-    const current = await readApprovalAsAdmin(fixture.id);
-    if (isPending(current)) return current;
-    await readyForMove({ ...fixture, id: fixture.customerId });
-    return applyForInvalid(fixture);
-  });
+  const turn = (applicationTurns.get(fixture.key) ?? Promise.resolve())
+    .catch(() => undefined)
+    .then(async () => {
+      const current = await readApprovalAsAdmin(fixture.id);
+      if (isPending(current)) return current;
+      await readyForMove({ ...fixture, id: fixture.customerId });
+      return applyForInvalid(fixture);
+    });
   applicationTurns.set(fixture.key, turn);
   return turn;
 }
@@ -512,7 +550,10 @@ const approvalRecipes: Record<string, Recipe> = {
         path: `/customers/${fixture.customerId}/invalid-applications`,
         body: { reason: `probe by ${probe.user}` },
         changedSince: async () => {
-          const pending = await asAdmin({ method: 'GET', path: `/approvals?status=pending&subjectType=customer&subjectId=${fixture.customerId}` });
+          const pending = await asAdmin({
+            method: 'GET',
+            path: `/approvals?status=pending&subjectType=customer&subjectId=${fixture.customerId}`,
+          });
           const count = (pending.body as { items: unknown[] }).items.length;
           return count > 0 ? `${count} application(s) pending` : undefined;
         },
@@ -547,27 +588,49 @@ async function mustSucceed(what: string, reply: Promise<Reply>): Promise<void> {
 
 async function createPoolFixture(key: string, spec: FixtureSpec): Promise<Fixture> {
   const customer = await createFixture(`${key} customer`, { kind: 'customer', owner: spec.owner });
-  await mustSucceed(`fixture ${key}: release`, send({ method: 'POST', path: `/customers/${customer.id}/release`, body: { reason: HANDOVER_RESET } }, tokenOf(spec.owner)));
+  await mustSucceed(
+    `fixture ${key}: release`,
+    send({ method: 'POST', path: `/customers/${customer.id}/release`, body: { reason: HANDOVER_RESET } }, tokenOf(spec.owner)),
+  );
   return { ...customer, key, name: `${RUN} ${key} customer`, ownerId: '', ownerUnit: null };
 }
 
 // Pending: it came back from the pool to its owner, who has not followed it up since.
 async function createPendingFixture(key: string, spec: FixtureSpec): Promise<Fixture> {
   const customer = await createFixture(key, { kind: 'customer', owner: spec.owner });
-  await mustSucceed(`fixture ${key}: release`, send({ method: 'POST', path: `/customers/${customer.id}/release`, body: { reason: HANDOVER_RESET } }, tokenOf(spec.owner)));
+  await mustSucceed(
+    `fixture ${key}: release`,
+    send({ method: 'POST', path: `/customers/${customer.id}/release`, body: { reason: HANDOVER_RESET } }, tokenOf(spec.owner)),
+  );
   await restoreOwnership(customer, 'pending-customer');
   return customer;
 }
 
 async function restoreOwnership(fixture: Fixture, kind = matrix.fixtures[fixture.key]?.kind): Promise<Reply> {
   const ownerId = ((await readAsAdmin(fixture)).body as { ownerId: string | null }).ownerId;
-  const home = { customerIds: [fixture.id], ...(kind === 'pool-customer' ? {} : { toOwnerId: fixture.ownerId, toOwnerUnit: fixture.ownerUnit }) };
+  const home = {
+    customerIds: [fixture.id],
+    ...(kind === 'pool-customer' ? {} : { toOwnerId: fixture.ownerId, toOwnerUnit: fixture.ownerUnit }),
+  };
   if (kind === 'pool-customer' && ownerId !== null) {
-    await mustSucceed(`reset ${fixture.key}`, asAdmin({ method: 'POST', path: `/customers/${fixture.id}/release`, body: { reason: HANDOVER_RESET } }));
+    await mustSucceed(
+      `reset ${fixture.key}`,
+      asAdmin({ method: 'POST', path: `/customers/${fixture.id}/release`, body: { reason: HANDOVER_RESET } }),
+    );
   } else if (kind !== 'pool-customer' && ownerId === null) {
-    await mustSucceed(`reset ${fixture.key}`, asAdmin({ method: 'POST', path: '/customers/assign', body: { customerIds: home.customerIds, assigneeId: fixture.ownerId, assigneeUnit: fixture.ownerUnit } }));
+    await mustSucceed(
+      `reset ${fixture.key}`,
+      asAdmin({
+        method: 'POST',
+        path: '/customers/assign',
+        body: { customerIds: home.customerIds, assigneeId: fixture.ownerId, assigneeUnit: fixture.ownerUnit },
+      }),
+    );
   } else if (kind !== 'pool-customer' && ownerId !== fixture.ownerId) {
-    await mustSucceed(`reset ${fixture.key}`, asAdmin({ method: 'POST', path: '/customers/transfer', body: { ...home, reason: HANDOVER_RESET } }));
+    await mustSucceed(
+      `reset ${fixture.key}`,
+      asAdmin({ method: 'POST', path: '/customers/transfer', body: { ...home, reason: HANDOVER_RESET } }),
+    );
   }
   return readAsAdmin(fixture);
 }
@@ -581,7 +644,12 @@ function handoverRecipe(path: string, body: (probe: Probe, fixture: Fixture) => 
     async prepare(probe) {
       const fixture = fixtureOf(probe);
       const before = await restoreOwnership(fixture);
-      return { method: 'POST', path: path.replace('{id}', fixture.id), body: body(probe, fixture), changedSince: changesTo(fixture, before) };
+      return {
+        method: 'POST',
+        path: path.replace('{id}', fixture.id),
+        body: body(probe, fixture),
+        changedSince: changesTo(fixture, before),
+      };
     },
   };
 }
@@ -606,9 +674,23 @@ const assignmentRecipes: Record<string, Recipe> = {
   'GET /pool/customers': readOwnershipRecipe((fixture) => `/pool/customers?q=${encodeURIComponent(fixture.name)}`, true),
   'POST /pool/customers/{id}/claim': handoverRecipe('/pool/customers/{id}/claim', () => ({})),
   'POST /customers/{id}/release': handoverRecipe('/customers/{id}/release', ({ user }) => ({ reason: `probe by ${user}` })),
-  'POST /customers/assign': handoverRecipe('/customers/assign', ({ user }, fixture) => ({ customerIds: [fixture.id], assigneeId: PROBE_RECIPIENT, assigneeUnit: unitFor(user), reason: `probe by ${user}` })),
-  'POST /customers/followers': handoverRecipe('/customers/followers', ({ user }, fixture) => ({ customerIds: [fixture.id], followerId: `${PROBE_RECIPIENT}-${user}`, followerUnit: unitFor(user) })),
-  'POST /customers/transfer': handoverRecipe('/customers/transfer', ({ user }, fixture) => ({ customerIds: [fixture.id], toOwnerId: PROBE_RECIPIENT, toOwnerUnit: unitFor(user), reason: `probe by ${user}` })),
+  'POST /customers/assign': handoverRecipe('/customers/assign', ({ user }, fixture) => ({
+    customerIds: [fixture.id],
+    assigneeId: PROBE_RECIPIENT,
+    assigneeUnit: unitFor(user),
+    reason: `probe by ${user}`,
+  })),
+  'POST /customers/followers': handoverRecipe('/customers/followers', ({ user }, fixture) => ({
+    customerIds: [fixture.id],
+    followerId: `${PROBE_RECIPIENT}-${user}`,
+    followerUnit: unitFor(user),
+  })),
+  'POST /customers/transfer': handoverRecipe('/customers/transfer', ({ user }, fixture) => ({
+    customerIds: [fixture.id],
+    toOwnerId: PROBE_RECIPIENT,
+    toOwnerUnit: unitFor(user),
+    reason: `probe by ${user}`,
+  })),
   'GET /pending-customers': readOwnershipRecipe(() => '/pending-customers?pageSize=200', true),
   'GET /customers/{id}/ownership-history': readOwnershipRecipe((fixture) => `/customers/${fixture.id}/ownership-history`),
   'GET /settings/pool-rule': {
@@ -626,7 +708,11 @@ const assignmentRecipes: Record<string, Recipe> = {
         method: 'PUT',
         path: '/settings/pool-rule',
         headers: { 'if-match': before.etag ?? '' },
-        body: { enabled: false, daysWithoutContact: (daysWithoutContact % 90) + 1, excludedCategories: ['deal', ...(user === 'admin' ? [] : ['key'])] },
+        body: {
+          enabled: false,
+          daysWithoutContact: (daysWithoutContact % 90) + 1,
+          excludedCategories: ['deal', ...(user === 'admin' ? [] : ['key'])],
+        },
         changedSince: async () => describeChanges(before.body, (await readRuleAsAdmin()).body),
       };
     },
@@ -646,11 +732,19 @@ const assignmentRecipes: Record<string, Recipe> = {
     async prepare() {
       // Approval stays off: on, the transfer rows would open approvals instead of moving.
       const before = await asAdmin({ method: 'GET', path: '/settings/transfer-approval' });
-      return { method: 'PUT', path: '/settings/transfer-approval', headers: { 'if-match': before.etag ?? '' }, body: { approvalRequired: false } };
+      return {
+        method: 'PUT',
+        path: '/settings/transfer-approval',
+        headers: { 'if-match': before.etag ?? '' },
+        body: { approvalRequired: false },
+      };
     },
   },
   'POST /handovers': handoverRecipe('/handovers', ({ user }, fixture) => ({
-    fromUserId: fixture.ownerId, customerIds: [fixture.id], successors: [{ userId: PROBE_RECIPIENT, unit: unitFor(user) }], reason: `probe by ${user}`,
+    fromUserId: fixture.ownerId,
+    customerIds: [fixture.id],
+    successors: [{ userId: PROBE_RECIPIENT, unit: unitFor(user) }],
+    reason: `probe by ${user}`,
   })),
   'GET /handovers': {
     collection: true,
@@ -694,7 +788,11 @@ function birthdayRuleOf(): Promise<RuleRef> {
   birthdayRule ??= (async () => {
     const existing = await findRule(MATRIX_ALERT_RULE);
     if (existing) return existing;
-    const created = await asAdmin({ method: 'POST', path: '/alert-rules', body: { kind: 'contact_birthday', name: MATRIX_ALERT_RULE, days: 1 } });
+    const created = await asAdmin({
+      method: 'POST',
+      path: '/alert-rules',
+      body: { kind: 'contact_birthday', name: MATRIX_ALERT_RULE, days: 1 },
+    });
     if (created.status === 201) return created.body as RuleRef;
     const raced = await findRule(MATRIX_ALERT_RULE);
     if (!raced) throw new Error(`cannot create the birthday rule: ${created.status} ${created.text}`);
@@ -705,7 +803,10 @@ function birthdayRuleOf(): Promise<RuleRef> {
 
 async function raiseBirthdayAlert(customerId: string, contactName: string): Promise<string> {
   const rule = await birthdayRuleOf();
-  await mustSucceed(`contact ${contactName}`, asAdmin({ method: 'POST', path: `/customers/${customerId}/contacts`, body: { name: contactName, birthday: todayInChina() } }));
+  await mustSucceed(
+    `contact ${contactName}`,
+    asAdmin({ method: 'POST', path: `/customers/${customerId}/contacts`, body: { name: contactName, birthday: todayInChina() } }),
+  );
   await mustSucceed('run the alert rules', asAdmin({ method: 'POST', path: '/alert-rules/run', body: {} }));
   const alerts = await asAdmin({ method: 'GET', path: `/alerts?customerId=${customerId}&ruleId=${rule.id}&pageSize=200` });
   const alert = (alerts.body as { items: { id: string; contactName: string }[] }).items.find((item) => item.contactName === contactName);
@@ -855,7 +956,9 @@ async function sharesAsAdmin(fixture: Fixture): Promise<string[]> {
 }
 
 const probeShareChange = (fixture: Fixture, before: boolean) => async () =>
-  ((await sharesAsAdmin(fixture)).includes(PROBE_PARTNER) === before ? undefined : `the share with ${PROBE_PARTNER} was ${before ? 'removed' : 'added'}`);
+  (await sharesAsAdmin(fixture)).includes(PROBE_PARTNER) === before
+    ? undefined
+    : `the share with ${PROBE_PARTNER} was ${before ? 'removed' : 'added'}`;
 
 const maintenanceRecipes: Record<string, Recipe> = {
   'GET /duplicate-customers': {
@@ -914,7 +1017,11 @@ const maintenanceRecipes: Record<string, Recipe> = {
   },
   'POST /customers/notifications': {
     async prepare(probe) {
-      return { method: 'POST', path: '/customers/notifications', body: { customerIds: [fixtureOf(probe).id], channel: 'system', text: `授权探测 ${probe.user}` } };
+      return {
+        method: 'POST',
+        path: '/customers/notifications',
+        body: { customerIds: [fixtureOf(probe).id], channel: 'system', text: `授权探测 ${probe.user}` },
+      };
     },
   },
   'GET /customers/{id}/shares': {
@@ -927,7 +1034,12 @@ const maintenanceRecipes: Record<string, Recipe> = {
     async prepare(probe) {
       const fixture = fixtureOf(probe);
       await asAdmin({ method: 'DELETE', path: `/customers/${fixture.id}/shares/${encodeURIComponent(PROBE_PARTNER)}` });
-      return { method: 'POST', path: `/customers/${fixture.id}/shares`, body: { unit: PROBE_PARTNER }, changedSince: probeShareChange(fixture, false) };
+      return {
+        method: 'POST',
+        path: `/customers/${fixture.id}/shares`,
+        body: { unit: PROBE_PARTNER },
+        changedSince: probeShareChange(fixture, false),
+      };
     },
   },
   'DELETE /customers/{id}/shares/{unit}': {
@@ -936,7 +1048,11 @@ const maintenanceRecipes: Record<string, Recipe> = {
       const fixture = fixtureOf(probe);
       const shared = await asAdmin({ method: 'POST', path: `/customers/${fixture.id}/shares`, body: { unit: PROBE_PARTNER } });
       if (!isSuccess(shared.status)) throw new Error(`cannot share ${fixture.key} with ${PROBE_PARTNER}: ${shared.status} ${shared.text}`);
-      return { method: 'DELETE', path: `/customers/${fixture.id}/shares/${encodeURIComponent(PROBE_PARTNER)}`, changedSince: probeShareChange(fixture, true) };
+      return {
+        method: 'DELETE',
+        path: `/customers/${fixture.id}/shares/${encodeURIComponent(PROBE_PARTNER)}`,
+        changedSince: probeShareChange(fixture, true),
+      };
     },
   },
 };
@@ -985,7 +1101,12 @@ const referenceDataRecipes: Record<string, Recipe> = {
   'POST /base-data/{kind}': {
     async prepare({ user }) {
       const code = `authz_${asciiOf(user)}_${RUN_ID}`;
-      return { method: 'POST', path: '/base-data/source', body: { code, name: `授权来源${user}${RUN_ID}` }, changedSince: appears(() => baseDataEntry('source', code), `source ${code}`) };
+      return {
+        method: 'POST',
+        path: '/base-data/source',
+        body: { code, name: `授权来源${user}${RUN_ID}` },
+        changedSince: appears(() => baseDataEntry('source', code), `source ${code}`),
+      };
     },
   },
   'PATCH /base-data/{kind}/{code}': {
@@ -993,27 +1114,46 @@ const referenceDataRecipes: Record<string, Recipe> = {
     async prepare({ user }) {
       const { code } = await referenceDataToPatch();
       const before = await baseDataEntry('source', code);
-      return { method: 'PATCH', path: `/base-data/source/${code}`, body: { nameEn: `probe by ${user}` }, changedSince: changed(() => baseDataEntry('source', code), before) };
+      return {
+        method: 'PATCH',
+        path: `/base-data/source/${code}`,
+        body: { nameEn: `probe by ${user}` },
+        changedSince: changed(() => baseDataEntry('source', code), before),
+      };
     },
   },
   'DELETE /base-data/{kind}/{code}': {
     async prepare({ user }) {
       const code = `authz_del_${asciiOf(user)}_${RUN_ID}`;
       await createAsAdmin({ method: 'POST', path: '/base-data/source', body: { code, name: `授权删来源${user}${RUN_ID}` } });
-      return { method: 'DELETE', path: `/base-data/source/${code}`, changedSince: disappears(() => baseDataEntry('source', code), `source ${code}`) };
+      return {
+        method: 'DELETE',
+        path: `/base-data/source/${code}`,
+        changedSince: disappears(() => baseDataEntry('source', code), `source ${code}`),
+      };
     },
   },
   'POST /base-data/import': {
     async prepare({ user }) {
       const code = `authz_imp_${asciiOf(user)}_${RUN_ID}`;
       const csv = `kind,code,name\nsource,${code},授权导入${user}${RUN_ID}\n`;
-      return { method: 'POST', path: '/base-data/import', text: { body: csv, contentType: 'text/csv' }, changedSince: appears(() => baseDataEntry('source', code), `source ${code}`) };
+      return {
+        method: 'POST',
+        path: '/base-data/import',
+        text: { body: csv, contentType: 'text/csv' },
+        changedSince: appears(() => baseDataEntry('source', code), `source ${code}`),
+      };
     },
   },
   'POST /custom-fields': {
     async prepare({ user }) {
       const key = `authz_${asciiOf(user)}_${RUN_ID}`;
-      return { method: 'POST', path: '/custom-fields', body: { key, label: `授权字段${user}${RUN_ID}`, type: 'text' }, changedSince: appears(() => customFieldOf(key), `custom field ${key}`) };
+      return {
+        method: 'POST',
+        path: '/custom-fields',
+        body: { key, label: `授权字段${user}${RUN_ID}`, type: 'text' },
+        changedSince: appears(() => customFieldOf(key), `custom field ${key}`),
+      };
     },
   },
   'PATCH /custom-fields/{key}': {
@@ -1021,7 +1161,12 @@ const referenceDataRecipes: Record<string, Recipe> = {
     async prepare({ user }) {
       const { key } = await referenceDataToPatch();
       const before = await customFieldOf(key);
-      return { method: 'PATCH', path: `/custom-fields/${key}`, body: { label: `授权改字段${asciiOf(user)}${RUN_ID}` }, changedSince: changed(() => customFieldOf(key), before) };
+      return {
+        method: 'PATCH',
+        path: `/custom-fields/${key}`,
+        body: { label: `授权改字段${asciiOf(user)}${RUN_ID}` },
+        changedSince: changed(() => customFieldOf(key), before),
+      };
     },
   },
   'DELETE /custom-fields/{key}': {
@@ -1101,7 +1246,10 @@ const recipes: Record<string, Recipe> = {
     async prepare(probe) {
       const { occurredAt } = await followUpOf(fixtureOf(probe));
       const until = new Date(Date.parse(occurredAt) + 1).toISOString();
-      return { method: 'GET', path: `/team/follow-ups?occurredFrom=${encodeURIComponent(occurredAt)}&occurredTo=${encodeURIComponent(until)}` };
+      return {
+        method: 'GET',
+        path: `/team/follow-ups?occurredFrom=${encodeURIComponent(occurredAt)}&occurredTo=${encodeURIComponent(until)}`,
+      };
     },
   },
   'GET /follow-ups/{id}': {
@@ -1256,7 +1404,8 @@ function statusVerdict({ expected, reply, recipe, matrixCase, fixture }: Judged)
   switch (expected) {
     case 'allow':
       if (!isSuccess(reply.status)) return `expected allow (2xx), got ${got}`;
-      if (recipe.collection && fixture && !reply.text.includes(fixture.id)) return 'expected allow with the fixture listed, but it is missing';
+      if (recipe.collection && fixture && !reply.text.includes(fixture.id))
+        return 'expected allow with the fixture listed, but it is missing';
       return undefined;
     case 'filtered':
       if (!recipe.collection) return '"filtered" applies to collection reads only; use not-found';
@@ -1317,7 +1466,8 @@ async function probeWithoutToken(endpoint: string): Promise<string | undefined> 
   const fixture = first?.fixture ? fixtures.get(first.fixture) : undefined;
   const request = await recipeOf(endpoint).prepare({ user: 'anonymous', fixture, variant: first?.variant });
   const reply = await send(request);
-  if (reply.status !== 401 || reply.code !== 'token_missing') return `${endpoint} without a token: expected 401 token_missing, got ${describeReply(reply)}`;
+  if (reply.status !== 401 || reply.code !== 'token_missing')
+    return `${endpoint} without a token: expected 401 token_missing, got ${describeReply(reply)}`;
   const change = await request.changedSince?.();
   return change ? `${endpoint} without a token: refused but wrote anyway: ${change}` : undefined;
 }
@@ -1354,7 +1504,9 @@ interface Cell {
 
 function cells(): Cell[] {
   return Object.entries(matrix.endpoints).flatMap(([endpoint, row]) =>
-    row.cases.flatMap((matrixCase) => Object.entries(matrixCase.expect).map(([user, outcome]) => ({ endpoint, matrixCase, user, outcome }))),
+    row.cases.flatMap((matrixCase) =>
+      Object.entries(matrixCase.expect).map(([user, outcome]) => ({ endpoint, matrixCase, user, outcome })),
+    ),
   );
 }
 
@@ -1372,7 +1524,8 @@ function permissionProblem(cell: Cell): string | undefined {
   const missing = requires.filter((permission) => !hasPermission(cell.user, permission));
   const notAuthor = cell.matrixCase.authorOnly === true && matrix.fixtures[cell.matrixCase.fixture ?? '']?.owner !== cell.user;
   const notDecider = cell.matrixCase.deciders !== undefined && !cell.matrixCase.deciders.includes(cell.user);
-  if (missing.length === 0 && !notAuthor && !notDecider && cell.outcome === 'deny') return `the matrix says deny, but ${roles} have ${[routePermission, ...requires].join(' and ')}`;
+  if (missing.length === 0 && !notAuthor && !notDecider && cell.outcome === 'deny')
+    return `the matrix says deny, but ${roles} have ${[routePermission, ...requires].join(' and ')}`;
   if (missing.length > 0 && cell.outcome === 'allow') return `the matrix says allow, but ${roles} lack ${missing.join(' and ')}`;
   if (notAuthor && cell.outcome === 'allow') return `the matrix says allow, but ${cell.user} is not the record's author`;
   if (notDecider && cell.outcome === 'allow') return `the matrix says allow, but ${cell.user} is not among the step's deciders`;
@@ -1400,9 +1553,13 @@ function caseProblems(endpoint: string, matrixCase: MatrixCase): string[] {
   return [
     ...users.filter((user) => !named.includes(user)).map((user) => `${where}: no outcome for ${user}`),
     ...named.filter((user) => !users.includes(user)).map((user) => `${where}: ${user} is not a listed user`),
-    ...Object.entries(matrixCase.expect).filter(([, outcome]) => !OUTCOMES.includes(outcome)).map(([user, outcome]) => `${where} as ${user}: unknown outcome "${outcome}"`),
+    ...Object.entries(matrixCase.expect)
+      .filter(([, outcome]) => !OUTCOMES.includes(outcome))
+      .map(([user, outcome]) => `${where} as ${user}: unknown outcome "${outcome}"`),
     ...(matrixCase.fixture && !(matrixCase.fixture in matrix.fixtures) ? [`${where}: no such fixture`] : []),
-    ...(matrixCase.variant && !knownVariants.includes(matrixCase.variant) ? [`${where}: the recipe knows no variant "${matrixCase.variant}"`] : []),
+    ...(matrixCase.variant && !knownVariants.includes(matrixCase.variant)
+      ? [`${where}: the recipe knows no variant "${matrixCase.variant}"`]
+      : []),
   ];
 }
 
@@ -1436,7 +1593,9 @@ describe('the authorization matrix', () => {
   it('lists the roles each demo user really has in Keycloak', () => {
     const knownRoles = new Set(Object.keys(rolePermissions));
     const problems = users.flatMap((user) => {
-      const actual = principalFromClaims(decodeJwt(tokenOf(user)), tokenOf(user)).roles.filter((role) => knownRoles.has(role)).sort();
+      const actual = principalFromClaims(decodeJwt(tokenOf(user)), tokenOf(user))
+        .roles.filter((role) => knownRoles.has(role))
+        .sort();
       const listed = [...matrix.users[user]].sort();
       return actual.join(',') === listed.join(',') ? [] : [`${user}: the matrix lists roles [${listed}], the token has [${actual}]`];
     });

@@ -34,16 +34,29 @@ async function contactOf(user: string, customerId: string, body: Record<string, 
 }
 
 describe('contacts through the gateway', () => {
-  it('creates a full Chinese contact, reads it back, and shows it only inside the customer\'s scope', async () => {
+  it("creates a full Chinese contact, reads it back, and shows it only inside the customer's scope", async () => {
     const customerId = await customerOf('rep.east.1', '杭州西湖龙井茶业');
     const created = await call('POST', `/customers/${customerId}/contacts`, {
       user: 'rep.east.1',
       body: {
-        name: '王建国', title: '采购总监', department: '采购部',
-        phones: [{ kind: 'mobile', number: '+86 138 0013 8000' }, { kind: 'office', number: '0571-8888 6666 转 801' }],
-        email: 'wangjg@xihu-tea.cn', imAccounts: [{ kind: 'wechat', handle: 'wangjg_1975' }, { kind: 'dingtalk', handle: '王建国' }],
-        address: '浙江省杭州市西湖区龙井路 1 号', birthday: { month: 2, day: 29 }, hobbies: ['钓鱼', '茶道'],
-        loginAccount: 'WangJG', isPrimary: true, notes: '喜欢早上联系',
+        name: '王建国',
+        title: '采购总监',
+        department: '采购部',
+        phones: [
+          { kind: 'mobile', number: '+86 138 0013 8000' },
+          { kind: 'office', number: '0571-8888 6666 转 801' },
+        ],
+        email: 'wangjg@xihu-tea.cn',
+        imAccounts: [
+          { kind: 'wechat', handle: 'wangjg_1975' },
+          { kind: 'dingtalk', handle: '王建国' },
+        ],
+        address: '浙江省杭州市西湖区龙井路 1 号',
+        birthday: { month: 2, day: 29 },
+        hobbies: ['钓鱼', '茶道'],
+        loginAccount: 'WangJG',
+        isPrimary: true,
+        notes: '喜欢早上联系',
       },
     });
     expect(created.status).toBe(201);
@@ -51,12 +64,25 @@ describe('contacts through the gateway', () => {
     expect(created.headers.get('location')).toBe(`/api/v1/contacts/${id}`);
     expect(created.headers.get('etag')).toBe('"1"');
     expect(created.body).toMatchObject({
-      customerId, name: '王建国', birthday: { month: 2, day: 29 }, loginAccount: 'wangjg', isPrimary: true, version: 1,
-      phones: [{ kind: 'mobile', number: '+86 138 0013 8000' }, { kind: 'office', number: '0571-8888 6666 转 801' }],
-      imAccounts: [{ kind: 'wechat', handle: 'wangjg_1975' }, { kind: 'dingtalk', handle: '王建国' }],
+      customerId,
+      name: '王建国',
+      birthday: { month: 2, day: 29 },
+      loginAccount: 'wangjg',
+      isPrimary: true,
+      version: 1,
+      phones: [
+        { kind: 'mobile', number: '+86 138 0013 8000' },
+        { kind: 'office', number: '0571-8888 6666 转 801' },
+      ],
+      imAccounts: [
+        { kind: 'wechat', handle: 'wangjg_1975' },
+        { kind: 'dingtalk', handle: '王建国' },
+      ],
     });
     expect((await call('GET', `/contacts/${id}`, { user: 'rep.east.1' })).body).toEqual(created.body);
-    const found = await call('GET', `/customers/${customerId}/contacts?phone=8000&q=${encodeURIComponent('建国')}`, { user: 'manager.east' });
+    const found = await call('GET', `/customers/${customerId}/contacts?phone=8000&q=${encodeURIComponent('建国')}`, {
+      user: 'manager.east',
+    });
     expect(found.body).toEqual({ items: [created.body], nextPageToken: null });
 
     for (const outsider of ['rep.east.2', 'rep.west.1', 'manager.west', 'partner.acme']) {
@@ -70,7 +96,9 @@ describe('contacts through the gateway', () => {
       expect((await call('GET', `/contacts/${id}`, { user: insider })).status).toBe(200);
     }
 
-    const record = await waitFor('ContactCreated on Kafka', async () => events.records.find((r) => r.key === customerId && r.headers.ce_type === 'liaison.events.v1.ContactCreated'));
+    const record = await waitFor('ContactCreated on Kafka', async () =>
+      events.records.find((r) => r.key === customerId && r.headers.ce_type === 'liaison.events.v1.ContactCreated'),
+    );
     expect(record.headers.ce_subject).toBe(id);
     expect(contactEventsV1.ContactCreated.decode(record.value!).contact).toMatchObject({ id, name: '王建国', customerId });
   });
@@ -81,15 +109,26 @@ describe('contacts through the gateway', () => {
     const second = await contactOf('rep.west.1', customerId, { name: '杨帆' });
     const path = `/contacts/${second.id}`;
 
-    const updated = await call('PATCH', path, { user: 'rep.west.1', body: { isPrimary: true, hobbies: ['火锅'], birthday: { month: 10, day: 1, year: 1985 } }, headers: { 'if-match': '"1"' } });
+    const updated = await call('PATCH', path, {
+      user: 'rep.west.1',
+      body: { isPrimary: true, hobbies: ['火锅'], birthday: { month: 10, day: 1, year: 1985 } },
+      headers: { 'if-match': '"1"' },
+    });
     expect(updated.status).toBe(200);
     expect(updated.body).toMatchObject({ version: 2, isPrimary: true, hobbies: ['火锅'], birthday: { month: 10, day: 1, year: 1985 } });
     expect(updated.headers.get('etag')).toBe('"2"');
     expect((await call('GET', `/contacts/${first.id}`, { user: 'rep.west.1' })).body).toMatchObject({ isPrimary: false, version: 2 });
 
-    expectProblem(await call('PATCH', path, { user: 'rep.west.1', body: { title: '旧' }, headers: { 'if-match': '"1"' } }), 412, 'version_conflict');
+    expectProblem(
+      await call('PATCH', path, { user: 'rep.west.1', body: { title: '旧' }, headers: { 'if-match': '"1"' } }),
+      412,
+      'version_conflict',
+    );
     expectProblem(await call('PATCH', path, { user: 'rep.west.1', body: { title: '无版本' } }), 428, 'precondition_required');
-    expect((await call('PATCH', path, { user: 'rep.west.1', body: { birthday: null, version: 2 } })).body).toMatchObject({ birthday: null, version: 3 });
+    expect((await call('PATCH', path, { user: 'rep.west.1', body: { birthday: null, version: 2 } })).body).toMatchObject({
+      birthday: null,
+      version: 3,
+    });
     expectProblem(await call('PATCH', path, { user: 'rep.east.1', body: { title: '越权', version: 3 } }), 404, 'not_found');
     expectProblem(await call('PATCH', path, { user: 'analyst', body: { title: '越权', version: 3 } }), 403, 'forbidden');
 
@@ -99,7 +138,9 @@ describe('contacts through the gateway', () => {
     expectProblem(await call('DELETE', path, { user: 'manager.east', headers: { 'if-match': '"3"' } }), 404, 'not_found');
     expect((await call('DELETE', `${path}?version=3`, { user: 'manager.west' })).status).toBe(204);
     expectProblem(await call('GET', path, { user: 'rep.west.1' }), 404, 'not_found');
-    expect(((await call('GET', `/customers/${customerId}/contacts`, { user: 'rep.west.1' })).body.items as { id: string }[]).map((c) => c.id)).toEqual([first.id]);
+    expect(
+      ((await call('GET', `/customers/${customerId}/contacts`, { user: 'rep.west.1' })).body.items as { id: string }[]).map((c) => c.id),
+    ).toEqual([first.id]);
   });
 
   it('builds the relation graph with PUT and DELETE, refusing cycles, self-relations and other customers', async () => {
@@ -114,13 +155,33 @@ describe('contacts through the gateway', () => {
     expect((await call('PUT', relation(buyer.id, boss.id), { user: 'rep.east.2', body: { kind: 'reports_to' } })).status).toBe(200);
     const other = await call('PUT', relation(boss.id, buyer.id), { user: 'rep.east.2', body: { kind: 'other', label: '老乡' } });
     expect(other.status).toBe(201);
-    expectProblem(await call('PUT', relation(boss.id, buyer.id), { user: 'rep.east.2', body: { kind: 'reports_to' } }), 409, 'reporting_cycle');
-    expectProblem(await call('PUT', relation(boss.id, boss.id), { user: 'rep.east.2', body: { kind: 'influences' } }), 400, 'invalid_argument');
-    expectProblem(await call('PUT', relation(boss.id, buyer.id), { user: 'rep.east.2', body: { kind: 'boss_of' } }), 400, 'validation_failed');
+    expectProblem(
+      await call('PUT', relation(boss.id, buyer.id), { user: 'rep.east.2', body: { kind: 'reports_to' } }),
+      409,
+      'reporting_cycle',
+    );
+    expectProblem(
+      await call('PUT', relation(boss.id, boss.id), { user: 'rep.east.2', body: { kind: 'influences' } }),
+      400,
+      'invalid_argument',
+    );
+    expectProblem(
+      await call('PUT', relation(boss.id, buyer.id), { user: 'rep.east.2', body: { kind: 'boss_of' } }),
+      400,
+      'validation_failed',
+    );
     const stranger = await contactOf('rep.east.2', await customerOf('rep.east.2', '另一家'), { name: '外人' });
-    expectProblem(await call('PUT', relation(boss.id, stranger.id), { user: 'rep.east.2', body: { kind: 'influences' } }), 400, 'invalid_argument');
+    expectProblem(
+      await call('PUT', relation(boss.id, stranger.id), { user: 'rep.east.2', body: { kind: 'influences' } }),
+      400,
+      'invalid_argument',
+    );
     expectProblem(await call('PUT', relation(boss.id, buyer.id), { user: 'rep.east.1', body: { kind: 'influences' } }), 404, 'not_found');
-    expectProblem(await call('PUT', relation(boss.id, buyer.id), { user: 'service.agent', body: { kind: 'influences' } }), 403, 'forbidden');
+    expectProblem(
+      await call('PUT', relation(boss.id, buyer.id), { user: 'service.agent', body: { kind: 'influences' } }),
+      403,
+      'forbidden',
+    );
 
     const graph = await call('GET', `/customers/${customerId}/contact-graph`, { user: 'manager.east' });
     expect(graph.status).toBe(200);
@@ -132,35 +193,72 @@ describe('contacts through the gateway', () => {
 
     expect((await call('DELETE', relation(boss.id, buyer.id), { user: 'rep.east.2' })).status).toBe(204);
     expectProblem(await call('DELETE', relation(boss.id, buyer.id), { user: 'rep.east.2' }), 404, 'not_found');
-    expect(((await call('GET', `/customers/${customerId}/contact-graph`, { user: 'rep.east.2' })).body.edges as unknown[])).toHaveLength(1);
+    expect((await call('GET', `/customers/${customerId}/contact-graph`, { user: 'rep.east.2' })).body.edges as unknown[]).toHaveLength(1);
   });
 
   it('answers bad input with a clear 4xx problem', async () => {
     const customerId = await customerOf('rep.east.1', '坏输入');
     const base = `/customers/${customerId}/contacts`;
-    const invalid = await call('POST', base, { user: 'rep.east.1', body: { name: '', phones: [{ kind: 'fax', number: '1' }], birthday: { month: 13, day: 1 }, gender: 'male' } });
+    const invalid = await call('POST', base, {
+      user: 'rep.east.1',
+      body: { name: '', phones: [{ kind: 'fax', number: '1' }], birthday: { month: 13, day: 1 }, gender: 'male' },
+    });
     expectProblem(invalid, 400, 'validation_failed');
-    expect((invalid.body.violations as { field: string }[]).map((v) => v.field)).toEqual(expect.arrayContaining(['name', 'gender', 'birthday.month']));
-    const badMobile = await call('POST', base, { user: 'rep.east.1', body: { name: '号码错', phones: [{ kind: 'mobile', number: '0571-8888 6666' }], birthday: { month: 2, day: 30 } } });
+    expect((invalid.body.violations as { field: string }[]).map((v) => v.field)).toEqual(
+      expect.arrayContaining(['name', 'gender', 'birthday.month']),
+    );
+    const badMobile = await call('POST', base, {
+      user: 'rep.east.1',
+      body: { name: '号码错', phones: [{ kind: 'mobile', number: '0571-8888 6666' }], birthday: { month: 2, day: 30 } },
+    });
     expectProblem(badMobile, 400, 'invalid_argument');
-    expect(badMobile.body.violations).toEqual([{ field: 'phones[0]', message: expect.any(String) }, { field: 'birthday', message: expect.any(String) }]);
+    expect(badMobile.body.violations).toEqual([
+      { field: 'phones[0]', message: expect.any(String) },
+      { field: 'birthday', message: expect.any(String) },
+    ]);
     await contactOf('rep.east.1', customerId, { name: '账号一', loginAccount: 'portal-1' });
-    expectProblem(await call('POST', base, { user: 'rep.east.1', body: { name: '账号二', loginAccount: 'PORTAL-1' } }), 409, 'login_account_taken');
-    expectProblem(await call('POST', '/customers/not-a-uuid/contacts', { user: 'rep.east.1', body: { name: '坏id' } }), 400, 'validation_failed');
-    expectProblem(await call('POST', '/customers/00000000-0000-4000-8000-000000000000/contacts', { user: 'rep.east.1', body: { name: '无客户' } }), 404, 'not_found');
+    expectProblem(
+      await call('POST', base, { user: 'rep.east.1', body: { name: '账号二', loginAccount: 'PORTAL-1' } }),
+      409,
+      'login_account_taken',
+    );
+    expectProblem(
+      await call('POST', '/customers/not-a-uuid/contacts', { user: 'rep.east.1', body: { name: '坏id' } }),
+      400,
+      'validation_failed',
+    );
+    expectProblem(
+      await call('POST', '/customers/00000000-0000-4000-8000-000000000000/contacts', { user: 'rep.east.1', body: { name: '无客户' } }),
+      404,
+      'not_found',
+    );
     expectProblem(await call('GET', `${base}?phone=12`, { user: 'rep.east.1' }), 400, 'validation_failed');
     expectProblem(await call('GET', `${base}?pageToken=forged`, { user: 'rep.east.1' }), 400, 'invalid_argument');
     expectProblem(await call('GET', '/contacts/12345', { user: 'rep.east.1' }), 400, 'validation_failed');
-    expectProblem(await call('PATCH', '/contacts/00000000-0000-4000-8000-000000000000', { user: 'rep.east.1', body: { name: 'x' }, headers: { 'if-match': 'latest' } }), 400, 'invalid_if_match');
+    expectProblem(
+      await call('PATCH', '/contacts/00000000-0000-4000-8000-000000000000', {
+        user: 'rep.east.1',
+        body: { name: 'x' },
+        headers: { 'if-match': 'latest' },
+      }),
+      400,
+      'invalid_if_match',
+    );
     expectProblem(await call('POST', base, { body: { name: '匿名' } }), 401, 'token_missing');
     expectProblem(await call('POST', base, { user: 'partner.acme', body: { name: '伙伴' } }), 403, 'forbidden');
   });
 
   it('describes the contact routes in the OpenAPI document', async () => {
-    const doc = (await (await fetch(`${platform.baseUrl}/openapi.json`)).json()) as { paths: Record<string, Record<string, { operationId: string; 'x-permission': string }>> };
-    const operations = Object.fromEntries(Object.entries(doc.paths)
-      .filter(([path]) => path.includes('contact'))
-      .flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => [`${method.toUpperCase()} ${path}`, `${op.operationId} ${op['x-permission']}`])));
+    const doc = (await (await fetch(`${platform.baseUrl}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { 'operationId': string; 'x-permission': string }>>;
+    };
+    const operations = Object.fromEntries(
+      Object.entries(doc.paths)
+        .filter(([path]) => path.includes('contact'))
+        .flatMap(([path, ops]) =>
+          Object.entries(ops).map(([method, op]) => [`${method.toUpperCase()} ${path}`, `${op.operationId} ${op['x-permission']}`]),
+        ),
+    );
     expect(operations).toEqual({
       'POST /customers/{customerId}/contacts': 'createContact contact:create',
       'GET /customers/{customerId}/contacts': 'listContacts contact:read',

@@ -38,14 +38,24 @@ describe('customers through the gateway', () => {
     const traceId = '0af7651916cd43dd8448eb211c80319c';
     const created = await call('POST', '/customers', {
       user: 'rep.east.1',
-      body: { name: '杭州西湖龙井茶业有限公司', kind: 'company', phone: '+86 571-8888 6666', creditLimit: { minorUnits: 2_000_000, currency: 'CNY' } },
+      body: {
+        name: '杭州西湖龙井茶业有限公司',
+        kind: 'company',
+        phone: '+86 571-8888 6666',
+        creditLimit: { minorUnits: 2_000_000, currency: 'CNY' },
+      },
       headers: { traceparent: `00-${traceId}-b7ad6b7169203331-01` },
     });
     expect(created.status).toBe(201);
     expect(created.headers.get('x-trace-id')).toBe(traceId);
     const id = created.body.id as string;
     expect(created.headers.get('location')).toBe(`/api/v1/customers/${id}`);
-    expect(created.body).toMatchObject({ name: '杭州西湖龙井茶业有限公司', ownerUnit: '/Sales/East', version: 1, ownerId: subjectOf(await userToken('rep.east.1')) });
+    expect(created.body).toMatchObject({
+      name: '杭州西湖龙井茶业有限公司',
+      ownerUnit: '/Sales/East',
+      version: 1,
+      ownerId: subjectOf(await userToken('rep.east.1')),
+    });
 
     const readBack = await call('GET', `/customers/${id}`, { user: 'rep.east.1' });
     expect(readBack.status).toBe(200);
@@ -65,7 +75,9 @@ describe('customers through the gateway', () => {
     const managerList = await call('GET', `/customers?q=${encodeURIComponent('西湖龙井')}`, { user: 'manager.east' });
     expect((managerList.body.items as { id: string }[]).map((c) => c.id)).toContain(id);
 
-    const record = await waitFor('CustomerCreated on Kafka', async () => events.records.find((r) => r.key === id && r.headers.ce_type === 'liaison.events.v1.CustomerCreated'));
+    const record = await waitFor('CustomerCreated on Kafka', async () =>
+      events.records.find((r) => r.key === id && r.headers.ce_type === 'liaison.events.v1.CustomerCreated'),
+    );
     expect(record.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
     expect(eventsV1.CustomerCreated.decode(record.value!).customer).toMatchObject({ id, name: '杭州西湖龙井茶业有限公司' });
   });
@@ -73,11 +85,19 @@ describe('customers through the gateway', () => {
   it('updates with If-Match or body.version and refuses stale or missing versions', async () => {
     const created = await call('POST', '/customers', { user: 'rep.west.1', body: { name: '成都天府软件园', kind: 'company' } });
     const id = created.body.id as string;
-    const updated = await call('PATCH', `/customers/${id}`, { user: 'rep.west.1', body: { starRating: 4, industry: '软件' }, headers: { 'if-match': '"1"' } });
+    const updated = await call('PATCH', `/customers/${id}`, {
+      user: 'rep.west.1',
+      body: { starRating: 4, industry: '软件' },
+      headers: { 'if-match': '"1"' },
+    });
     expect(updated.status).toBe(200);
     expect(updated.body).toMatchObject({ version: 2, starRating: 4, industry: '软件' });
     expect(updated.headers.get('etag')).toBe('"2"');
-    expectProblem(await call('PATCH', `/customers/${id}`, { user: 'rep.west.1', body: { starRating: 1 }, headers: { 'if-match': '"1"' } }), 412, 'version_conflict');
+    expectProblem(
+      await call('PATCH', `/customers/${id}`, { user: 'rep.west.1', body: { starRating: 1 }, headers: { 'if-match': '"1"' } }),
+      412,
+      'version_conflict',
+    );
     expectProblem(await call('PATCH', `/customers/${id}`, { user: 'rep.west.1', body: { starRating: 1 } }), 428, 'precondition_required');
     const cleared = await call('PATCH', `/customers/${id}`, { user: 'rep.west.1', body: { industry: null, version: 2 } });
     expect(cleared.body).toMatchObject({ version: 3, industry: null });
@@ -89,19 +109,59 @@ describe('customers through the gateway', () => {
   it('moves a customer through its lifecycle to a confirmed deal, refusing illegal moves', async () => {
     const created = await call('POST', '/customers', {
       user: 'rep.east.1',
-      body: { name: '温州瓯海鞋业有限公司', kind: 'company', category: 'intentional', nature: '民营企业', region: { province: '浙江省', city: '温州市' }, isTarget: true },
+      body: {
+        name: '温州瓯海鞋业有限公司',
+        kind: 'company',
+        category: 'intentional',
+        nature: '民营企业',
+        region: { province: '浙江省', city: '温州市' },
+        isTarget: true,
+      },
     });
-    expect(created.body).toMatchObject({ category: 'intentional', nature: '民营企业', region: { province: '浙江省', city: '温州市' }, isTarget: true, dealDate: null });
+    expect(created.body).toMatchObject({
+      category: 'intentional',
+      nature: '民营企业',
+      region: { province: '浙江省', city: '温州市' },
+      isTarget: true,
+      dealDate: null,
+    });
     const id = created.body.id as string;
-    const deal = await call('POST', `/customers/${id}/category`, { user: 'rep.east.1', body: { category: 'deal', dealDate: '2026-11-18', reason: '签约' }, headers: { 'if-match': '"1"' } });
+    const deal = await call('POST', `/customers/${id}/category`, {
+      user: 'rep.east.1',
+      body: { category: 'deal', dealDate: '2026-11-18', reason: '签约' },
+      headers: { 'if-match': '"1"' },
+    });
     expect(deal.status).toBe(200);
     expect(deal.body).toMatchObject({ category: 'deal', dealDate: '2026-11-18', version: 2 });
-    expectProblem(await call('POST', `/customers/${id}/category`, { user: 'rep.east.1', body: { category: 'key', version: 2 } }), 409, 'illegal_category_move');
-    expectProblem(await call('POST', `/customers/${id}/category`, { user: 'rep.east.1', body: { category: 'vip', version: 2 } }), 400, 'validation_failed');
+    expectProblem(
+      await call('POST', `/customers/${id}/category`, { user: 'rep.east.1', body: { category: 'key', version: 2 } }),
+      409,
+      'illegal_category_move',
+    );
+    expectProblem(
+      await call('POST', `/customers/${id}/category`, { user: 'rep.east.1', body: { category: 'vip', version: 2 } }),
+      400,
+      'validation_failed',
+    );
     const other = await call('POST', '/customers', { user: 'rep.east.1', body: { name: '空号客户', kind: 'person' } });
-    expectProblem(await call('POST', `/customers/${other.body.id}/category`, { user: 'rep.east.1', body: { category: 'invalid', version: 1 } }), 403, 'supervisor_required');
-    expect((await call('POST', `/customers/${other.body.id}/category`, { user: 'manager.east', body: { category: 'invalid', version: 1, reason: '空号' } })).body).toMatchObject({ category: 'invalid' });
-    expectProblem(await call('POST', `/customers/${id}/category`, { user: 'rep.west.1', body: { category: 'key', version: 2 } }), 404, 'not_found');
+    expectProblem(
+      await call('POST', `/customers/${other.body.id}/category`, { user: 'rep.east.1', body: { category: 'invalid', version: 1 } }),
+      403,
+      'supervisor_required',
+    );
+    expect(
+      (
+        await call('POST', `/customers/${other.body.id}/category`, {
+          user: 'manager.east',
+          body: { category: 'invalid', version: 1, reason: '空号' },
+        })
+      ).body,
+    ).toMatchObject({ category: 'invalid' });
+    expectProblem(
+      await call('POST', `/customers/${id}/category`, { user: 'rep.west.1', body: { category: 'key', version: 2 } }),
+      404,
+      'not_found',
+    );
   });
 
   it('searches with filters, phone fragments and pinyin sorting', async () => {
@@ -113,7 +173,10 @@ describe('customers through the gateway', () => {
     ] as const) {
       expect((await call('POST', '/customers', { user: 'rep.east.2', body: { name, kind: 'company', ...extra } })).status).toBe(201);
     }
-    const names = async (query: string) => ((await call('GET', `/customers?q=${encodeURIComponent(tag)}&${query}`, { user: 'manager.east' })).body.items as { name: string }[]).map((c) => c.name);
+    const names = async (query: string) =>
+      (
+        (await call('GET', `/customers?q=${encodeURIComponent(tag)}&${query}`, { user: 'manager.east' })).body.items as { name: string }[]
+      ).map((c) => c.name);
     expect(await names('sort=name')).toEqual([`${tag} 北京`, `${tag} 成都`, `${tag} 杭州`]);
     expect(await names('sort=stars')).toEqual([`${tag} 成都`, `${tag} 杭州`, `${tag} 北京`]);
     expect(await names(`province=${encodeURIComponent('浙江省,四川省')}&minStars=5`)).toEqual([`${tag} 成都`]);
@@ -126,9 +189,12 @@ describe('customers through the gateway', () => {
 
   it('pages with a stable cursor', async () => {
     const marker = `游标${Date.now()}`;
-    for (let i = 0; i < 3; i += 1) await call('POST', '/customers', { user: 'rep.east.2', body: { name: `${marker}-${i}`, kind: 'person' } });
+    for (let i = 0; i < 3; i += 1)
+      await call('POST', '/customers', { user: 'rep.east.2', body: { name: `${marker}-${i}`, kind: 'person' } });
     const first = await call('GET', `/customers?pageSize=2&q=${encodeURIComponent(marker)}`, { user: 'rep.east.2' });
-    const second = await call('GET', `/customers?pageSize=2&q=${encodeURIComponent(marker)}&pageToken=${first.body.nextPageToken}`, { user: 'rep.east.2' });
+    const second = await call('GET', `/customers?pageSize=2&q=${encodeURIComponent(marker)}&pageToken=${first.body.nextPageToken}`, {
+      user: 'rep.east.2',
+    });
     const names = [...(first.body.items as { name: string }[]), ...(second.body.items as { name: string }[])].map((c) => c.name);
     expect(names).toEqual([`${marker}-2`, `${marker}-1`, `${marker}-0`]);
     expect(second.body.nextPageToken).toBeNull();
@@ -155,24 +221,41 @@ describe('customers through the gateway', () => {
     });
 
     it('unknown fields', async () => {
-      const reply = await call('POST', '/customers', { user: 'rep.east.1', body: { name: '未知字段', kind: 'company', ownerId: 'someone-else' } });
+      const reply = await call('POST', '/customers', {
+        user: 'rep.east.1',
+        body: { name: '未知字段', kind: 'company', ownerId: 'someone-else' },
+      });
       expectProblem(reply, 400, 'validation_failed');
       expect(reply.body.violations).toEqual([{ field: 'ownerId', message: 'is not a known field' }]);
     });
 
     it('values out of range or badly formed', async () => {
-      const reply = await call('POST', '/customers', { user: 'rep.east.1', body: { name: '', kind: 'robot', email: 'x', creditLimit: { minorUnits: -5, currency: 'rmb' } } });
+      const reply = await call('POST', '/customers', {
+        user: 'rep.east.1',
+        body: { name: '', kind: 'robot', email: 'x', creditLimit: { minorUnits: -5, currency: 'rmb' } },
+      });
       expectProblem(reply, 400, 'validation_failed');
       expect((reply.body.violations as unknown[]).length).toBeGreaterThanOrEqual(4);
     });
 
     it('oversize bodies', async () => {
-      const reply = await call('POST', '/customers', { user: 'rep.east.1', body: { name: '大', kind: 'company', source: '长'.repeat(100_000) } });
+      const reply = await call('POST', '/customers', {
+        user: 'rep.east.1',
+        body: { name: '大', kind: 'company', source: '长'.repeat(100_000) },
+      });
       expectProblem(reply, 413, 'body_too_large');
     });
 
     it('bodies that are not JSON', async () => {
-      expectProblem(await call('POST', '/customers', { user: 'rep.east.1', rawBody: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'unsupported_media_type');
+      expectProblem(
+        await call('POST', '/customers', {
+          user: 'rep.east.1',
+          rawBody: 'name=x',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        }),
+        415,
+        'unsupported_media_type',
+      );
     });
 
     it('bad ids and bad query parameters', async () => {
@@ -181,7 +264,15 @@ describe('customers through the gateway', () => {
       expectProblem(await call('GET', '/customers?pageSize=0', { user: 'admin' }), 400, 'validation_failed');
       expectProblem(await call('GET', '/customers?pageToken=forged', { user: 'admin' }), 400, 'invalid_argument');
       expectProblem(await call('GET', '/customers?orderBy=name', { user: 'admin' }), 400, 'validation_failed');
-      expectProblem(await call('PATCH', '/customers/00000000-0000-4000-8000-000000000000', { user: 'admin', body: { starRating: 1 }, headers: { 'if-match': 'yesterday' } }), 400, 'invalid_if_match');
+      expectProblem(
+        await call('PATCH', '/customers/00000000-0000-4000-8000-000000000000', {
+          user: 'admin',
+          body: { starRating: 1 },
+          headers: { 'if-match': 'yesterday' },
+        }),
+        400,
+        'invalid_if_match',
+      );
     });
 
     it('no token, a malformed header, a forged token and a token of another issuer', async () => {
@@ -196,7 +287,11 @@ describe('customers through the gateway', () => {
       const { privateKey } = await generateKeyPair('RS256');
       const foreign = await new SignJWT({ realm_access: { roles: ['admin'] } })
         .setProtectedHeader({ alg: 'RS256', kid: JSON.parse(Buffer.from(header, 'base64url').toString()).kid })
-        .setIssuer('http://localhost:8180/realms/liaison').setAudience('liaison-api').setSubject('intruder').setIssuedAt().setExpirationTime('5m')
+        .setIssuer('http://localhost:8180/realms/liaison')
+        .setAudience('liaison-api')
+        .setSubject('intruder')
+        .setIssuedAt()
+        .setExpirationTime('5m')
         .sign(privateKey);
       expectProblem(await call('POST', '/customers', { token: foreign, body: { name: '外来', kind: 'company' } }), 401, 'token_invalid');
     });
@@ -212,7 +307,11 @@ describe('customers through the gateway', () => {
 
     it('a permission the role does not have', async () => {
       expectProblem(await call('POST', '/customers', { user: 'analyst', body: { name: '分析师', kind: 'company' } }), 403, 'forbidden');
-      expectProblem(await call('POST', '/customers', { user: 'partner.acme', body: { name: '合作伙伴', kind: 'company' } }), 403, 'forbidden');
+      expectProblem(
+        await call('POST', '/customers', { user: 'partner.acme', body: { name: '合作伙伴', kind: 'company' } }),
+        403,
+        'forbidden',
+      );
     });
 
     it('unknown routes', async () => {
@@ -222,11 +321,28 @@ describe('customers through the gateway', () => {
 
   it('publishes its OpenAPI 3.1 document, describing every route with its schemas', async () => {
     const response = await fetch(`${platform.baseUrl}/openapi.json`);
-    const doc = (await response.json()) as { openapi: string; paths: Record<string, Record<string, { operationId: string; responses: Record<string, unknown> }>>; components: { schemas: Record<string, unknown> } };
+    const doc = (await response.json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { operationId: string; responses: Record<string, unknown> }>>;
+      components: { schemas: Record<string, unknown> };
+    };
     expect(doc.openapi).toBe('3.1.0');
     // Other resources add their own paths; these are the customer routes'.
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/customers', '/customers/{id}', '/customers/{id}/category']));
-    expect(Object.values(doc.paths).flatMap((ops) => Object.values(ops).map((op) => op.operationId))).toEqual(expect.arrayContaining(['changeCustomerCategory', 'createCustomer', 'getCustomer', 'listCustomers', 'updateCustomer']));
-    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Customer', 'CreateCustomer', 'UpdateCustomer', 'CustomerList', 'Money', 'Problem', 'Region', 'ChangeCategory']));
+    expect(Object.values(doc.paths).flatMap((ops) => Object.values(ops).map((op) => op.operationId))).toEqual(
+      expect.arrayContaining(['changeCustomerCategory', 'createCustomer', 'getCustomer', 'listCustomers', 'updateCustomer']),
+    );
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining([
+        'Customer',
+        'CreateCustomer',
+        'UpdateCustomer',
+        'CustomerList',
+        'Money',
+        'Problem',
+        'Region',
+        'ChangeCategory',
+      ]),
+    );
   });
 });

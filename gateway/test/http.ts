@@ -27,13 +27,20 @@ export interface CallOptions {
 }
 
 /** `call(method, path, user, body, headers)` for the common case, `call(method, path, options)` for the rest. */
-export type Call = (method: string, path: string, userOrOptions?: string | CallOptions, body?: unknown, headers?: Record<string, string>) => Promise<Reply>;
+export type Call = (
+  method: string,
+  path: string,
+  userOrOptions?: string | CallOptions,
+  body?: unknown,
+  headers?: Record<string, string>,
+) => Promise<Reply>;
 
 export function apiCaller(baseUrl: () => string): Call {
   return async (method, path, userOrOptions, body, extraHeaders) => {
-    const options: CallOptions = typeof userOrOptions === 'string' || userOrOptions === undefined
-      ? { user: userOrOptions, body, headers: extraHeaders }
-      : { ...userOrOptions };
+    const options: CallOptions =
+      typeof userOrOptions === 'string' || userOrOptions === undefined
+        ? { user: userOrOptions, body, headers: extraHeaders }
+        : { ...userOrOptions };
     const token = options.token ?? (options.user ? await userToken(options.user) : undefined);
     const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
     const { content, type } = encodeBody(options);
@@ -41,7 +48,12 @@ export function apiCaller(baseUrl: () => string): Call {
     Object.assign(headers, options.headers);
     const response = await fetch(`${baseUrl()}${path}`, { method, headers, body: content });
     const text = await response.text();
-    return { status: response.status, type: response.headers.get('content-type') ?? '', headers: response.headers, body: text ? JSON.parse(text) : {} };
+    return {
+      status: response.status,
+      type: response.headers.get('content-type') ?? '',
+      headers: response.headers,
+      body: text ? JSON.parse(text) : {},
+    };
   };
 }
 

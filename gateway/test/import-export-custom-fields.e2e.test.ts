@@ -44,25 +44,44 @@ async function switchOffEarlierFields(): Promise<void> {
 describe('custom fields in customer import and export through the gateway', () => {
   it('imports custom field columns by label, reports bad cells, and exports them as labelled columns in CSV and XLSX', async () => {
     await switchOffEarlierFields();
-    const level = { key: `level_${RUN}`, label: `客户级别${RUN}`, type: 'option', options: [{ value: 'a', label: 'A级' }, { value: 'b', label: 'B级' }], sortOrder: 1 };
+    const level = {
+      key: `level_${RUN}`,
+      label: `客户级别${RUN}`,
+      type: 'option',
+      options: [
+        { value: 'a', label: 'A级' },
+        { value: 'b', label: 'B级' },
+      ],
+      sortOrder: 1,
+    };
     const founded = { key: `founded_${RUN}`, label: `成立日期${RUN}`, type: 'date', sortOrder: 2 };
     const revenue = { key: `revenue_${RUN}`, label: `年营业额${RUN}`, type: 'number', constraints: { decimals: 2 }, sortOrder: 3 };
-    for (const definition of [level, founded, revenue]) expect((await call('POST', '/custom-fields', 'admin', json(definition))).status).toBe(201);
+    for (const definition of [level, founded, revenue])
+      expect((await call('POST', '/custom-fields', 'admin', json(definition))).status).toBe(201);
 
     const marker = `网关字段${RUN}`;
-    const upload = await call('POST', '/customer-imports?fileName=fields.csv', 'manager.east', csv([
-      `客户名称,${level.label},${founded.label},${revenue.key}`,
-      `${marker}甲,B级,2024/3/5,"1,000.5"`,
-      `${marker}乙,C级,2024-01-01,1`,
-    ]));
+    const upload = await call(
+      'POST',
+      '/customer-imports?fileName=fields.csv',
+      'manager.east',
+      csv([
+        `客户名称,${level.label},${founded.label},${revenue.key}`,
+        `${marker}甲,B级,2024/3/5,"1,000.5"`,
+        `${marker}乙,C级,2024-01-01,1`,
+      ]),
+    );
     expect(upload.status).toBe(202);
     const job = (await upload.json()) as { id: string };
     expect(await waitForJob('manager.east', job.id)).toMatchObject({ status: 'completed', stats: { imported: 1, failed: 1 } });
     const report = await (await call('GET', `/customer-imports/${job.id}/errors`, 'manager.east')).text();
     expect(report).toContain(`3,${level.label},C级,C级 is not an option of this field`);
 
-    const list = (await (await call('GET', `/customers?q=${encodeURIComponent(marker)}`, 'manager.east')).json()) as { items: { name: string; customFields: Record<string, unknown> }[] };
-    expect(list.items.map((item) => [item.name, item.customFields])).toEqual([[`${marker}甲`, { [founded.key]: '2024-03-05', [level.key]: 'b', [revenue.key]: 1000.5 }]]);
+    const list = (await (await call('GET', `/customers?q=${encodeURIComponent(marker)}`, 'manager.east')).json()) as {
+      items: { name: string; customFields: Record<string, unknown> }[];
+    };
+    expect(list.items.map((item) => [item.name, item.customFields])).toEqual([
+      [`${marker}甲`, { [founded.key]: '2024-03-05', [level.key]: 'b', [revenue.key]: 1000.5 }],
+    ]);
     const west = (await (await call('GET', `/customers?q=${encodeURIComponent(marker)}`, 'manager.west')).json()) as { items: unknown[] };
     expect(west.items).toEqual([]);
 

@@ -37,14 +37,22 @@ describe('customer import and export through the gateway', () => {
   it('uploads a CSV, answers 202 with the job, and the job completes with its statistics', async () => {
     const marker = `网关导入${RUN}`;
     const lines = ['客户名称,电话,星级', ...[1, 2, 3, 4, 5].map((i) => `${marker}${i},1380000000${i},${i}`), `${marker}坏行,12,9`];
-    const reply = await request('POST', `/customer-imports?fileName=${encodeURIComponent('客户名单.csv')}&assignTo=pool`, 'manager.east', csv(lines));
+    const reply = await request(
+      'POST',
+      `/customer-imports?fileName=${encodeURIComponent('客户名单.csv')}&assignTo=pool`,
+      'manager.east',
+      csv(lines),
+    );
     expect(reply.status).toBe(202);
     const job = (await reply.json()) as { id: string; fileName: string; status: string };
     expect(reply.headers.get('location')).toBe(`/api/v1/customer-imports/${job.id}`);
     expect(job).toMatchObject({ fileName: '客户名单.csv', assignTo: 'pool', encoding: 'utf-8' });
     expect(['running', 'completed']).toContain(job.status);
     const done = await waitForJob('manager.east', job.id);
-    expect(done).toMatchObject({ status: 'completed', stats: { total: 6, processed: 6, imported: 5, failed: 1, assigned: 0, unassigned: 5, updated: 0, skipped: 0 } });
+    expect(done).toMatchObject({
+      status: 'completed',
+      stats: { total: 6, processed: 6, imported: 5, failed: 1, assigned: 0, unassigned: 5, updated: 0, skipped: 0 },
+    });
 
     const report = await request('GET', `/customer-imports/${job.id}/errors`, 'manager.east');
     expect(report.status).toBe(200);
@@ -65,7 +73,10 @@ describe('customer import and export through the gateway', () => {
     sheet.addRow(['客户名称', '目标客户']);
     sheet.addRow([`网关表格${RUN}`, '是']);
     const bytes = Buffer.from(await workbook.xlsx.writeBuffer());
-    const reply = await request('POST', '/customer-imports?fileName=a.xlsx', 'manager.west', { bytes, type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+    const reply = await request('POST', '/customer-imports?fileName=a.xlsx', 'manager.west', {
+      bytes,
+      type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    });
     expect(reply.status).toBe(202);
     const job = (await reply.json()) as { id: string; format: string };
     expect(job.format).toBe('xlsx');
@@ -84,12 +95,12 @@ describe('customer import and export through the gateway', () => {
     expect(header.headers.get('content-type')).toContain('application/problem+json');
   });
 
-  it('downloads exports of the caller\'s scope as CSV with BOM and as XLSX with Chinese headers', async () => {
+  it("downloads exports of the caller's scope as CSV with BOM and as XLSX with Chinese headers", async () => {
     const marker = `网关导出${RUN}`;
     for (const user of ['rep.east.1', 'rep.west.1']) {
       const created = await fetch(`${platform.baseUrl}/customers`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${await userToken(user)}`, 'content-type': 'application/json' },
+        headers: { 'authorization': `Bearer ${await userToken(user)}`, 'content-type': 'application/json' },
         body: JSON.stringify({ name: `${marker}, ${user}`, kind: 'company' }),
       });
       expect(created.status).toBe(201);

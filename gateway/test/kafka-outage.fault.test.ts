@@ -72,7 +72,7 @@ async function startGroupAtEnd(kafka: Kafka, groupId: string, topic: string): Pr
 async function createCustomer(name: string): Promise<string> {
   const response = await fetch(`${platform.baseUrl}/customers`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${await userToken('rep.east.1')}`, 'content-type': 'application/json' },
+    headers: { 'authorization': `Bearer ${await userToken('rep.east.1')}`, 'content-type': 'application/json' },
     body: JSON.stringify({ name, kind: 'company' }),
   });
   expect(response.status).toBe(201);
@@ -83,11 +83,16 @@ it('delivers every event created during a Kafka outage, with effects applied exa
   // The consumer only sees events published after its group got partitions; keep creating
   // customers until one arrives, so the outage starts with the consumer really consuming.
   const probes: string[] = [];
-  await waitFor('the consumer to receive events', async () => {
-    probes.push(await createCustomer(`停机前的客户 ${probes.length}`));
-    const { rowCount } = await consumerPool.query('SELECT 1 FROM customer_effects WHERE customer_id = ANY($1::uuid[])', [probes]);
-    return (rowCount ?? 0) > 0;
-  }, 90_000, 1000);
+  await waitFor(
+    'the consumer to receive events',
+    async () => {
+      probes.push(await createCustomer(`停机前的客户 ${probes.length}`));
+      const { rowCount } = await consumerPool.query('SELECT 1 FROM customer_effects WHERE customer_id = ANY($1::uuid[])', [probes]);
+      return (rowCount ?? 0) > 0;
+    },
+    90_000,
+    1000,
+  );
 
   await stackCommand('down', 'kafka');
   const duringOutage: string[] = [];
@@ -95,10 +100,17 @@ it('delivers every event created during a Kafka outage, with effects applied exa
   await stackCommand('up', 'kafka');
 
   const ids = duringOutage;
-  const applied = await waitFor('all effects after Kafka returned', async () => {
-    const { rows } = await consumerPool.query<{ customer_id: string; applied: number }>(
-      'SELECT customer_id, applied FROM customer_effects WHERE customer_id = ANY($1::uuid[])', [ids]);
-    return rows.length === ids.length ? rows : undefined;
-  }, 180_000, 1000);
+  const applied = await waitFor(
+    'all effects after Kafka returned',
+    async () => {
+      const { rows } = await consumerPool.query<{ customer_id: string; applied: number }>(
+        'SELECT customer_id, applied FROM customer_effects WHERE customer_id = ANY($1::uuid[])',
+        [ids],
+      );
+      return rows.length === ids.length ? rows : undefined;
+    },
+    180_000,
+    1000,
+  );
   expect(applied.filter((row) => row.applied !== 1)).toEqual([]);
 });

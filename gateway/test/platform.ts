@@ -35,7 +35,11 @@ export async function startPlatform(database: string, extraEnv: Record<string, s
     ...extraEnv,
   };
   const customer = startProcess('customer', path.join(repoRoot, 'services/customer/dist/main.js'), {
-    ...common, SERVICE_NAME: 'customer', DATABASE_URL: databaseUrl, GRPC_PORT: String(grpcPort), HTTP_PORT: String(adminPort),
+    ...common,
+    SERVICE_NAME: 'customer',
+    DATABASE_URL: databaseUrl,
+    GRPC_PORT: String(grpcPort),
+    HTTP_PORT: String(adminPort),
   });
   const processes = [customer];
   const stop = async () => {
@@ -44,7 +48,11 @@ export async function startPlatform(database: string, extraEnv: Record<string, s
   try {
     await waitUntilReady(customer, `http://127.0.0.1:${adminPort}/readyz`);
     const gateway = startProcess('gateway', path.join(repoRoot, 'gateway/dist/main.js'), {
-      ...common, SERVICE_NAME: 'gateway', HTTP_PORT: String(httpPort), CUSTOMER_GRPC_ADDR: `127.0.0.1:${grpcPort}`, PUBLIC_URL: `http://localhost:${httpPort}`,
+      ...common,
+      SERVICE_NAME: 'gateway',
+      HTTP_PORT: String(httpPort),
+      CUSTOMER_GRPC_ADDR: `127.0.0.1:${grpcPort}`,
+      PUBLIC_URL: `http://localhost:${httpPort}`,
     });
     processes.push(gateway);
     await waitUntilReady(gateway, `http://127.0.0.1:${httpPort}/readyz`);

@@ -11,12 +11,19 @@ export function prepare(options: { skipBuild: boolean; projects: string[] }): vo
   execFileSync('bash', ['scripts/stack', 'up'], { stdio: 'inherit' });
   if (options.skipBuild) return;
   progress(`building ${options.projects.join(', ')}`);
-  execFileSync('npx', ['nx', 'run-many', '-t', 'build', `--projects=${options.projects.join(',')}`, '--output-style=static'], { stdio: 'ignore' });
+  execFileSync('npx', ['nx', 'run-many', '-t', 'build', `--projects=${options.projects.join(',')}`, '--output-style=static'], {
+    stdio: 'ignore',
+  });
 }
 
 /** The demo users that own seeded customers, each in the unit the realm puts them in. */
 export const SALES_USERS: Readonly<Record<string, string>> = {
-  admin: '/Sales/East/Key', 'manager.east': '/Sales/East', 'rep.east.1': '/Sales/East', 'rep.east.2': '/Sales/East', 'manager.west': '/Sales/West', 'rep.west.1': '/Sales/West',
+  'admin': '/Sales/East/Key',
+  'manager.east': '/Sales/East',
+  'rep.east.1': '/Sales/East',
+  'rep.east.2': '/Sales/East',
+  'manager.west': '/Sales/West',
+  'rep.west.1': '/Sales/West',
 };
 
 export interface SalesTeam {

@@ -83,13 +83,17 @@ async function seed(databaseUrl: string, count: number, owners: Owner[]): Promis
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
   try {
-    const { rows: [{ seeded }] } = await db.query<{ seeded: string }>(`SELECT count(*) AS seeded FROM customers WHERE name LIKE '${BENCH_TAG}%'`);
+    const {
+      rows: [{ seeded }],
+    } = await db.query<{ seeded: string }>(`SELECT count(*) AS seeded FROM customers WHERE name LIKE '${BENCH_TAG}%'`);
     if (Number(seeded) >= count) {
       progress(`database already holds ${seeded} seeded customers`);
       return;
     }
-    if (Number(seeded) > 0) throw new Error(`${DATABASE} holds ${seeded} seeded customers, fewer than --customers ${count}: drop the database to reseed`);
-    const exists = async (table: string) => (await db.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [table])).rows[0].found;
+    if (Number(seeded) > 0)
+      throw new Error(`${DATABASE} holds ${seeded} seeded customers, fewer than --customers ${count}: drop the database to reseed`);
+    const exists = async (table: string) =>
+      (await db.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [table])).rows[0].found;
     // Contacts and follow-ups belong to other features; a database without them is seeded without them.
     const skipped = new Set<string>();
     for (const table of ['contacts', 'follow_ups']) if (!(await exists(table))) skipped.add(table);
@@ -126,7 +130,13 @@ function percentile(sorted: number[], p: number): number {
 function summarise(samples: number[]): Stats {
   const sorted = [...samples].sort((a, b) => a - b);
   const round = (ms: number) => Math.round(ms * 100) / 100;
-  return { n: sorted.length, p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted[sorted.length - 1]) };
+  return {
+    n: sorted.length,
+    p50: round(percentile(sorted, 50)),
+    p95: round(percentile(sorted, 95)),
+    p99: round(percentile(sorted, 99)),
+    max: round(sorted[sorted.length - 1]),
+  };
 }
 
 const WARMUP = 20;
@@ -190,13 +200,17 @@ const summaries = new SummaryRepository();
 const SCENARIOS: Scenario[] = [
   {
     // The plain customer read over the same path, so the 360's own cost shows beside the platform's.
-    name: 'reference: GET /customers/{id} as rep', user: 'rep.east.1', path: (id) => `/customers/${id}`,
+    name: 'reference: GET /customers/{id} as rep',
+    user: 'rep.east.1',
+    path: (id) => `/customers/${id}`,
     check: (body) => typeof body.id === 'string',
     parallel: false,
     statements: (id, scope) => capture((db) => customers.findInScope(db, id, scope)),
   },
   {
-    name: '360 as rep (own customers)', user: 'rep.east.1', path: (id) => `/customers/${id}/360`,
+    name: '360 as rep (own customers)',
+    user: 'rep.east.1',
+    path: (id) => `/customers/${id}/360`,
     check: (body) => (body.trade as { orderCount?: number } | null)?.orderCount === 8,
     parallel: true,
     statements: async (id, scope) => [
@@ -205,7 +219,9 @@ const SCENARIOS: Scenario[] = [
     ],
   },
   {
-    name: '360 as manager (unit scope)', user: 'manager.east', path: (id) => `/customers/${id}/360`,
+    name: '360 as manager (unit scope)',
+    user: 'manager.east',
+    path: (id) => `/customers/${id}/360`,
     check: (body) => Array.isArray(body.withheldSections),
     parallel: true,
     statements: async (id, scope) => [
@@ -214,7 +230,9 @@ const SCENARIOS: Scenario[] = [
     ],
   },
   {
-    name: 'timeline first page of 50 as rep', user: 'rep.east.1', path: (id) => `/customers/${id}/timeline?pageSize=50`,
+    name: 'timeline first page of 50 as rep',
+    user: 'rep.east.1',
+    path: (id) => `/customers/${id}/timeline?pageSize=50`,
     check: (body) => Array.isArray(body.items) && (body.items as unknown[]).length > 0,
     parallel: false,
     statements: async (id, scope) => [
@@ -228,7 +246,10 @@ async function idsOwnedBy(databaseUrl: string, ownerIds: string[]): Promise<stri
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
   try {
-    const { rows } = await db.query<{ id: string }>(`SELECT id FROM customers WHERE name LIKE '${BENCH_TAG}%' AND owner_id = ANY($1) ORDER BY random() LIMIT 2000`, [ownerIds]);
+    const { rows } = await db.query<{ id: string }>(
+      `SELECT id FROM customers WHERE name LIKE '${BENCH_TAG}%' AND owner_id = ANY($1) ORDER BY random() LIMIT 2000`,
+      [ownerIds],
+    );
     return rows.map((row) => row.id);
   } finally {
     await db.end();
@@ -242,7 +263,14 @@ async function connect(databaseUrl: string): Promise<Client> {
 }
 
 /** Like the service's pool: a free connection per statement in flight, none shared between callers. */
-async function timeSql(databaseUrl: string, ids: string[], scope: DataScope, scenario: Scenario, samples: number, concurrency: number): Promise<number[]> {
+async function timeSql(
+  databaseUrl: string,
+  ids: string[],
+  scope: DataScope,
+  scenario: Scenario,
+  samples: number,
+  concurrency: number,
+): Promise<number[]> {
   const idle = await Promise.all(Array.from({ length: concurrency * 2 }, () => connect(databaseUrl)));
   const all = [...idle];
   const run = async (statement: Statement) => {
@@ -275,15 +303,35 @@ async function main(): Promise<void> {
   const processes: RunningProcess[] = [];
   try {
     const [grpcPort, adminPort, httpPort] = [await freePort(), await freePort(), await freePort()];
-    const common = { LOG_LEVEL: 'warn', KAFKA_BROKERS: stack.kafkaBrokers.join(','), OIDC_ISSUER: stack.issuer, OIDC_CLIENT_SECRET: 'liaison-internal-secret' };
+    const common = {
+      LOG_LEVEL: 'warn',
+      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+      OIDC_ISSUER: stack.issuer,
+      OIDC_CLIENT_SECRET: 'liaison-internal-secret',
+    };
     // Reads only: the projection's consumer stays off (PROJECTIONS_ENABLED), the figures are seeded.
     const customer = startProcess('customer', path.join(repoRoot, 'services/customer/dist/main.js'), {
-      ...common, SERVICE_NAME: 'customer', DATABASE_URL: databaseUrl, GRPC_PORT: String(grpcPort), HTTP_PORT: String(adminPort), PROJECTIONS_ENABLED: 'false', POOL_RULE_INTERVAL_MS: '0',
+      ...common,
+      SERVICE_NAME: 'customer',
+      DATABASE_URL: databaseUrl,
+      GRPC_PORT: String(grpcPort),
+      HTTP_PORT: String(adminPort),
+      PROJECTIONS_ENABLED: 'false',
+      POOL_RULE_INTERVAL_MS: '0',
     });
     processes.push(customer);
     await waitUntilReady(customer, `http://127.0.0.1:${adminPort}/readyz`); // migrations applied before seeding
-    await seed(databaseUrl, options.customers, users.map((user) => ({ id: owners.get(user)!, unit: units[user] })));
-    const gateway = startProcess('gateway', path.join(repoRoot, 'gateway/dist/main.js'), { ...common, SERVICE_NAME: 'gateway', HTTP_PORT: String(httpPort), CUSTOMER_GRPC_ADDR: `127.0.0.1:${grpcPort}` });
+    await seed(
+      databaseUrl,
+      options.customers,
+      users.map((user) => ({ id: owners.get(user)!, unit: units[user] })),
+    );
+    const gateway = startProcess('gateway', path.join(repoRoot, 'gateway/dist/main.js'), {
+      ...common,
+      SERVICE_NAME: 'gateway',
+      HTTP_PORT: String(httpPort),
+      CUSTOMER_GRPC_ADDR: `127.0.0.1:${grpcPort}`,
+    });
     processes.push(gateway);
     await waitUntilReady(gateway, `http://127.0.0.1:${httpPort}/readyz`);
     const baseUrl = `http://127.0.0.1:${httpPort}/api/v1`;
@@ -299,11 +347,20 @@ async function main(): Promise<void> {
       const scope = scopeOf(token);
       for (const concurrency of [1, options.concurrency]) {
         progress(`${scenario.name}, ${concurrency} concurrent: ${options.samples} reads through the gateway, then the same SQL directly`);
-        const gatewayStats = summarise(await measure(options.samples, concurrency, (i) => getJson(`${baseUrl}${scenario.path(ids[i % ids.length])}`, token, scenario.check)));
+        const gatewayStats = summarise(
+          await measure(options.samples, concurrency, (i) =>
+            getJson(`${baseUrl}${scenario.path(ids[i % ids.length])}`, token, scenario.check),
+          ),
+        );
         const sqlStats = summarise(await timeSql(databaseUrl, ids, scope, scenario, options.samples, concurrency));
         results.push({
-          scenario: scenario.name, user: scenario.user, concurrency, gatewayMs: gatewayStats, sqlBaselineMs: sqlStats,
-          p95Ratio: Math.round((gatewayStats.p95 / sqlStats.p95) * 100) / 100, meetsTarget: gatewayStats.p95 <= TARGET_P95_MS,
+          scenario: scenario.name,
+          user: scenario.user,
+          concurrency,
+          gatewayMs: gatewayStats,
+          sqlBaselineMs: sqlStats,
+          p95Ratio: Math.round((gatewayStats.p95 / sqlStats.p95) * 100) / 100,
+          meetsTarget: gatewayStats.p95 <= TARGET_P95_MS,
         });
       }
     }
@@ -311,8 +368,19 @@ async function main(): Promise<void> {
       benchmark: 'customer-360',
       at: new Date().toISOString(),
       // Other work on the machine distorts the numbers; the load averages say how much there was.
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, loadAverageAtStart, loadAverageAtEnd: os.loadavg() },
-      parameters: { customers: options.customers, samples: options.samples, concurrency: options.concurrency, target: `gateway p95 ≤ ${TARGET_P95_MS} ms` },
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model,
+        node: process.version,
+        loadAverageAtStart,
+        loadAverageAtEnd: os.loadavg(),
+      },
+      parameters: {
+        customers: options.customers,
+        samples: options.samples,
+        concurrency: options.concurrency,
+        target: `gateway p95 ≤ ${TARGET_P95_MS} ms`,
+      },
       commit: execFileSync('git', ['rev-parse', '--short', 'HEAD']).toString().trim(),
       results,
     };
@@ -321,9 +389,13 @@ async function main(): Promise<void> {
     const file = path.join(dir, `customer-360-${report.at.replace(/[:.]/g, '-')}.json`);
     fs.writeFileSync(file, JSON.stringify(report, null, 2));
     fs.writeFileSync(path.join(dir, 'customer-360-latest.json'), JSON.stringify(report, null, 2));
-    console.log(`\n${'scenario'.padEnd(40)} ${'conc'.padStart(4)} ${'gw p50'.padStart(8)} ${'gw p95'.padStart(8)} ${'gw p99'.padStart(8)} ${'sql p50'.padStart(8)} ${'sql p95'.padStart(8)} ${'ratio'.padStart(6)}  target`);
+    console.log(
+      `\n${'scenario'.padEnd(40)} ${'conc'.padStart(4)} ${'gw p50'.padStart(8)} ${'gw p95'.padStart(8)} ${'gw p99'.padStart(8)} ${'sql p50'.padStart(8)} ${'sql p95'.padStart(8)} ${'ratio'.padStart(6)}  target`,
+    );
     for (const r of results) {
-      console.log(`${r.scenario.padEnd(40)} ${String(r.concurrency).padStart(4)} ${r.gatewayMs.p50.toFixed(1).padStart(8)} ${r.gatewayMs.p95.toFixed(1).padStart(8)} ${r.gatewayMs.p99.toFixed(1).padStart(8)} ${r.sqlBaselineMs.p50.toFixed(1).padStart(8)} ${r.sqlBaselineMs.p95.toFixed(1).padStart(8)} ${r.p95Ratio.toFixed(2).padStart(6)}  ${r.meetsTarget ? 'ok' : 'MISSED'}`);
+      console.log(
+        `${r.scenario.padEnd(40)} ${String(r.concurrency).padStart(4)} ${r.gatewayMs.p50.toFixed(1).padStart(8)} ${r.gatewayMs.p95.toFixed(1).padStart(8)} ${r.gatewayMs.p99.toFixed(1).padStart(8)} ${r.sqlBaselineMs.p50.toFixed(1).padStart(8)} ${r.sqlBaselineMs.p95.toFixed(1).padStart(8)} ${r.p95Ratio.toFixed(2).padStart(6)}  ${r.meetsTarget ? 'ok' : 'MISSED'}`,
+      );
     }
     console.log(`\nwritten to ${path.relative(repoRoot, file)}`);
   } finally {

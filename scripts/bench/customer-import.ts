@@ -27,16 +27,29 @@ function parseOptions(argv: string[]): Options {
     else if (argv[i] === '--skip-build') options.skipBuild = true;
     else throw new Error(`unknown option ${argv[i]}`);
   }
-  if (!Number.isInteger(options.rows) || options.rows < 1000 || options.rows > 1_048_575) throw new Error('--rows must be an integer from 1000 to 1048575');
+  if (!Number.isInteger(options.rows) || options.rows < 1000 || options.rows > 1_048_575)
+    throw new Error('--rows must be an integer from 1000 to 1048575');
   return options;
 }
 
 const DATABASE = 'customer_bench_import';
 const HEADER = '客户名称,客户类型,电话,邮箱,行业,来源,性质,省份,城市,星级,客户类别,目标客户,信用额度';
-const PLAIN_COLUMNS = 'name text, kind text, phone text, email text, industry text, source text, nature text, province text, city text, star_rating text, category text, is_target text, credit_limit text';
+const PLAIN_COLUMNS =
+  'name text, kind text, phone text, email text, industry text, source text, nature text, province text, city text, star_rating text, category text, is_target text, credit_limit text';
 
 // Values from the seeded base data, so that every generated row is valid.
-const PLACES = [['浙江省', '杭州市'], ['浙江省', '宁波市'], ['江苏省', '南京市'], ['江苏省', '苏州市'], ['上海市', '上海市'], ['北京市', '北京市'], ['广东省', '深圳市'], ['广东省', '广州市'], ['四川省', '成都市'], ['湖北省', '武汉市']];
+const PLACES = [
+  ['浙江省', '杭州市'],
+  ['浙江省', '宁波市'],
+  ['江苏省', '南京市'],
+  ['江苏省', '苏州市'],
+  ['上海市', '上海市'],
+  ['北京市', '北京市'],
+  ['广东省', '深圳市'],
+  ['广东省', '广州市'],
+  ['四川省', '成都市'],
+  ['湖北省', '武汉市'],
+];
 const WORDS = '华东精密机械龙井茶业科技信息智能制造电子软件物流环保新材料医药生物建筑工程食品汽车纺织服装金融能源'.split('');
 const INDUSTRIES = ['软件', '机械制造', '食品饮料', '物流', '电子', '建筑', '汽车'];
 const SOURCES = ['展会', '官网', '电话营销', '老客户介绍', '合作伙伴'];
@@ -48,8 +61,19 @@ function row(n: number): string {
   const name = `${city.slice(0, -1)}${WORDS[(n * 7) % WORDS.length]}${WORDS[(n * 13) % WORDS.length]}${WORDS[(n * 29) % WORDS.length]}${WORDS[(n * 31) % WORDS.length]}有限公司${n}`;
   const phone = `1${30 + (n % 60)}${String((n * 7919) % 100_000_000).padStart(8, '0')}`;
   return [
-    name, n % 10 === 0 ? '个人' : '企业', phone, `contact${n}@example.cn`, INDUSTRIES[n % 7], SOURCES[n % 5], NATURES[n % 4],
-    province, city, String(n % 6), CATEGORIES[n % 3], n % 17 === 0 ? '是' : '否', n % 4 === 0 ? '' : `${(n % 1000) * 100}.50`,
+    name,
+    n % 10 === 0 ? '个人' : '企业',
+    phone,
+    `contact${n}@example.cn`,
+    INDUSTRIES[n % 7],
+    SOURCES[n % 5],
+    NATURES[n % 4],
+    province,
+    city,
+    String(n % 6),
+    CATEGORIES[n % 3],
+    n % 17 === 0 ? '是' : '否',
+    n % 4 === 0 ? '' : `${(n % 1000) * 100}.50`,
   ].join(',');
 }
 
@@ -84,15 +108,28 @@ async function recreateDatabase(): Promise<string> {
 }
 
 async function upload(address: string, token: string, file: string): Promise<string> {
-  const client = createGrpcClient(importExportV1.CustomerImportServiceClient, address, { serviceName: 'liaison.customer.v1.CustomerImportService', idempotentMethods: [], deadlineMs: 3_600_000 });
+  const client = createGrpcClient(importExportV1.CustomerImportServiceClient, address, {
+    serviceName: 'liaison.customer.v1.CustomerImportService',
+    idempotentMethods: [],
+    deadlineMs: 3_600_000,
+  });
   const metadata = new Metadata();
   metadata.set('authorization', `Bearer ${token}`);
   try {
     return await new Promise<string>((resolve, reject) => {
-      const call = client.uploadCustomerImport(metadata, (error, response) => (error ? reject(fromGrpcError(error)) : resolve(response.import!.id)));
-      call.write({ options: importExportV1.CustomerImportOptions.fromPartial({ fileName: path.basename(file), format: importExportV1.TransferFileFormat.TRANSFER_FILE_FORMAT_CSV }) });
+      const call = client.uploadCustomerImport(metadata, (error, response) =>
+        error ? reject(fromGrpcError(error)) : resolve(response.import!.id),
+      );
+      call.write({
+        options: importExportV1.CustomerImportOptions.fromPartial({
+          fileName: path.basename(file),
+          format: importExportV1.TransferFileFormat.TRANSFER_FILE_FORMAT_CSV,
+        }),
+      });
       const stream = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
-      stream.on('data', (chunk) => { if (!call.write({ chunk: chunk as Buffer })) stream.pause(); });
+      stream.on('data', (chunk) => {
+        if (!call.write({ chunk: chunk as Buffer })) stream.pause();
+      });
       call.on('drain', () => stream.resume());
       stream.on('end', () => call.end());
       stream.on('error', reject);
@@ -103,15 +140,25 @@ async function upload(address: string, token: string, file: string): Promise<str
 }
 
 async function waitForJob(address: string, token: string, id: string): Promise<importExportV1.CustomerImport> {
-  const client = createGrpcClient(importExportV1.CustomerImportServiceClient, address, { serviceName: 'liaison.customer.v1.CustomerImportService', idempotentMethods: ['GetCustomerImport'], deadlineMs: 30_000 });
+  const client = createGrpcClient(importExportV1.CustomerImportServiceClient, address, {
+    serviceName: 'liaison.customer.v1.CustomerImportService',
+    idempotentMethods: ['GetCustomerImport'],
+    deadlineMs: 30_000,
+  });
   const metadata = new Metadata();
   metadata.set('authorization', `Bearer ${token}`);
   try {
     for (;;) {
       const job = (await unary(client.getCustomerImport.bind(client), { id }, metadata)).import!;
       const stats = job.stats!;
-      progress(`import ${importExportV1.CustomerImportStatus[job.status].replace('CUSTOMER_IMPORT_STATUS_', '').toLowerCase()}: ${stats.processed}/${stats.total} rows decided, ${stats.imported} imported, ${stats.failed} failed`);
-      if (job.status === importExportV1.CustomerImportStatus.CUSTOMER_IMPORT_STATUS_COMPLETED || job.status === importExportV1.CustomerImportStatus.CUSTOMER_IMPORT_STATUS_FAILED) return job;
+      progress(
+        `import ${importExportV1.CustomerImportStatus[job.status].replace('CUSTOMER_IMPORT_STATUS_', '').toLowerCase()}: ${stats.processed}/${stats.total} rows decided, ${stats.imported} imported, ${stats.failed} failed`,
+      );
+      if (
+        job.status === importExportV1.CustomerImportStatus.CUSTOMER_IMPORT_STATUS_COMPLETED ||
+        job.status === importExportV1.CustomerImportStatus.CUSTOMER_IMPORT_STATUS_FAILED
+      )
+        return job;
       await new Promise((resolve) => setTimeout(resolve, 2000));
     }
   } finally {
@@ -133,8 +180,16 @@ async function main(): Promise<void> {
     generate(file, options.rows);
     const [grpcPort, adminPort] = [await freePort(), await freePort()];
     const customer = startProcess('customer', path.join(repoRoot, 'services/customer/dist/main.js'), {
-      SERVICE_NAME: 'customer-bench-import', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, GRPC_PORT: String(grpcPort), HTTP_PORT: String(adminPort),
-      KAFKA_BROKERS: stack.kafkaBrokers.join(','), OIDC_ISSUER: stack.issuer, OIDC_CLIENT_SECRET: 'liaison-internal-secret', PROJECTIONS_ENABLED: 'false', POOL_RULE_INTERVAL_MS: '0',
+      SERVICE_NAME: 'customer-bench-import',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: databaseUrl,
+      GRPC_PORT: String(grpcPort),
+      HTTP_PORT: String(adminPort),
+      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+      OIDC_ISSUER: stack.issuer,
+      OIDC_CLIENT_SECRET: 'liaison-internal-secret',
+      PROJECTIONS_ENABLED: 'false',
+      POOL_RULE_INTERVAL_MS: '0',
     });
     processes.push(customer);
     await waitUntilReady(customer, `http://127.0.0.1:${adminPort}/readyz`); // migrations and base data in place
@@ -146,12 +201,19 @@ async function main(): Promise<void> {
 
     progress('baseline: psql \\copy into a table shaped like customers (same generated columns, constraints, indexes)');
     // Ordered ids, like the import's UUIDv7, so that the baseline does not pay for random ones.
-    psql(databaseUrl, `CREATE TABLE bench_customers_shape (LIKE customers INCLUDING ALL); CREATE SEQUENCE bench_ids;
+    psql(
+      databaseUrl,
+      `CREATE TABLE bench_customers_shape (LIKE customers INCLUDING ALL); CREATE SEQUENCE bench_ids;
       ALTER TABLE bench_customers_shape ALTER id SET DEFAULT lpad(to_hex(nextval('bench_ids')), 32, '0')::uuid,
-        ALTER created_by SET DEFAULT 'bench', ALTER updated_by SET DEFAULT 'bench'`);
+        ALTER created_by SET DEFAULT 'bench', ALTER updated_by SET DEFAULT 'bench'`,
+    );
     const columns = 'name, kind, phone, email, industry, source, nature, province, city, star_rating, category, is_target';
-    const english = 's/,企业,/,company,/; s/,个人,/,person,/; s/,潜在,/,potential,/; s/,意向,/,intentional,/; s/,重点,/,key,/; s/,是$/,true/; s/,否$/,false/';
-    const shapedSeconds = psql(databaseUrl, `\\copy bench_customers_shape (${columns}) FROM PROGRAM 'tail -n +2 ${file} | tr -d "\\r" | cut -d, -f1-12 | sed -e "${english}"' WITH (FORMAT csv)`);
+    const english =
+      's/,企业,/,company,/; s/,个人,/,person,/; s/,潜在,/,potential,/; s/,意向,/,intentional,/; s/,重点,/,key,/; s/,是$/,true/; s/,否$/,false/';
+    const shapedSeconds = psql(
+      databaseUrl,
+      `\\copy bench_customers_shape (${columns}) FROM PROGRAM 'tail -n +2 ${file} | tr -d "\\r" | cut -d, -f1-12 | sed -e "${english}"' WITH (FORMAT csv)`,
+    );
     progress(`  ${shapedSeconds.toFixed(1)} s, ${rate(options.rows, shapedSeconds)} rows/s`);
     psql(databaseUrl, 'DROP TABLE bench_customers_shape; DROP SEQUENCE bench_ids; DROP TABLE bench_plain');
 
@@ -171,10 +233,24 @@ async function main(): Promise<void> {
       benchmark: 'customer-import',
       at: new Date().toISOString(),
       machine: { cpus: os.cpus().length, node: process.version, loadAverage: os.loadavg() },
-      parameters: { rows: options.rows, fileBytes: fs.statSync(file).size, path: 'gRPC client-streaming upload to the customer service, then the import job (no gateway)', target: 'import ≥ 0.5 × psql \\copy of the same rows into the customers table shape' },
+      parameters: {
+        rows: options.rows,
+        fileBytes: fs.statSync(file).size,
+        path: 'gRPC client-streaming upload to the customer service, then the import job (no gateway)',
+        target: 'import ≥ 0.5 × psql \\copy of the same rows into the customers table shape',
+      },
       baselinePsqlCopy: { seconds: shapedSeconds, rowsPerSecond: rate(options.rows, shapedSeconds), into: 'LIKE customers INCLUDING ALL' },
-      referencePsqlCopyIntoPlainTable: { seconds: copySeconds, rowsPerSecond: rate(options.rows, copySeconds), into: 'plain table, same columns as text, no indexes' },
-      import: { seconds: importSeconds, uploadAndStageSeconds: uploadSeconds, rowsPerSecond: rate(options.rows, importSeconds), stats: job.stats },
+      referencePsqlCopyIntoPlainTable: {
+        seconds: copySeconds,
+        rowsPerSecond: rate(options.rows, copySeconds),
+        into: 'plain table, same columns as text, no indexes',
+      },
+      import: {
+        seconds: importSeconds,
+        uploadAndStageSeconds: uploadSeconds,
+        rowsPerSecond: rate(options.rows, importSeconds),
+        stats: job.stats,
+      },
       ratio: Math.round((shapedSeconds / importSeconds) * 1000) / 1000,
       ratioToPlainTable: Math.round((copySeconds / importSeconds) * 1000) / 1000,
     };
@@ -183,8 +259,12 @@ async function main(): Promise<void> {
     const out = path.join(dir, `customer-import-${report.at.replace(/[:.]/g, '-')}.json`);
     fs.writeFileSync(out, JSON.stringify(report, null, 2));
     fs.writeFileSync(path.join(dir, 'customer-import-latest.json'), JSON.stringify(report, null, 2));
-    console.log(`\nrows ${options.rows}: psql \\copy customers-shaped ${report.baselinePsqlCopy.rowsPerSecond} rows/s, \\copy plain ${report.referencePsqlCopyIntoPlainTable.rowsPerSecond} rows/s, import ${report.import.rowsPerSecond} rows/s`);
-    console.log(`ratio import / customers-shaped copy ${report.ratio} (target 0.5: ${report.ratio >= 0.5 ? 'met' : 'MISSED'}), import / plain copy ${report.ratioToPlainTable}`);
+    console.log(
+      `\nrows ${options.rows}: psql \\copy customers-shaped ${report.baselinePsqlCopy.rowsPerSecond} rows/s, \\copy plain ${report.referencePsqlCopyIntoPlainTable.rowsPerSecond} rows/s, import ${report.import.rowsPerSecond} rows/s`,
+    );
+    console.log(
+      `ratio import / customers-shaped copy ${report.ratio} (target 0.5: ${report.ratio >= 0.5 ? 'met' : 'MISSED'}), import / plain copy ${report.ratioToPlainTable}`,
+    );
     console.log(`written to ${path.relative(repoRoot, out)}`);
   } finally {
     await Promise.all(processes.map((proc) => proc.stop()));

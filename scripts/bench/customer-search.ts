@@ -60,14 +60,16 @@ async function seed(databaseUrl: string, rows: number, owners: { id: string; uni
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
   try {
-    const { rows: [{ count }] } = await db.query<{ count: string }>('SELECT count(*) FROM customers');
+    const {
+      rows: [{ count }],
+    } = await db.query<{ count: string }>('SELECT count(*) FROM customers');
     if (Number(count) >= rows) {
       progress(`database already holds ${count} customers`);
       return;
     }
     progress(`seeding ${rows - Number(count)} customers (once; kept for later runs)…`);
     const started = Date.now();
-    await db.query('SET maintenance_work_mem = \'256MB\'');
+    await db.query("SET maintenance_work_mem = '256MB'");
     await db.query(SEED_SQL(rows - Number(count), owners));
     await db.query('ANALYZE customers');
     progress(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -87,13 +89,33 @@ interface Scenario {
 
 const ZHEJIANG = '浙江省';
 const SCENARIOS: Scenario[] = [
-  { name: 'manager: category + province', user: 'manager.east', query: `category=key&province=${encodeURIComponent(ZHEJIANG)}`, filter: { categories: ['key'], provinces: [ZHEJIANG], sort: 'newest' } },
-  { name: 'admin: 2-char name fragment', user: 'admin', query: `q=${encodeURIComponent('精密')}`, filter: { nameContains: '精密', sort: 'newest' } },
-  { name: 'admin: 4-char name fragment', user: 'admin', query: `q=${encodeURIComponent('龙井茶业')}`, filter: { nameContains: '龙井茶业', sort: 'newest' } },
+  {
+    name: 'manager: category + province',
+    user: 'manager.east',
+    query: `category=key&province=${encodeURIComponent(ZHEJIANG)}`,
+    filter: { categories: ['key'], provinces: [ZHEJIANG], sort: 'newest' },
+  },
+  {
+    name: 'admin: 2-char name fragment',
+    user: 'admin',
+    query: `q=${encodeURIComponent('精密')}`,
+    filter: { nameContains: '精密', sort: 'newest' },
+  },
+  {
+    name: 'admin: 4-char name fragment',
+    user: 'admin',
+    query: `q=${encodeURIComponent('龙井茶业')}`,
+    filter: { nameContains: '龙井茶业', sort: 'newest' },
+  },
   { name: 'admin: phone fragment (4 digits)', user: 'admin', query: 'phone=4321', filter: { phoneDigits: '4321', sort: 'newest' } },
   { name: 'rep: own, stars ≥ 4, by stars', user: 'rep.east.1', query: 'minStars=4&sort=stars', filter: { minStars: 4, sort: 'stars' } },
   { name: 'admin: pinyin name order', user: 'admin', query: 'sort=name', filter: { sort: 'name' } },
-  { name: 'manager: industry + source + target', user: 'manager.east', query: `industry=${encodeURIComponent('软件')}&source=${encodeURIComponent('展会')}&target=true`, filter: { industries: ['软件'], sources: ['展会'], onlyTargets: true, sort: 'newest' } },
+  {
+    name: 'manager: industry + source + target',
+    user: 'manager.east',
+    query: `industry=${encodeURIComponent('软件')}&source=${encodeURIComponent('展会')}&target=true`,
+    filter: { industries: ['软件'], sources: ['展会'], onlyTargets: true, sort: 'newest' },
+  },
 ];
 
 function percentile(sorted: number[], p: number): number {
@@ -103,7 +125,13 @@ function percentile(sorted: number[], p: number): number {
 function summarise(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);
   const round = (ms: number) => Math.round(ms * 100) / 100;
-  return { n: sorted.length, p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted[sorted.length - 1]) };
+  return {
+    n: sorted.length,
+    p50: round(percentile(sorted, 50)),
+    p95: round(percentile(sorted, 95)),
+    p99: round(percentile(sorted, 99)),
+    max: round(sorted[sorted.length - 1]),
+  };
 }
 
 async function timeGateway(baseUrl: string, scenario: Scenario, token: string, samples: number): Promise<number[]> {
@@ -112,7 +140,8 @@ async function timeGateway(baseUrl: string, scenario: Scenario, token: string, s
     const started = performance.now();
     const response = await fetch(`${baseUrl}/customers?pageSize=50&${scenario.query}`, { headers: { authorization: `Bearer ${token}` } });
     const body = (await response.json()) as { items?: unknown[] };
-    if (response.status !== 200 || !Array.isArray(body.items)) throw new Error(`${scenario.name}: ${response.status} ${JSON.stringify(body).slice(0, 300)}`);
+    if (response.status !== 200 || !Array.isArray(body.items))
+      throw new Error(`${scenario.name}: ${response.status} ${JSON.stringify(body).slice(0, 300)}`);
     if (i >= 10) times.push(performance.now() - started); // the first ten warm caches and JIT
   }
   return times;
@@ -138,7 +167,12 @@ async function timeSql(databaseUrl: string, statement: { text: string; values: u
 /** The exact statement the service's repository issues for a scenario, captured instead of run. */
 async function repositorySql(scenario: Scenario, token: string): Promise<{ text: string; values: unknown[] }> {
   let captured: { text: string; values: unknown[] } | undefined;
-  const capture = { query: async (text: string, values: unknown[]) => { captured = { text, values }; return { rows: [] }; } };
+  const capture = {
+    query: async (text: string, values: unknown[]) => {
+      captured = { text, values };
+      return { rows: [] };
+    },
+  };
   const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
   const scope = customerScopeOf(principalFromClaims(claims, token));
   await new CustomerRepository().list(capture as never, scope, { ...scenario.filter, limit: 50 });
@@ -155,12 +189,32 @@ async function main(): Promise<void> {
   const processes: RunningProcess[] = [];
   try {
     const [grpcPort, adminPort, httpPort] = [await freePort(), await freePort(), await freePort()];
-    const common = { LOG_LEVEL: 'warn', KAFKA_BROKERS: stack.kafkaBrokers.join(','), OIDC_ISSUER: stack.issuer, OIDC_CLIENT_SECRET: 'liaison-internal-secret' };
-    const customer = startProcess('customer', path.join(repoRoot, 'services/customer/dist/main.js'), { ...common, SERVICE_NAME: 'customer', DATABASE_URL: databaseUrl, GRPC_PORT: String(grpcPort), HTTP_PORT: String(adminPort) });
+    const common = {
+      LOG_LEVEL: 'warn',
+      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+      OIDC_ISSUER: stack.issuer,
+      OIDC_CLIENT_SECRET: 'liaison-internal-secret',
+    };
+    const customer = startProcess('customer', path.join(repoRoot, 'services/customer/dist/main.js'), {
+      ...common,
+      SERVICE_NAME: 'customer',
+      DATABASE_URL: databaseUrl,
+      GRPC_PORT: String(grpcPort),
+      HTTP_PORT: String(adminPort),
+    });
     processes.push(customer);
     await waitUntilReady(customer, `http://127.0.0.1:${adminPort}/readyz`); // migrations applied before seeding
-    await seed(databaseUrl, options.rows, users.map((user) => ({ id: owners.get(user)!, unit: units[user] })));
-    const gateway = startProcess('gateway', path.join(repoRoot, 'gateway/dist/main.js'), { ...common, SERVICE_NAME: 'gateway', HTTP_PORT: String(httpPort), CUSTOMER_GRPC_ADDR: `127.0.0.1:${grpcPort}` });
+    await seed(
+      databaseUrl,
+      options.rows,
+      users.map((user) => ({ id: owners.get(user)!, unit: units[user] })),
+    );
+    const gateway = startProcess('gateway', path.join(repoRoot, 'gateway/dist/main.js'), {
+      ...common,
+      SERVICE_NAME: 'gateway',
+      HTTP_PORT: String(httpPort),
+      CUSTOMER_GRPC_ADDR: `127.0.0.1:${grpcPort}`,
+    });
     processes.push(gateway);
     await waitUntilReady(gateway, `http://127.0.0.1:${httpPort}/readyz`);
     const baseUrl = `http://127.0.0.1:${httpPort}/api/v1`;
@@ -170,7 +224,15 @@ async function main(): Promise<void> {
       progress(`${scenario.name}: ${options.samples} pages through the gateway, then the same SQL directly`);
       const gatewayStats = summarise(await timeGateway(baseUrl, scenario, tokens.get(scenario.user)!, options.samples));
       const sqlStats = summarise(await timeSql(databaseUrl, await repositorySql(scenario, tokens.get(scenario.user)!), options.samples));
-      results.push({ scenario: scenario.name, user: scenario.user, query: scenario.query, gatewayMs: gatewayStats, sqlBaselineMs: sqlStats, p95Ratio: Math.round((gatewayStats.p95 / sqlStats.p95) * 100) / 100, meetsTarget: gatewayStats.p95 <= 100 });
+      results.push({
+        scenario: scenario.name,
+        user: scenario.user,
+        query: scenario.query,
+        gatewayMs: gatewayStats,
+        sqlBaselineMs: sqlStats,
+        p95Ratio: Math.round((gatewayStats.p95 / sqlStats.p95) * 100) / 100,
+        meetsTarget: gatewayStats.p95 <= 100,
+      });
     }
     const report = {
       benchmark: 'customer-search',
@@ -184,9 +246,13 @@ async function main(): Promise<void> {
     const file = path.join(dir, `customer-search-${report.at.replace(/[:.]/g, '-')}.json`);
     fs.writeFileSync(file, JSON.stringify(report, null, 2));
     fs.writeFileSync(path.join(dir, 'customer-search-latest.json'), JSON.stringify(report, null, 2));
-    console.log(`\n${'scenario'.padEnd(48)} ${'gw p50'.padStart(8)} ${'gw p95'.padStart(8)} ${'gw p99'.padStart(8)} ${'sql p95'.padStart(8)} ${'ratio'.padStart(6)}  target`);
+    console.log(
+      `\n${'scenario'.padEnd(48)} ${'gw p50'.padStart(8)} ${'gw p95'.padStart(8)} ${'gw p99'.padStart(8)} ${'sql p95'.padStart(8)} ${'ratio'.padStart(6)}  target`,
+    );
     for (const r of results) {
-      console.log(`${r.scenario.padEnd(48)} ${r.gatewayMs.p50.toFixed(1).padStart(8)} ${r.gatewayMs.p95.toFixed(1).padStart(8)} ${r.gatewayMs.p99.toFixed(1).padStart(8)} ${r.sqlBaselineMs.p95.toFixed(1).padStart(8)} ${r.p95Ratio.toFixed(2).padStart(6)}  ${r.meetsTarget ? 'ok' : 'MISSED'}`);
+      console.log(
+        `${r.scenario.padEnd(48)} ${r.gatewayMs.p50.toFixed(1).padStart(8)} ${r.gatewayMs.p95.toFixed(1).padStart(8)} ${r.gatewayMs.p99.toFixed(1).padStart(8)} ${r.sqlBaselineMs.p95.toFixed(1).padStart(8)} ${r.p95Ratio.toFixed(2).padStart(6)}  ${r.meetsTarget ? 'ok' : 'MISSED'}`,
+      );
     }
     console.log(`\nwritten to ${path.relative(repoRoot, file)}`);
   } finally {

@@ -23,7 +23,16 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
-import { ensureDatabase, freePort, repoRoot, stack, startProcess, userToken, waitUntilReady, type RunningProcess } from '../../libs/testkit/src';
+import {
+  ensureDatabase,
+  freePort,
+  repoRoot,
+  stack,
+  startProcess,
+  userToken,
+  waitUntilReady,
+  type RunningProcess,
+} from '../../libs/testkit/src';
 
 const BENCH_NAME = 'gateway-customers';
 const BENCH_DATABASE = 'customer_bench';
@@ -54,11 +63,11 @@ function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
     args: argv,
     options: {
-      duration: { type: 'string', default: '10' },
-      connections: { type: 'string', default: '16' },
-      warmup: { type: 'string', default: '2' },
+      'duration': { type: 'string', default: '10' },
+      'connections': { type: 'string', default: '16' },
+      'warmup': { type: 'string', default: '2' },
       'skip-build': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
+      'help': { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
   });
@@ -112,7 +121,8 @@ function runCommand(command: string, args: string[]): Promise<void> {
 
 function gitFacts(): { commit: string | null; dirty: boolean | null } {
   // Read-only git; GIT_OPTIONAL_LOCKS=0 keeps `git status` from rewriting the index.
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } }).trim();
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } }).trim();
   try {
     return { commit: git('rev-parse', 'HEAD'), dirty: git('status', '--porcelain').length > 0 };
   } catch {
@@ -185,7 +195,15 @@ function send(target: Target, request: PlannedRequest): Promise<Response> {
       headers['content-length'] = request.body.length;
     }
     const req = http.request(
-      { host: '127.0.0.1', port: target.port, method: request.method, path: request.path, headers, agent: target.agent, timeout: REQUEST_TIMEOUT_MS },
+      {
+        host: '127.0.0.1',
+        port: target.port,
+        method: request.method,
+        path: request.path,
+        headers,
+        agent: target.agent,
+        timeout: REQUEST_TIMEOUT_MS,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -225,7 +243,13 @@ async function runLoad(
 ): Promise<LoadWindow> {
   let latencies = new Float64Array(1 << 16);
   let answered = 0;
-  const window: Omit<LoadWindow, 'latencies' | 'elapsedS'> = { requests: 0, errors: 0, errorStatuses: {}, networkErrors: 0, firstErrors: [] };
+  const window: Omit<LoadWindow, 'latencies' | 'elapsedS'> = {
+    requests: 0,
+    errors: 0,
+    errorStatuses: {},
+    networkErrors: 0,
+    firstErrors: [],
+  };
   const noteError = (what: string) => {
     window.errors += 1;
     if (window.firstErrors.length < 5) window.firstErrors.push(what);
@@ -340,7 +364,9 @@ async function runPhase(spec: PhaseSpec, options: Options, processes: RunningPro
   // A server that died mid-phase turns every later request into a 503; name the real cause.
   for (const proc of processes) {
     if (proc.child.exitCode !== null || proc.child.signalCode !== null) {
-      throw new Error(`${proc.name} exited (${proc.child.signalCode ?? `code ${proc.child.exitCode}`}) during ${spec.name}; its last output:\n${proc.output().slice(-4000)}`);
+      throw new Error(
+        `${proc.name} exited (${proc.child.signalCode ?? `code ${proc.child.exitCode}`}) during ${spec.name}; its last output:\n${proc.output().slice(-4000)}`,
+      );
     }
   }
   const result: PhaseResult = {
@@ -361,7 +387,9 @@ async function runPhase(spec: PhaseSpec, options: Options, processes: RunningPro
     latencyMs: summarize(window.latencies),
     cpuPercent: cpu,
   };
-  progress(`${spec.name}: ${result.requests} requests, ${result.errors} errors, ${result.throughputRps} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms`);
+  progress(
+    `${spec.name}: ${result.requests} requests, ${result.errors} errors, ${result.throughputRps} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms`,
+  );
   return result;
 }
 
@@ -396,7 +424,10 @@ async function freshDatabase(name: string): Promise<string> {
   return ensureDatabase(name);
 }
 
-async function startCustomerService(databaseUrl: string, track: (proc: RunningProcess) => void): Promise<{ proc: RunningProcess; grpcPort: number }> {
+async function startCustomerService(
+  databaseUrl: string,
+  track: (proc: RunningProcess) => void,
+): Promise<{ proc: RunningProcess; grpcPort: number }> {
   const [grpcPort, adminPort] = [await freePort(), await freePort()];
   const proc = startProcess('customer', path.join(repoRoot, 'services/customer/dist/main.js'), {
     SERVICE_NAME: 'customer',
@@ -413,7 +444,10 @@ async function startCustomerService(databaseUrl: string, track: (proc: RunningPr
   return { proc, grpcPort };
 }
 
-async function startGateway(customerGrpcPort: number, track: (proc: RunningProcess) => void): Promise<{ proc: RunningProcess; port: number }> {
+async function startGateway(
+  customerGrpcPort: number,
+  track: (proc: RunningProcess) => void,
+): Promise<{ proc: RunningProcess; port: number }> {
   const port = await freePort();
   const proc = startProcess('gateway', path.join(repoRoot, 'gateway/dist/main.js'), {
     SERVICE_NAME: 'gateway',
@@ -468,7 +502,12 @@ function ratioOf(gateway: PhaseResult, baseline: PhaseResult): Ratio {
 function table(rows: string[][], rightAligned: (column: number) => boolean): string {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   return rows
-    .map((row) => row.map((cell, column) => (rightAligned(column) ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join('  ').trimEnd())
+    .map((row) =>
+      row
+        .map((cell, column) => (rightAligned(column) ? cell.padStart(widths[column]) : cell.padEnd(widths[column])))
+        .join('  ')
+        .trimEnd(),
+    )
     .join('\n');
 }
 
@@ -486,12 +525,19 @@ function render(phases: PhaseResult[], ratios: Ratio[], facts: { machine: string
       ms(phase.latencyMs.p90),
       ms(phase.latencyMs.p99),
       ms(phase.latencyMs.max),
-      Object.entries(phase.cpuPercent).map(([name, percent]) => `${name} ${percent}`).join(', '),
+      Object.entries(phase.cpuPercent)
+        .map(([name, percent]) => `${name} ${percent}`)
+        .join(', '),
     ]),
   ];
   const ratioRows = [
     ['ratio vs bare node:http (same run)', 'throughput', 'p50 latency', 'p99 latency'],
-    ...ratios.map((ratio) => [`${ratio.gateway} / ${ratio.baseline}`, `${ratio.throughput.toFixed(3)}x`, `${ratio.p50Latency.toFixed(1)}x`, `${ratio.p99Latency.toFixed(1)}x`]),
+    ...ratios.map((ratio) => [
+      `${ratio.gateway} / ${ratio.baseline}`,
+      `${ratio.throughput.toFixed(3)}x`,
+      `${ratio.p50Latency.toFixed(1)}x`,
+      `${ratio.p99Latency.toFixed(1)}x`,
+    ]),
   ];
   return [
     '',
@@ -524,13 +570,18 @@ async function main(): Promise<number> {
     for (const agent of agents) agent.destroy();
     // In parallel: no load is running any more, and each service spends several seconds in its
     // shutdown steps (telemetry flush), which would otherwise add up.
-    await Promise.all(started.map(async (proc) => {
-      const began = performance.now();
-      const code = await proc.stop('SIGTERM').catch(() => undefined);
-      progress(`${proc.name} stopped (exit ${code ?? proc.child.signalCode ?? '?'}, ${Math.round(performance.now() - began)} ms)`);
-    }));
+    await Promise.all(
+      started.map(async (proc) => {
+        const began = performance.now();
+        const code = await proc.stop('SIGTERM').catch(() => undefined);
+        progress(`${proc.name} stopped (exit ${code ?? proc.child.signalCode ?? '?'}, ${Math.round(performance.now() - began)} ms)`);
+      }),
+    );
   };
-  for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, exitCode] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     process.once(signal, () => {
       progress(`${signal}: stopping the processes this bench started`);
       void stopAll().finally(() => process.exit(exitCode));
@@ -560,12 +611,16 @@ async function main(): Promise<number> {
 
     const token = await userToken(BENCH_USER).catch((error: Error) => {
       // fetch hides the reason (refused, reset, ...) in error.cause.
-      throw new Error(`no token for ${BENCH_USER} from ${stack.tokenUrl}: ${error.message}${error.cause ? ` (${String(error.cause)})` : ''}`);
+      throw new Error(
+        `no token for ${BENCH_USER} from ${stack.tokenUrl}: ${error.message}${error.cause ? ` (${String(error.cause)})` : ''}`,
+      );
     });
     const phaseCount = 4;
     const plannedMs = phaseCount * (options.warmupS + options.durationS) * 1000 + 30_000;
     if (tokenExpiresAt(token) < Date.now() + plannedMs) {
-      throw new Error(`the access token of ${BENCH_USER} expires before the run ends (${Math.round(plannedMs / 1000)} s planned); shorten --duration/--warmup`);
+      throw new Error(
+        `the access token of ${BENCH_USER} expires before the run ends (${Math.round(plannedMs / 1000)} s planned); shorten --duration/--warmup`,
+      );
     }
     progress(`token for ${BENCH_USER} obtained (valid ${Math.round((tokenExpiresAt(token) - Date.now()) / 1000)} s)`);
 
@@ -575,7 +630,12 @@ async function main(): Promise<number> {
       agents.push(agent);
       return agent;
     };
-    const gatewayTarget: Target = { label: 'gateway', port: gateway.port, headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, agent: agentFor() };
+    const gatewayTarget: Target = {
+      label: 'gateway',
+      port: gateway.port,
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+      agent: agentFor(),
+    };
 
     // One real customer, read back through the gateway: its JSON is what the bare server answers
     // to GET, so both GET phases move the same number of bytes.
@@ -583,7 +643,8 @@ async function main(): Promise<number> {
     if (sample.status !== 201) throw new Error(`creating a sample customer failed: ${sample.status} ${sample.body.toString('utf8')}`);
     const sampleId = (JSON.parse(sample.body.toString('utf8')) as { id: string }).id;
     const sampleRead = await send(gatewayTarget, { method: 'GET', path: `/api/v1/customers/${sampleId}` });
-    if (sampleRead.status !== 200) throw new Error(`reading the sample customer failed: ${sampleRead.status} ${sampleRead.body.toString('utf8')}`);
+    if (sampleRead.status !== 200)
+      throw new Error(`reading the sample customer failed: ${sampleRead.status} ${sampleRead.body.toString('utf8')}`);
     const customerJson = sampleRead.body.toString('utf8');
 
     progress('starting the bare node:http server');
@@ -595,41 +656,83 @@ async function main(): Promise<number> {
     const phases: PhaseResult[] = [];
     // Bare phases first, so the gateway phases cannot leave work behind (outbox relay, autovacuum)
     // that would slow down the baseline.
-    phases.push(await runPhase({
-      name: 'bare-get', description: 'bare node:http server answering a customer-sized JSON body', target: bareTarget,
-      method: 'GET', path: '/customers/{id}',
-      plan: () => ({ method: 'GET', path: `/customers/${sampleId}` }),
-    }, options, started));
-    phases.push(await runPhase({
-      name: 'bare-post', description: 'bare node:http server echoing the create body', target: bareTarget,
-      method: 'POST', path: '/customers',
-      plan: (sequence) => ({ method: 'POST', path: '/customers', body: createBody(`${runTag}b`, sequence) }),
-    }, options, started));
-    phases.push(await runPhase({
-      name: 'create', description: 'create a customer: gateway -> gRPC -> customer service -> PostgreSQL (+ outbox)', target: gatewayTarget,
-      method: 'POST', path: '/api/v1/customers',
-      plan: (sequence) => ({ method: 'POST', path: '/api/v1/customers', body: createBody(runTag, sequence) }),
-      onSuccess: (response) => createdIds.push((JSON.parse(response.body.toString('utf8')) as { id: string }).id),
-    }, options, started));
+    phases.push(
+      await runPhase(
+        {
+          name: 'bare-get',
+          description: 'bare node:http server answering a customer-sized JSON body',
+          target: bareTarget,
+          method: 'GET',
+          path: '/customers/{id}',
+          plan: () => ({ method: 'GET', path: `/customers/${sampleId}` }),
+        },
+        options,
+        started,
+      ),
+    );
+    phases.push(
+      await runPhase(
+        {
+          name: 'bare-post',
+          description: 'bare node:http server echoing the create body',
+          target: bareTarget,
+          method: 'POST',
+          path: '/customers',
+          plan: (sequence) => ({ method: 'POST', path: '/customers', body: createBody(`${runTag}b`, sequence) }),
+        },
+        options,
+        started,
+      ),
+    );
+    phases.push(
+      await runPhase(
+        {
+          name: 'create',
+          description: 'create a customer: gateway -> gRPC -> customer service -> PostgreSQL (+ outbox)',
+          target: gatewayTarget,
+          method: 'POST',
+          path: '/api/v1/customers',
+          plan: (sequence) => ({ method: 'POST', path: '/api/v1/customers', body: createBody(runTag, sequence) }),
+          onSuccess: (response) => createdIds.push((JSON.parse(response.body.toString('utf8')) as { id: string }).id),
+        },
+        options,
+        started,
+      ),
+    );
     if (createdIds.length === 0) throw new Error('the create phase created no customers, nothing to read');
     progress(`${createdIds.length} customers created (warm-up included); reading them round-robin`);
-    phases.push(await runPhase({
-      name: 'get', description: 'read a customer by id: gateway -> gRPC -> customer service -> PostgreSQL', target: gatewayTarget,
-      method: 'GET', path: '/api/v1/customers/{id}',
-      plan: (sequence) => ({ method: 'GET', path: `/api/v1/customers/${createdIds[sequence % createdIds.length]}` }),
-    }, options, started));
+    phases.push(
+      await runPhase(
+        {
+          name: 'get',
+          description: 'read a customer by id: gateway -> gRPC -> customer service -> PostgreSQL',
+          target: gatewayTarget,
+          method: 'GET',
+          path: '/api/v1/customers/{id}',
+          plan: (sequence) => ({ method: 'GET', path: `/api/v1/customers/${createdIds[sequence % createdIds.length]}` }),
+        },
+        options,
+        started,
+      ),
+    );
 
     const byName = (name: string) => phases.find((phase) => phase.name === name)!;
     const ratios = [ratioOf(byName('create'), byName('bare-post')), ratioOf(byName('get'), byName('bare-get'))];
     const failures = phases
       .filter((phase) => phase.errorRate > MAX_ERROR_RATE)
-      .map((phase) => `${phase.name}: ${(phase.errorRate * 100).toFixed(2)}% errors (limit ${MAX_ERROR_RATE * 100}%); first: ${phase.firstErrors[0] ?? '-'}`);
+      .map(
+        (phase) =>
+          `${phase.name}: ${(phase.errorRate * 100).toFixed(2)}% errors (limit ${MAX_ERROR_RATE * 100}%); first: ${phase.firstErrors[0] ?? '-'}`,
+      );
 
     // With one event loop the generator saturates a core before a bare server does; say so, since
     // it makes the bare numbers (and so the ratios) a conservative lower bound.
     const notes = phases
       .filter((phase) => (phase.cpuPercent.loadgen ?? 0) >= LOADGEN_SATURATED_PERCENT)
-      .map((phase) => `${phase.name}: the load generator used ${phase.cpuPercent.loadgen}% of a core, so it limited the rate; the server could do more`);
+      .map(
+        (phase) =>
+          `${phase.name}: the load generator used ${phase.cpuPercent.loadgen}% of a core, so it limited the rate; the server could do more`,
+      );
 
     const cpus = os.cpus();
     const machine = {
@@ -669,16 +772,21 @@ async function main(): Promise<number> {
 
     const resultsDir = path.join(repoRoot, 'bench-results');
     mkdirSync(resultsDir, { recursive: true });
-    const stamp = startedAt.toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z'); // ':' is not portable in file names
+    const stamp = startedAt
+      .toISOString()
+      .replace(/:/g, '-')
+      .replace(/\.\d+Z$/, 'Z'); // ':' is not portable in file names
     const resultFile = path.join(resultsDir, `${BENCH_NAME}-${stamp}.json`);
     const json = `${JSON.stringify(report, null, 2)}\n`;
     writeFileSync(resultFile, json);
     writeFileSync(path.join(resultsDir, `${BENCH_NAME}-latest.json`), json);
 
-    console.log(render(phases, ratios, {
-      machine: `machine: ${machine.cpus} cpus (${machine.cpuModel}), ${machine.memoryGb} GB, node ${machine.node}, ${machine.platform}`,
-      parameters: `${options.durationS}s per phase after ${options.warmupS}s warm-up, ${options.connections} keep-alive connections`,
-    }));
+    console.log(
+      render(phases, ratios, {
+        machine: `machine: ${machine.cpus} cpus (${machine.cpuModel}), ${machine.memoryGb} GB, node ${machine.node}, ${machine.platform}`,
+        parameters: `${options.durationS}s per phase after ${options.warmupS}s warm-up, ${options.connections} keep-alive connections`,
+      }),
+    );
     for (const note of notes) console.log(`note: ${note}`);
     progress(`results: ${path.relative(repoRoot, resultFile)} (and ${BENCH_NAME}-latest.json)`);
     for (const failure of failures) console.error(`[bench] FAILED ${failure}`);

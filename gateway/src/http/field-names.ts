@@ -15,6 +15,11 @@ export async function withJsonFieldNames<T>(call: Promise<T>, rename: (field: st
   } catch (error) {
     const appError = toAppError(error);
     if (!appError?.violations.length) throw error;
-    throw new AppError(appError.code, appError.message, appError.violations.map((v) => ({ ...v, field: rename(v.field) })), appError.reason);
+    throw new AppError(
+      appError.code,
+      appError.message,
+      appError.violations.map((v) => ({ ...v, field: rename(v.field) })),
+      appError.reason,
+    );
   }
 }

@@ -19,7 +19,13 @@ function violations(fn: () => unknown): { field: string; message: string }[] {
 
 describe('request validation', () => {
   it('accepts a valid Chinese customer', () => {
-    expect(validate(CreateCustomerBody, { name: '深圳腾飞科技有限公司', kind: 'company', creditLimit: { minorUnits: 100, currency: 'CNY' } }, 'body').name).toBe('深圳腾飞科技有限公司');
+    expect(
+      validate(
+        CreateCustomerBody,
+        { name: '深圳腾飞科技有限公司', kind: 'company', creditLimit: { minorUnits: 100, currency: 'CNY' } },
+        'body',
+      ).name,
+    ).toBe('深圳腾飞科技有限公司');
   });
 
   it('names unknown fields, missing fields and wrong types', () => {
@@ -30,9 +36,11 @@ describe('request validation', () => {
         { field: 'name', message: 'must be string' },
       ]),
     );
-    expect(violations(() => validate(CreateCustomerBody, { name: 'x', kind: 'company', creditLimit: { minorUnits: 1, currency: 'CNY', extra: 1 } }, 'body'))).toEqual([
-      { field: 'creditLimit.extra', message: 'is not a known field' },
-    ]);
+    expect(
+      violations(() =>
+        validate(CreateCustomerBody, { name: 'x', kind: 'company', creditLimit: { minorUnits: 1, currency: 'CNY', extra: 1 } }, 'body'),
+      ),
+    ).toEqual([{ field: 'creditLimit.extra', message: 'is not a known field' }]);
   });
 
   it('refuses an empty update', () => {
@@ -42,7 +50,14 @@ describe('request validation', () => {
 
 describe('search query mapping', () => {
   it('turns comma lists, bounds and flags into the gRPC filter', () => {
-    const request = listRequestFromQuery({ category: 'key,deal', province: '浙江省, 江苏省', minStars: '3', target: 'true', sort: 'name', phone: '138-1234' });
+    const request = listRequestFromQuery({
+      category: 'key,deal',
+      province: '浙江省, 江苏省',
+      minStars: '3',
+      target: 'true',
+      sort: 'name',
+      phone: '138-1234',
+    });
     expect(request.categories).toEqual([3, 4]);
     expect(request.provinces).toEqual(['浙江省', '江苏省']);
     expect(request).toMatchObject({ minStars: 3, maxStars: 0, onlyTargets: true, sort: 2, phoneContains: '138-1234' });
@@ -58,7 +73,10 @@ describe('update mapping', () => {
   it('puts exactly the fields present into the update mask, nulls included', () => {
     const request = updateRequestFromJson('id-1', 3, { phone: null, starRating: 2 });
     expect(request.updateMask).toEqual(['phone', 'star_rating']);
-    expect(updateRequestFromJson('id-1', 3, { region: { province: '广东省', city: '深圳市' }, isTarget: true }).updateMask).toEqual(['region', 'is_target']);
+    expect(updateRequestFromJson('id-1', 3, { region: { province: '广东省', city: '深圳市' }, isTarget: true }).updateMask).toEqual([
+      'region',
+      'is_target',
+    ]);
     expect(request.customer).toMatchObject({ phone: '', starRating: 2 });
     expect(request.expectedVersion).toBe(3);
   });
@@ -69,7 +87,13 @@ describe('OpenAPI document', () => {
   customerRoutes(api, {} as customerV1.CustomerServiceClient);
   const doc = openApiDocument(api, { title: 't', version: '1', serverUrl: 'http://x/api/v1' }) as {
     openapi: string;
-    paths: Record<string, Record<string, { operationId: string; 'x-permission': string; requestBody?: unknown; parameters?: { name: string; in: string }[] }>>;
+    paths: Record<
+      string,
+      Record<
+        string,
+        { 'operationId': string; 'x-permission': string; 'requestBody'?: unknown; 'parameters'?: { name: string; in: string }[] }
+      >
+    >;
     components: { schemas: Record<string, { properties?: Record<string, unknown>; additionalProperties?: boolean }> };
   };
 
@@ -77,7 +101,13 @@ describe('OpenAPI document', () => {
     expect(doc.openapi).toBe('3.1.0');
     const operations = Object.values(doc.paths).flatMap((ops) => Object.values(ops));
     expect(operations).toHaveLength(api.routes.length);
-    expect(operations.map((op) => op['x-permission']).sort()).toEqual(['customer:create', 'customer:read', 'customer:read', 'customer:update', 'customer:update']);
+    expect(operations.map((op) => op['x-permission']).sort()).toEqual([
+      'customer:create',
+      'customer:read',
+      'customer:read',
+      'customer:update',
+      'customer:update',
+    ]);
   });
 
   it('publishes the same schemas that validate requests', () => {
@@ -93,8 +123,25 @@ describe('OpenAPI document', () => {
     const update = doc.paths['/customers/{id}'].patch;
     expect(update.parameters?.map((p) => `${p.in}:${p.name}`)).toEqual(['path:id', 'header:If-Match']);
     expect(doc.paths['/customers'].get.parameters?.map((p) => p.name)).toEqual([
-      'pageSize', 'pageToken', 'q', 'phone', 'ownerId', 'category', 'nature', 'source', 'industry', 'province', 'city',
-      'minStars', 'maxStars', 'target', 'createdFrom', 'createdTo', 'dealDateFrom', 'dealDateTo', 'sort',
+      'pageSize',
+      'pageToken',
+      'q',
+      'phone',
+      'ownerId',
+      'category',
+      'nature',
+      'source',
+      'industry',
+      'province',
+      'city',
+      'minStars',
+      'maxStars',
+      'target',
+      'createdFrom',
+      'createdTo',
+      'dealDateFrom',
+      'dealDateTo',
+      'sort',
     ]);
   });
 });

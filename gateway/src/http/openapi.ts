@@ -35,35 +35,84 @@ function operationOf(route: RouteSpec, components: Json): Json {
     const properties = (schema?.properties ?? {}) as Record<string, TSchema>;
     const required = new Set<string>((schema?.required as string[] | undefined) ?? []);
     for (const [name, property] of Object.entries(properties)) {
-      parameters.push({ name, in: where, required: where === 'path' || required.has(name), description: property.description, schema: toJsonSchema(property, components) });
+      parameters.push({
+        name,
+        in: where,
+        required: where === 'path' || required.has(name),
+        description: property.description,
+        schema: toJsonSchema(property, components),
+      });
     }
   };
   addParameters(route.params, 'path');
   addParameters(route.query, 'query');
   for (const [name, header] of Object.entries(route.requestHeaders ?? {})) {
-    parameters.push({ name, in: 'header', required: header.required ?? false, description: header.description, schema: toJsonSchema(header.schema, components) });
+    parameters.push({
+      name,
+      in: 'header',
+      required: header.required ?? false,
+      description: header.description,
+      schema: toJsonSchema(header.schema, components),
+    });
   }
   const responses = Object.fromEntries(
     Object.entries(route.responses).map(([status, response]) => [
       status,
       {
         description: response.description,
-        ...(response.headers ? { headers: Object.fromEntries(Object.entries(response.headers).map(([h, spec]) => [h, { description: spec.description, schema: toJsonSchema(spec.schema, components) }])) } : {}),
-        ...(response.schema ? { content: { [Number(status) >= 400 ? 'application/problem+json' : 'application/json']: { schema: toJsonSchema(response.schema, components) } } } : {}),
+        ...(response.headers
+          ? {
+              headers: Object.fromEntries(
+                Object.entries(response.headers).map(([h, spec]) => [
+                  h,
+                  { description: spec.description, schema: toJsonSchema(spec.schema, components) },
+                ]),
+              ),
+            }
+          : {}),
+        ...(response.schema
+          ? {
+              content: {
+                [Number(status) >= 400 ? 'application/problem+json' : 'application/json']: {
+                  schema: toJsonSchema(response.schema, components),
+                },
+              },
+            }
+          : {}),
       },
     ]),
   );
   return {
-    operationId: route.operationId,
-    summary: route.summary,
-    tags: [route.tag],
+    'operationId': route.operationId,
+    'summary': route.summary,
+    'tags': [route.tag],
     'x-permission': route.permission.join(':'),
     ...(parameters.length ? { parameters } : {}),
-    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(route.body, components) } } } } : {}),
-    ...(route.streamBody ? { requestBody: { required: true, description: route.streamBody.description, content: Object.fromEntries(route.streamBody.mediaTypes.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])) } } : {}),
-    ...(route.textBody ? { requestBody: { required: true, description: route.textBody.description, content: Object.fromEntries(route.textBody.mediaTypes.map((type) => [type, { schema: { type: 'string' } }])) } } : {}),
+    ...(route.body
+      ? { requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(route.body, components) } } } }
+      : {}),
+    ...(route.streamBody
+      ? {
+          requestBody: {
+            required: true,
+            description: route.streamBody.description,
+            content: Object.fromEntries(
+              route.streamBody.mediaTypes.map((type) => [type, { schema: { type: 'string', format: 'binary' } }]),
+            ),
+          },
+        }
+      : {}),
+    ...(route.textBody
+      ? {
+          requestBody: {
+            required: true,
+            description: route.textBody.description,
+            content: Object.fromEntries(route.textBody.mediaTypes.map((type) => [type, { schema: { type: 'string' } }])),
+          },
+        }
+      : {}),
     responses,
-    security: [{ bearer: [] }],
+    'security': [{ bearer: [] }],
   };
 }
 
@@ -76,12 +125,18 @@ export function openApiDocument(api: ApiRouter, info: { title: string; version: 
   }
   return {
     openapi: '3.1.0',
-    info: { title: info.title, version: info.version, description: 'Liaison CRM public API. Errors are application/problem+json with a stable `code`.' },
+    info: {
+      title: info.title,
+      version: info.version,
+      description: 'Liaison CRM public API. Errors are application/problem+json with a stable `code`.',
+    },
     servers: [{ url: info.serverUrl }],
     paths,
     components: {
       schemas: components,
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Keycloak access token of realm liaison.' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Keycloak access token of realm liaison.' },
+      },
     },
   };
 }

@@ -16,15 +16,30 @@ export interface Problem {
 }
 
 const TITLES: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  409: 'Conflict', 412: 'Precondition Failed', 413: 'Content Too Large', 415: 'Unsupported Media Type',
-  428: 'Precondition Required', 429: 'Too Many Requests', 500: 'Internal Server Error',
-  503: 'Service Unavailable', 504: 'Gateway Timeout',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  412: 'Precondition Failed',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  428: 'Precondition Required',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
 };
 
 /** An error raised by the HTTP layer itself, before any service is called. */
 export class HttpProblem extends Error {
-  constructor(readonly status: number, readonly code: string, detail: string, readonly violations?: FieldViolation[]) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    detail: string,
+    readonly violations?: FieldViolation[],
+  ) {
     super(detail);
   }
 }

@@ -7,7 +7,8 @@ import { sendProblem } from './problem';
 
 function requireMediaType(spec: Pick<TextBodySpec, 'mediaTypes'>) {
   return (req: Request, res: Response, next: NextFunction) => {
-    if (!req.is(spec.mediaTypes)) return sendProblem(res, 415, 'unsupported_media_type', `send the body as ${spec.mediaTypes.join(' or ')}`);
+    if (!req.is(spec.mediaTypes))
+      return sendProblem(res, 415, 'unsupported_media_type', `send the body as ${spec.mediaTypes.join(' or ')}`);
     res.locals.textBody = true;
     next();
   };
@@ -20,7 +21,11 @@ export function textBodies(api: ApiRouter): Router {
     const expressPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
     if (spec.streamBody) router[spec.method](expressPath, requireMediaType(spec.streamBody));
     if (!spec.textBody) continue;
-    router[spec.method](expressPath, requireMediaType(spec.textBody), express.text({ type: () => true, limit: spec.textBody.limit, defaultCharset: 'utf-8' }));
+    router[spec.method](
+      expressPath,
+      requireMediaType(spec.textBody),
+      express.text({ type: () => true, limit: spec.textBody.limit, defaultCharset: 'utf-8' }),
+    );
   }
   return router;
 }

@@ -18,6 +18,7 @@ export function expectedVersion(ifMatch: string | undefined, requestVersion: num
     throw new HttpProblem(400, 'version_mismatch', 'If-Match and the version in the request disagree');
   }
   const version = fromHeader ?? requestVersion;
-  if (version === undefined) throw new HttpProblem(428, 'precondition_required', `send If-Match with the ETag of the ${record} you read, or its version`);
+  if (version === undefined)
+    throw new HttpProblem(428, 'precondition_required', `send If-Match with the ETag of the ${record} you read, or its version`);
   return version;
 }

@@ -1,5 +1,13 @@
 import { alertV1, customerV1 } from '@liaison/contracts';
-import type { AlertRuleJson, CareChannelJson, CreateAlertRuleJson, CustomerAlertJson, ListAlertsJson, RuleKindJson, UpdateAlertRuleJson } from './alert-schemas';
+import type {
+  AlertRuleJson,
+  CareChannelJson,
+  CreateAlertRuleJson,
+  CustomerAlertJson,
+  ListAlertsJson,
+  RuleKindJson,
+  UpdateAlertRuleJson,
+} from './alert-schemas';
 import { CARE_CHANNELS, RULE_KINDS } from './alert-schemas';
 import { categoryToProto } from './customer-json';
 import type { CategoryJson } from './customer-schemas';
@@ -18,12 +26,16 @@ const RULE_KIND_TO_PROTO: Record<RuleKindJson, alertV1.AlertRuleKind> = {
   deal_anniversary: ProtoRuleKind.ALERT_RULE_KIND_DEAL_ANNIVERSARY,
 };
 
-const CHANNEL_TO_PROTO: Record<CareChannelJson, alertV1.CareChannel> = { sms: ProtoChannel.CARE_CHANNEL_SMS, email: ProtoChannel.CARE_CHANNEL_EMAIL };
+const CHANNEL_TO_PROTO: Record<CareChannelJson, alertV1.CareChannel> = {
+  sms: ProtoChannel.CARE_CHANNEL_SMS,
+  email: ProtoChannel.CARE_CHANNEL_EMAIL,
+};
 const channelsToJson = (channels: alertV1.CareChannel[]) => CARE_CHANNELS.filter((name) => channels.includes(CHANNEL_TO_PROTO[name]));
 
 const orNull = (value: string) => (value === '' ? null : value);
 const ruleKindToJson = (kind: alertV1.AlertRuleKind) => RULE_KINDS.find((name) => RULE_KIND_TO_PROTO[name] === kind) ?? 'no_contact';
-const categoryToJson = (category: customerV1.CustomerCategory) => CATEGORY_NAMES.find((name) => categoryToProto(name) === category) ?? 'potential';
+const categoryToJson = (category: customerV1.CustomerCategory) =>
+  CATEGORY_NAMES.find((name) => categoryToProto(name) === category) ?? 'potential';
 
 export function ruleToJson(rule: alertV1.AlertRule): AlertRuleJson {
   return {
@@ -107,8 +119,18 @@ function deliveryToJson(delivery: alertV1.CareDelivery): NonNullable<CustomerAle
 export function listRequestFromQuery(query: ListAlertsJson): alertV1.ListAlertsRequest {
   return alertV1.ListAlertsRequest.fromPartial({
     page: pageFromQuery(query),
-    kind: query.kind === 'care' ? ProtoKind.ALERT_KIND_CARE : query.kind === 'warning' ? ProtoKind.ALERT_KIND_WARNING : ProtoKind.ALERT_KIND_UNSPECIFIED,
-    status: query.status === 'open' ? ProtoStatus.ALERT_STATUS_OPEN : query.status === 'acknowledged' ? ProtoStatus.ALERT_STATUS_ACKNOWLEDGED : ProtoStatus.ALERT_STATUS_UNSPECIFIED,
+    kind:
+      query.kind === 'care'
+        ? ProtoKind.ALERT_KIND_CARE
+        : query.kind === 'warning'
+          ? ProtoKind.ALERT_KIND_WARNING
+          : ProtoKind.ALERT_KIND_UNSPECIFIED,
+    status:
+      query.status === 'open'
+        ? ProtoStatus.ALERT_STATUS_OPEN
+        : query.status === 'acknowledged'
+          ? ProtoStatus.ALERT_STATUS_ACKNOWLEDGED
+          : ProtoStatus.ALERT_STATUS_UNSPECIFIED,
     ruleId: query.ruleId ?? '',
     customerId: query.customerId ?? '',
   });

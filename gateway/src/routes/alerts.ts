@@ -6,7 +6,16 @@ import type { ApiRouter } from '../http/api-router';
 import { ProblemSchema } from '../http/problem-schema';
 import { alertToJson, createRequestFromJson, listRequestFromQuery, ruleToJson, settingsFromJson } from './alert-json';
 import {
-  AlertCheckRun, AlertList, AlertRule, AlertRuleList, CreateAlertRuleBody, CustomerAlert, EmptyBody, IdParams, ListAlertsQuery, UpdateAlertRuleBody,
+  AlertCheckRun,
+  AlertList,
+  AlertRule,
+  AlertRuleList,
+  CreateAlertRuleBody,
+  CustomerAlert,
+  EmptyBody,
+  IdParams,
+  ListAlertsQuery,
+  UpdateAlertRuleBody,
 } from './alert-schemas';
 import { nextPageTokenOf } from '../http/paging';
 import { camelCaseField, withJsonFieldNames } from '../http/field-names';
@@ -55,11 +64,15 @@ function ruleRoutes(api: ApiRouter, client: Client): void {
     permission: ['admin', 'create'],
     body: CreateAlertRuleBody,
     responses: {
-      201: { description: 'Created.', schema: AlertRule, headers: RULE_ETAG }, 400: problem('Invalid rule; violations name the fields.'), ...authProblems,
+      201: { description: 'Created.', schema: AlertRule, headers: RULE_ETAG },
+      400: problem('Invalid rule; violations name the fields.'),
+      ...authProblems,
       409: problem('Another rule has that name (name_taken).'),
     },
     async handler({ body, token, req, res }) {
-      const response = await withRuleJsonNames(unary(client.createAlertRule.bind(client), createRequestFromJson(body), bearerMetadata(token)));
+      const response = await withRuleJsonNames(
+        unary(client.createAlertRule.bind(client), createRequestFromJson(body), bearerMetadata(token)),
+      );
       const rule = ruleToJson(response.rule!);
       res.status(201).location(`${req.baseUrl}/alert-rules/${rule.id}`).set('ETag', `"${rule.version}"`).json(rule);
     },
@@ -73,7 +86,12 @@ function ruleRoutes(api: ApiRouter, client: Client): void {
     tag: TAG,
     permission: ['admin', 'read'],
     params: IdParams,
-    responses: { 200: { description: 'The rule.', schema: AlertRule, headers: RULE_ETAG }, 400: problem('Invalid id.'), ...authProblems, 404: problem('No such rule.') },
+    responses: {
+      200: { description: 'The rule.', schema: AlertRule, headers: RULE_ETAG },
+      400: problem('Invalid id.'),
+      ...authProblems,
+      404: problem('No such rule.'),
+    },
     async handler({ params, token, res }) {
       const rule = ruleToJson((await unary(client.getAlertRule.bind(client), { id: params.id }, bearerMetadata(token))).rule!);
       res.set('ETag', `"${rule.version}"`).json(rule);
@@ -91,12 +109,21 @@ function ruleRoutes(api: ApiRouter, client: Client): void {
     body: UpdateAlertRuleBody,
     requestHeaders: IF_MATCH,
     responses: {
-      200: { description: 'The rule.', schema: AlertRule, headers: RULE_ETAG }, 400: problem('Invalid rule.'), ...authProblems, 404: problem('No such rule.'),
-      409: problem('Another rule has that name (name_taken).'), 412: problem('The rule changed since the given version.'), 428: problem('Neither If-Match nor version was given.'),
+      200: { description: 'The rule.', schema: AlertRule, headers: RULE_ETAG },
+      400: problem('Invalid rule.'),
+      ...authProblems,
+      404: problem('No such rule.'),
+      409: problem('Another rule has that name (name_taken).'),
+      412: problem('The rule changed since the given version.'),
+      428: problem('Neither If-Match nor version was given.'),
     },
     async handler({ params, body, token, req, res }) {
       const { version: bodyVersion, ...settings } = body;
-      const request = { id: params.id, settings: settingsFromJson(settings), expectedVersion: expectedVersion(req.get('if-match'), bodyVersion, 'rule') };
+      const request = {
+        id: params.id,
+        settings: settingsFromJson(settings),
+        expectedVersion: expectedVersion(req.get('if-match'), bodyVersion, 'rule'),
+      };
       const rule = ruleToJson((await withRuleJsonNames(unary(client.updateAlertRule.bind(client), request, bearerMetadata(token)))).rule!);
       res.set('ETag', `"${rule.version}"`).json(rule);
     },
@@ -112,11 +139,19 @@ function ruleRoutes(api: ApiRouter, client: Client): void {
     params: IdParams,
     requestHeaders: { 'If-Match': { description: 'ETag of the rule being deleted.', schema: Type.String() } },
     responses: {
-      204: { description: 'Deleted.' }, 400: problem('Invalid id or If-Match.'), ...authProblems, 404: problem('No such rule.'),
-      412: problem('The rule changed since the given version.'), 428: problem('No If-Match was given.'),
+      204: { description: 'Deleted.' },
+      400: problem('Invalid id or If-Match.'),
+      ...authProblems,
+      404: problem('No such rule.'),
+      412: problem('The rule changed since the given version.'),
+      428: problem('No If-Match was given.'),
     },
     async handler({ params, token, req, res }) {
-      await unary(client.deleteAlertRule.bind(client), { id: params.id, expectedVersion: expectedVersion(req.get('if-match'), undefined, 'rule') }, bearerMetadata(token));
+      await unary(
+        client.deleteAlertRule.bind(client),
+        { id: params.id, expectedVersion: expectedVersion(req.get('if-match'), undefined, 'rule') },
+        bearerMetadata(token),
+      );
       res.status(204).end();
     },
   });
@@ -141,7 +176,7 @@ function alertListRoutes(api: ApiRouter, client: Client): void {
     method: 'get',
     path: '/alerts',
     operationId: 'listAlerts',
-    summary: 'Warnings and care reminders of the customers in the caller\'s scope, newest first',
+    summary: "Warnings and care reminders of the customers in the caller's scope, newest first",
     tag: TAG,
     permission: ['customer', 'read'],
     query: ListAlertsQuery,
@@ -161,7 +196,12 @@ function alertListRoutes(api: ApiRouter, client: Client): void {
     permission: ['customer', 'update'],
     params: IdParams,
     body: EmptyBody,
-    responses: { 200: { description: 'The alert.', schema: CustomerAlert }, 400: problem('Invalid id.'), ...authProblems, 404: problem('No such alert in the caller\'s scope.') },
+    responses: {
+      200: { description: 'The alert.', schema: CustomerAlert },
+      400: problem('Invalid id.'),
+      ...authProblems,
+      404: problem("No such alert in the caller's scope."),
+    },
     async handler({ params, token, res }) {
       res.json(alertToJson((await unary(client.acknowledgeAlert.bind(client), { id: params.id }, bearerMetadata(token))).alert!));
     },

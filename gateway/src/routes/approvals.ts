@@ -4,12 +4,24 @@ import { unary } from '@liaison/runtime';
 import type { ApiRouter } from '../http/api-router';
 import { ProblemSchema } from '../http/problem-schema';
 import { approvalToJson, listRequestFromQuery } from './approval-json';
-import { Approval, ApprovalIdParams, ApprovalList, DecisionBody, InvalidApplicationBody, ListApprovalsQuery, RejectionBody, WithdrawalBody } from './approval-schemas';
+import {
+  Approval,
+  ApprovalIdParams,
+  ApprovalList,
+  DecisionBody,
+  InvalidApplicationBody,
+  ListApprovalsQuery,
+  RejectionBody,
+  WithdrawalBody,
+} from './approval-schemas';
 import { CustomerIdParams } from './customer-schemas';
 import { nextPageTokenOf } from '../http/paging';
 
 const problem = (description: string) => ({ description, schema: ProblemSchema });
-const authProblems = { 401: problem('No valid access token.'), 403: problem('The caller lacks the permission, or is not a decider of the step (code not_a_decider, own_request, not_requester).') };
+const authProblems = {
+  401: problem('No valid access token.'),
+  403: problem('The caller lacks the permission, or is not a decider of the step (code not_a_decider, own_request, not_requester).'),
+};
 const notVisible = { 404: problem('No such approval among those the caller may read.') };
 const TAG = 'Approvals';
 
@@ -18,18 +30,26 @@ export function approvalRoutes(api: ApiRouter, client: approvalV1.ApprovalServic
     method: 'post',
     path: '/customers/{id}/invalid-applications',
     operationId: 'applyForInvalidCustomer',
-    summary: 'Apply to have a customer declared invalid (无效客户申请); the manager of the owner\'s unit decides',
+    summary: "Apply to have a customer declared invalid (无效客户申请); the manager of the owner's unit decides",
     tag: TAG,
     permission: ['approval', 'create'],
     params: CustomerIdParams,
     body: InvalidApplicationBody,
     responses: {
       201: { description: 'The pending application, with its steps and log.', schema: Approval },
-      400: problem('Invalid body.'), ...authProblems, 404: problem('No such customer in the caller\'s scope.'),
-      409: problem('An application is already pending (approval_pending), the customer is already invalid (already_invalid) or cannot become invalid (illegal_category_move).'),
+      400: problem('Invalid body.'),
+      ...authProblems,
+      404: problem("No such customer in the caller's scope."),
+      409: problem(
+        'An application is already pending (approval_pending), the customer is already invalid (already_invalid) or cannot become invalid (illegal_category_move).',
+      ),
     },
     async handler({ params, body, token, req, res }) {
-      const response = await unary(client.applyForInvalid.bind(client), { customerId: params.id, reason: body.reason }, bearerMetadata(token));
+      const response = await unary(
+        client.applyForInvalid.bind(client),
+        { customerId: params.id, reason: body.reason },
+        bearerMetadata(token),
+      );
       const approval = approvalToJson(response.approval!, true);
       res.status(201).location(`${req.baseUrl}/approvals/${approval.id}`).json(approval);
     },
@@ -43,10 +63,17 @@ export function approvalRoutes(api: ApiRouter, client: approvalV1.ApprovalServic
     tag: TAG,
     permission: ['approval', 'read'],
     query: ListApprovalsQuery,
-    responses: { 200: { description: 'One page, without the operation logs.', schema: ApprovalList }, 400: problem('Invalid query.'), ...authProblems },
+    responses: {
+      200: { description: 'One page, without the operation logs.', schema: ApprovalList },
+      400: problem('Invalid query.'),
+      ...authProblems,
+    },
     async handler({ query, token, res }) {
       const response = await unary(client.listApprovals.bind(client), listRequestFromQuery(query), bearerMetadata(token));
-      res.json({ items: response.approvals.map((approval) => approvalToJson(approval, false)), nextPageToken: nextPageTokenOf(response.page) });
+      res.json({
+        items: response.approvals.map((approval) => approvalToJson(approval, false)),
+        nextPageToken: nextPageTokenOf(response.page),
+      });
     },
   });
 
@@ -67,7 +94,9 @@ export function approvalRoutes(api: ApiRouter, client: approvalV1.ApprovalServic
 
   const decisionResponses = {
     200: { description: 'The approval after the decision, with its log.', schema: Approval },
-    400: problem('Invalid body.'), ...authProblems, ...notVisible,
+    400: problem('Invalid body.'),
+    ...authProblems,
+    ...notVisible,
     409: problem('The request is no longer pending (not_pending) or the step was decided already (step_already_decided).'),
   };
 
@@ -82,7 +111,11 @@ export function approvalRoutes(api: ApiRouter, client: approvalV1.ApprovalServic
     body: DecisionBody,
     responses: decisionResponses,
     async handler({ params, body, token, res }) {
-      const response = await unary(client.approve.bind(client), { id: params.id, step: body.step, comment: body.comment ?? '' }, bearerMetadata(token));
+      const response = await unary(
+        client.approve.bind(client),
+        { id: params.id, step: body.step, comment: body.comment ?? '' },
+        bearerMetadata(token),
+      );
       res.json(approvalToJson(response.approval!, true));
     },
   });
@@ -98,7 +131,11 @@ export function approvalRoutes(api: ApiRouter, client: approvalV1.ApprovalServic
     body: RejectionBody,
     responses: decisionResponses,
     async handler({ params, body, token, res }) {
-      const response = await unary(client.reject.bind(client), { id: params.id, step: body.step, comment: body.comment }, bearerMetadata(token));
+      const response = await unary(
+        client.reject.bind(client),
+        { id: params.id, step: body.step, comment: body.comment },
+        bearerMetadata(token),
+      );
       res.json(approvalToJson(response.approval!, true));
     },
   });
@@ -112,7 +149,11 @@ export function approvalRoutes(api: ApiRouter, client: approvalV1.ApprovalServic
     permission: ['approval', 'create'],
     params: ApprovalIdParams,
     body: WithdrawalBody,
-    responses: { ...decisionResponses, 200: { description: 'The withdrawn approval, with its log.', schema: Approval }, 409: problem('The request is no longer pending (not_pending).') },
+    responses: {
+      ...decisionResponses,
+      200: { description: 'The withdrawn approval, with its log.', schema: Approval },
+      409: problem('The request is no longer pending (not_pending).'),
+    },
     async handler({ params, body, token, res }) {
       const response = await unary(client.withdraw.bind(client), { id: params.id, comment: body.comment ?? '' }, bearerMetadata(token));
       res.json(approvalToJson(response.approval!, true));

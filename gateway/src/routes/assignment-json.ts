@@ -1,7 +1,14 @@
 import { assignmentV1, customerV1 } from '@liaison/contracts';
 import type { CategoryJson } from './customer-schemas';
 import { categoryToProto, customerToJson } from './customer-json';
-import type { ListPoolJson, OwnershipChangeJson, PendingCustomerJson, PoolCustomerJson, PoolRuleBodyJson, PoolRuleJson } from './assignment-schemas';
+import type {
+  ListPoolJson,
+  OwnershipChangeJson,
+  PendingCustomerJson,
+  PoolCustomerJson,
+  PoolRuleBodyJson,
+  PoolRuleJson,
+} from './assignment-schemas';
 import { pageFromQuery } from '../http/paging';
 
 // JSON ⇄ protobuf for ownership. Protobuf has no null: an empty owner id is the pool, an unset
@@ -42,7 +49,9 @@ export function poolCustomerToJson(customer: assignmentV1.PoolCustomer): PoolCus
     industry: orNull(customer.industry),
     source: orNull(customer.source),
     nature: orNull(customer.nature),
-    region: customer.region?.province ? { province: customer.region.province, ...(customer.region.city ? { city: customer.region.city } : {}) } : null,
+    region: customer.region?.province
+      ? { province: customer.region.province, ...(customer.region.city ? { city: customer.region.city } : {}) }
+      : null,
     starRating: customer.starRating,
     pooledAt: timeOrNull(customer.pooledTime),
     lastContactedAt: timeOrNull(customer.lastContactTime),

@@ -4,10 +4,33 @@ import { assignmentV1 } from '@liaison/contracts';
 import { unary } from '@liaison/runtime';
 import type { ApiRouter } from '../http/api-router';
 import { ProblemSchema } from '../http/problem-schema';
-import { changeToJson, contactStateFromQuery, listPoolRequestFromQuery, pendingCustomerToJson, poolCustomerToJson, ruleRequestFromJson, ruleToJson } from './assignment-json';
 import {
-  AssignBody, CustomerItems, EmptyBody, FollowersBody, ListPendingQuery, ListPoolQuery, OwnershipHistory, PendingCustomerList, PoolCustomerIdParams,
-  PoolCustomerList, PoolRule, PoolRuleBody, PoolRuleRun, ReleaseBody, TransferBody, TransferSettings, TransferSettingsBody,
+  changeToJson,
+  contactStateFromQuery,
+  listPoolRequestFromQuery,
+  pendingCustomerToJson,
+  poolCustomerToJson,
+  ruleRequestFromJson,
+  ruleToJson,
+} from './assignment-json';
+import {
+  AssignBody,
+  CustomerItems,
+  EmptyBody,
+  FollowersBody,
+  ListPendingQuery,
+  ListPoolQuery,
+  OwnershipHistory,
+  PendingCustomerList,
+  PoolCustomerIdParams,
+  PoolCustomerList,
+  PoolRule,
+  PoolRuleBody,
+  PoolRuleRun,
+  ReleaseBody,
+  TransferBody,
+  TransferSettings,
+  TransferSettingsBody,
 } from './assignment-schemas';
 import { approvalToJson } from './approval-json';
 import { Approval } from './approval-schemas';
@@ -25,12 +48,15 @@ type Client = assignmentV1.CustomerAssignmentServiceClient;
 const TAG = 'Customer ownership';
 const problem = (description: string) => ({ description, schema: ProblemSchema });
 const authProblems = { 401: problem('No valid access token.'), 403: problem('The caller lacks the permission.') };
-const notInScope = { 404: problem('No such customer in the caller\'s scope.') };
+const notInScope = { 404: problem("No such customer in the caller's scope.") };
 const bulkProblems = {
-  400: problem('Invalid body.'), 401: authProblems[401],
+  400: problem('Invalid body.'),
+  401: authProblems[401],
   403: problem('The caller lacks the permission, or names a unit they do not manage (code unit_not_managed).'),
-  404: problem('A customer is outside the caller\'s scope; violations name it by index. Nothing changed.'),
-  409: problem('Some customers cannot change hands (codes owned_use_transfer, in_pool, already_owner, bulk_refused); violations name each by index. Nothing changed.'),
+  404: problem("A customer is outside the caller's scope; violations name it by index. Nothing changed."),
+  409: problem(
+    'Some customers cannot change hands (codes owned_use_transfer, in_pool, already_owner, bulk_refused); violations name each by index. Nothing changed.',
+  ),
 };
 const RULE_ETAG = { ETag: { description: 'The rule version, for If-Match.', schema: Type.String() } };
 
@@ -51,7 +77,9 @@ function poolRoutes(api: ApiRouter, client: Client): void {
     query: ListPoolQuery,
     responses: { 200: { description: 'One page.', schema: PoolCustomerList }, 400: problem('Invalid query.'), ...authProblems },
     async handler({ query, token, res }) {
-      const response = await withJsonFieldNames(unary(client.listPool.bind(client), listPoolRequestFromQuery(query), bearerMetadata(token)));
+      const response = await withJsonFieldNames(
+        unary(client.listPool.bind(client), listPoolRequestFromQuery(query), bearerMetadata(token)),
+      );
       res.json({ items: response.customers.map(poolCustomerToJson), nextPageToken: nextPageTokenOf(response.page) });
     },
   });
@@ -66,7 +94,10 @@ function poolRoutes(api: ApiRouter, client: Client): void {
     params: PoolCustomerIdParams,
     body: EmptyBody,
     responses: {
-      200: { description: 'The customer, now the caller\'s.', schema: Customer }, 400: problem('Invalid id.'), ...authProblems, ...notInScope,
+      200: { description: "The customer, now the caller's.", schema: Customer },
+      400: problem('Invalid id.'),
+      ...authProblems,
+      ...notInScope,
       409: problem('Someone owns it already, e.g. won a concurrent claim (code already_owned).'),
     },
     async handler({ params, token, res }) {
@@ -79,17 +110,22 @@ function poolRoutes(api: ApiRouter, client: Client): void {
     method: 'post',
     path: '/customers/{id}/release',
     operationId: 'releaseCustomerToPool',
-    summary: 'Give a customer up to the pool: its owner, or a supervisor of the owner\'s unit',
+    summary: "Give a customer up to the pool: its owner, or a supervisor of the owner's unit",
     tag: TAG,
     permission: ['pool', 'update'],
     params: PoolCustomerIdParams,
     body: ReleaseBody,
     responses: {
-      200: { description: 'The customer, now in the pool.', schema: Customer }, 400: problem('Invalid body.'), ...authProblems, ...notInScope,
+      200: { description: 'The customer, now in the pool.', schema: Customer },
+      400: problem('Invalid body.'),
+      ...authProblems,
+      ...notInScope,
       409: problem('It is in the pool already (code already_in_pool).'),
     },
     async handler({ params, body, token, res }) {
-      const response = await withJsonFieldNames(unary(client.releaseToPool.bind(client), { customerId: params.id, reason: body.reason }, bearerMetadata(token)));
+      const response = await withJsonFieldNames(
+        unary(client.releaseToPool.bind(client), { customerId: params.id, reason: body.reason }, bearerMetadata(token)),
+      );
       res.json(customerToJson(response.customer!));
     },
   });
@@ -106,9 +142,18 @@ function handoverRoutes(api: ApiRouter, client: Client): void {
     body: AssignBody,
     responses: { 200: { description: 'The assigned customers.', schema: CustomerItems }, ...bulkProblems },
     async handler({ body, token, res }) {
-      const response = await withJsonFieldNames(unary(client.assignCustomers.bind(client), {
-        customerIds: body.customerIds, assigneeId: body.assigneeId, assigneeUnit: body.assigneeUnit, reason: body.reason ?? '',
-      }, bearerMetadata(token)));
+      const response = await withJsonFieldNames(
+        unary(
+          client.assignCustomers.bind(client),
+          {
+            customerIds: body.customerIds,
+            assigneeId: body.assigneeId,
+            assigneeUnit: body.assigneeUnit,
+            reason: body.reason ?? '',
+          },
+          bearerMetadata(token),
+        ),
+      );
       res.json({ items: response.customers.map(customerToJson) });
     },
   });
@@ -138,11 +183,17 @@ function handoverRoutes(api: ApiRouter, client: Client): void {
     query: ListPendingQuery,
     responses: { 200: { description: 'One page.', schema: PendingCustomerList }, 400: problem('Invalid query.'), ...authProblems },
     async handler({ query, token, res }) {
-      const response = await withJsonFieldNames(unary(client.listPending.bind(client), assignmentV1.ListPendingRequest.fromPartial({
-        page: pageFromQuery(query),
-        contactState: contactStateFromQuery(query.contacted),
-        unit: query.unit ?? '',
-      }), bearerMetadata(token)));
+      const response = await withJsonFieldNames(
+        unary(
+          client.listPending.bind(client),
+          assignmentV1.ListPendingRequest.fromPartial({
+            page: pageFromQuery(query),
+            contactState: contactStateFromQuery(query.contacted),
+            unit: query.unit ?? '',
+          }),
+          bearerMetadata(token),
+        ),
+      );
       res.json({ items: response.customers.map(pendingCustomerToJson), nextPageToken: nextPageTokenOf(response.page) });
     },
   });
@@ -153,7 +204,8 @@ function handoverRoutes(api: ApiRouter, client: Client): void {
     method: 'post',
     path: '/customers/transfer',
     operationId: 'transferCustomers',
-    summary: 'Transfer customers (客户转移) to a rep, with a reason (all or nothing); through an approval (客户转移审批) when the settings require it',
+    summary:
+      'Transfer customers (客户转移) to a rep, with a reason (all or nothing); through an approval (客户转移审批) when the settings require it',
     tag: TAG,
     permission: ['customer', 'update'],
     body: TransferBody,
@@ -161,13 +213,24 @@ function handoverRoutes(api: ApiRouter, client: Client): void {
       200: { description: 'The transferred customers.', schema: CustomerItems },
       202: { description: 'The transfer awaits approval; nothing moved yet.', schema: Approval },
       ...bulkProblems,
-      409: problem('Some customers cannot change hands (codes owned_use_transfer, in_pool, already_owner, transfer_pending, mixed_owner_units, bulk_refused); violations name each by index. Nothing changed.'),
+      409: problem(
+        'Some customers cannot change hands (codes owned_use_transfer, in_pool, already_owner, transfer_pending, mixed_owner_units, bulk_refused); violations name each by index. Nothing changed.',
+      ),
     },
     async handler({ body, token, res }) {
-      const response = await withJsonFieldNames(unary(client.transferCustomers.bind(client), {
-        customerIds: body.customerIds, toOwnerId: body.toOwnerId, toOwnerUnit: body.toOwnerUnit, reason: body.reason,
-        keepPreviousOwnerAsFollower: body.keepPreviousOwnerAsFollower ?? false,
-      }, bearerMetadata(token)));
+      const response = await withJsonFieldNames(
+        unary(
+          client.transferCustomers.bind(client),
+          {
+            customerIds: body.customerIds,
+            toOwnerId: body.toOwnerId,
+            toOwnerUnit: body.toOwnerUnit,
+            reason: body.reason,
+            keepPreviousOwnerAsFollower: body.keepPreviousOwnerAsFollower ?? false,
+          },
+          bearerMetadata(token),
+        ),
+      );
       if (response.pending && response.approval) {
         res.status(202).location(`/api/v1/approvals/${response.approval.id}`).json(approvalToJson(response.approval, true));
         return;
@@ -180,11 +243,16 @@ function handoverRoutes(api: ApiRouter, client: Client): void {
     method: 'get',
     path: '/customers/{id}/ownership-history',
     operationId: 'getOwnershipHistory',
-    summary: 'Every change of owner of a customer, oldest first; a pool customer\'s to every pool reader',
+    summary: "Every change of owner of a customer, oldest first; a pool customer's to every pool reader",
     tag: TAG,
     permission: ['customer', 'read'],
     params: PoolCustomerIdParams,
-    responses: { 200: { description: 'The changes.', schema: OwnershipHistory }, 400: problem('Invalid id.'), ...authProblems, ...notInScope },
+    responses: {
+      200: { description: 'The changes.', schema: OwnershipHistory },
+      400: problem('Invalid id.'),
+      ...authProblems,
+      ...notInScope,
+    },
     async handler({ params, token, res }) {
       const response = await unary(client.getOwnershipHistory.bind(client), { customerId: params.id }, bearerMetadata(token));
       res.json({ items: response.changes.map(changeToJson) });
@@ -217,12 +285,18 @@ function ruleRoutes(api: ApiRouter, client: Client): void {
     body: PoolRuleBody,
     requestHeaders: { 'If-Match': { description: 'ETag of the rule being changed; or send body.version.', schema: Type.String() } },
     responses: {
-      200: { description: 'The rule in force.', schema: PoolRule, headers: RULE_ETAG }, 400: problem('Invalid body.'), ...authProblems,
-      412: problem('The rule changed since the given version.'), 428: problem('Neither If-Match nor version was given.'),
+      200: { description: 'The rule in force.', schema: PoolRule, headers: RULE_ETAG },
+      400: problem('Invalid body.'),
+      ...authProblems,
+      412: problem('The rule changed since the given version.'),
+      428: problem('Neither If-Match nor version was given.'),
     },
     async handler({ body, token, req, res }) {
       const version = expectedVersion(req.get('if-match'), body.version, 'rule');
-      const rule = ruleToJson((await withJsonFieldNames(unary(client.updatePoolRule.bind(client), ruleRequestFromJson(body, version), bearerMetadata(token)))).rule!);
+      const rule = ruleToJson(
+        (await withJsonFieldNames(unary(client.updatePoolRule.bind(client), ruleRequestFromJson(body, version), bearerMetadata(token))))
+          .rule!,
+      );
       res.set('ETag', `"${rule.version}"`).json(rule);
     },
   });
@@ -251,13 +325,18 @@ function ruleRoutes(api: ApiRouter, client: Client): void {
     body: TransferSettingsBody,
     requestHeaders: { 'If-Match': { description: 'ETag of the settings being changed; or send body.version.', schema: Type.String() } },
     responses: {
-      200: { description: 'The settings in force.', schema: TransferSettings, headers: RULE_ETAG }, 400: problem('Invalid body.'), ...authProblems,
-      412: problem('The settings changed since the given version.'), 428: problem('Neither If-Match nor version was given.'),
+      200: { description: 'The settings in force.', schema: TransferSettings, headers: RULE_ETAG },
+      400: problem('Invalid body.'),
+      ...authProblems,
+      412: problem('The settings changed since the given version.'),
+      428: problem('Neither If-Match nor version was given.'),
     },
     async handler({ body, token, req, res }) {
       const version = expectedVersion(req.get('if-match'), body.version, 'rule');
       const request = { approvalRequired: body.approvalRequired, expectedVersion: version };
-      const settings = transferSettingsToJson((await unary(client.updateTransferSettings.bind(client), request, bearerMetadata(token))).settings!);
+      const settings = transferSettingsToJson(
+        (await unary(client.updateTransferSettings.bind(client), request, bearerMetadata(token))).settings!,
+      );
       res.set('ETag', `"${settings.version}"`).json(settings);
     },
   });

@@ -5,8 +5,20 @@ import type { ApiRouter } from '../http/api-router';
 import { HttpProblem } from '../http/problem';
 import { ProblemSchema } from '../http/problem-schema';
 import {
-  BaseDataList, CreateBaseDataBody, EntryParams, ImportQuery, ImportResult, KindParams, ListBaseDataQuery, ListRegionsQuery,
-  RegionList, UpdateBaseDataBody, BaseDataEntry, type BaseDataEntryJson, type BaseDataKindJson, type UpdateBaseDataJson,
+  BaseDataList,
+  CreateBaseDataBody,
+  EntryParams,
+  ImportQuery,
+  ImportResult,
+  KindParams,
+  ListBaseDataQuery,
+  ListRegionsQuery,
+  RegionList,
+  UpdateBaseDataBody,
+  BaseDataEntry,
+  type BaseDataEntryJson,
+  type BaseDataKindJson,
+  type UpdateBaseDataJson,
 } from './base-data-schemas';
 
 const problem = (description: string) => ({ description, schema: ProblemSchema });
@@ -46,14 +58,21 @@ export function entryToJson(entry: baseDataV1.BaseDataEntry): BaseDataEntryJson 
   };
 }
 
-const MASK_PATHS: Record<keyof UpdateBaseDataJson, string> = { name: 'name', nameEn: 'name_en', sortOrder: 'sort_order', enabled: 'enabled' };
+const MASK_PATHS: Record<keyof UpdateBaseDataJson, string> = {
+  name: 'name',
+  nameEn: 'name_en',
+  sortOrder: 'sort_order',
+  enabled: 'enabled',
+};
 
 function updateRequest(kind: BaseDataKindJson, code: string, body: UpdateBaseDataJson): baseDataV1.UpdateBaseDataEntryRequest {
   return baseDataV1.UpdateBaseDataEntryRequest.fromPartial({
     kind: KINDS[kind],
     code,
     entry: { name: body.name ?? '', nameEn: body.nameEn ?? '', sortOrder: body.sortOrder ?? 0, enabled: body.enabled ?? false },
-    updateMask: (Object.keys(MASK_PATHS) as (keyof UpdateBaseDataJson)[]).filter((field) => field in body).map((field) => MASK_PATHS[field]),
+    updateMask: (Object.keys(MASK_PATHS) as (keyof UpdateBaseDataJson)[])
+      .filter((field) => field in body)
+      .map((field) => MASK_PATHS[field]),
   });
 }
 
@@ -70,7 +89,8 @@ export function baseDataRoutes(api: ApiRouter, client: baseDataV1.BaseDataServic
     textBody: {
       mediaTypes: ['text/csv', 'text/plain'],
       limit: CSV_BODY_LIMIT,
-      description: 'UTF-8 with or without a byte order mark (or the charset named in Content-Type, e.g. GB18030); a header line naming the columns; RFC 4180 quoting. An existing kind + code is updated, any other line creates an entry.',
+      description:
+        'UTF-8 with or without a byte order mark (or the charset named in Content-Type, e.g. GB18030); a header line naming the columns; RFC 4180 quoting. An existing kind + code is updated, any other line creates an entry.',
     },
     responses: {
       200: { description: 'Imported (or, with dryRun, checked): counts of the lines.', schema: ImportResult },
@@ -81,8 +101,13 @@ export function baseDataRoutes(api: ApiRouter, client: baseDataV1.BaseDataServic
     },
     async handler({ query, token, req, res }) {
       const csv = typeof req.body === 'string' ? req.body : '';
-      if (!csv.trim()) throw new HttpProblem(400, 'validation_failed', 'the CSV is empty', [{ field: 'body', message: 'send the CSV text, starting with its header line' }]);
-      const response = await unary(client.importBaseData.bind(client), { csv, dryRun: query.dryRun === 'true' }, bearerMetadata(token), { deadline: Date.now() + IMPORT_DEADLINE_MS });
+      if (!csv.trim())
+        throw new HttpProblem(400, 'validation_failed', 'the CSV is empty', [
+          { field: 'body', message: 'send the CSV text, starting with its header line' },
+        ]);
+      const response = await unary(client.importBaseData.bind(client), { csv, dryRun: query.dryRun === 'true' }, bearerMetadata(token), {
+        deadline: Date.now() + IMPORT_DEADLINE_MS,
+      });
       res.json(response);
     },
   });
@@ -97,8 +122,14 @@ export function baseDataRoutes(api: ApiRouter, client: baseDataV1.BaseDataServic
     query: ListRegionsQuery,
     responses: { 200: { description: 'The region tree.', schema: RegionList }, 400: problem('Invalid query.'), ...authProblems },
     async handler({ query, token, res }) {
-      const response = await unary(client.listRegions.bind(client), { includeDisabled: query.includeDisabled === 'true' }, bearerMetadata(token));
-      res.json({ items: response.provinces.map((tree) => ({ province: entryToJson(tree.province!), cities: tree.cities.map(entryToJson) })) });
+      const response = await unary(
+        client.listRegions.bind(client),
+        { includeDisabled: query.includeDisabled === 'true' },
+        bearerMetadata(token),
+      );
+      res.json({
+        items: response.provinces.map((tree) => ({ province: entryToJson(tree.province!), cities: tree.cities.map(entryToJson) })),
+      });
     },
   });
 
@@ -113,7 +144,11 @@ export function baseDataRoutes(api: ApiRouter, client: baseDataV1.BaseDataServic
     query: ListBaseDataQuery,
     responses: { 200: { description: 'The entries.', schema: BaseDataList }, 400: problem('Invalid kind or query.'), ...authProblems },
     async handler({ params, query, token, res }) {
-      const request = baseDataV1.ListBaseDataEntriesRequest.fromPartial({ kind: KINDS[params.kind], includeDisabled: query.includeDisabled === 'true', parentCode: query.parentCode ?? '' });
+      const request = baseDataV1.ListBaseDataEntriesRequest.fromPartial({
+        kind: KINDS[params.kind],
+        includeDisabled: query.includeDisabled === 'true',
+        parentCode: query.parentCode ?? '',
+      });
       const response = await unary(client.listBaseDataEntries.bind(client), request, bearerMetadata(token));
       res.json({ items: response.entries.map(entryToJson) });
     },
@@ -130,14 +165,25 @@ export function baseDataRoutes(api: ApiRouter, client: baseDataV1.BaseDataServic
     body: CreateBaseDataBody,
     responses: {
       201: { description: 'Created.', schema: BaseDataEntry },
-      400: problem('Invalid body, or a city whose province does not exist.'), ...authProblems,
+      400: problem('Invalid body, or a city whose province does not exist.'),
+      ...authProblems,
       409: problem('The code (code_taken) or the name (name_taken) is taken.'),
     },
     async handler({ params, body, token, req, res }) {
-      const entry = baseDataV1.BaseDataEntry.fromPartial({ kind: KINDS[params.kind], code: body.code, name: body.name, nameEn: body.nameEn ?? '', sortOrder: body.sortOrder ?? 0, parentCode: body.parentCode ?? '' });
+      const entry = baseDataV1.BaseDataEntry.fromPartial({
+        kind: KINDS[params.kind],
+        code: body.code,
+        name: body.name,
+        nameEn: body.nameEn ?? '',
+        sortOrder: body.sortOrder ?? 0,
+        parentCode: body.parentCode ?? '',
+      });
       const response = await unary(client.createBaseDataEntry.bind(client), { entry }, bearerMetadata(token));
       const created = entryToJson(response.entry!);
-      res.status(201).location(`${req.baseUrl}/base-data/${created.kind}/${encodeURIComponent(created.code)}`).json(created);
+      res
+        .status(201)
+        .location(`${req.baseUrl}/base-data/${created.kind}/${encodeURIComponent(created.code)}`)
+        .json(created);
     },
   });
 
@@ -152,11 +198,17 @@ export function baseDataRoutes(api: ApiRouter, client: baseDataV1.BaseDataServic
     body: UpdateBaseDataBody,
     responses: {
       200: { description: 'The entry.', schema: BaseDataEntry },
-      400: problem('Invalid body.'), ...authProblems, 404: problem('No such entry.'),
+      400: problem('Invalid body.'),
+      ...authProblems,
+      404: problem('No such entry.'),
       409: problem('The name is used by customers (in_use) or taken by another entry (name_taken).'),
     },
     async handler({ params, body, token, res }) {
-      const response = await unary(client.updateBaseDataEntry.bind(client), updateRequest(params.kind, params.code, body), bearerMetadata(token));
+      const response = await unary(
+        client.updateBaseDataEntry.bind(client),
+        updateRequest(params.kind, params.code, body),
+        bearerMetadata(token),
+      );
       res.json(entryToJson(response.entry!));
     },
   });
@@ -170,7 +222,10 @@ export function baseDataRoutes(api: ApiRouter, client: baseDataV1.BaseDataServic
     permission: ['admin', 'delete'],
     params: EntryParams,
     responses: {
-      204: { description: 'Deleted.' }, 400: problem('Invalid kind.'), ...authProblems, 404: problem('No such entry.'),
+      204: { description: 'Deleted.' },
+      400: problem('Invalid kind.'),
+      ...authProblems,
+      404: problem('No such entry.'),
       409: problem('Customers use the entry (in_use), or a province still has cities (has_cities).'),
     },
     async handler({ params, token, res }) {

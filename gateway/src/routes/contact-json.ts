@@ -1,5 +1,12 @@
 import { contactV1 } from '@liaison/contracts';
-import type { ContactJson, CreateContactJson, ListContactsJson, RelationJson, RelationKindJson, UpdateContactJson } from './contact-schemas';
+import type {
+  ContactJson,
+  CreateContactJson,
+  ListContactsJson,
+  RelationJson,
+  RelationKindJson,
+  UpdateContactJson,
+} from './contact-schemas';
 import { pageFromQuery } from '../http/paging';
 
 // JSON ⇄ protobuf for contacts. Protobuf has no null, so an empty string (or an unset message)

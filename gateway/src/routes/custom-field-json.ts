@@ -1,5 +1,11 @@
 import { customFieldV1 } from '@liaison/contracts';
-import type { ConstraintsJson, CreateCustomFieldJson, CustomFieldJson, CustomFieldTypeJson, UpdateCustomFieldJson } from './custom-field-schemas';
+import type {
+  ConstraintsJson,
+  CreateCustomFieldJson,
+  CustomFieldJson,
+  CustomFieldTypeJson,
+  UpdateCustomFieldJson,
+} from './custom-field-schemas';
 
 // JSON ⇄ protobuf for custom field definitions, and the custom field parts of the customer API.
 
@@ -33,7 +39,14 @@ function constraintsToJson(constraints: customFieldV1.CustomFieldConstraints | u
 }
 
 function constraintsToProto(json: ConstraintsJson | undefined): customFieldV1.CustomFieldConstraints {
-  return { maxLength: json?.maxLength ?? 0, min: json?.min, max: json?.max, decimals: json?.decimals, minDate: json?.minDate ?? '', maxDate: json?.maxDate ?? '' };
+  return {
+    maxLength: json?.maxLength ?? 0,
+    min: json?.min,
+    max: json?.max,
+    decimals: json?.decimals,
+    minDate: json?.minDate ?? '',
+    maxDate: json?.maxDate ?? '',
+  };
 }
 
 export function definitionToJson(definition: customFieldV1.CustomFieldDefinition): CustomFieldJson {
@@ -65,14 +78,20 @@ export function definitionToProto(body: DefinitionJson, key = ''): customFieldV1
     options: body.options ?? [],
     referenceTarget: body.referenceTarget ? TARGETS[body.referenceTarget] : ProtoTarget.REFERENCE_TARGET_UNSPECIFIED,
     constraints: constraintsToProto(body.constraints),
-    enabled: 'enabled' in body ? body.enabled ?? false : true,
+    enabled: 'enabled' in body ? (body.enabled ?? false) : true,
     sortOrder: body.sortOrder ?? 0,
   });
 }
 
 const MASK_PATHS: Record<keyof UpdateCustomFieldJson, string> = {
-  label: 'label', type: 'type', required: 'required', options: 'options', referenceTarget: 'reference_target',
-  constraints: 'constraints', enabled: 'enabled', sortOrder: 'sort_order',
+  label: 'label',
+  type: 'type',
+  required: 'required',
+  options: 'options',
+  referenceTarget: 'reference_target',
+  constraints: 'constraints',
+  enabled: 'enabled',
+  sortOrder: 'sort_order',
 };
 
 export function updateMaskOf(body: UpdateCustomFieldJson): string[] {
@@ -96,7 +115,11 @@ export function customFieldFiltersFromQuery(query: Record<string, unknown>): cus
     const filter = filters.get(key) ?? customFieldV1.CustomFieldFilter.fromPartial({ key });
     if (bound === 'min') filter.min = value;
     else if (bound === 'max') filter.max = value;
-    else filter.values = value.split(',').map((item) => item.trim()).filter(Boolean);
+    else
+      filter.values = value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean);
     filters.set(key, filter);
   }
   return [...filters.values()];

@@ -33,7 +33,13 @@ const SORTS: Record<NonNullable<ListCustomersJson['sort']>, customerV1.CustomerS
   updated: CustomerSort.CUSTOMER_SORT_UPDATED_DESC,
 };
 
-const list = (value: string | undefined) => (value ? value.split(',').map((item) => item.trim()).filter(Boolean) : []);
+const list = (value: string | undefined) =>
+  value
+    ? value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean)
+    : [];
 
 export function listRequestFromQuery(query: ListCustomersJson): customerV1.ListCustomersRequest {
   return customerV1.ListCustomersRequest.fromPartial({
@@ -76,7 +82,9 @@ export function customerToJson(customer: customerV1.Customer): CustomerJson {
     ownerUnit: orNull(customer.ownerUnit),
     category: categoryToJson(customer.category),
     nature: orNull(customer.nature),
-    region: customer.region?.province ? { province: customer.region.province, ...(customer.region.city ? { city: customer.region.city } : {}) } : null,
+    region: customer.region?.province
+      ? { province: customer.region.province, ...(customer.region.city ? { city: customer.region.city } : {}) }
+      : null,
     isTarget: customer.isTarget,
     dealDate: orNull(customer.dealDate),
     customFields: customer.customFields ?? {},

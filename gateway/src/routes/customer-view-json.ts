@@ -12,10 +12,15 @@ type MoneyProto = { minorUnits: number; currencyCode: string } | undefined;
 const { CustomerValueGrade: Grade, CreditRiskLevel: Level } = customerViewV1;
 
 const GRADES: Partial<Record<customerViewV1.CustomerValueGrade, 'A' | 'B' | 'C' | 'D'>> = {
-  [Grade.CUSTOMER_VALUE_GRADE_A]: 'A', [Grade.CUSTOMER_VALUE_GRADE_B]: 'B', [Grade.CUSTOMER_VALUE_GRADE_C]: 'C', [Grade.CUSTOMER_VALUE_GRADE_D]: 'D',
+  [Grade.CUSTOMER_VALUE_GRADE_A]: 'A',
+  [Grade.CUSTOMER_VALUE_GRADE_B]: 'B',
+  [Grade.CUSTOMER_VALUE_GRADE_C]: 'C',
+  [Grade.CUSTOMER_VALUE_GRADE_D]: 'D',
 };
 const LEVELS: Partial<Record<customerViewV1.CreditRiskLevel, 'none' | 'watch' | 'high'>> = {
-  [Level.CREDIT_RISK_LEVEL_NONE]: 'none', [Level.CREDIT_RISK_LEVEL_WATCH]: 'watch', [Level.CREDIT_RISK_LEVEL_HIGH]: 'high',
+  [Level.CREDIT_RISK_LEVEL_NONE]: 'none',
+  [Level.CREDIT_RISK_LEVEL_WATCH]: 'watch',
+  [Level.CREDIT_RISK_LEVEL_HIGH]: 'high',
 };
 
 const money = (value: MoneyProto) => ({ minorUnits: value?.minorUnits ?? 0, currency: value?.currencyCode ?? 'CNY' });
@@ -80,13 +85,26 @@ export function view360ToJson(view: customerViewV1.Customer360): Customer360Json
   const shown = (section: Section) => !withheld.includes(section);
   return {
     customer: customerToJson(view.customer!),
-    contacts: shown('contacts') ? view.contacts.map((contact) => ({
-      id: contact.id, name: contact.name, title: orNull(contact.title), phone: orNull(contact.phone), email: orNull(contact.email), isPrimary: contact.isPrimary,
-    })) : null,
-    recentFollowUps: shown('follow_ups') ? view.recentFollowUps.map((followUp) => ({
-      id: followUp.id, method: followUp.method, content: followUp.content, occurredAt: timeOrNull(followUp.occurTime) ?? '',
-      authorId: followUp.authorId, contactId: orNull(followUp.contactId),
-    })) : null,
+    contacts: shown('contacts')
+      ? view.contacts.map((contact) => ({
+          id: contact.id,
+          name: contact.name,
+          title: orNull(contact.title),
+          phone: orNull(contact.phone),
+          email: orNull(contact.email),
+          isPrimary: contact.isPrimary,
+        }))
+      : null,
+    recentFollowUps: shown('follow_ups')
+      ? view.recentFollowUps.map((followUp) => ({
+          id: followUp.id,
+          method: followUp.method,
+          content: followUp.content,
+          occurredAt: timeOrNull(followUp.occurTime) ?? '',
+          authorId: followUp.authorId,
+          contactId: orNull(followUp.contactId),
+        }))
+      : null,
     trade: view.trade ? tradeToJson(view.trade) : null,
     finance: view.finance ? financeToJson(view.finance) : null,
     activity: activityToJson(view.activity),

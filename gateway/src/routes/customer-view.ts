@@ -13,7 +13,7 @@ const readProblems = {
   400: problem('Invalid id or query.'),
   401: problem('No valid access token.'),
   403: problem('The caller lacks the permission.'),
-  404: problem('No such customer in the caller\'s scope.'),
+  404: problem("No such customer in the caller's scope."),
 };
 const TAG = 'Customer 360';
 
@@ -22,11 +22,15 @@ export function customerViewRoutes(api: ApiRouter, client: customerViewV1.Custom
     method: 'get',
     path: '/customers/{id}/360',
     operationId: 'getCustomer360',
-    summary: 'The customer 360 view (客户360视图): customer, contacts, latest follow-ups, trade, finance and activity figures, value grade and credit-risk warning',
+    summary:
+      'The customer 360 view (客户360视图): customer, contacts, latest follow-ups, trade, finance and activity figures, value grade and credit-risk warning',
     tag: TAG,
     permission: ['customer', 'read'],
     params: CustomerIdParams,
-    responses: { 200: { description: 'The view; sections the caller may not read are null and listed in withheldSections.', schema: Customer360 }, ...readProblems },
+    responses: {
+      200: { description: 'The view; sections the caller may not read are null and listed in withheldSections.', schema: Customer360 },
+      ...readProblems,
+    },
     async handler({ params, token, res }) {
       const response = await unary(client.getCustomer360.bind(client), { customerId: params.id }, bearerMetadata(token));
       res.json(view360ToJson(response.view!));

@@ -6,7 +6,15 @@ import type { ApiRouter } from '../http/api-router';
 import { HttpProblem } from '../http/problem';
 import { ProblemSchema } from '../http/problem-schema';
 import { categoryToProto, createRequestFromJson, customerToJson, listRequestFromQuery, updateRequestFromJson } from './customer-json';
-import { ChangeCategoryBody, CreateCustomerBody, Customer, CustomerIdParams, CustomerList, ListCustomersQuery, UpdateCustomerBody } from './customer-schemas';
+import {
+  ChangeCategoryBody,
+  CreateCustomerBody,
+  Customer,
+  CustomerIdParams,
+  CustomerList,
+  ListCustomersQuery,
+  UpdateCustomerBody,
+} from './customer-schemas';
 import { nextPageTokenOf } from '../http/paging';
 import { expectedVersion } from '../http/versions';
 
@@ -27,7 +35,12 @@ export function customerRoutes(api: ApiRouter, client: customerV1.CustomerServic
     tag: 'Customers',
     permission: ['customer', 'create'],
     body: CreateCustomerBody,
-    requestHeaders: { 'Idempotency-Key': { description: 'Repeat a create safely: the same key returns the first result.', schema: Type.String({ maxLength: 100 }) } },
+    requestHeaders: {
+      'Idempotency-Key': {
+        description: 'Repeat a create safely: the same key returns the first result.',
+        schema: Type.String({ maxLength: 100 }),
+      },
+    },
     responses: { 201: { description: 'Created.', schema: Customer, headers: ETAG }, 400: problem('Invalid body.'), ...authProblems },
     async handler({ body, token, req, res }) {
       const key = req.get('idempotency-key');
@@ -60,7 +73,12 @@ export function customerRoutes(api: ApiRouter, client: customerV1.CustomerServic
     tag: 'Customers',
     permission: ['customer', 'read'],
     params: CustomerIdParams,
-    responses: { 200: { description: 'The customer.', schema: Customer, headers: ETAG }, 400: problem('Invalid id.'), ...authProblems, 404: problem('No such customer in the caller\'s scope.') },
+    responses: {
+      200: { description: 'The customer.', schema: Customer, headers: ETAG },
+      400: problem('Invalid id.'),
+      ...authProblems,
+      404: problem("No such customer in the caller's scope."),
+    },
     async handler({ params, token, res }) {
       const response = await unary(client.getCustomer.bind(client), { id: params.id }, bearerMetadata(token));
       const customer = customerToJson(response.customer!);
@@ -80,14 +98,21 @@ export function customerRoutes(api: ApiRouter, client: customerV1.CustomerServic
     requestHeaders: { 'If-Match': { description: 'ETag of the version being changed; or send body.version.', schema: Type.String() } },
     responses: {
       200: { description: 'The updated customer.', schema: Customer, headers: ETAG },
-      400: problem('Invalid body.'), ...authProblems, 404: problem('No such customer in the caller\'s scope.'),
-      412: problem('The customer changed since the given version.'), 428: problem('Neither If-Match nor version was given.'),
+      400: problem('Invalid body.'),
+      ...authProblems,
+      404: problem("No such customer in the caller's scope."),
+      412: problem('The customer changed since the given version.'),
+      428: problem('Neither If-Match nor version was given.'),
     },
     async handler({ params, body, token, req, res }) {
       const version = expectedVersion(req.get('if-match'), body.version, 'customer');
       const { version: _ignored, ...fields } = body;
       if (Object.keys(fields).length === 0) throw new HttpProblem(400, 'validation_failed', 'name at least one field to change');
-      const response = await unary(client.updateCustomer.bind(client), updateRequestFromJson(params.id, version, fields), bearerMetadata(token));
+      const response = await unary(
+        client.updateCustomer.bind(client),
+        updateRequestFromJson(params.id, version, fields),
+        bearerMetadata(token),
+      );
       const customer = customerToJson(response.customer!);
       res.set('ETag', etagOf(customer.version)).json(customer);
     },
@@ -105,19 +130,26 @@ export function customerRoutes(api: ApiRouter, client: customerV1.CustomerServic
     requestHeaders: { 'If-Match': { description: 'ETag of the version being changed; or send body.version.', schema: Type.String() } },
     responses: {
       200: { description: 'The customer in its new category.', schema: Customer, headers: ETAG },
-      400: problem('Invalid body.'), ...authProblems, 404: problem('No such customer in the caller\'s scope.'),
+      400: problem('Invalid body.'),
+      ...authProblems,
+      404: problem("No such customer in the caller's scope."),
       409: problem('The lifecycle does not allow this move (code illegal_category_move or category_unchanged).'),
-      412: problem('The customer changed since the given version.'), 428: problem('Neither If-Match nor version was given.'),
+      412: problem('The customer changed since the given version.'),
+      428: problem('Neither If-Match nor version was given.'),
     },
     async handler({ params, body, token, req, res }) {
       const version = expectedVersion(req.get('if-match'), body.version, 'customer');
-      const response = await unary(client.changeCustomerCategory.bind(client), customerV1.ChangeCustomerCategoryRequest.fromPartial({
-        id: params.id,
-        expectedVersion: version,
-        category: categoryToProto(body.category),
-        dealDate: body.dealDate ?? '',
-        reason: body.reason ?? '',
-      }), bearerMetadata(token));
+      const response = await unary(
+        client.changeCustomerCategory.bind(client),
+        customerV1.ChangeCustomerCategoryRequest.fromPartial({
+          id: params.id,
+          expectedVersion: version,
+          category: categoryToProto(body.category),
+          dealDate: body.dealDate ?? '',
+          reason: body.reason ?? '',
+        }),
+        bearerMetadata(token),
+      );
       const customer = customerToJson(response.customer!);
       res.set('ETag', etagOf(customer.version)).json(customer);
     },

@@ -1,6 +1,12 @@
 import { followUpV1 } from '@liaison/contracts';
 import type {
-  AnnotationJson, CreateFollowUpJson, FollowUpJson, FollowUpMethodJson, ListFollowUpsJson, ReminderLevelJson, UpdateFollowUpJson,
+  AnnotationJson,
+  CreateFollowUpJson,
+  FollowUpJson,
+  FollowUpMethodJson,
+  ListFollowUpsJson,
+  ReminderLevelJson,
+  UpdateFollowUpJson,
 } from './followup-schemas';
 import { pageFromQuery } from '../http/paging';
 
@@ -53,7 +59,11 @@ export function followUpToJson(followUp: followUpV1.FollowUp): FollowUpJson {
   };
 }
 
-export function createRequestFromJson(customerId: string, body: CreateFollowUpJson, idempotencyKey: string | undefined): followUpV1.CreateFollowUpRequest {
+export function createRequestFromJson(
+  customerId: string,
+  body: CreateFollowUpJson,
+  idempotencyKey: string | undefined,
+): followUpV1.CreateFollowUpRequest {
   return followUpV1.CreateFollowUpRequest.fromPartial({
     customerId,
     contactId: body.contactId ?? '',
@@ -79,7 +89,9 @@ const MASK_PATHS: Record<keyof UpdateFollowUpJson, string> = {
 export function updateRequestFromJson(id: string, body: UpdateFollowUpJson): followUpV1.UpdateFollowUpRequest {
   return followUpV1.UpdateFollowUpRequest.fromPartial({
     id,
-    updateMask: Object.entries(MASK_PATHS).filter(([field]) => field in body).map(([, path]) => path),
+    updateMask: Object.entries(MASK_PATHS)
+      .filter(([field]) => field in body)
+      .map(([, path]) => path),
     followUp: {
       contactId: body.contactId ?? '',
       method: body.method ? METHODS[body.method] : FollowUpMethod.FOLLOW_UP_METHOD_UNSPECIFIED,
@@ -91,9 +103,18 @@ export function updateRequestFromJson(id: string, body: UpdateFollowUpJson): fol
   });
 }
 
-const list = (value: string | undefined) => (value ? value.split(',').map((item) => item.trim()).filter(Boolean) : []);
+const list = (value: string | undefined) =>
+  value
+    ? value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean)
+    : [];
 
-export function filterFromQuery(query: ListFollowUpsJson): { page: { pageSize: number; pageToken: string }; filter: followUpV1.FollowUpFilter } {
+export function filterFromQuery(query: ListFollowUpsJson): {
+  page: { pageSize: number; pageToken: string };
+  filter: followUpV1.FollowUpFilter;
+} {
   return {
     page: pageFromQuery(query),
     filter: followUpV1.FollowUpFilter.fromPartial({

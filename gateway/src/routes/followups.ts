@@ -6,15 +6,26 @@ import type { ApiRouter } from '../http/api-router';
 import { ProblemSchema } from '../http/problem-schema';
 import { CustomerIdParams } from './customer-schemas';
 import { annotationToJson, createRequestFromJson, filterFromQuery, followUpToJson, updateRequestFromJson } from './followup-json';
-import { Annotation, AnnotateBody, CreateFollowUpBody, FollowUp, FollowUpIdParams, FollowUpList, ListFollowUpsQuery, UpdateFollowUpBody } from './followup-schemas';
+import {
+  Annotation,
+  AnnotateBody,
+  CreateFollowUpBody,
+  FollowUp,
+  FollowUpIdParams,
+  FollowUpList,
+  ListFollowUpsQuery,
+  UpdateFollowUpBody,
+} from './followup-schemas';
 import { nextPageTokenOf } from '../http/paging';
 
 const problem = (description: string) => ({ description, schema: ProblemSchema });
 const authProblems = { 401: problem('No valid access token.'), 403: problem('The caller lacks the permission.') };
 const TAG = 'Follow-ups';
 
-const listJson = (response: { followUps: followUpV1.FollowUp[]; page?: { nextPageToken: string } }) =>
-  ({ items: response.followUps.map(followUpToJson), nextPageToken: nextPageTokenOf(response.page) });
+const listJson = (response: { followUps: followUpV1.FollowUp[]; page?: { nextPageToken: string } }) => ({
+  items: response.followUps.map(followUpToJson),
+  nextPageToken: nextPageTokenOf(response.page),
+});
 
 export function followUpRoutes(api: ApiRouter, client: followUpV1.FollowUpServiceClient): void {
   api.add({
@@ -26,8 +37,18 @@ export function followUpRoutes(api: ApiRouter, client: followUpV1.FollowUpServic
     permission: ['followup', 'create'],
     params: CustomerIdParams,
     body: CreateFollowUpBody,
-    requestHeaders: { 'Idempotency-Key': { description: 'Repeat a create safely: the same key returns the first result.', schema: Type.String({ maxLength: 100 }) } },
-    responses: { 201: { description: 'Recorded.', schema: FollowUp }, 400: problem('Invalid body.'), ...authProblems, 404: problem('No such customer in the caller\'s scope.') },
+    requestHeaders: {
+      'Idempotency-Key': {
+        description: 'Repeat a create safely: the same key returns the first result.',
+        schema: Type.String({ maxLength: 100 }),
+      },
+    },
+    responses: {
+      201: { description: 'Recorded.', schema: FollowUp },
+      400: problem('Invalid body.'),
+      ...authProblems,
+      404: problem("No such customer in the caller's scope."),
+    },
     async handler({ params, body, token, req, res }) {
       const request = createRequestFromJson(params.id, body, req.get('idempotency-key'));
       const followUp = followUpToJson((await unary(client.createFollowUp.bind(client), request, bearerMetadata(token))).followUp!);
@@ -44,7 +65,12 @@ export function followUpRoutes(api: ApiRouter, client: followUpV1.FollowUpServic
     permission: ['followup', 'read'],
     params: CustomerIdParams,
     query: ListFollowUpsQuery,
-    responses: { 200: { description: 'One page.', schema: FollowUpList }, 400: problem('Invalid query.'), ...authProblems, 404: problem('No such customer in the caller\'s scope.') },
+    responses: {
+      200: { description: 'One page.', schema: FollowUpList },
+      400: problem('Invalid query.'),
+      ...authProblems,
+      404: problem("No such customer in the caller's scope."),
+    },
     async handler({ params, query, token, res }) {
       const request = followUpV1.ListFollowUpsRequest.fromPartial({ customerId: params.id, ...filterFromQuery(query) });
       res.json(listJson(await unary(client.listFollowUps.bind(client), request, bearerMetadata(token))));
@@ -55,7 +81,7 @@ export function followUpRoutes(api: ApiRouter, client: followUpV1.FollowUpServic
     method: 'get',
     path: '/team/follow-ups',
     operationId: 'listTeamFollowUps',
-    summary: 'The follow-up records on every customer in the caller\'s scope: a manager\'s team, newest first',
+    summary: "The follow-up records on every customer in the caller's scope: a manager's team, newest first",
     tag: TAG,
     permission: ['followup', 'read'],
     query: ListFollowUpsQuery,
@@ -74,7 +100,12 @@ export function followUpRoutes(api: ApiRouter, client: followUpV1.FollowUpServic
     tag: TAG,
     permission: ['followup', 'read'],
     params: FollowUpIdParams,
-    responses: { 200: { description: 'The record.', schema: FollowUp }, 400: problem('Invalid id.'), ...authProblems, 404: problem('No such record in the caller\'s scope.') },
+    responses: {
+      200: { description: 'The record.', schema: FollowUp },
+      400: problem('Invalid id.'),
+      ...authProblems,
+      404: problem("No such record in the caller's scope."),
+    },
     async handler({ params, token, res }) {
       const response = await unary(client.getFollowUp.bind(client), { id: params.id }, bearerMetadata(token));
       res.json(followUpToJson(response.followUp!));
@@ -85,16 +116,17 @@ export function followUpRoutes(api: ApiRouter, client: followUpV1.FollowUpServic
     method: 'patch',
     path: '/follow-ups/{id}',
     operationId: 'updateFollowUp',
-    summary: 'Change one\'s own follow-up record within 24 hours of recording it',
+    summary: "Change one's own follow-up record within 24 hours of recording it",
     tag: TAG,
     permission: ['followup', 'update'],
     params: FollowUpIdParams,
     body: UpdateFollowUpBody,
     responses: {
       200: { description: 'The changed record.', schema: FollowUp },
-      400: problem('Invalid body.'), 401: problem('No valid access token.'),
+      400: problem('Invalid body.'),
+      401: problem('No valid access token.'),
       403: problem('The caller lacks the permission, or is not the author (code not_author).'),
-      404: problem('No such record in the caller\'s scope.'),
+      404: problem("No such record in the caller's scope."),
       409: problem('More than 24 hours since it was recorded (code edit_window_closed).'),
     },
     async handler({ params, body, token, res }) {
@@ -111,7 +143,12 @@ export function followUpRoutes(api: ApiRouter, client: followUpV1.FollowUpServic
     tag: TAG,
     permission: ['followup', 'delete'],
     params: FollowUpIdParams,
-    responses: { 204: { description: 'Deleted.' }, 400: problem('Invalid id.'), ...authProblems, 404: problem('No such record in the caller\'s scope.') },
+    responses: {
+      204: { description: 'Deleted.' },
+      400: problem('Invalid id.'),
+      ...authProblems,
+      404: problem("No such record in the caller's scope."),
+    },
     async handler({ params, token, res }) {
       await unary(client.deleteFollowUp.bind(client), { id: params.id }, bearerMetadata(token));
       res.status(204).end();
@@ -122,14 +159,23 @@ export function followUpRoutes(api: ApiRouter, client: followUpV1.FollowUpServic
     method: 'post',
     path: '/follow-ups/{id}/annotations',
     operationId: 'annotateFollowUp',
-    summary: 'A supervisor\'s annotation (批示) on a follow-up record; the rep is notified',
+    summary: "A supervisor's annotation (批示) on a follow-up record; the rep is notified",
     tag: TAG,
     permission: ['followup', 'approve'],
     params: FollowUpIdParams,
     body: AnnotateBody,
-    responses: { 201: { description: 'The annotation.', schema: Annotation }, 400: problem('Invalid body.'), ...authProblems, 404: problem('No such record in the caller\'s scope.') },
+    responses: {
+      201: { description: 'The annotation.', schema: Annotation },
+      400: problem('Invalid body.'),
+      ...authProblems,
+      404: problem("No such record in the caller's scope."),
+    },
     async handler({ params, body, token, req, res }) {
-      const response = await unary(client.annotateFollowUp.bind(client), { followUpId: params.id, comment: body.comment }, bearerMetadata(token));
+      const response = await unary(
+        client.annotateFollowUp.bind(client),
+        { followUpId: params.id, comment: body.comment },
+        bearerMetadata(token),
+      );
       res.status(201).location(`${req.baseUrl}/follow-ups/${params.id}`).json(annotationToJson(response.annotation!));
     },
   });

@@ -4,7 +4,15 @@ import { handoverV1 } from '@liaison/contracts';
 import { unary } from '@liaison/runtime';
 import type { ApiRouter } from '../http/api-router';
 import { ProblemSchema } from '../http/problem-schema';
-import { CreateHandoverBody, Handover, HandoverIdParams, HandoverList, ListHandoversQuery, type CreateHandoverJson, type HandoverJson } from './handover-schemas';
+import {
+  CreateHandoverBody,
+  Handover,
+  HandoverIdParams,
+  HandoverList,
+  ListHandoversQuery,
+  type CreateHandoverJson,
+  type HandoverJson,
+} from './handover-schemas';
 import { pageFromQuery, nextPageTokenOf } from '../http/paging';
 import { withJsonFieldNames } from '../http/field-names';
 
@@ -14,7 +22,10 @@ type Client = handoverV1.HandoverServiceClient;
 
 const TAG = 'Employee handover';
 const problem = (description: string) => ({ description, schema: ProblemSchema });
-const authProblems = { 401: problem('No valid access token.'), 403: problem('The caller lacks the permission, or names a unit they do not manage (code unit_not_managed).') };
+const authProblems = {
+  401: problem('No valid access token.'),
+  403: problem('The caller lacks the permission, or names a unit they do not manage (code unit_not_managed).'),
+};
 const { HandoverDistribution: Distribution } = handoverV1;
 
 // The service names fields as in protobuf (successors[0].user_id); clients sent JSON (successors[0].userId).
@@ -35,7 +46,12 @@ function handoverToJson(handover: handoverV1.Handover): HandoverJson {
   return {
     id: handover.id,
     fromUserId: handover.fromUserId,
-    successors: handover.successors.map((s) => ({ userId: s.userId, unit: s.unit, customerCount: s.customerCount, followedCount: s.followedCount })),
+    successors: handover.successors.map((s) => ({
+      userId: s.userId,
+      unit: s.unit,
+      customerCount: s.customerCount,
+      followedCount: s.followedCount,
+    })),
     allCustomers: handover.allCustomers,
     distribution: handover.distribution === Distribution.HANDOVER_DISTRIBUTION_MAPPING ? 'mapping' : 'even',
     rewriteCreator: handover.rewriteCreator,
@@ -54,18 +70,28 @@ export function handoverRoutes(api: ApiRouter, client: Client): void {
     method: 'post',
     path: '/handovers',
     operationId: 'createHandover',
-    summary: 'Hand a leaving employee\'s customers (owned and followed, pending included) over to one or several successors, in one transaction',
+    summary:
+      "Hand a leaving employee's customers (owned and followed, pending included) over to one or several successors, in one transaction",
     tag: TAG,
     permission: ['customer', 'transfer'],
     body: CreateHandoverBody,
-    requestHeaders: { 'Idempotency-Key': { description: 'Repeat a handover safely: the same key returns the first result.', schema: Type.String({ maxLength: 100 }) } },
+    requestHeaders: {
+      'Idempotency-Key': {
+        description: 'Repeat a handover safely: the same key returns the first result.',
+        schema: Type.String({ maxLength: 100 }),
+      },
+    },
     responses: {
-      201: { description: 'The handover, done.', schema: Handover }, 400: problem('Invalid body; violations name the fields.'), ...authProblems,
-      404: problem('None of the employee\'s customers is in your scope, or a selected customer is not (violations name it by index).'),
+      201: { description: 'The handover, done.', schema: Handover },
+      400: problem('Invalid body; violations name the fields.'),
+      ...authProblems,
+      404: problem("None of the employee's customers is in your scope, or a selected customer is not (violations name it by index)."),
       409: problem('A selected customer is neither owned nor followed by the employee (code not_employees_customer).'),
     },
     async handler({ body, token, req, res }) {
-      const response = await withJsonFieldNames(unary(client.createHandover.bind(client), createRequestFromJson(body, req.get('idempotency-key')), bearerMetadata(token)));
+      const response = await withJsonFieldNames(
+        unary(client.createHandover.bind(client), createRequestFromJson(body, req.get('idempotency-key')), bearerMetadata(token)),
+      );
       const handover = handoverToJson(response.handover!);
       res.status(201).location(`${req.baseUrl}/handovers/${handover.id}`).json(handover);
     },
@@ -75,16 +101,23 @@ export function handoverRoutes(api: ApiRouter, client: Client): void {
     method: 'get',
     path: '/handovers',
     operationId: 'listHandovers',
-    summary: 'Handovers the caller may read, newest first: all for admin, director and analyst; else those they made, left, received or whose units they manage',
+    summary:
+      'Handovers the caller may read, newest first: all for admin, director and analyst; else those they made, left, received or whose units they manage',
     tag: TAG,
     permission: ['customer', 'read'],
     query: ListHandoversQuery,
     responses: { 200: { description: 'One page.', schema: HandoverList }, 400: problem('Invalid query.'), ...authProblems },
     async handler({ query, token, res }) {
-      const response = await withJsonFieldNames(unary(client.listHandovers.bind(client), handoverV1.ListHandoversRequest.fromPartial({
-        page: pageFromQuery(query),
-        fromUserId: query.fromUserId ?? '',
-      }), bearerMetadata(token)));
+      const response = await withJsonFieldNames(
+        unary(
+          client.listHandovers.bind(client),
+          handoverV1.ListHandoversRequest.fromPartial({
+            page: pageFromQuery(query),
+            fromUserId: query.fromUserId ?? '',
+          }),
+          bearerMetadata(token),
+        ),
+      );
       res.json({ items: response.handovers.map(handoverToJson), nextPageToken: nextPageTokenOf(response.page) });
     },
   });
@@ -97,7 +130,12 @@ export function handoverRoutes(api: ApiRouter, client: Client): void {
     tag: TAG,
     permission: ['customer', 'read'],
     params: HandoverIdParams,
-    responses: { 200: { description: 'The handover.', schema: Handover }, 400: problem('Invalid id.'), ...authProblems, 404: problem('No such handover the caller may read.') },
+    responses: {
+      200: { description: 'The handover.', schema: Handover },
+      400: problem('Invalid id.'),
+      ...authProblems,
+      404: problem('No such handover the caller may read.'),
+    },
     async handler({ params, token, res }) {
       const response = await unary(client.getHandover.bind(client), { id: params.id }, bearerMetadata(token));
       res.json(handoverToJson(response.handover!));

@@ -12,26 +12,32 @@ import { pageFromQuery, nextPageTokenOf } from '../http/paging';
 
 const problem = (description: string) => ({ description, schema: ProblemSchema });
 
-const HistoryEntry = named('CustomerHistoryEntry', Type.Object(
-  {
-    id: Type.String(),
-    field: Type.String({ description: 'The changed field in snake_case, e.g. star_rating, region, category, deal_date.' }),
-    before: Type.Unknown({ description: 'The value before the change; null when it had none.' }),
-    after: Type.Unknown({ description: 'The value after the change; null when cleared.' }),
-    reason: Type.Union([Type.String(), Type.Null()], { description: 'Why, when the change gave a reason (e.g. a category move).' }),
-    changedBy: Type.String({ description: 'User id of whoever made the change.' }),
-    changedAt: Type.String({ format: 'date-time' }),
-  },
-  { additionalProperties: false },
-));
+const HistoryEntry = named(
+  'CustomerHistoryEntry',
+  Type.Object(
+    {
+      id: Type.String(),
+      field: Type.String({ description: 'The changed field in snake_case, e.g. star_rating, region, category, deal_date.' }),
+      before: Type.Unknown({ description: 'The value before the change; null when it had none.' }),
+      after: Type.Unknown({ description: 'The value after the change; null when cleared.' }),
+      reason: Type.Union([Type.String(), Type.Null()], { description: 'Why, when the change gave a reason (e.g. a category move).' }),
+      changedBy: Type.String({ description: 'User id of whoever made the change.' }),
+      changedAt: Type.String({ format: 'date-time' }),
+    },
+    { additionalProperties: false },
+  ),
+);
 
-const HistoryPage = named('CustomerHistory', Type.Object(
-  {
-    items: Type.Array(HistoryEntry, { description: 'Newest change first.' }),
-    nextPageToken: Type.Union([Type.String(), Type.Null()], { description: 'null on the last page.' }),
-  },
-  { additionalProperties: false },
-));
+const HistoryPage = named(
+  'CustomerHistory',
+  Type.Object(
+    {
+      items: Type.Array(HistoryEntry, { description: 'Newest change first.' }),
+      nextPageToken: Type.Union([Type.String(), Type.Null()], { description: 'null on the last page.' }),
+    },
+    { additionalProperties: false },
+  ),
+);
 
 const HistoryQuery = Type.Object(
   {
@@ -64,8 +70,11 @@ export function historyRoutes(api: ApiRouter, client: historyV1.CustomerHistoryS
     params: CustomerIdParams,
     query: HistoryQuery,
     responses: {
-      200: { description: 'One page.', schema: HistoryPage }, 400: problem('Invalid query.'),
-      401: problem('No valid access token.'), 403: problem('The caller lacks the permission.'), 404: problem('No such customer in the caller\'s scope.'),
+      200: { description: 'One page.', schema: HistoryPage },
+      400: problem('Invalid query.'),
+      401: problem('No valid access token.'),
+      403: problem('The caller lacks the permission.'),
+      404: problem("No such customer in the caller's scope."),
     },
     async handler({ params, query, token, res }) {
       const request = historyV1.GetCustomerHistoryRequest.fromPartial({

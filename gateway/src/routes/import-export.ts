@@ -9,8 +9,15 @@ import { HttpProblem } from '../http/problem';
 import { ProblemSchema } from '../http/problem-schema';
 import { listRequestFromQuery } from './customer-json';
 import {
-  CustomerImport, CustomerImportList, ExportCustomersQuery, ImportIdParams, importOptionsFromQuery, importToJson, ListImportsQuery,
-  UploadImportQuery, type ExportQueryJson,
+  CustomerImport,
+  CustomerImportList,
+  ExportCustomersQuery,
+  ImportIdParams,
+  importOptionsFromQuery,
+  importToJson,
+  ListImportsQuery,
+  UploadImportQuery,
+  type ExportQueryJson,
 } from './import-export-schemas';
 import { pageFromQuery, nextPageTokenOf } from '../http/paging';
 
@@ -28,14 +35,24 @@ const MAX_UPLOAD_BYTES = 300 * 1024 * 1024;
 const MAX_CHUNK_BYTES = 256 * 1024;
 // A million rows take minutes to read or export; the default deadline of unary calls is seconds.
 const STREAM_DEADLINE_MS = 60 * 60 * 1000;
-const FILE_FORMATS = { csv: importExportV1.TransferFileFormat.TRANSFER_FILE_FORMAT_CSV, xlsx: importExportV1.TransferFileFormat.TRANSFER_FILE_FORMAT_XLSX };
+const FILE_FORMATS = {
+  csv: importExportV1.TransferFileFormat.TRANSFER_FILE_FORMAT_CSV,
+  xlsx: importExportV1.TransferFileFormat.TRANSFER_FILE_FORMAT_XLSX,
+};
 
 const streamDeadline = () => ({ deadline: Date.now() + STREAM_DEADLINE_MS });
 
 /** Sends the request body as the upload's chunks; resolves with the created job. */
-function streamUpload(client: importExportV1.CustomerImportServiceClient, metadata: Metadata, options: importExportV1.CustomerImportOptions, req: Request): Promise<importExportV1.CustomerImport> {
+function streamUpload(
+  client: importExportV1.CustomerImportServiceClient,
+  metadata: Metadata,
+  options: importExportV1.CustomerImportOptions,
+  req: Request,
+): Promise<importExportV1.CustomerImport> {
   return new Promise((resolve, reject) => {
-    const call = client.uploadCustomerImport(metadata, streamDeadline(), (error, response) => (error ? reject(fromGrpcError(error)) : resolve(response.import!)));
+    const call = client.uploadCustomerImport(metadata, streamDeadline(), (error, response) =>
+      error ? reject(fromGrpcError(error)) : resolve(response.import!),
+    );
     let received = 0;
     const fail = (problem: HttpProblem) => {
       req.unpipe();
@@ -45,7 +62,8 @@ function streamUpload(client: importExportV1.CustomerImportServiceClient, metada
     call.write({ options });
     req.on('data', (data: Buffer) => {
       received += data.length;
-      if (received > MAX_UPLOAD_BYTES) return fail(new HttpProblem(413, 'body_too_large', `files are limited to ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`));
+      if (received > MAX_UPLOAD_BYTES)
+        return fail(new HttpProblem(413, 'body_too_large', `files are limited to ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`));
       for (let start = 0; start < data.length; start += MAX_CHUNK_BYTES) {
         if (!call.write({ chunk: data.subarray(start, start + MAX_CHUNK_BYTES) })) req.pause();
       }
@@ -74,7 +92,9 @@ function streamDownload(call: ClientReadableStream<{ chunk: Buffer }>, res: Resp
       if (!res.write(message.chunk)) call.pause();
     });
     res.on('drain', () => call.resume());
-    res.on('close', () => { if (!res.writableFinished) call.cancel(); });
+    res.on('close', () => {
+      if (!res.writableFinished) call.cancel();
+    });
     // Done when every message is through and the status says OK: an error status can come
     // after the last message, and an OK status before the buffered messages are delivered.
     let ended = false;
@@ -85,8 +105,14 @@ function streamDownload(call: ClientReadableStream<{ chunk: Buffer }>, res: Resp
       res.end();
       resolve();
     };
-    call.on('end', () => { ended = true; finishIfDone(); });
-    call.on('status', (status: { code: number }) => { succeeded = status.code === 0; finishIfDone(); });
+    call.on('end', () => {
+      ended = true;
+      finishIfDone();
+    });
+    call.on('status', (status: { code: number }) => {
+      succeeded = status.code === 0;
+      finishIfDone();
+    });
     call.on('error', (error) => {
       if (!started) return reject(fromGrpcError(error));
       res.destroy(fromGrpcError(error));
@@ -106,7 +132,11 @@ function attachment(fileName: string): string {
   return `attachment; filename="${fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
 
-export function importExportRoutes(api: ApiRouter, imports: importExportV1.CustomerImportServiceClient, exports: importExportV1.CustomerExportServiceClient): void {
+export function importExportRoutes(
+  api: ApiRouter,
+  imports: importExportV1.CustomerImportServiceClient,
+  exports: importExportV1.CustomerExportServiceClient,
+): void {
   api.add({
     method: 'post',
     path: '/customer-imports',
@@ -115,15 +145,29 @@ export function importExportRoutes(api: ApiRouter, imports: importExportV1.Custo
     tag: 'Customer import and export',
     permission: ['import', 'create'],
     query: UploadImportQuery,
-    streamBody: { mediaTypes: [CSV_TYPE, XLSX_TYPE, 'application/octet-stream'], description: 'The file itself, streamed. Header row first; columns by English or Chinese name (客户名称/name, 电话/phone, ...); custom fields by label or key (a built-in column wins a shared heading).' },
+    streamBody: {
+      mediaTypes: [CSV_TYPE, XLSX_TYPE, 'application/octet-stream'],
+      description:
+        'The file itself, streamed. Header row first; columns by English or Chinese name (客户名称/name, 电话/phone, ...); custom fields by label or key (a built-in column wins a shared heading).',
+    },
     responses: {
-      202: { description: 'The file was read and checked; the import job runs. Poll Location for progress.', schema: CustomerImport, headers: { Location: { description: 'The import job.', schema: Type.String() } } },
-      400: problem('Invalid options, an unreadable file, no name column or no rows.'), ...authProblems,
-      413: problem('The file is too large.'), 415: problem('Not a CSV or XLSX body.'),
+      202: {
+        description: 'The file was read and checked; the import job runs. Poll Location for progress.',
+        schema: CustomerImport,
+        headers: { Location: { description: 'The import job.', schema: Type.String() } },
+      },
+      400: problem('Invalid options, an unreadable file, no name column or no rows.'),
+      ...authProblems,
+      413: problem('The file is too large.'),
+      415: problem('Not a CSV or XLSX body.'),
     },
     async handler({ query, token, req, res }) {
       const fileName = query.fileName ?? `customers.${formatOf(req, query.format, '')}`;
-      const options = importExportV1.CustomerImportOptions.fromPartial({ ...importOptionsFromQuery(query), fileName, format: FILE_FORMATS[formatOf(req, query.format, fileName)] });
+      const options = importExportV1.CustomerImportOptions.fromPartial({
+        ...importOptionsFromQuery(query),
+        fileName,
+        format: FILE_FORMATS[formatOf(req, query.format, fileName)],
+      });
       const job = importToJson(await streamUpload(imports, bearerMetadata(token), options, req));
       res.status(202).location(`${req.baseUrl}/customer-imports/${job.id}`).json(job);
     },
@@ -133,7 +177,7 @@ export function importExportRoutes(api: ApiRouter, imports: importExportV1.Custo
     method: 'get',
     path: '/customer-imports',
     operationId: 'listCustomerImports',
-    summary: 'The caller\'s import jobs, newest first (administrators: everyone\'s)',
+    summary: "The caller's import jobs, newest first (administrators: everyone's)",
     tag: 'Customer import and export',
     permission: ['import', 'read'],
     query: ListImportsQuery,
@@ -152,7 +196,12 @@ export function importExportRoutes(api: ApiRouter, imports: importExportV1.Custo
     tag: 'Customer import and export',
     permission: ['import', 'read'],
     params: ImportIdParams,
-    responses: { 200: { description: 'The job.', schema: CustomerImport }, 400: problem('Invalid id.'), ...authProblems, 404: problem('No such import of the caller.') },
+    responses: {
+      200: { description: 'The job.', schema: CustomerImport },
+      400: problem('Invalid id.'),
+      ...authProblems,
+      404: problem('No such import of the caller.'),
+    },
     async handler({ params, token, res }) {
       const response = await unary(imports.getCustomerImport.bind(imports), { id: params.id }, bearerMetadata(token));
       res.json(importToJson(response.import!));
@@ -167,10 +216,18 @@ export function importExportRoutes(api: ApiRouter, imports: importExportV1.Custo
     tag: 'Customer import and export',
     permission: ['import', 'read'],
     params: ImportIdParams,
-    responses: { 200: { description: 'text/csv download.' }, 400: problem('Invalid id.'), ...authProblems, 404: problem('No such import of the caller.') },
+    responses: {
+      200: { description: 'text/csv download.' },
+      400: problem('Invalid id.'),
+      ...authProblems,
+      404: problem('No such import of the caller.'),
+    },
     async handler({ params, token, res }) {
       const call = imports.downloadCustomerImportErrors({ id: params.id }, bearerMetadata(token), streamDeadline());
-      await streamDownload(call, res, { 'Content-Type': `${CSV_TYPE}; charset=utf-8`, 'Content-Disposition': attachment(`import-errors-${params.id}.csv`) });
+      await streamDownload(call, res, {
+        'Content-Type': `${CSV_TYPE}; charset=utf-8`,
+        'Content-Disposition': attachment(`import-errors-${params.id}.csv`),
+      });
     },
   });
 
@@ -178,7 +235,7 @@ export function importExportRoutes(api: ApiRouter, imports: importExportV1.Custo
     method: 'get',
     path: '/customers/export',
     operationId: 'exportCustomers',
-    summary: 'Every customer of the caller\'s data scope matching the filters of GET /customers, streamed as CSV (UTF-8 BOM, CRLF) or XLSX',
+    summary: "Every customer of the caller's data scope matching the filters of GET /customers, streamed as CSV (UTF-8 BOM, CRLF) or XLSX",
     tag: 'Customer import and export',
     permission: ['customer', 'export'],
     query: ExportCustomersQuery,
@@ -188,11 +245,15 @@ export function importExportRoutes(api: ApiRouter, imports: importExportV1.Custo
       const request = importExportV1.ExportCustomersRequest.fromPartial({
         filter: listRequestFromQuery(filters),
         format: FILE_FORMATS[format],
-        columnLanguage: headers === 'zh' ? importExportV1.ColumnLanguage.COLUMN_LANGUAGE_ZH : importExportV1.ColumnLanguage.COLUMN_LANGUAGE_EN,
+        columnLanguage:
+          headers === 'zh' ? importExportV1.ColumnLanguage.COLUMN_LANGUAGE_ZH : importExportV1.ColumnLanguage.COLUMN_LANGUAGE_EN,
       });
       const call = exports.exportCustomers(request, bearerMetadata(token), streamDeadline());
       const type = format === 'xlsx' ? XLSX_TYPE : `${CSV_TYPE}; charset=utf-8`;
-      await streamDownload(call, res, { 'Content-Type': type, 'Content-Disposition': attachment(`${headers === 'zh' ? '客户导出' : 'customers'}.${format}`) });
+      await streamDownload(call, res, {
+        'Content-Type': type,
+        'Content-Disposition': attachment(`${headers === 'zh' ? '客户导出' : 'customers'}.${format}`),
+      });
     },
   });
 }

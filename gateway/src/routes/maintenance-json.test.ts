@@ -4,18 +4,34 @@ import { jsonFieldName, mergeRequestFromJson, notificationRequestFromJson, share
 describe('maintenance JSON mapping', () => {
   it('turns the JSON field names of a merge into update mask paths', () => {
     const request = mergeRequestFromJson({
-      survivorId: 'a', survivorVersion: 3, mergedId: 'b', mergedVersion: 1, takeFields: ['starRating', 'region', 'customFields'], reason: '重复',
+      survivorId: 'a',
+      survivorVersion: 3,
+      mergedId: 'b',
+      mergedVersion: 1,
+      takeFields: ['starRating', 'region', 'customFields'],
+      reason: '重复',
     });
-    expect(request).toEqual({ survivorId: 'a', survivorExpectedVersion: 3, mergedId: 'b', mergedExpectedVersion: 1, takeFields: ['star_rating', 'region', 'custom_fields'], reason: '重复' });
+    expect(request).toEqual({
+      survivorId: 'a',
+      survivorExpectedVersion: 3,
+      mergedId: 'b',
+      mergedExpectedVersion: 1,
+      takeFields: ['star_rating', 'region', 'custom_fields'],
+      reason: '重复',
+    });
   });
 
   it('maps channels and leaves absent texts empty', () => {
     expect(notificationRequestFromJson({ customerIds: ['a'], channel: 'system', templateId: 'welcome' })).toEqual({
-      customerIds: ['a'], channel: maintenanceV1.CustomerNotificationChannel.CUSTOMER_NOTIFICATION_CHANNEL_SYSTEM, text: '', templateId: 'welcome', subject: '',
+      customerIds: ['a'],
+      channel: maintenanceV1.CustomerNotificationChannel.CUSTOMER_NOTIFICATION_CHANNEL_SYSTEM,
+      text: '',
+      templateId: 'welcome',
+      subject: '',
     });
   });
 
-  it('names the service\'s violations as the client sent them', () => {
+  it("names the service's violations as the client sent them", () => {
     expect(jsonFieldName('take_fields[1]')).toBe('takeFields[1]');
     expect(jsonFieldName('merged_expected_version')).toBe('mergedVersion');
     expect(jsonFieldName('page.page_size')).toBe('pageSize');
@@ -23,7 +39,11 @@ describe('maintenance JSON mapping', () => {
   });
 
   it('shows a share without an author as null', () => {
-    expect(shareToJson({ customerId: 'a', unit: '/Partners/Acme', shareTime: new Date('2026-01-01T00:00:00Z'), sharedBy: '' }))
-      .toEqual({ customerId: 'a', unit: '/Partners/Acme', sharedAt: '2026-01-01T00:00:00.000Z', sharedBy: null });
+    expect(shareToJson({ customerId: 'a', unit: '/Partners/Acme', shareTime: new Date('2026-01-01T00:00:00Z'), sharedBy: '' })).toEqual({
+      customerId: 'a',
+      unit: '/Partners/Acme',
+      sharedAt: '2026-01-01T00:00:00.000Z',
+      sharedBy: null,
+    });
   });
 });

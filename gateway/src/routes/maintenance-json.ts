@@ -22,7 +22,12 @@ const CHANNELS: Record<NotificationJson['channel'], maintenanceV1.CustomerNotifi
 const reasonsToJson = (reasons: maintenanceV1.DuplicateReason[]) => reasons.map((reason) => REASONS[reason]).filter(Boolean);
 
 export function pairToJson(pair: maintenanceV1.DuplicatePair) {
-  return { first: customerToJson(pair.first!), second: customerToJson(pair.second!), reasons: reasonsToJson(pair.reasons), score: pair.score };
+  return {
+    first: customerToJson(pair.first!),
+    second: customerToJson(pair.second!),
+    reasons: reasonsToJson(pair.reasons),
+    score: pair.score,
+  };
 }
 
 export function candidateToJson(pair: maintenanceV1.DuplicatePair) {
@@ -60,17 +65,22 @@ export function notificationRequestFromJson(body: NotificationJson): maintenance
 }
 
 export function shareToJson(share: maintenanceV1.CustomerShare) {
-  return { customerId: share.customerId, unit: share.unit, sharedAt: share.shareTime?.toISOString() ?? '', sharedBy: share.sharedBy || null };
+  return {
+    customerId: share.customerId,
+    unit: share.unit,
+    sharedAt: share.shareTime?.toISOString() ?? '',
+    sharedBy: share.sharedBy || null,
+  };
 }
 
 // Service field names (protobuf) that are called differently in the JSON API.
 const JSON_NAMES: Record<string, string> = {
-  survivorExpectedVersion: 'survivorVersion',
-  mergedExpectedVersion: 'mergedVersion',
-  customerId: 'id',
+  'survivorExpectedVersion': 'survivorVersion',
+  'mergedExpectedVersion': 'mergedVersion',
+  'customerId': 'id',
   'page.pageSize': 'pageSize',
   'page.pageToken': 'pageToken',
-  nameContains: 'q',
+  'nameContains': 'q',
 };
 
 /** The service names fields as in protobuf (take_fields[0]); clients sent JSON (takeFields[0]). */

@@ -6,11 +6,33 @@ import type { ApiRouter } from '../http/api-router';
 import { ProblemSchema } from '../http/problem-schema';
 import { customerToJson } from './customer-json';
 import { Customer, CustomerIdParams } from './customer-schemas';
-import { candidateToJson, deletedCustomerToJson, jsonFieldName, mergeRequestFromJson, notificationRequestFromJson, pairToJson, shareToJson } from './maintenance-json';
 import {
-  CustomerItems, DeleteCustomersBody, DeletedCustomerList, DeletedIds, DuplicateCandidateList, DuplicateCandidatesQuery, DuplicatePairList,
-  DuplicatePairsQuery, ListDeletedQuery, MergeCustomersBody, NotificationBody, NotificationReceipt, RestoreCustomersBody, Share, ShareBody,
-  ShareList, ShareParams,
+  candidateToJson,
+  deletedCustomerToJson,
+  jsonFieldName,
+  mergeRequestFromJson,
+  notificationRequestFromJson,
+  pairToJson,
+  shareToJson,
+} from './maintenance-json';
+import {
+  CustomerItems,
+  DeleteCustomersBody,
+  DeletedCustomerList,
+  DeletedIds,
+  DuplicateCandidateList,
+  DuplicateCandidatesQuery,
+  DuplicatePairList,
+  DuplicatePairsQuery,
+  ListDeletedQuery,
+  MergeCustomersBody,
+  NotificationBody,
+  NotificationReceipt,
+  RestoreCustomersBody,
+  Share,
+  ShareBody,
+  ShareList,
+  ShareParams,
 } from './maintenance-schemas';
 import { pageFromQuery, nextPageTokenOf } from '../http/paging';
 import { withJsonFieldNames } from '../http/field-names';
@@ -23,7 +45,7 @@ type Client = maintenanceV1.CustomerMaintenanceServiceClient;
 const TAG = 'Customer maintenance';
 const problem = (description: string) => ({ description, schema: ProblemSchema });
 const authProblems = { 401: problem('No valid access token.'), 403: problem('The caller lacks the permission.') };
-const notInScope = problem('No such customer in the caller\'s scope.');
+const notInScope = problem("No such customer in the caller's scope.");
 const ETAG = { ETag: { description: 'The customer version, for If-Match.', schema: Type.String() } };
 
 const withMaintenanceJsonNames = <T>(call: Promise<T>) => withJsonFieldNames(call, jsonFieldName);
@@ -40,14 +62,16 @@ function duplicateRoutes(api: ApiRouter, client: Client): void {
     method: 'get',
     path: '/duplicate-customers',
     operationId: 'listDuplicateCustomers',
-    summary: 'Pairs of customers in the caller\'s scope that look like the same one (same name, phone or e-mail), newest first',
+    summary: "Pairs of customers in the caller's scope that look like the same one (same name, phone or e-mail), newest first",
     tag: TAG,
     permission: ['customer', 'read'],
     query: DuplicatePairsQuery,
     responses: { 200: { description: 'One page of pairs.', schema: DuplicatePairList }, 400: problem('Invalid query.'), ...authProblems },
     async handler({ query, token, res }) {
       const page = pageFromQuery(query);
-      const response = await withMaintenanceJsonNames(unary(client.findDuplicateCustomers.bind(client), { customerId: '', page }, bearerMetadata(token)));
+      const response = await withMaintenanceJsonNames(
+        unary(client.findDuplicateCustomers.bind(client), { customerId: '', page }, bearerMetadata(token)),
+      );
       res.json({ items: response.pairs.map(pairToJson), nextPageToken: nextPageTokenOf(response.page) });
     },
   });
@@ -56,15 +80,22 @@ function duplicateRoutes(api: ApiRouter, client: Client): void {
     method: 'get',
     path: '/customers/{id}/duplicates',
     operationId: 'listCustomerDuplicates',
-    summary: 'Customers in the caller\'s scope that look like this one, best score first',
+    summary: "Customers in the caller's scope that look like this one, best score first",
     tag: TAG,
     permission: ['customer', 'read'],
     params: CustomerIdParams,
     query: DuplicateCandidatesQuery,
-    responses: { 200: { description: 'The candidates.', schema: DuplicateCandidateList }, 400: problem('Invalid id or query.'), ...authProblems, 404: notInScope },
+    responses: {
+      200: { description: 'The candidates.', schema: DuplicateCandidateList },
+      400: problem('Invalid id or query.'),
+      ...authProblems,
+      404: notInScope,
+    },
     async handler({ params, query, token, res }) {
       const page = { pageSize: query.pageSize ? Number(query.pageSize) : 0, pageToken: '' };
-      const response = await withMaintenanceJsonNames(unary(client.findDuplicateCustomers.bind(client), { customerId: params.id, page }, bearerMetadata(token)));
+      const response = await withMaintenanceJsonNames(
+        unary(client.findDuplicateCustomers.bind(client), { customerId: params.id, page }, bearerMetadata(token)),
+      );
       res.json({ items: response.pairs.map(candidateToJson) });
     },
   });
@@ -73,20 +104,24 @@ function duplicateRoutes(api: ApiRouter, client: Client): void {
     method: 'post',
     path: '/customers/merge',
     operationId: 'mergeCustomers',
-    summary: 'Merge one customer into another: its contacts, follow-ups, history and shares move to the survivor (needs customer:approve too)',
+    summary:
+      'Merge one customer into another: its contacts, follow-ups, history and shares move to the survivor (needs customer:approve too)',
     tag: TAG,
     permission: ['customer', 'update'],
     body: MergeCustomersBody,
     responses: {
       200: { description: 'The survivor after the merge.', schema: Customer, headers: ETAG },
-      400: problem('Invalid body.'), 401: authProblems[401],
+      400: problem('Invalid body.'),
+      401: authProblems[401],
       403: problem('The caller lacks customer:update or customer:approve, or may only read one of the customers (code read_only).'),
       404: notInScope,
       409: problem('Records of both customers collide (code merge_conflict) or cannot move (merge_blocked); nothing changed.'),
       412: problem('One of the customers changed since the given version.'),
     },
     async handler({ body, token, res }) {
-      const response = await withMaintenanceJsonNames(unary(client.mergeCustomers.bind(client), mergeRequestFromJson(body), bearerMetadata(token)));
+      const response = await withMaintenanceJsonNames(
+        unary(client.mergeCustomers.bind(client), mergeRequestFromJson(body), bearerMetadata(token)),
+      );
       const survivor = customerToJson(response.survivor!);
       res.set('ETag', `"${survivor.version}"`).json(survivor);
     },
@@ -103,11 +138,15 @@ function deletionRoutes(api: ApiRouter, client: Client): void {
     permission: ['customer', 'delete'],
     body: DeleteCustomersBody,
     responses: {
-      200: { description: 'Deleted.', schema: DeletedIds }, 400: problem('Invalid body.'), ...authProblems,
-      404: problem('Some customers are outside the caller\'s scope; violations name each. Nothing changed.'),
+      200: { description: 'Deleted.', schema: DeletedIds },
+      400: problem('Invalid body.'),
+      ...authProblems,
+      404: problem("Some customers are outside the caller's scope; violations name each. Nothing changed."),
     },
     async handler({ body, token, res }) {
-      const response = await withMaintenanceJsonNames(unary(client.deleteCustomers.bind(client), { ids: body.ids, reason: body.reason ?? '' }, bearerMetadata(token)));
+      const response = await withMaintenanceJsonNames(
+        unary(client.deleteCustomers.bind(client), { ids: body.ids, reason: body.reason ?? '' }, bearerMetadata(token)),
+      );
       res.json({ deletedIds: response.deletedIds });
     },
   });
@@ -121,11 +160,15 @@ function deletionRoutes(api: ApiRouter, client: Client): void {
     permission: ['admin', 'update'],
     body: RestoreCustomersBody,
     responses: {
-      200: { description: 'The restored customers.', schema: CustomerItems }, 400: problem('Invalid body.'), ...authProblems,
+      200: { description: 'The restored customers.', schema: CustomerItems },
+      400: problem('Invalid body.'),
+      ...authProblems,
       404: problem('Some ids are not deleted customers (merged ones cannot come back); violations name each. Nothing changed.'),
     },
     async handler({ body, token, res }) {
-      const response = await withMaintenanceJsonNames(unary(client.restoreCustomers.bind(client), { ids: body.ids }, bearerMetadata(token)));
+      const response = await withMaintenanceJsonNames(
+        unary(client.restoreCustomers.bind(client), { ids: body.ids }, bearerMetadata(token)),
+      );
       res.json({ items: response.customers.map(customerToJson) });
     },
   });
@@ -157,12 +200,23 @@ function notificationRoutes(api: ApiRouter, client: Client): void {
     permission: ['messaging', 'create'],
     body: NotificationBody,
     responses: {
-      202: { description: 'Passed on to the messaging service; ids outside the caller\'s scope are listed as not found.', schema: NotificationReceipt },
-      400: problem('Invalid body.'), ...authProblems, 404: problem('None of the customers is in the caller\'s scope; nothing was sent.'),
+      202: {
+        description: "Passed on to the messaging service; ids outside the caller's scope are listed as not found.",
+        schema: NotificationReceipt,
+      },
+      400: problem('Invalid body.'),
+      ...authProblems,
+      404: problem("None of the customers is in the caller's scope; nothing was sent."),
     },
     async handler({ body, token, res }) {
-      const response = await withMaintenanceJsonNames(unary(client.requestCustomerNotification.bind(client), notificationRequestFromJson(body), bearerMetadata(token)));
-      res.status(202).json({ notificationId: response.notificationId, acceptedCustomerIds: response.acceptedCustomerIds, notFoundCustomerIds: response.notFoundCustomerIds });
+      const response = await withMaintenanceJsonNames(
+        unary(client.requestCustomerNotification.bind(client), notificationRequestFromJson(body), bearerMetadata(token)),
+      );
+      res.status(202).json({
+        notificationId: response.notificationId,
+        acceptedCustomerIds: response.acceptedCustomerIds,
+        notFoundCustomerIds: response.notFoundCustomerIds,
+      });
     },
   });
 }
@@ -178,7 +232,9 @@ function shareRoutes(api: ApiRouter, client: Client): void {
     params: CustomerIdParams,
     responses: { 200: { description: 'The shares.', schema: ShareList }, 400: problem('Invalid id.'), ...authProblems, 404: notInScope },
     async handler({ params, token, res }) {
-      const response = await withMaintenanceJsonNames(unary(client.listCustomerShares.bind(client), { customerId: params.id }, bearerMetadata(token)));
+      const response = await withMaintenanceJsonNames(
+        unary(client.listCustomerShares.bind(client), { customerId: params.id }, bearerMetadata(token)),
+      );
       res.json({ items: response.shares.map(shareToJson) });
     },
   });
@@ -193,11 +249,16 @@ function shareRoutes(api: ApiRouter, client: Client): void {
     params: CustomerIdParams,
     body: ShareBody,
     responses: {
-      201: { description: 'Shared.', schema: Share }, 200: { description: 'Was shared already.', schema: Share },
-      400: problem('Invalid id or unit.'), ...authProblems, 404: notInScope,
+      201: { description: 'Shared.', schema: Share },
+      200: { description: 'Was shared already.', schema: Share },
+      400: problem('Invalid id or unit.'),
+      ...authProblems,
+      404: notInScope,
     },
     async handler({ params, body, token, req, res }) {
-      const response = await withMaintenanceJsonNames(unary(client.shareCustomer.bind(client), { customerId: params.id, unit: body.unit }, bearerMetadata(token)));
+      const response = await withMaintenanceJsonNames(
+        unary(client.shareCustomer.bind(client), { customerId: params.id, unit: body.unit }, bearerMetadata(token)),
+      );
       const share = shareToJson(response.share!);
       if (response.created) res.status(201).location(`${req.baseUrl}/customers/${params.id}/shares/${encodeURIComponent(share.unit)}`);
       res.json(share);
@@ -212,9 +273,16 @@ function shareRoutes(api: ApiRouter, client: Client): void {
     tag: TAG,
     permission: ['customer', 'assign'],
     params: ShareParams,
-    responses: { 204: { description: 'No longer shared.' }, 400: problem('Invalid id or unit.'), ...authProblems, 404: problem('No such customer in the caller\'s scope, or not shared with the unit.') },
+    responses: {
+      204: { description: 'No longer shared.' },
+      400: problem('Invalid id or unit.'),
+      ...authProblems,
+      404: problem("No such customer in the caller's scope, or not shared with the unit."),
+    },
     async handler({ params, token, res }) {
-      await withMaintenanceJsonNames(unary(client.unshareCustomer.bind(client), { customerId: params.id, unit: params.unit }, bearerMetadata(token)));
+      await withMaintenanceJsonNames(
+        unary(client.unshareCustomer.bind(client), { customerId: params.id, unit: params.unit }, bearerMetadata(token)),
+      );
       res.status(204).end();
     },
   });

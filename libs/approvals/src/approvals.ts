@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { requirePermission } from '@liaison/auth';
 import { AppError, inTransaction, requireUuid, type Pool, type PoolClient } from '@liaison/runtime';
 import type { ApprovalCallback, ApprovalKind, ApprovalKinds } from './kinds';
-import { REQUESTER_ROLE, type Actor, type ApprovalRequest, type ApprovalStatus, type ApprovalSubject, type Decision, type LogEntry } from './model';
+import {
+  REQUESTER_ROLE,
+  type Actor,
+  type ApprovalRequest,
+  type ApprovalStatus,
+  type ApprovalSubject,
+  type Decision,
+  type LogEntry,
+} from './model';
 import { ApprovalRepository, type ListFilter } from './repository';
 import { checkWithdraw, decide, resolveSteps, type DecisionPolicy } from './state-machine';
 import type { ViewerPolicy } from './viewer-sql';
@@ -74,8 +82,10 @@ const MAX_PAGE_SIZE = 200;
 /** NFC, trimmed, bounded free text (a reason or comment); throws a field violation otherwise. */
 export function cleanApprovalText(text: string, field: string, maxLength = MAX_TEXT): string {
   const cleaned = text.normalize('NFC').trim();
-  if ([...cleaned].length > maxLength) throw AppError.invalid(`${field} is too long`, [{ field, message: `must be at most ${maxLength} characters` }]);
-  if (CONTROL_CHARS.test(cleaned)) throw AppError.invalid(`${field} contains control characters`, [{ field, message: 'must not contain control characters' }]);
+  if ([...cleaned].length > maxLength)
+    throw AppError.invalid(`${field} is too long`, [{ field, message: `must be at most ${maxLength} characters` }]);
+  if (CONTROL_CHARS.test(cleaned))
+    throw AppError.invalid(`${field} contains control characters`, [{ field, message: 'must not contain control characters' }]);
   return cleaned;
 }
 
@@ -84,7 +94,8 @@ function checkId(id: string): void {
 }
 
 function checkStep(step: number): void {
-  if (!Number.isInteger(step) || step < 1) throw AppError.invalid('step is required', [{ field: 'step', message: 'name the step you decide (1 or more)' }]);
+  if (!Number.isInteger(step) || step < 1)
+    throw AppError.invalid('step is required', [{ field: 'step', message: 'name the step you decide (1 or more)' }]);
 }
 
 // The most specific org unit the requester belongs to.
@@ -109,15 +120,36 @@ export class Approvals {
   async submit<P extends Record<string, unknown>>(tx: PoolClient, actor: Actor, submission: Submission<P>): Promise<ApprovalRequest<P>> {
     requirePermission(actor, 'approval', 'create');
     const kind = this.kindOf(submission.kind);
-    if (kind.subjectType !== submission.subject.type) throw new AppError('internal', `${kind.name} concerns a ${kind.subjectType}, not a ${submission.subject.type}`);
+    if (kind.subjectType !== submission.subject.type)
+      throw new AppError('internal', `${kind.name} concerns a ${kind.subjectType}, not a ${submission.subject.type}`);
     const reason = cleanApprovalText(submission.reason, 'reason');
     const id = randomUUID();
     const inserted = await this.repository.insert(tx, {
-      id, kind: kind.name, subject: submission.subject, requester: actor, requesterUnit: primaryUnit(actor),
-      unit: submission.unit, reason, payload: submission.payload, steps: resolveSteps(kind.steps, submission.unit, submission.extraSteps),
+      id,
+      kind: kind.name,
+      subject: submission.subject,
+      requester: actor,
+      requesterUnit: primaryUnit(actor),
+      unit: submission.unit,
+      reason,
+      payload: submission.payload,
+      steps: resolveSteps(kind.steps, submission.unit, submission.extraSteps),
     });
-    if (!inserted) throw new AppError('already_exists', `a ${kind.name} request for this ${kind.subjectType} is already pending`, [], 'approval_pending');
-    await this.repository.appendLog(tx, id, { step: 0, action: 'submit', actorId: actor.userId, actorName: actor.username, actorRole: REQUESTER_ROLE, comment: reason });
+    if (!inserted)
+      throw new AppError(
+        'already_exists',
+        `a ${kind.name} request for this ${kind.subjectType} is already pending`,
+        [],
+        'approval_pending',
+      );
+    await this.repository.appendLog(tx, id, {
+      step: 0,
+      action: 'submit',
+      actorId: actor.userId,
+      actorName: actor.username,
+      actorRole: REQUESTER_ROLE,
+      comment: reason,
+    });
     const request = await this.repository.reload(tx, id);
     await this.options.events.requested(tx, request);
     return request as ApprovalRequest<P>;
@@ -139,8 +171,13 @@ export class Approvals {
     }
     this.checkFilter(query);
     const page = await this.repository.list(this.options.pool, actor, {
-      role: query.role, statuses: query.statuses, kinds: query.kinds, subjectType: query.subjectType, subjectId: query.subjectId,
-      afterSeq: decodePageToken(query.pageToken), limit: pageSize,
+      role: query.role,
+      statuses: query.statuses,
+      kinds: query.kinds,
+      subjectType: query.subjectType,
+      subjectId: query.subjectId,
+      afterSeq: decodePageToken(query.pageToken),
+      limit: pageSize,
     });
     return { approvals: page.requests, nextPageToken: page.nextSeq ? encodePageToken(page.nextSeq) : '' };
   }
@@ -162,7 +199,14 @@ export class Approvals {
       checkWithdraw(request, actor);
       await this.runCallback(tx, this.kindOf(request.kind).onWithdrawn, { ...request, status: 'withdrawn' }, actor);
       await this.repository.updateState(tx, request.id, 'withdrawn', request.currentStep);
-      await this.repository.appendLog(tx, request.id, { step: request.currentStep, action: 'withdraw', actorId: actor.userId, actorName: actor.username, actorRole: REQUESTER_ROLE, comment });
+      await this.repository.appendLog(tx, request.id, {
+        step: request.currentStep,
+        action: 'withdraw',
+        actorId: actor.userId,
+        actorName: actor.username,
+        actorRole: REQUESTER_ROLE,
+        comment,
+      });
       const withdrawn = await this.repository.reload(tx, request.id);
       await this.options.events.completed(tx, withdrawn);
       return withdrawn;
@@ -177,7 +221,14 @@ export class Approvals {
     return inTransaction(this.options.pool, async (tx) => {
       const request = await this.lockReadable(tx, input.id, actor);
       const transition = decide(request, actor, { step: input.step, decision, comment }, this.policy);
-      const entry = { step: request.currentStep, action: decision, actorId: actor.userId, actorName: actor.username, actorRole: transition.role, comment };
+      const entry = {
+        step: request.currentStep,
+        action: decision,
+        actorId: actor.userId,
+        actorName: actor.username,
+        actorRole: transition.role,
+        comment,
+      };
       await this.repository.recordDecision(tx, request.id, request.currentStep, decision, actor, comment);
       await this.repository.appendLog(tx, request.id, entry);
       // The subject changes before the request row does: a submission for the same subject holds
@@ -201,7 +252,12 @@ export class Approvals {
     return request;
   }
 
-  private async runCallback(tx: PoolClient, callback: ApprovalCallback<Record<string, unknown>> | undefined, request: ApprovalRequest, actor: Actor): Promise<void> {
+  private async runCallback(
+    tx: PoolClient,
+    callback: ApprovalCallback<Record<string, unknown>> | undefined,
+    request: ApprovalRequest,
+    actor: Actor,
+  ): Promise<void> {
     if (callback) await callback(tx, request, actor);
   }
 

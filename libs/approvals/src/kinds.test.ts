@@ -28,6 +28,8 @@ describe('reasons and comments', () => {
   it('refuses control characters and overlong text, counting characters not bytes', () => {
     expect(() => cleanApprovalText('bad\u0007bell', 'comment')).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
     expect(cleanApprovalText('无'.repeat(1000), 'comment')).toHaveLength(1000);
-    expect(() => cleanApprovalText('无'.repeat(1001), 'comment')).toThrow(expect.objectContaining({ violations: [expect.objectContaining({ field: 'comment' })] }));
+    expect(() => cleanApprovalText('无'.repeat(1001), 'comment')).toThrow(
+      expect.objectContaining({ violations: [expect.objectContaining({ field: 'comment' })] }),
+    );
   });
 });

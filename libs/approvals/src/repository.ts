@@ -142,8 +142,19 @@ export class ApprovalRepository {
          requester_unit, unit, reason, payload)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb)
        ON CONFLICT (kind, subject_type, subject_id) WHERE status = 'pending' DO NOTHING`,
-      [request.id, request.kind, request.subject.type, request.subject.id, request.subject.title, request.requester.userId,
-        request.requester.username, request.requesterUnit, request.unit, request.reason, JSON.stringify(request.payload)],
+      [
+        request.id,
+        request.kind,
+        request.subject.type,
+        request.subject.id,
+        request.subject.title,
+        request.requester.userId,
+        request.requester.username,
+        request.requesterUnit,
+        request.unit,
+        request.reason,
+        JSON.stringify(request.payload),
+      ],
     );
     if (rowCount === 0) return false;
     await tx.query(
@@ -178,7 +189,10 @@ export class ApprovalRepository {
       values,
     );
     const page = rows.slice(0, filter.limit);
-    const steps = await this.stepsOf(db, page.map((row) => row.id));
+    const steps = await this.stepsOf(
+      db,
+      page.map((row) => row.id),
+    );
     return {
       requests: page.map((row) => toRequest(row, steps.get(row.id) ?? [])),
       nextSeq: rows.length > filter.limit ? page[page.length - 1].seq : null,

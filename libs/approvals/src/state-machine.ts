@@ -19,7 +19,9 @@ export function unitAbove(unit: string, levelsUp: number): string | null {
 
 /** Turns a kind's plan into the steps of one request; refuses a plan nobody could decide. */
 export function resolveSteps(
-  plan: readonly StepRule[], unit: string | null, extra: readonly { name: string; roles: readonly string[]; unit: string | null }[] = [],
+  plan: readonly StepRule[],
+  unit: string | null,
+  extra: readonly { name: string; roles: readonly string[]; unit: string | null }[] = [],
 ): ApprovalStep[] {
   if (plan.length === 0) throw new AppError('internal', 'an approval kind needs at least one step');
   const planned = plan.map((rule) => ({ name: rule.name, roles: rule.roles, unit: rule.managerOfUnit ? managedUnitOf(rule, unit) : null }));
@@ -39,7 +41,12 @@ export function resolveSteps(
 function managedUnitOf(rule: StepRule, unit: string | null): string {
   const managed = unit ? unitAbove(unit, rule.managerOfUnit?.levelsUp ?? 0) : null;
   if (!managed) {
-    throw new AppError('failed_precondition', `nobody manages the unit this request concerns, so "${rule.name}" could not be decided`, [], 'no_approver');
+    throw new AppError(
+      'failed_precondition',
+      `nobody manages the unit this request concerns, so "${rule.name}" could not be decided`,
+      [],
+      'no_approver',
+    );
   }
   return managed;
 }
@@ -72,11 +79,17 @@ export function decide(request: ApprovalRequest<unknown>, actor: Actor, command:
   }
   requirePending(request);
   if (command.step !== request.currentStep) {
-    throw new AppError('failed_precondition', `step ${command.step} is not the step awaiting a decision (step ${request.currentStep})`, [], 'step_already_decided');
+    throw new AppError(
+      'failed_precondition',
+      `step ${command.step} is not the step awaiting a decision (step ${request.currentStep})`,
+      [],
+      'step_already_decided',
+    );
   }
   const role = deciderRoleOf(request.steps[request.currentStep - 1], actor, policy);
   if (!role) throw new AppError('permission_denied', 'you are not a decider of this step', [], 'not_a_decider');
-  if (actor.userId === request.requesterId) throw new AppError('permission_denied', 'a request cannot be decided by its requester', [], 'own_request');
+  if (actor.userId === request.requesterId)
+    throw new AppError('permission_denied', 'a request cannot be decided by its requester', [], 'own_request');
   if (request.steps.some((step) => step.decidedBy === actor.userId)) {
     throw new AppError('permission_denied', 'you already decided an earlier step of this request', [], 'already_decided_by_you');
   }
@@ -91,10 +104,12 @@ function nextState(request: ApprovalRequest<unknown>, decision: Decision): Pick<
 
 /** Only the requester withdraws, and only while nothing is final. */
 export function checkWithdraw(request: ApprovalRequest<unknown>, actor: Actor): void {
-  if (actor.userId !== request.requesterId) throw new AppError('permission_denied', 'only the requester may withdraw a request', [], 'not_requester');
+  if (actor.userId !== request.requesterId)
+    throw new AppError('permission_denied', 'only the requester may withdraw a request', [], 'not_requester');
   requirePending(request);
 }
 
 function requirePending(request: ApprovalRequest<unknown>): void {
-  if (request.status !== 'pending') throw new AppError('failed_precondition', `the request is already ${request.status}`, [], 'not_pending');
+  if (request.status !== 'pending')
+    throw new AppError('failed_precondition', `the request is already ${request.status}`, [], 'not_pending');
 }

@@ -16,7 +16,15 @@ export {
   type Grant,
   type Module,
 } from './permissions';
-export { canSeeRecord, customerScopeOf, customerWriteScopeOf, followUpWriteScopeOf, unitCovers, type DataScope, type ScopedRecord } from './scope';
+export {
+  canSeeRecord,
+  customerScopeOf,
+  customerWriteScopeOf,
+  followUpWriteScopeOf,
+  unitCovers,
+  type DataScope,
+  type ScopedRecord,
+} from './scope';
 export { bearerMetadata, tokenFromAuthorizationHeader, tokenFromMetadata } from './propagation';
 export {
   createClientCredentialsSource,

@@ -1,4 +1,14 @@
-import { actions, AuthError, can, modules, require as authRequire, requirePermission, rolePermissions, type Action, type Module } from './index';
+import {
+  actions,
+  AuthError,
+  can,
+  modules,
+  require as authRequire,
+  requirePermission,
+  rolePermissions,
+  type Action,
+  type Module,
+} from './index';
 
 const as = (...roles: string[]) => ({ roles });
 
@@ -92,9 +102,7 @@ describe('can', () => {
 describe('requirePermission', () => {
   it('throws forbidden when the permission is missing and passes otherwise', () => {
     expect(() => requirePermission(as('sales-rep'), 'customer', 'delete')).toThrow(AuthError);
-    expect(() => authRequire(as('sales-rep'), 'customer', 'export')).toThrow(
-      expect.objectContaining({ code: 'forbidden', status: 403 }),
-    );
+    expect(() => authRequire(as('sales-rep'), 'customer', 'export')).toThrow(expect.objectContaining({ code: 'forbidden', status: 403 }));
     expect(() => requirePermission(as('sales-manager'), 'customer', 'delete')).not.toThrow();
   });
 });

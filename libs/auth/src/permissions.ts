@@ -9,23 +9,22 @@
 import { AuthError } from './errors';
 import type { Principal } from './principal';
 
+// prettier-ignore
 export const modules = [
   'customer', 'contact', 'followup', 'pool', 'import', 'export', 'approval',
   'sales', 'service', 'messaging', 'telephony', 'analytics', 'admin',
 ] as const;
 
-export const actions = [
-  'read', 'create', 'update', 'delete', 'assign', 'transfer', 'export', 'import', 'approve',
-] as const;
+export const actions = ['read', 'create', 'update', 'delete', 'assign', 'transfer', 'export', 'import', 'approve'] as const;
 
 export type Module = (typeof modules)[number];
 export type Action = (typeof actions)[number];
 export type Grant = `${Module | '*'}:${Action | '*'}`;
 
 const crud: Action[] = ['read', 'create', 'update'];
-const grants = (module: Module, moduleActions: Action[]): Grant[] =>
-  moduleActions.map((action): Grant => `${module}:${action}`);
+const grants = (module: Module, moduleActions: Action[]): Grant[] => moduleActions.map((action): Grant => `${module}:${action}`);
 
+// prettier-ignore
 export const rolePermissions: Readonly<Record<string, readonly Grant[]>> = {
   'admin':            ['*:*'],
   'director':         ['*:read', '*:approve', 'analytics:export'],
@@ -47,17 +46,11 @@ export const rolePermissions: Readonly<Record<string, readonly Grant[]>> = {
 };
 
 export function can(principal: Pick<Principal, 'roles'>, module: Module, action: Action): boolean {
-  return principal.roles.some((role) =>
-    grantsOf(role).some((grant) => grantAllows(grant, module, action)),
-  );
+  return principal.roles.some((role) => grantsOf(role).some((grant) => grantAllows(grant, module, action)));
 }
 
 /** Throws `AuthError('forbidden')` unless the principal may perform the action. */
-export function requirePermission(
-  principal: Pick<Principal, 'roles'>,
-  module: Module,
-  action: Action,
-): void {
+export function requirePermission(principal: Pick<Principal, 'roles'>, module: Module, action: Action): void {
   if (!can(principal, module, action)) throw new AuthError('forbidden');
 }
 
@@ -68,6 +61,5 @@ function grantsOf(role: string): readonly Grant[] {
 
 function grantAllows(grant: Grant, module: Module, action: Action): boolean {
   const [grantedModule, grantedAction] = grant.split(':');
-  return (grantedModule === '*' || grantedModule === module)
-    && (grantedAction === '*' || grantedAction === action);
+  return (grantedModule === '*' || grantedModule === module) && (grantedAction === '*' || grantedAction === action);
 }

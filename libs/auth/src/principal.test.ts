@@ -51,7 +51,7 @@ describe('principalFromClaims', () => {
     expect(principalFromClaims(claims, 'raw').kind).toBe('service');
   });
 
-  it('does not take another client\'s service-account user for a service', () => {
+  it("does not take another client's service-account user for a service", () => {
     const viaWeb = { ...erpClaims, azp: 'liaison-web' };
     expect(principalFromClaims(viaWeb, 'raw').kind).toBe('user');
     const { azp: _azp, ...withoutClient } = erpClaims;

@@ -46,9 +46,7 @@ function isServiceAccount(username: string, clientId: string): boolean {
 
 function realmRolesOf(claims: JWTPayload): unknown {
   const realmAccess = claims.realm_access;
-  return typeof realmAccess === 'object' && realmAccess !== null
-    ? (realmAccess as { roles?: unknown }).roles
-    : undefined;
+  return typeof realmAccess === 'object' && realmAccess !== null ? (realmAccess as { roles?: unknown }).roles : undefined;
 }
 
 function stringClaim(value: unknown): string | undefined {

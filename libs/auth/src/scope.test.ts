@@ -1,4 +1,12 @@
-import { canSeeRecord, customerScopeOf, customerWriteScopeOf, followUpWriteScopeOf, unitCovers, type DataScope, type Principal } from './index';
+import {
+  canSeeRecord,
+  customerScopeOf,
+  customerWriteScopeOf,
+  followUpWriteScopeOf,
+  unitCovers,
+  type DataScope,
+  type Principal,
+} from './index';
 
 function principal(overrides: Partial<Principal>): Principal {
   return {
@@ -15,9 +23,12 @@ function principal(overrides: Partial<Principal>): Principal {
 }
 
 describe('customerScopeOf', () => {
-  it.each(['admin', 'director', 'internal-service', 'erp-integration', 'analyst', 'service-agent', 'service-manager'])('gives %s every record', (role) => {
-    expect(customerScopeOf(principal({ roles: [role] }))).toEqual({ kind: 'all' });
-  });
+  it.each(['admin', 'director', 'internal-service', 'erp-integration', 'analyst', 'service-agent', 'service-manager'])(
+    'gives %s every record',
+    (role) => {
+      expect(customerScopeOf(principal({ roles: [role] }))).toEqual({ kind: 'all' });
+    },
+  );
 
   it.each(['sales-manager'])('limits a %s to the units it manages', (role) => {
     const manager = principal({ userId: 'm-east', roles: [role], units: ['/Sales/East'], manages: ['/Sales/East'] });
@@ -61,7 +72,11 @@ describe('customerWriteScopeOf', () => {
     expect(customerWriteScopeOf(repAndAgent)).toEqual({ kind: 'own', userId: 'r-1' });
     expect(customerWriteScopeOf(principal({ roles: ['analyst'] }))).toEqual({ kind: 'none' });
     expect(customerWriteScopeOf(principal({ roles: ['admin'] }))).toEqual({ kind: 'all' });
-    expect(customerWriteScopeOf(principal({ userId: 'm', roles: ['sales-manager'], manages: ['/Sales/East'] }))).toEqual({ kind: 'managed', userId: 'm', units: ['/Sales/East'] });
+    expect(customerWriteScopeOf(principal({ userId: 'm', roles: ['sales-manager'], manages: ['/Sales/East'] }))).toEqual({
+      kind: 'managed',
+      userId: 'm',
+      units: ['/Sales/East'],
+    });
   });
 
   it('lets followers record follow-ups but not change the customer', () => {
@@ -127,7 +142,12 @@ describe('canSeeRecord', () => {
 
   it('adds the records the user follows when the scope carries the follower', () => {
     expect(visible({ kind: 'own', userId: 'u-1', followerId: 'u-1' })).toEqual(['mine', 'followedByU1']);
-    expect(visible({ kind: 'managed', userId: 'u-1', units: ['/Sales/East'], followerId: 'u-1' })).toEqual(['mine', 'eastColleague', 'shanghai', 'followedByU1']);
+    expect(visible({ kind: 'managed', userId: 'u-1', units: ['/Sales/East'], followerId: 'u-1' })).toEqual([
+      'mine',
+      'eastColleague',
+      'shanghai',
+      'followedByU1',
+    ]);
     expect(visible({ kind: 'own', userId: 'u-2', followerId: 'u-2' })).toEqual(['eastColleague']);
   });
 

@@ -126,8 +126,7 @@ export function canSeeRecord(scope: DataScope, record: ScopedRecord): boolean {
     case 'own':
       return record.ownerId === scope.userId || followedBy(scope, record);
     case 'partner':
-      return [record.ownerUnit, ...(record.sharedWithUnits ?? [])]
-        .some((unit) => coveredByAny(scope.partnerUnits, unit));
+      return [record.ownerUnit, ...(record.sharedWithUnits ?? [])].some((unit) => coveredByAny(scope.partnerUnits, unit));
     case 'none':
       return false;
   }

@@ -54,7 +54,10 @@ function issuing(expiresIn: number, delayMs = 0): Handler {
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (thrown: unknown) => thrown);
+  const error = await promise.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
   return error instanceof AuthError ? error.code : `not an AuthError: ${String(error)}`;
 }
 

@@ -82,11 +82,7 @@ function clientCredentialsForm(options: ClientCredentialsOptions): URLSearchPara
   });
 }
 
-async function requestToken(
-  tokenUrl: string,
-  form: URLSearchParams,
-  timeoutMs = DEFAULT_TIMEOUT_MS,
-): Promise<IssuedToken> {
+async function requestToken(tokenUrl: string, form: URLSearchParams, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<IssuedToken> {
   const response = await post(tokenUrl, form, timeoutMs);
   const body: unknown = await response.json().catch(() => undefined);
   // RFC 6749 §5.2: a rejected client or grant is a 400/401 carrying an OAuth error code.
@@ -101,7 +97,7 @@ async function post(url: string, form: URLSearchParams, timeoutMs: number): Prom
   try {
     return await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'accept': 'application/json' },
       body: form,
       signal: AbortSignal.timeout(timeoutMs),
     });

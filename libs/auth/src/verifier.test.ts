@@ -1,16 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  base64url,
-  errors,
-  exportJWK,
-  exportSPKI,
-  generateKeyPair,
-  SignJWT,
-  type JWK,
-  type JWTPayload,
-  type KeyLike,
-} from 'jose';
+import { base64url, errors, exportJWK, exportSPKI, generateKeyPair, SignJWT, type JWK, type JWTPayload, type KeyLike } from 'jose';
 import { AuthError, createTokenVerifier, type AuthErrorCode, type TokenVerifier } from './index';
 
 const ISSUER = 'http://localhost:8180/realms/liaison';

@@ -54,11 +54,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   };
 }
 
-async function verifiedClaims(
-  token: string,
-  keys: KeySource,
-  options: Parameters<typeof jwtVerify>[2],
-): Promise<JWTPayload> {
+async function verifiedClaims(token: string, keys: KeySource, options: Parameters<typeof jwtVerify>[2]): Promise<JWTPayload> {
   try {
     // The union type hides jwtVerify's overloads from the compiler; both shapes are valid.
     const { payload } = await jwtVerify(token, keys as KeyLike, options);

@@ -59,7 +59,12 @@ describe('Keycloak user tokens', () => {
     const manager = await userPrincipal('manager.east');
     expect(manager).toMatchObject({ kind: 'user', units: ['/Sales/East'], manages: ['/Sales/East'] });
     expect(manager.roles).toContain('sales-manager');
-    expect(customerScopeOf(manager)).toEqual({ kind: 'managed', userId: manager.userId, units: ['/Sales/East'], followerId: manager.userId });
+    expect(customerScopeOf(manager)).toEqual({
+      kind: 'managed',
+      userId: manager.userId,
+      units: ['/Sales/East'],
+      followerId: manager.userId,
+    });
     expect(can(manager, 'customer', 'transfer')).toBe(true);
   });
 
@@ -116,7 +121,11 @@ describe('Keycloak token tampering', () => {
 
   it('rejects the ID token the same login returns', async () => {
     const form = new URLSearchParams({
-      grant_type: 'password', client_id: 'liaison-web', username: 'rep.east.1', password: 'liaison', scope: 'openid',
+      grant_type: 'password',
+      client_id: 'liaison-web',
+      username: 'rep.east.1',
+      password: 'liaison',
+      scope: 'openid',
     });
     const response = await fetch(TOKEN_URL, { method: 'POST', body: form });
     const { id_token: idToken } = (await response.json()) as { id_token: string };

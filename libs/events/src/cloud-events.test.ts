@@ -4,14 +4,20 @@ const time = new Date('2025-03-01T08:30:00.123Z');
 
 describe('cloudEventHeaders', () => {
   it('sets the binary-mode attributes and the protobuf content type', () => {
-    const headers = cloudEventHeaders({ id: 'e-1', source: 'liaison.customer', type: 'liaison.events.v1.CustomerCreated', time, subject: 'c-9' });
+    const headers = cloudEventHeaders({
+      id: 'e-1',
+      source: 'liaison.customer',
+      type: 'liaison.events.v1.CustomerCreated',
+      time,
+      subject: 'c-9',
+    });
     expect(headers).toEqual({
-      ce_specversion: '1.0',
-      ce_id: 'e-1',
-      ce_source: 'liaison.customer',
-      ce_type: 'liaison.events.v1.CustomerCreated',
-      ce_time: '2025-03-01T08:30:00.123Z',
-      ce_subject: 'c-9',
+      'ce_specversion': '1.0',
+      'ce_id': 'e-1',
+      'ce_source': 'liaison.customer',
+      'ce_type': 'liaison.events.v1.CustomerCreated',
+      'ce_time': '2025-03-01T08:30:00.123Z',
+      'ce_subject': 'c-9',
       'content-type': 'application/protobuf',
     });
   });
@@ -53,6 +59,10 @@ describe('parseCloudEventHeaders', () => {
 
 describe('headersToStrings', () => {
   it('decodes UTF-8, takes the first of repeated headers and drops empty ones', () => {
-    expect(headersToStrings({ a: Buffer.from('华东'), b: [Buffer.from('1'), Buffer.from('2')], c: undefined, d: 'text' })).toEqual({ a: '华东', b: '1', d: 'text' });
+    expect(headersToStrings({ a: Buffer.from('华东'), b: [Buffer.from('1'), Buffer.from('2')], c: undefined, d: 'text' })).toEqual({
+      a: '华东',
+      b: '1',
+      d: 'text',
+    });
   });
 });

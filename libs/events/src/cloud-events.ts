@@ -21,11 +21,11 @@ export interface CloudEventAttributes {
 export function cloudEventHeaders(attributes: CloudEventAttributes, extensions: Record<string, string> = {}): Record<string, string> {
   const headers: Record<string, string> = {
     ...extensions,
-    ce_specversion: '1.0',
-    ce_id: attributes.id,
-    ce_source: attributes.source,
-    ce_type: attributes.type,
-    ce_time: attributes.time.toISOString(),
+    'ce_specversion': '1.0',
+    'ce_id': attributes.id,
+    'ce_source': attributes.source,
+    'ce_type': attributes.type,
+    'ce_time': attributes.time.toISOString(),
     'content-type': PROTOBUF_CONTENT_TYPE,
   };
   if (attributes.subject) headers.ce_subject = attributes.subject;

@@ -1,5 +1,13 @@
 import { propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
-import { Partitioners, type Consumer, type ConsumerConfig, type EachMessagePayload, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
+import {
+  Partitioners,
+  type Consumer,
+  type ConsumerConfig,
+  type EachMessagePayload,
+  type Kafka,
+  type KafkaMessage,
+  type Producer,
+} from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -60,7 +68,11 @@ export class EventConsumer<Tx = PoolClient> {
   constructor(options: EventConsumerOptions<Tx>) {
     if (!options.inbox && !options.pool) throw new Error('EventConsumer needs a pool (for the PostgreSQL inbox) or an inbox');
     this.options = options;
-    this.retry = { maxAttempts: options.maxAttempts ?? 5, backoffMs: options.backoffMs ?? 200, maxBackoffMs: options.maxBackoffMs ?? 5_000 };
+    this.retry = {
+      maxAttempts: options.maxAttempts ?? 5,
+      backoffMs: options.backoffMs ?? 200,
+      maxBackoffMs: options.maxBackoffMs ?? 5_000,
+    };
     this.inbox = options.inbox ?? (new PgInbox(options.pool as Pool) as unknown as Inbox<Tx>);
     this.logger = options.logger.child({ component: 'event-consumer', group: options.groupId });
     this.metrics = createConsumerMetrics(options.registry);
@@ -104,11 +116,24 @@ export class EventConsumer<Tx = PoolClient> {
     let outcome: Handling;
     let type = 'unknown';
     if (decoded.kind === 'malformed') {
-      this.logger.warn({ topic, partition, offset: message.offset, reason: decoded.error.message }, 'malformed event sent to the dead-letter topic');
-      await this.deadLetter(message, { error: decoded.error, topic, partition, offset: message.offset, attempts: 0, consumerGroup: this.options.groupId });
+      this.logger.warn(
+        { topic, partition, offset: message.offset, reason: decoded.error.message },
+        'malformed event sent to the dead-letter topic',
+      );
+      await this.deadLetter(message, {
+        error: decoded.error,
+        topic,
+        partition,
+        offset: message.offset,
+        attempts: 0,
+        consumerGroup: this.options.groupId,
+      });
       outcome = 'dead_lettered';
     } else if (decoded.kind === 'unknown-type') {
-      this.logger.warn({ topic, partition, offset: message.offset, type: decoded.type, eventId: decoded.id }, 'skipping event of unknown type');
+      this.logger.warn(
+        { topic, partition, offset: message.offset, type: decoded.type, eventId: decoded.id },
+        'skipping event of unknown type',
+      );
       outcome = 'skipped';
     } else {
       type = decoded.event.type;
@@ -143,7 +168,12 @@ export class EventConsumer<Tx = PoolClient> {
     });
   }
 
-  private async handleWithRetries(event: ReceivedEvent, message: KafkaMessage, heartbeat: () => Promise<void>, span: Span): Promise<Handling> {
+  private async handleWithRetries(
+    event: ReceivedEvent,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+    span: Span,
+  ): Promise<Handling> {
     const { maxAttempts, backoffMs, maxBackoffMs } = this.retry;
     const { groupId } = this.options;
     const entry = { consumerGroup: groupId, eventId: event.id, topic: event.topic, partition: event.partition, offset: event.offset };
@@ -155,8 +185,18 @@ export class EventConsumer<Tx = PoolClient> {
         span.recordException(errorOf(error));
         if (attempt >= maxAttempts) {
           span.setStatus({ code: SpanStatusCode.ERROR, message: errorOf(error).message });
-          this.logger.error({ err: error, eventId: event.id, type: event.type, attempts: attempt }, 'event handling failed, dead-lettering it');
-          await this.deadLetter(message, { error, topic: event.topic, partition: event.partition, offset: event.offset, attempts: attempt, consumerGroup: groupId });
+          this.logger.error(
+            { err: error, eventId: event.id, type: event.type, attempts: attempt },
+            'event handling failed, dead-lettering it',
+          );
+          await this.deadLetter(message, {
+            error,
+            topic: event.topic,
+            partition: event.partition,
+            offset: event.offset,
+            attempts: attempt,
+            consumerGroup: groupId,
+          });
           return 'dead_lettered';
         }
         const delay = backoffDelay(attempt, backoffMs, maxBackoffMs);

@@ -7,8 +7,8 @@ describe('deadLetterHeaders', () => {
     const error = new Error('customer not found');
     const headers = deadLetterHeaders({ ce_id: Buffer.from('e-1'), traceparent: 'tp' }, { ...context, error });
     expect(headers).toMatchObject({
-      ce_id: Buffer.from('e-1'),
-      traceparent: 'tp',
+      'ce_id': Buffer.from('e-1'),
+      'traceparent': 'tp',
       'x-error': 'customer not found',
       'x-original-topic': 'liaison.customer.v1',
       'x-original-partition': '2',

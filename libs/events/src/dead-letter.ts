@@ -35,7 +35,7 @@ function errorMessage(error: unknown): string {
 
 /** The original headers (CloudEvents attributes and trace context kept) plus why and where it failed. */
 export function deadLetterHeaders(original: IHeaders | undefined, context: DeadLetterContext): IHeaders {
-  const stack = context.error instanceof Error ? context.error.stack ?? '' : '';
+  const stack = context.error instanceof Error ? (context.error.stack ?? '') : '';
   return {
     ...original,
     'x-error': truncate(errorMessage(context.error), MAX_MESSAGE_CHARS),

@@ -45,7 +45,10 @@ export class PgInbox implements Inbox<PoolClient> {
       return inserted.rowCount === 1 ? 'handled' : 'duplicate';
     } catch (error) {
       // Only a connection that could not even roll back is discarded.
-      const rolledBack = await client.query('ROLLBACK').then(() => true, () => false);
+      const rolledBack = await client.query('ROLLBACK').then(
+        () => true,
+        () => false,
+      );
       client.release(rolledBack ? undefined : (error as Error));
       throw error;
     }

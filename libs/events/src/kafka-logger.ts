@@ -17,8 +17,9 @@ function pinoLevel(level: logLevel): 'error' | 'warn' | 'info' | 'debug' {
 
 /** Routes kafkajs's own logging into the service's pino logger (pass as `new Kafka({ logCreator })`). */
 export function kafkaLogCreator(logger: Logger): logCreator {
-  return () => ({ namespace, level, log }) => {
-    const { message, ...fields } = log;
-    logger[pinoLevel(level)]({ ...fields, kafkaNamespace: namespace }, message);
-  };
+  return () =>
+    ({ namespace, level, log }) => {
+      const { message, ...fields } = log;
+      logger[pinoLevel(level)]({ ...fields, kafkaNamespace: namespace }, message);
+    };
 }

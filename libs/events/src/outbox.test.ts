@@ -20,8 +20,18 @@ describe('toOutboxRow', () => {
   const now = new Date('2025-03-01T00:00:00Z');
 
   it('encodes the payload with the type codec and fills defaults', () => {
-    const row = toOutboxRow({ type: EventTypes.CustomerCreated, aggregateId: 'c-1', payload: { customer } }, { source: 'liaison.customer', now, headers: {} });
-    expect(row).toMatchObject({ topic: 'liaison.customer.v1', key: 'c-1', type: 'liaison.events.v1.CustomerCreated', source: 'liaison.customer', subject: 'c-1', time: now });
+    const row = toOutboxRow(
+      { type: EventTypes.CustomerCreated, aggregateId: 'c-1', payload: { customer } },
+      { source: 'liaison.customer', now, headers: {} },
+    );
+    expect(row).toMatchObject({
+      topic: 'liaison.customer.v1',
+      key: 'c-1',
+      type: 'liaison.events.v1.CustomerCreated',
+      source: 'liaison.customer',
+      subject: 'c-1',
+      time: now,
+    });
     expect(row.eventId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(eventsV1.CustomerCreated.decode(row.payload).customer?.name).toBe('华东精密');
   });
@@ -37,13 +47,18 @@ describe('toOutboxRow', () => {
   });
 
   it('refuses an event without any source', () => {
-    expect(() => toOutboxRow({ type: EventTypes.CustomerCreated, aggregateId: 'c-1', payload: {} }, { now, headers: {} })).toThrow(/no source/);
+    expect(() => toOutboxRow({ type: EventTypes.CustomerCreated, aggregateId: 'c-1', payload: {} }, { now, headers: {} })).toThrow(
+      /no source/,
+    );
   });
 });
 
 describe('insertOutboxQuery', () => {
   it('numbers the placeholders of every row in one statement', () => {
-    const row = toOutboxRow({ type: EventTypes.CustomerCreated, aggregateId: 'c-1', payload: {} }, { source: 's', now: new Date(), headers: { traceparent: 'tp' } });
+    const row = toOutboxRow(
+      { type: EventTypes.CustomerCreated, aggregateId: 'c-1', payload: {} },
+      { source: 's', now: new Date(), headers: { traceparent: 'tp' } },
+    );
     const query = insertOutboxQuery([row, row]);
     expect(query.text).toContain('VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9), ($10, $11, $12, $13, $14, $15, $16, $17, $18)');
     expect(query.values).toHaveLength(18);
@@ -77,8 +92,11 @@ describe('appendToOutbox', () => {
     const spanContext = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: TraceFlags.SAMPLED };
     const { client, queries } = recordingClient();
     await context.with(trace.setSpanContext(context.active(), spanContext), () =>
-      appendToOutbox(client, [{ type: EventTypes.CustomerCreated, aggregateId: 'c-1', payload: {} }], { source: 's' }));
-    expect(JSON.parse(queries[0].values?.[8] as string)).toEqual({ traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
+      appendToOutbox(client, [{ type: EventTypes.CustomerCreated, aggregateId: 'c-1', payload: {} }], { source: 's' }),
+    );
+    expect(JSON.parse(queries[0].values?.[8] as string)).toEqual({
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+    });
   });
 
   it('does nothing for no events', async () => {

@@ -93,7 +93,11 @@ export interface AppendOptions {
  * after the state change, so that writers of one aggregate get outbox ids in commit order.
  * Returns the event ids.
  */
-export async function appendToOutbox<T extends readonly unknown[]>(tx: ClientBase, events: OutboxEvents<T>, options: AppendOptions = {}): Promise<string[]> {
+export async function appendToOutbox<T extends readonly unknown[]>(
+  tx: ClientBase,
+  events: OutboxEvents<T>,
+  options: AppendOptions = {},
+): Promise<string[]> {
   if (events.length === 0) return [];
   const defaults: RowDefaults = { source: options.source, now: new Date(), headers: activeTraceHeaders() };
   const rows = (events as OutboxEvent[]).map((event) => toOutboxRow(event, defaults));

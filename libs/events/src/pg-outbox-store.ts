@@ -73,7 +73,9 @@ export class PgOutboxStore implements OutboxStore {
     const client = await this.pool.connect();
     let locked = false;
     try {
-      const { rows } = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${LOCK_ARGS}) AS locked`, [RELAY_LOCK_NAMESPACE]);
+      const { rows } = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${LOCK_ARGS}) AS locked`, [
+        RELAY_LOCK_NAMESPACE,
+      ]);
       locked = rows[0].locked;
       if (locked) await this.adoptSession(client);
     } catch (error) {
@@ -120,7 +122,9 @@ export class PgOutboxStore implements OutboxStore {
   }
 
   markFailed(batch: OutboxBatch, error: Error): Promise<void> {
-    return this.finish(batch, 'UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])', [error.message.slice(0, 2_000)]);
+    return this.finish(batch, 'UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])', [
+      error.message.slice(0, 2_000),
+    ]);
   }
 
   async lag(): Promise<OutboxLag> {
@@ -147,7 +151,10 @@ export class PgOutboxStore implements OutboxStore {
   }
 
   private async abandon(client: PoolClient, error: unknown): Promise<void> {
-    const rolledBack = await client.query('ROLLBACK').then(() => true, () => false);
+    const rolledBack = await client.query('ROLLBACK').then(
+      () => true,
+      () => false,
+    );
     client.release(rolledBack ? undefined : (error as Error));
   }
 

@@ -23,14 +23,14 @@ describe('toKafkaMessage', () => {
     expect(message.key).toBe('c-1');
     expect(message.value).toEqual(Buffer.from([1]));
     expect(message.headers).toEqual({
-      ce_specversion: '1.0',
-      ce_id: 'e-7',
-      ce_source: 'liaison.customer',
-      ce_type: 'liaison.events.v1.CustomerCreated',
-      ce_time: '2025-03-01T00:00:00.000Z',
-      ce_subject: 'c-1',
+      'ce_specversion': '1.0',
+      'ce_id': 'e-7',
+      'ce_source': 'liaison.customer',
+      'ce_type': 'liaison.events.v1.CustomerCreated',
+      'ce_time': '2025-03-01T00:00:00.000Z',
+      'ce_subject': 'c-1',
       'content-type': 'application/protobuf',
-      traceparent: 'tp-7',
+      'traceparent': 'tp-7',
     });
   });
 });

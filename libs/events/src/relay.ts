@@ -192,14 +192,20 @@ export class OutboxRelay {
     // A fresh producer (new producer id, fresh connections) is the dependable way back after
     // broker outages; the idempotent sequence state of the old one is unreliable by then.
     await this.dropProducer();
-    await this.store.markFailed(batch, error).catch((markError: unknown) =>
-      this.logger.error({ err: markError }, 'could not record the outbox publish failure'));
+    await this.store
+      .markFailed(batch, error)
+      .catch((markError: unknown) => this.logger.error({ err: markError }, 'could not record the outbox publish failure'));
   }
 
   private async send(records: readonly OutboxRecord[]): Promise<void> {
     await this.ensureTopicsOf(records);
     const producer = await this.connectedProducer();
-    await producer.sendBatch({ topicMessages: toTopicMessages(records), acks: -1, timeout: this.sendTimeoutMs, compression: CompressionTypes.None });
+    await producer.sendBatch({
+      topicMessages: toTopicMessages(records),
+      acks: -1,
+      timeout: this.sendTimeoutMs,
+      compression: CompressionTypes.None,
+    });
   }
 
   private async ensureTopicsOf(records: readonly OutboxRecord[]): Promise<void> {

@@ -45,7 +45,10 @@ describe('Wakeup', () => {
     const started = Date.now();
     await wakeup.wait(10_000);
     expect(Date.now() - started).toBeLessThan(1_000);
-    const second = await Promise.race([wakeup.wait(200).then(() => 'slept'), new Promise((resolve) => setTimeout(() => resolve('still waiting'), 50))]);
+    const second = await Promise.race([
+      wakeup.wait(200).then(() => 'slept'),
+      new Promise((resolve) => setTimeout(() => resolve('still waiting'), 50)),
+    ]);
     expect(second).toBe('still waiting');
   });
 });

@@ -4,12 +4,30 @@ import type { Kafka, Message } from 'kafkajs';
 import type { PoolClient } from 'pg';
 import { Registry } from 'prom-client';
 import { cloudEventHeaders, EventConsumer, type EventConsumerOptions, type ReceivedEvent } from '../src';
-import { createTestSchema, header, logger, metricValue, pause, produce, randomSuffix, testKafka, TopicReader, uniqueTopic, waitFor, type TestSchema } from './support';
+import {
+  createTestSchema,
+  header,
+  logger,
+  metricValue,
+  pause,
+  produce,
+  randomSuffix,
+  testKafka,
+  TopicReader,
+  uniqueTopic,
+  waitFor,
+  type TestSchema,
+} from './support';
 
 /** A CustomerCreated record as the relay writes it, pinned to partition 0 so offsets are predictable. */
 function customerCreatedRecord(eventId: string, customerId = 'c-1', extraHeaders: Record<string, string> = {}): Message {
-  const payload = eventsV1.CustomerCreated.encode(eventsV1.CustomerCreated.fromPartial({ customer: { id: customerId, name: '北方重工' } })).finish();
-  const headers = cloudEventHeaders({ id: eventId, source: 'liaison.customer', type: EventTypes.CustomerCreated.type, time: new Date(), subject: customerId }, extraHeaders);
+  const payload = eventsV1.CustomerCreated.encode(
+    eventsV1.CustomerCreated.fromPartial({ customer: { id: customerId, name: '北方重工' } }),
+  ).finish();
+  const headers = cloudEventHeaders(
+    { id: eventId, source: 'liaison.customer', type: EventTypes.CustomerCreated.type, time: new Date(), subject: customerId },
+    extraHeaders,
+  );
   return { partition: 0, key: customerId, value: Buffer.from(payload), headers };
 }
 
@@ -38,10 +56,22 @@ describe('EventConsumer against PostgreSQL and Kafka', () => {
     await db?.drop();
   });
 
-  async function startConsumer(handler: EventConsumerOptions['handler'], options: Partial<EventConsumerOptions> = {}): Promise<EventConsumer> {
+  async function startConsumer(
+    handler: EventConsumerOptions['handler'],
+    options: Partial<EventConsumerOptions> = {},
+  ): Promise<EventConsumer> {
     const consumer = new EventConsumer({
-      kafka, groupId, topics: [topic], pool: db.pool, logger, registry, handler, fromBeginning: true, backoffMs: 20,
-      consumerConfig: { maxWaitTimeInMs: 100 }, ...options,
+      kafka,
+      groupId,
+      topics: [topic],
+      pool: db.pool,
+      logger,
+      registry,
+      handler,
+      fromBeginning: true,
+      backoffMs: 20,
+      consumerConfig: { maxWaitTimeInMs: 100 },
+      ...options,
     });
     await consumer.start();
     cleanups.push(() => consumer.stop());
@@ -82,12 +112,27 @@ describe('EventConsumer against PostgreSQL and Kafka', () => {
   it('handles a redelivered event (same ce_id) once', async () => {
     const [first, second] = [randomUUID(), randomUUID()];
     await startConsumer(recordEffect);
-    await produce(kafka, topic, [customerCreatedRecord(first, 'c-1'), customerCreatedRecord(first, 'c-1'), customerCreatedRecord(second, 'c-2')]);
+    await produce(kafka, topic, [
+      customerCreatedRecord(first, 'c-1'),
+      customerCreatedRecord(first, 'c-1'),
+      customerCreatedRecord(second, 'c-2'),
+    ]);
 
     await waitFor(async () => (await handledCount('ok')) === 2 && (await handledCount('duplicate')) === 1, 'two handled and one duplicate');
-    expect(await effects()).toEqual([{ event_id: first, customer_id: 'c-1' }, { event_id: second, customer_id: 'c-2' }].sort((a, b) => a.event_id.localeCompare(b.event_id)));
-    const inbox = await db.pool.query('SELECT event_id, topic, partition, "offset" FROM inbox WHERE consumer_group = $1 ORDER BY "offset"', [groupId]);
-    expect(inbox.rows).toEqual([{ event_id: first, topic, partition: 0, offset: '0' }, { event_id: second, topic, partition: 0, offset: '2' }]);
+    expect(await effects()).toEqual(
+      [
+        { event_id: first, customer_id: 'c-1' },
+        { event_id: second, customer_id: 'c-2' },
+      ].sort((a, b) => a.event_id.localeCompare(b.event_id)),
+    );
+    const inbox = await db.pool.query(
+      'SELECT event_id, topic, partition, "offset" FROM inbox WHERE consumer_group = $1 ORDER BY "offset"',
+      [groupId],
+    );
+    expect(inbox.rows).toEqual([
+      { event_id: first, topic, partition: 0, offset: '0' },
+      { event_id: second, topic, partition: 0, offset: '2' },
+    ]);
     await waitFor(async () => (await committedOffset()) === '3', 'offset 3 to be committed');
   });
 
@@ -96,11 +141,14 @@ describe('EventConsumer against PostgreSQL and Kafka', () => {
     const failing = randomUUID();
     const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
     let runs = 0;
-    const consumer = await startConsumer(async (event, tx) => {
-      runs += 1;
-      await recordEffect(event, tx);
-      throw new Error(`customer ${(event.payload as eventsV1.CustomerCreated).customer?.id} cannot be projected`);
-    }, { maxAttempts: 3 });
+    const consumer = await startConsumer(
+      async (event, tx) => {
+        runs += 1;
+        await recordEffect(event, tx);
+        throw new Error(`customer ${(event.payload as eventsV1.CustomerCreated).customer?.id} cannot be projected`);
+      },
+      { maxAttempts: 3 },
+    );
     const original = customerCreatedRecord(failing, 'c-9', { traceparent });
     await produce(kafka, topic, [original]);
 
@@ -139,11 +187,14 @@ describe('EventConsumer against PostgreSQL and Kafka', () => {
   it('handles an event once when the handler fails twice and then succeeds, discarding the failed attempts', async () => {
     const eventId = randomUUID();
     let runs = 0;
-    await startConsumer(async (event, tx) => {
-      runs += 1;
-      await recordEffect(event, tx);
-      if (runs <= 2) throw new Error(`transient failure ${runs}`);
-    }, { maxAttempts: 5 });
+    await startConsumer(
+      async (event, tx) => {
+        runs += 1;
+        await recordEffect(event, tx);
+        if (runs <= 2) throw new Error(`transient failure ${runs}`);
+      },
+      { maxAttempts: 5 },
+    );
     await produce(kafka, topic, [customerCreatedRecord(eventId, 'c-3')]);
 
     await waitFor(async () => (await handledCount('ok')) === 1, 'the event to be handled');
@@ -171,7 +222,10 @@ describe('EventConsumer against PostgreSQL and Kafka', () => {
     await waitFor(() => seen.includes(marker), 'the marker event');
     expect(seen).toEqual([marker]);
     const dead = await dlq.waitForCount(2);
-    expect(dead.map((record) => [header(record, 'x-original-offset'), header(record, 'x-attempts')])).toEqual([['1', '0'], ['2', '0']]);
+    expect(dead.map((record) => [header(record, 'x-original-offset'), header(record, 'x-attempts')])).toEqual([
+      ['1', '0'],
+      ['2', '0'],
+    ]);
     expect(header(dead[0], 'x-error')).toBe('missing ce_id header');
     expect(header(dead[1], 'x-error')).toMatch(/^undecodable liaison\.events\.v1\.CustomerCreated payload/);
     expect(await handledCount('skipped')).toBe(1);

@@ -6,8 +6,19 @@ import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { createOutbox, OutboxRelay, PgOutboxStore, type OutboxBatch, type OutboxRelayOptions, type OutboxStore } from '../src';
 import {
-  createTestSchema, customerCreatedOn, header, inTransaction, logger, metricValue, pause, SwitchableNetwork, testKafka,
-  TopicReader, uniqueTopic, waitFor, type TestSchema,
+  createTestSchema,
+  customerCreatedOn,
+  header,
+  inTransaction,
+  logger,
+  metricValue,
+  pause,
+  SwitchableNetwork,
+  testKafka,
+  TopicReader,
+  uniqueTopic,
+  waitFor,
+  type TestSchema,
 } from './support';
 
 const outbox = createOutbox({ source: 'liaison.customer' });
@@ -57,7 +68,11 @@ describe('OutboxRelay against PostgreSQL and Kafka', () => {
   }
 
   function append(aggregateId: string, outcome: 'commit' | 'rollback' = 'commit'): Promise<string> {
-    return inTransaction(db.pool, async (tx) => (await outbox.append(tx, [{ type: customerCreatedOn(topic), aggregateId, payload: customer(aggregateId) }]))[0], outcome);
+    return inTransaction(
+      db.pool,
+      async (tx) => (await outbox.append(tx, [{ type: customerCreatedOn(topic), aggregateId, payload: customer(aggregateId) }]))[0],
+      outcome,
+    );
   }
 
   async function outboxRows(): Promise<{ event_id: string; published_at: Date | null; attempts: number; last_error: string | null }[]> {
@@ -70,20 +85,23 @@ describe('OutboxRelay against PostgreSQL and Kafka', () => {
     const time = new Date('2025-03-01T08:30:00.123Z');
     const origin = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.SAMPLED };
     const [eventId] = await context.with(trace.setSpanContext(ROOT_CONTEXT, origin), () =>
-      inTransaction(db.pool, (tx) => outbox.append(tx, [{ type: customerCreatedOn(topic), aggregateId: 'c-42', payload: customer('c-42'), time }])));
+      inTransaction(db.pool, (tx) =>
+        outbox.append(tx, [{ type: customerCreatedOn(topic), aggregateId: 'c-42', payload: customer('c-42'), time }]),
+      ),
+    );
     startRelay({ registry });
 
     const [record] = await reader.waitForCount(1);
     expect(record.message.key?.toString()).toBe('c-42');
     expect(Object.fromEntries(Object.entries(record.message.headers ?? {}).map(([name, value]) => [name, value?.toString()]))).toEqual({
-      ce_specversion: '1.0',
-      ce_id: eventId,
-      ce_source: 'liaison.customer',
-      ce_type: 'liaison.events.v1.CustomerCreated',
-      ce_time: '2025-03-01T08:30:00.123Z',
-      ce_subject: 'c-42',
+      'ce_specversion': '1.0',
+      'ce_id': eventId,
+      'ce_source': 'liaison.customer',
+      'ce_type': 'liaison.events.v1.CustomerCreated',
+      'ce_time': '2025-03-01T08:30:00.123Z',
+      'ce_subject': 'c-42',
       'content-type': 'application/protobuf',
-      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      'traceparent': '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
     });
     expect(eventsV1.CustomerCreated.decode(record.message.value!).customer?.name).toBe('上海华东精密机械有限公司');
     await waitFor(async () => (await outboxRows())[0].published_at, 'published_at to be set');
@@ -170,7 +188,9 @@ describe('OutboxRelay against PostgreSQL and Kafka', () => {
   it('publishes what is left when stopped, before stepping down', async () => {
     const reader = await startReader();
     // Deaf to NOTIFY and polling once a minute: only the flush in stop() can publish.
-    const deafStore: OutboxStore = Object.assign(Object.create(new PgOutboxStore(db.pool)) as OutboxStore, { onNewEvents: () => undefined });
+    const deafStore: OutboxStore = Object.assign(Object.create(new PgOutboxStore(db.pool)) as OutboxStore, {
+      onNewEvents: () => undefined,
+    });
     const relay = startRelay({ store: deafStore, pollIntervalMs: 60_000 });
     await waitFor(() => relay.isLeader, 'the relay to lead');
     await pause(300);

@@ -28,9 +28,10 @@ export async function ensureTestDatabase(): Promise<void> {
   await admin.connect();
   try {
     const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [TEST_DATABASE]);
-    if (rowCount === 0) await admin.query(`CREATE DATABASE ${TEST_DATABASE}`).catch((error: { code?: string }) => {
-      if (error.code !== '42P04') throw error;
-    });
+    if (rowCount === 0)
+      await admin.query(`CREATE DATABASE ${TEST_DATABASE}`).catch((error: { code?: string }) => {
+        if (error.code !== '42P04') throw error;
+      });
   } finally {
     await admin.end();
   }
@@ -63,7 +64,11 @@ export async function createTestSchema(): Promise<TestSchema> {
   };
 }
 
-export async function inTransaction<T>(pool: Pool, work: (tx: PoolClient) => Promise<T>, outcome: 'commit' | 'rollback' = 'commit'): Promise<T> {
+export async function inTransaction<T>(
+  pool: Pool,
+  work: (tx: PoolClient) => Promise<T>,
+  outcome: 'commit' | 'rollback' = 'commit',
+): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');

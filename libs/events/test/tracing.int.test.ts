@@ -4,7 +4,17 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { eventsV1 } from '@liaison/contracts';
 import { createOutbox, EventConsumer, OutboxRelay } from '../src';
-import { createTestSchema, customerCreatedOn, inTransaction, logger, randomSuffix, testKafka, uniqueTopic, waitFor, type TestSchema } from './support';
+import {
+  createTestSchema,
+  customerCreatedOn,
+  inTransaction,
+  logger,
+  randomSuffix,
+  testKafka,
+  uniqueTopic,
+  waitFor,
+  type TestSchema,
+} from './support';
 
 describe('trace context from the writing request to the event handler', () => {
   const exporter = new InMemorySpanExporter();
@@ -30,7 +40,12 @@ describe('trace context from the writing request to the event handler', () => {
     const relay = new OutboxRelay({ pool: db.pool, kafka, logger });
     let handlerSpan: SpanContext | undefined;
     const consumer = new EventConsumer({
-      kafka, groupId: `tracing-${randomSuffix()}`, topics: [topic], pool: db.pool, logger, fromBeginning: true,
+      kafka,
+      groupId: `tracing-${randomSuffix()}`,
+      topics: [topic],
+      pool: db.pool,
+      logger,
+      fromBeginning: true,
       consumerConfig: { maxWaitTimeInMs: 100 },
       handler: async () => {
         handlerSpan = trace.getActiveSpan()?.spanContext();
@@ -50,7 +65,10 @@ describe('trace context from the writing request to the event handler', () => {
       const handled = await waitFor(() => handlerSpan, 'the handler to run');
       expect(handled.traceId).toBe(request.traceId);
       // The span ends after the handler returns and the inbox transaction commits: wait for it.
-      const consumerSpan = await waitFor(() => exporter.getFinishedSpans().find((span) => span.spanContext().spanId === handled.spanId), 'the consumer span to end');
+      const consumerSpan = await waitFor(
+        () => exporter.getFinishedSpans().find((span) => span.spanContext().spanId === handled.spanId),
+        'the consumer span to end',
+      );
       expect(consumerSpan?.name).toBe(`process ${topic}`);
       expect(consumerSpan?.kind).toBe(SpanKind.CONSUMER);
       expect(consumerSpan?.parentSpanContext?.spanId).toBe(request.spanId);

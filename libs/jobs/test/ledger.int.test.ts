@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import { createLogger, createPool, runMigrations, type Pool } from '@liaison/runtime';
 import { ensureDatabase, stack } from '@liaison/testkit';
-import { jobsMigrations, JOBS_MIGRATION_SCOPE, MongoJobLedger, PeriodicJob, PgJobLedger, type JobLedger, type JobRunDocument } from '../src';
+import {
+  jobsMigrations,
+  JOBS_MIGRATION_SCOPE,
+  MongoJobLedger,
+  PeriodicJob,
+  PgJobLedger,
+  type JobLedger,
+  type JobRunDocument,
+} from '../src';
 
 // Both ledgers against the real databases: one claim per slot whatever the concurrency, and a
 // schedule on two replicas that runs every slot exactly once.
@@ -26,7 +34,10 @@ afterAll(async () => {
 const ledgers: Record<string, () => JobLedger> = {
   postgres: () => new PgJobLedger(pool),
   mongodb: () =>
-    new MongoJobLedger(mongo.db!.collection<JobRunDocument>('job_runs'), async () => (await mongo.db!.admin().command({ hello: 1 })).localTime as Date),
+    new MongoJobLedger(
+      mongo.db!.collection<JobRunDocument>('job_runs'),
+      async () => (await mongo.db!.admin().command({ hello: 1 })).localTime as Date,
+    ),
 };
 
 describe.each(Object.keys(ledgers))('the %s ledger', (kind) => {
@@ -46,7 +57,9 @@ describe.each(Object.keys(ledgers))('the %s ledger', (kind) => {
       await new Promise((resolve) => setTimeout(resolve, 50));
       return runs;
     };
-    const replicas = ['a', 'b'].map((name) => new PeriodicJob({ name: job, intervalMs: 1_000, jitterMs: 100, ledger: ledger(), logger, runner: name, work }));
+    const replicas = ['a', 'b'].map(
+      (name) => new PeriodicJob({ name: job, intervalMs: 1_000, jitterMs: 100, ledger: ledger(), logger, runner: name, work }),
+    );
     replicas.forEach((replica) => replica.start());
     await new Promise((resolve) => setTimeout(resolve, 3_500));
     await Promise.all(replicas.map((replica) => replica.stop()));
@@ -57,7 +70,14 @@ describe.each(Object.keys(ledgers))('the %s ledger', (kind) => {
 
   it('records how a run ended and prunes old entries', async () => {
     const job = `outcome-${RUN}`;
-    const tick = await new PeriodicJob({ name: job, intervalMs: 60_000, ledger: ledger(), logger, runner: 'solo', work: async () => ({ done: 3 }) }).tick();
+    const tick = await new PeriodicJob({
+      name: job,
+      intervalMs: 60_000,
+      ledger: ledger(),
+      logger,
+      runner: 'solo',
+      work: async () => ({ done: 3 }),
+    }).tick();
     expect(tick).toEqual({ ran: true, result: { done: 3 } });
     await expect(ledger().prune(job, 0)).resolves.toBe(1);
     expect(await slotsOf(kind, job)).toBe(0);

@@ -60,7 +60,11 @@ export const env = {
     }, fallback),
   list: (fallback?: string[]) =>
     setting(
-      (raw) => raw.split(',').map((item) => item.trim()).filter(Boolean),
+      (raw) =>
+        raw
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean),
       fallback,
     ),
   bool: (fallback?: boolean) =>

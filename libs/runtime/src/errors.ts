@@ -57,9 +57,7 @@ const GRPC_BY_CODE: Record<ErrorCode, GrpcStatus> = {
   internal: GrpcStatus.INTERNAL,
 };
 
-const CODE_BY_GRPC = new Map<GrpcStatus, ErrorCode>(
-  Object.entries(GRPC_BY_CODE).map(([code, grpc]) => [grpc, code as ErrorCode]),
-);
+const CODE_BY_GRPC = new Map<GrpcStatus, ErrorCode>(Object.entries(GRPC_BY_CODE).map(([code, grpc]) => [grpc, code as ErrorCode]));
 
 export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   invalid_argument: 400,
@@ -126,11 +124,11 @@ interface ServiceErrorLike {
 export function fromGrpcError(error: unknown): AppError {
   const serviceError = error as ServiceErrorLike;
   if (typeof serviceError?.code !== 'number') return new AppError('internal', 'internal error');
-  const code = (serviceError.metadata?.get(CODE_KEY)[0] as string | undefined) as ErrorCode | undefined;
-  const mapped = code && code in GRPC_BY_CODE ? code : CODE_BY_GRPC.get(serviceError.code) ?? 'internal';
+  const code = serviceError.metadata?.get(CODE_KEY)[0] as string | undefined as ErrorCode | undefined;
+  const mapped = code && code in GRPC_BY_CODE ? code : (CODE_BY_GRPC.get(serviceError.code) ?? 'internal');
   const rawViolations = serviceError.metadata?.get(VIOLATIONS_KEY)[0];
   const violations = rawViolations ? (JSON.parse(String(rawViolations)) as FieldViolation[]) : [];
-  const message = mapped === 'internal' ? 'internal error' : serviceError.details ?? mapped;
+  const message = mapped === 'internal' ? 'internal error' : (serviceError.details ?? mapped);
   const reason = serviceError.metadata?.get(REASON_KEY)[0] as string | undefined;
   return new AppError(mapped, message, violations, reason);
 }

@@ -21,7 +21,11 @@ export interface GrpcClientOptions {
   metrics?: ServiceMetrics;
 }
 
-type ClientConstructor<C> = new (address: string, creds: ReturnType<typeof credentials.createInsecure>, options?: Partial<ChannelOptions>) => C;
+type ClientConstructor<C> = new (
+  address: string,
+  creds: ReturnType<typeof credentials.createInsecure>,
+  options?: Partial<ChannelOptions>,
+) => C;
 
 /**
  * Creates a grpc-js client with a default deadline on every call, metrics, and transparent
@@ -46,7 +50,7 @@ export function createGrpcClient<C>(Client: ClientConstructor<C>, address: strin
     'grpc.service_config': JSON.stringify(serviceConfig),
     'grpc.enable_retries': 1,
     'grpc.keepalive_time_ms': 30_000,
-    interceptors: [deadlineInterceptor(options.deadlineMs ?? 5000), ...(options.metrics ? [metricsInterceptor(options.metrics)] : [])],
+    'interceptors': [deadlineInterceptor(options.deadlineMs ?? 5000), ...(options.metrics ? [metricsInterceptor(options.metrics)] : [])],
   } as Partial<ChannelOptions>);
 }
 
@@ -84,14 +88,23 @@ type UnaryMethod<Req, Res> = (
 ) => unknown;
 
 /** Promise form of a generated unary method; failures come back as AppError with the server's code. */
-export function unary<Req, Res>(method: UnaryMethod<Req, Res>, request: Req, metadata = new Metadata(), options: Partial<CallOptions> = {}): Promise<Res> {
+export function unary<Req, Res>(
+  method: UnaryMethod<Req, Res>,
+  request: Req,
+  metadata = new Metadata(),
+  options: Partial<CallOptions> = {},
+): Promise<Res> {
   return new Promise((resolve, reject) => {
     method(request, metadata, options, (error, response) => (error ? reject(fromGrpcError(error)) : resolve(response)));
   });
 }
 
 interface HealthCheckClient {
-  check(request: { service: string }, options: Partial<CallOptions>, callback: (error: ServiceError | null, response?: { status?: string }) => void): void;
+  check(
+    request: { service: string },
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response?: { status?: string }) => void,
+  ): void;
   close(): void;
 }
 

@@ -40,16 +40,26 @@ export type ServerStreamHandler<Req, Res, P> = (request: Req, ctx: CallContext<P
 export type Authenticate<P> = (token: string) => Promise<P>;
 
 type HandlerOf<Req, Res, P, RequestStream, ResponseStream> = RequestStream extends true
-  ? ResponseStream extends true ? never : ClientStreamHandler<Req, Res, P>
-  : ResponseStream extends true ? ServerStreamHandler<Req, Res, P> : UnaryHandler<Req, Res, P>;
+  ? ResponseStream extends true
+    ? never
+    : ClientStreamHandler<Req, Res, P>
+  : ResponseStream extends true
+    ? ServerStreamHandler<Req, Res, P>
+    : UnaryHandler<Req, Res, P>;
 
 type HandlersOf<S extends ServiceDefinition, P> = {
-  [M in keyof S]: S[M] extends { requestDeserialize: (b: Buffer) => infer Req; responseSerialize: (r: infer Res) => Buffer; requestStream: infer RS; responseStream: infer SS }
+  [M in keyof S]: S[M] extends {
+    requestDeserialize: (b: Buffer) => infer Req;
+    responseSerialize: (r: infer Res) => Buffer;
+    requestStream: infer RS;
+    responseStream: infer SS;
+  }
     ? HandlerOf<Req, Res, P, RS, SS>
     : never;
 };
 
-type AnyHandler<P> = UnaryHandler<unknown, unknown, P> | ClientStreamHandler<unknown, unknown, P> | ServerStreamHandler<unknown, unknown, P>;
+type AnyHandler<P> =
+  UnaryHandler<unknown, unknown, P> | ClientStreamHandler<unknown, unknown, P> | ServerStreamHandler<unknown, unknown, P>;
 
 export interface GrpcServerOptions<P> {
   logger: Logger;
@@ -75,7 +85,7 @@ export class GrpcServer<P> {
 
   constructor(private readonly options: GrpcServerOptions<P>) {
     // `liveness` is for liveness probes: the process answers, whatever its dependencies do.
-    this.healthService = new HealthImplementation({ '': 'NOT_SERVING', liveness: 'SERVING' });
+    this.healthService = new HealthImplementation({ '': 'NOT_SERVING', 'liveness': 'SERVING' });
     this.healthService.addToServer(this.server);
     options.health.onChange((report) => this.publishHealth(report));
   }
@@ -150,7 +160,11 @@ export class GrpcServer<P> {
     return this.wrap(service, method, handler as UnaryHandler<unknown, unknown, P>);
   }
 
-  private async callContext(call: { metadata: Metadata; getDeadline(): Date | number }, service: string, method: string): Promise<CallContext<P>> {
+  private async callContext(
+    call: { metadata: Metadata; getDeadline(): Date | number },
+    service: string,
+    method: string,
+  ): Promise<CallContext<P>> {
     const token = bearerToken(call.metadata);
     const principal = await this.options.authenticate(token);
     const deadline = call.getDeadline();
@@ -164,7 +178,12 @@ export class GrpcServer<P> {
   }
 
   // The same chain for every kind of call: metrics around, authentication first, errors mapped.
-  private async observe(service: string, method: string, run: () => Promise<void>, fail: (error: ReturnType<typeof toGrpcError>) => void): Promise<void> {
+  private async observe(
+    service: string,
+    method: string,
+    run: () => Promise<void>,
+    fail: (error: ReturnType<typeof toGrpcError>) => void,
+  ): Promise<void> {
     const { metrics, logger } = this.options;
     const stopTimer = metrics.grpcDuration.startTimer({ service, method });
     let code = GrpcStatus.OK;
@@ -184,29 +203,44 @@ export class GrpcServer<P> {
 
   private wrap(service: string, method: string, handler: UnaryHandler<unknown, unknown, P>) {
     return async (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
-      await this.observe(service, method, async () => {
-        const ctx = await this.callContext(call, service, method);
-        callback(null, await handler(call.request, ctx));
-      }, (error) => callback(error));
+      await this.observe(
+        service,
+        method,
+        async () => {
+          const ctx = await this.callContext(call, service, method);
+          callback(null, await handler(call.request, ctx));
+        },
+        (error) => callback(error),
+      );
     };
   }
 
   private wrapClientStream(service: string, method: string, handler: ClientStreamHandler<unknown, unknown, P>) {
     return async (call: ServerReadableStream<unknown, unknown>, callback: sendUnaryData<unknown>) => {
-      await this.observe(service, method, async () => {
-        const ctx = await this.callContext(call, service, method);
-        callback(null, await handler(call, ctx));
-      }, (error) => callback(error));
+      await this.observe(
+        service,
+        method,
+        async () => {
+          const ctx = await this.callContext(call, service, method);
+          callback(null, await handler(call, ctx));
+        },
+        (error) => callback(error),
+      );
     };
   }
 
   private wrapServerStream(service: string, method: string, handler: ServerStreamHandler<unknown, unknown, P>) {
     return async (call: ServerWritableStream<unknown, unknown>) => {
-      await this.observe(service, method, async () => {
-        const ctx = await this.callContext(call, service, method);
-        await handler(call.request, ctx, (response) => writeWithBackpressure(call, response));
-        call.end();
-      }, (error) => call.emit('error', error));
+      await this.observe(
+        service,
+        method,
+        async () => {
+          const ctx = await this.callContext(call, service, method);
+          await handler(call.request, ctx, (response) => writeWithBackpressure(call, response));
+          call.end();
+        },
+        (error) => call.emit('error', error),
+      );
     };
   }
 }
@@ -216,8 +250,14 @@ function writeWithBackpressure(call: ServerWritableStream<unknown, unknown>, mes
   if (call.cancelled || call.destroyed) return Promise.reject(new AppError('unavailable', 'the client cancelled the call'));
   if (call.write(message)) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const onDrain = () => { call.off('cancelled', onCancel); resolve(); };
-    const onCancel = () => { call.off('drain', onDrain); reject(new AppError('unavailable', 'the client cancelled the call')); };
+    const onDrain = () => {
+      call.off('cancelled', onCancel);
+      resolve();
+    };
+    const onCancel = () => {
+      call.off('drain', onDrain);
+      reject(new AppError('unavailable', 'the client cancelled the call'));
+    };
     call.once('drain', onDrain);
     call.once('cancelled', onCancel);
   });

@@ -20,11 +20,17 @@ describe('GrpcServer and client', () => {
   const metrics = createMetrics('test');
 
   beforeAll(async () => {
-    const health = new HealthMonitor(logger, 50).add('dependency', async () => {
-      if (!healthy) throw new Error('down');
-    }).add('optional', async () => {
-      if (!optionalUp) throw new Error('down');
-    }, { critical: false });
+    const health = new HealthMonitor(logger, 50)
+      .add('dependency', async () => {
+        if (!healthy) throw new Error('down');
+      })
+      .add(
+        'optional',
+        async () => {
+          if (!optionalUp) throw new Error('down');
+        },
+        { critical: false },
+      );
     await health.start();
     server = new GrpcServer({
       logger,
@@ -65,12 +71,13 @@ describe('GrpcServer and client', () => {
 
   afterAll(() => server.shutdown(100));
 
-  const client = () => createGrpcClient(CustomerServiceClient, address, {
-    serviceName: 'liaison.customer.v1.CustomerService',
-    idempotentMethods: ['GetCustomer', 'ListCustomers'],
-    deadlineMs: 200,
-    metrics,
-  });
+  const client = () =>
+    createGrpcClient(CustomerServiceClient, address, {
+      serviceName: 'liaison.customer.v1.CustomerService',
+      idempotentMethods: ['GetCustomer', 'ListCustomers'],
+      deadlineMs: 200,
+      metrics,
+    });
   const auth = (token = 'good') => {
     const metadata = new Metadata();
     metadata.set('authorization', `Bearer ${token}`);
@@ -91,18 +98,24 @@ describe('GrpcServer and client', () => {
 
   it('maps domain errors to status codes with field violations', async () => {
     const c = client();
-    await expect(unary(c.createCustomer.bind(c), customerV1.CreateCustomerRequest.fromPartial({ name: '' }), auth())).rejects.toMatchObject({
-      code: 'invalid_argument',
-      violations: [{ field: 'name', message: 'required' }],
+    await expect(unary(c.createCustomer.bind(c), customerV1.CreateCustomerRequest.fromPartial({ name: '' }), auth())).rejects.toMatchObject(
+      {
+        code: 'invalid_argument',
+        violations: [{ field: 'name', message: 'required' }],
+      },
+    );
+    await expect(unary(c.updateCustomer.bind(c), { id: 'x', expectedVersion: 1 }, auth())).rejects.toMatchObject({
+      code: 'version_conflict',
     });
-    await expect(unary(c.updateCustomer.bind(c), { id: 'x', expectedVersion: 1 }, auth())).rejects.toMatchObject({ code: 'version_conflict' });
   });
 
   it('retries idempotent reads on UNAVAILABLE but never writes', async () => {
     const c = client();
     const response = await unary(c.getCustomer.bind(c), { id: 'flaky-1' }, auth());
     expect(response.customer?.id).toBe('flaky-1');
-    await expect(unary(c.createCustomer.bind(c), customerV1.CreateCustomerRequest.fromPartial({ name: 'x', requestId: 'once' }), auth())).rejects.toMatchObject({ code: 'unavailable' });
+    await expect(
+      unary(c.createCustomer.bind(c), customerV1.CreateCustomerRequest.fromPartial({ name: 'x', requestId: 'once' }), auth()),
+    ).rejects.toMatchObject({ code: 'unavailable' });
     expect(createAttempts.get('once')).toBe(1);
   });
 
@@ -125,7 +138,11 @@ describe('GrpcServer and client', () => {
 
   it('reports grpc.health.v1 status from the dependency checks', async () => {
     // SERVING resolves; any other status rejects with the status in the message.
-    const check = (service: string) => grpcHealthCheck(address, service)().then(() => 'SERVING', (error: Error) => error.message.split(': ').pop());
+    const check = (service: string) =>
+      grpcHealthCheck(address, service)().then(
+        () => 'SERVING',
+        (error: Error) => error.message.split(': ').pop(),
+      );
     expect(await check('')).toBe('SERVING');
     expect(await check('liaison.customer.v1.CustomerService')).toBe('SERVING');
     expect(await check('dependency/dependency')).toBe('SERVING');

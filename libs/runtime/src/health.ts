@@ -25,7 +25,11 @@ export class HealthMonitor {
   private readonly listeners: ((report: HealthReport) => void)[] = [];
   private shuttingDown = false;
 
-  constructor(private readonly logger: Logger, private readonly intervalMs = 2000, private readonly timeoutMs = 1500) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly intervalMs = 2000,
+    private readonly timeoutMs = 1500,
+  ) {}
 
   add(name: string, check: HealthCheck, options: { critical?: boolean } = {}): this {
     this.checks.set(name, { check, critical: options.critical ?? true });
@@ -92,5 +96,7 @@ export class HealthMonitor {
 }
 
 function summary(report: HealthReport): string {
-  return `${report.ready}:${Object.entries(report.checks).map(([name, check]) => `${name}=${check.ok}`).join(',')}`;
+  return `${report.ready}:${Object.entries(report.checks)
+    .map(([name, check]) => `${name}=${check.ok}`)
+    .join(',')}`;
 }

@@ -5,8 +5,20 @@ export type { Logger };
 
 // Keys whose values never reach a log line, at any depth pino supports.
 const SENSITIVE_KEYS = [
-  'authorization', 'token', 'accessToken', 'access_token', 'refreshToken', 'password', 'secret',
-  'clientSecret', 'client_secret', 'cookie', 'phone', 'mobile', 'email', 'idNumber',
+  'authorization',
+  'token',
+  'accessToken',
+  'access_token',
+  'refreshToken',
+  'password',
+  'secret',
+  'clientSecret',
+  'client_secret',
+  'cookie',
+  'phone',
+  'mobile',
+  'email',
+  'idNumber',
 ];
 const REDACT_PATHS = SENSITIVE_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `headers.${key}`, `req.headers.${key}`]);
 

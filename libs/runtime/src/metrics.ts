@@ -24,13 +24,52 @@ export function createMetrics(service: string): ServiceMetrics {
   const registers = [registry];
   return {
     registry,
-    httpRequests: new Counter({ name: 'http_server_requests_total', help: 'HTTP requests handled', labelNames: ['method', 'route', 'status'], registers }),
-    httpDuration: new Histogram({ name: 'http_server_duration_seconds', help: 'HTTP request duration', labelNames: ['method', 'route', 'status'], buckets: DURATION_BUCKETS, registers }),
-    grpcHandled: new Counter({ name: 'grpc_server_handled_total', help: 'gRPC calls handled', labelNames: ['service', 'method', 'code'], registers }),
-    grpcDuration: new Histogram({ name: 'grpc_server_handling_seconds', help: 'gRPC call duration', labelNames: ['service', 'method', 'code'], buckets: DURATION_BUCKETS, registers }),
-    grpcClientHandled: new Counter({ name: 'grpc_client_handled_total', help: 'gRPC client calls completed', labelNames: ['service', 'method', 'code'], registers }),
-    grpcClientDuration: new Histogram({ name: 'grpc_client_handling_seconds', help: 'gRPC client call duration', labelNames: ['service', 'method', 'code'], buckets: DURATION_BUCKETS, registers }),
+    httpRequests: new Counter({
+      name: 'http_server_requests_total',
+      help: 'HTTP requests handled',
+      labelNames: ['method', 'route', 'status'],
+      registers,
+    }),
+    httpDuration: new Histogram({
+      name: 'http_server_duration_seconds',
+      help: 'HTTP request duration',
+      labelNames: ['method', 'route', 'status'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    }),
+    grpcHandled: new Counter({
+      name: 'grpc_server_handled_total',
+      help: 'gRPC calls handled',
+      labelNames: ['service', 'method', 'code'],
+      registers,
+    }),
+    grpcDuration: new Histogram({
+      name: 'grpc_server_handling_seconds',
+      help: 'gRPC call duration',
+      labelNames: ['service', 'method', 'code'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    }),
+    grpcClientHandled: new Counter({
+      name: 'grpc_client_handled_total',
+      help: 'gRPC client calls completed',
+      labelNames: ['service', 'method', 'code'],
+      registers,
+    }),
+    grpcClientDuration: new Histogram({
+      name: 'grpc_client_handling_seconds',
+      help: 'gRPC client call duration',
+      labelNames: ['service', 'method', 'code'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    }),
     dbQueries: new Counter({ name: 'db_client_queries_total', help: 'Database queries', labelNames: ['operation', 'outcome'], registers }),
-    dbDuration: new Histogram({ name: 'db_client_query_seconds', help: 'Database query duration', labelNames: ['operation', 'outcome'], buckets: DURATION_BUCKETS, registers }),
+    dbDuration: new Histogram({
+      name: 'db_client_query_seconds',
+      help: 'Database query duration',
+      labelNames: ['operation', 'outcome'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    }),
   };
 }

@@ -37,14 +37,20 @@ export function createPool(connectionString: string, metrics?: ServiceMetrics, e
 function timeQueries(client: PoolClient, metrics: ServiceMetrics): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-    const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string })?.text ?? '';
+    const text = typeof args[0] === 'string' ? args[0] : ((args[0] as { text?: string })?.text ?? '');
     const operation = /^\s*(\w+)/.exec(text)?.[1]?.toUpperCase() ?? 'OTHER';
     const stop = metrics.dbDuration.startTimer({ operation });
     const result = query(...args);
     if (result && typeof (result as Promise<unknown>).then === 'function') {
       (result as Promise<unknown>).then(
-        () => { stop({ outcome: 'ok' }); metrics.dbQueries.inc({ operation, outcome: 'ok' }); },
-        () => { stop({ outcome: 'error' }); metrics.dbQueries.inc({ operation, outcome: 'error' }); },
+        () => {
+          stop({ outcome: 'ok' });
+          metrics.dbQueries.inc({ operation, outcome: 'ok' });
+        },
+        () => {
+          stop({ outcome: 'error' });
+          metrics.dbQueries.inc({ operation, outcome: 'error' });
+        },
       );
     }
     return result;
@@ -105,7 +111,11 @@ export async function runMigrations(pool: Pool, scope: string, migrations: Migra
         // request-sized statement timeout of the pool; they must not be cut off halfway.
         await client.query('SET LOCAL statement_timeout = 0');
         await client.query(migration.sql);
-        await client.query('INSERT INTO schema_migrations (scope, version, name) VALUES ($1, $2, $3)', [scope, migration.version, migration.name]);
+        await client.query('INSERT INTO schema_migrations (scope, version, name) VALUES ($1, $2, $3)', [
+          scope,
+          migration.version,
+          migration.name,
+        ]);
         await client.query('COMMIT');
         done.push(migration.version);
       } catch (error) {

@@ -45,7 +45,10 @@ export class ServiceHost {
   installSignalHandlers(exit: (code: number) => void = (code) => process.exit(code)): void {
     const handle = (signal: string) => {
       this.logger.info({ signal }, 'shutting down');
-      void this.stop().then(() => exit(0), () => exit(1));
+      void this.stop().then(
+        () => exit(0),
+        () => exit(1),
+      );
     };
     process.once('SIGTERM', handle);
     process.once('SIGINT', handle);

@@ -32,9 +32,10 @@ export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = pro
   // also start OTLP metric and log exporters that retry against a missing collector at shutdown.
   env.OTEL_METRICS_EXPORTER ??= 'none';
   env.OTEL_LOGS_EXPORTER ??= 'none';
-  const exporter = env.OTEL_EXPORTER === 'otlp'
-    ? new OTLPTraceExporter({ url: `${env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318'}/v1/traces` })
-    : undefined;
+  const exporter =
+    env.OTEL_EXPORTER === 'otlp'
+      ? new OTLPTraceExporter({ url: `${env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318'}/v1/traces` })
+      : undefined;
   sdk = new NodeSDK({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }),
     spanProcessors: [exporter ? new BatchSpanProcessor(exporter) : dropSpans],

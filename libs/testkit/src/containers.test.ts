@@ -27,7 +27,8 @@ function fakeDocker(answers: { running?: string; ps?: string } = {}) {
       const stdout = args.includes('{{.State.Running}}') ? (answers.running ?? 'false') : '2030-01-01T00:00:00.000000000Z';
       return { stdout: `${stdout}\n`, stderr: '' };
     }
-    if (command === 'logs') return { stdout: '', stderr: '[KafkaRaftServer nodeId=1] Kafka Server started (kafka.server.KafkaRaftServer)\n' };
+    if (command === 'logs')
+      return { stdout: '', stderr: '[KafkaRaftServer nodeId=1] Kafka Server started (kafka.server.KafkaRaftServer)\n' };
     if (command === 'ps') return { stdout: answers.ps ?? '', stderr: '' };
     return { stdout: `${args.at(-1)}\n`, stderr: '' };
   };
@@ -87,7 +88,10 @@ describe('container definitions', () => {
     expect(Object.fromEntries(specs.map((s) => [s.component, s.ports]))).toEqual({
       postgres: [{ container: 5432, host: 5432 }],
       kafka: [{ container: 9092, host: 9092 }],
-      keycloak: [{ container: 8180, host: 8180 }, { container: 9000, host: 9180 }],
+      keycloak: [
+        { container: 8180, host: 8180 },
+        { container: 9000, host: 9180 },
+      ],
       ferretdb: [{ container: 27017, host: 27017 }],
     });
   });
@@ -119,7 +123,9 @@ describe('container definitions', () => {
 
   it('imports the realm into Keycloak with the issuer of the local stack', () => {
     const keycloak = spec('keycloak');
-    expect(keycloak.command).toEqual(expect.arrayContaining(['start-dev', '--import-realm', '--http-port=8180', '--hostname=http://localhost:8180']));
+    expect(keycloak.command).toEqual(
+      expect.arrayContaining(['start-dev', '--import-realm', '--http-port=8180', '--hostname=http://localhost:8180']),
+    );
     expect(keycloak.files).toEqual([
       { source: path.join(repoRoot, 'deploy/keycloak/liaison-realm.json'), target: '/opt/keycloak/data/import/liaison-realm.json' },
     ]);
@@ -173,7 +179,9 @@ describe('stackCommand dispatch', () => {
   it('explains what to do when no container stack was started', async () => {
     const docker = fakeDocker();
     const env = { LIAISON_STACK: 'testcontainers', LIAISON_STATE: stateDir };
-    await expect(makeStackCommand({ env, run: docker.run })('down', 'kafka')).rejects.toThrow(/no container stack recorded .*stack-cli\.ts up/);
+    await expect(makeStackCommand({ env, run: docker.run })('down', 'kafka')).rejects.toThrow(
+      /no container stack recorded .*stack-cli\.ts up/,
+    );
     expect(docker.calls).toEqual([]);
   });
 
@@ -195,15 +203,20 @@ describe('starting and stopping the container stack', () => {
 
   // Only where there really is no engine (as on this project's machines): elsewhere this would start containers.
   const noDockerEngine =
-    !process.env.DOCKER_HOST && !existsSync('/var/run/docker.sock') &&
+    !process.env.DOCKER_HOST &&
+    !existsSync('/var/run/docker.sock') &&
     spawnSync('docker', ['info'], { stdio: 'ignore', timeout: 20_000 }).status !== 0;
-  (noDockerEngine ? it : it.skip)('fails with that error through testcontainers\' own runtime discovery', async () => {
-    const docker = fakeDocker();
-    const start = startContainerStack({ repoRoot, env: { LIAISON_STATE: stateDir }, run: docker.run });
-    await expect(start).rejects.toThrow(/^no Docker engine found: .*Docker/);
-    expect(docker.calls).toEqual([]);
-    expect(existsSync(stateFilePath({ LIAISON_STATE: stateDir }))).toBe(false);
-  }, 30_000);
+  (noDockerEngine ? it : it.skip)(
+    "fails with that error through testcontainers' own runtime discovery",
+    async () => {
+      const docker = fakeDocker();
+      const start = startContainerStack({ repoRoot, env: { LIAISON_STATE: stateDir }, run: docker.run });
+      await expect(start).rejects.toThrow(/^no Docker engine found: .*Docker/);
+      expect(docker.calls).toEqual([]);
+      expect(existsSync(stateFilePath({ LIAISON_STATE: stateDir }))).toBe(false);
+    },
+    30_000,
+  );
 
   it('removes every labelled container and the state file on stop', async () => {
     const env = await recordContainers();

@@ -27,10 +27,7 @@ export const COMPONENTS = ['postgres', 'kafka', 'keycloak', 'ferretdb'] as const
 export type Component = (typeof COMPONENTS)[number];
 
 /** How to tell that a container is ready, both for testcontainers and for a `docker start`. */
-export type Readiness =
-  | { kind: 'log'; text: string }
-  | { kind: 'http'; port: number; path: string }
-  | { kind: 'command'; command: string };
+export type Readiness = { kind: 'log'; text: string } | { kind: 'http'; port: number; path: string } | { kind: 'command'; command: string };
 
 export interface ContainerSpec {
   component: Component;
@@ -214,7 +211,11 @@ export async function containerStackCommand(args: string[], deps: ContainerComma
   if (verb === 'down') return (await deps.run('docker', ['stop', ...ids])).stdout;
   const specs = containerSpecs(deps.repoRoot);
   for (const [i, component] of components.entries()) {
-    await startRecorded(ids[i], specs.find((spec) => spec.component === component)!, deps.run);
+    await startRecorded(
+      ids[i],
+      specs.find((spec) => spec.component === component)!,
+      deps.run,
+    );
   }
   return '';
 }

@@ -17,7 +17,9 @@ export interface RecordCollector {
 }
 
 function headerStrings(headers: IHeaders | undefined): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers ?? {}).map(([key, value]) => [key, Array.isArray(value) ? String(value[0]) : String(value ?? '')]));
+  return Object.fromEntries(
+    Object.entries(headers ?? {}).map(([key, value]) => [key, Array.isArray(value) ? String(value[0]) : String(value ?? '')]),
+  );
 }
 
 /**
@@ -37,7 +39,14 @@ export async function collectRecords(topics: string[], fromBeginning = false): P
   consumer.on(consumer.events.GROUP_JOIN, () => assigned());
   await consumer.run({
     eachMessage: async ({ topic, partition, message }) => {
-      records.push({ topic, partition, offset: message.offset, key: message.key?.toString() ?? null, value: message.value, headers: headerStrings(message.headers) });
+      records.push({
+        topic,
+        partition,
+        offset: message.offset,
+        key: message.key?.toString() ?? null,
+        value: message.value,
+        headers: headerStrings(message.headers),
+      });
     },
   });
   await joined;

@@ -12,6 +12,15 @@ describe('test process helpers', () => {
   it('waits until the probe holds and fails with the last error otherwise', async () => {
     let calls = 0;
     await expect(waitFor('three calls', async () => ++calls >= 3, 2000, 10)).resolves.toBe(true);
-    await expect(waitFor('never', async () => { throw new Error('still down'); }, 100, 10)).rejects.toThrow(/never: Error: still down/);
+    await expect(
+      waitFor(
+        'never',
+        async () => {
+          throw new Error('still down');
+        },
+        100,
+        10,
+      ),
+    ).rejects.toThrow(/never: Error: still down/);
   });
 });

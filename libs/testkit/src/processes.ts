@@ -34,7 +34,12 @@ export function startProcess(name: string, script: string, env: Record<string, s
   };
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000, intervalMs = 200): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+  intervalMs = 200,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -51,11 +56,15 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 
 /** Waits until GET url answers 200, failing early with the process output if it exits. */
 export async function waitUntilReady(proc: RunningProcess, url: string, timeoutMs = 60_000): Promise<void> {
-  await waitFor(`${proc.name} at ${url}`, async () => {
-    if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited with ${proc.child.exitCode}:\n${proc.output().slice(-4000)}`);
-    const response = await fetch(url, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
-    return response?.status === 200;
-  }, timeoutMs).catch((error: Error) => {
+  await waitFor(
+    `${proc.name} at ${url}`,
+    async () => {
+      if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited with ${proc.child.exitCode}:\n${proc.output().slice(-4000)}`);
+      const response = await fetch(url, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
+      return response?.status === 200;
+    },
+    timeoutMs,
+  ).catch((error: Error) => {
     throw new Error(`${error.message}\n--- ${proc.name} output ---\n${proc.output().slice(-4000)}`);
   });
 }

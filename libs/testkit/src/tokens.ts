@@ -11,7 +11,8 @@ async function requestToken(form: Record<string, string>): Promise<{ access_toke
     body: new URLSearchParams(form),
     signal: AbortSignal.timeout(10_000),
   });
-  if (!response.ok) throw new Error(`token request for ${form.username ?? form.client_id} failed: ${response.status} ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(`token request for ${form.username ?? form.client_id} failed: ${response.status} ${await response.text()}`);
   return (await response.json()) as { access_token: string; expires_in: number };
 }
 
@@ -27,7 +28,13 @@ export const DEMO_PASSWORD = 'liaison';
 
 /** Access token of a demo user (password grant through the public client liaison-web, or another public client). */
 export function userToken(username: string, clientId = 'liaison-web'): Promise<string> {
-  return cached(`user:${clientId}:${username}`, { grant_type: 'password', client_id: clientId, username, password: DEMO_PASSWORD, scope: 'openid' });
+  return cached(`user:${clientId}:${username}`, {
+    grant_type: 'password',
+    client_id: clientId,
+    username,
+    password: DEMO_PASSWORD,
+    scope: 'openid',
+  });
 }
 
 /** A fresh token every call (no cache), e.g. to watch a short-lived one expire. */

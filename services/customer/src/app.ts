@@ -45,10 +45,14 @@ export async function startCustomerService(config: CustomerConfig = loadConfig()
 
   host.health
     .add('postgres', async () => void (await pool.query('SELECT 1')))
-    .add('kafka', async () => {
-      await kafkaAdmin.connect();
-      await kafkaAdmin.describeCluster();
-    }, { critical: false });
+    .add(
+      'kafka',
+      async () => {
+        await kafkaAdmin.connect();
+        await kafkaAdmin.describeCluster();
+      },
+      { critical: false },
+    );
   await host.health.start();
 
   const relay = new OutboxRelay({ pool, kafka, logger: host.logger, registry: host.metrics.registry, topics: topicConfig });
@@ -56,9 +60,15 @@ export async function startCustomerService(config: CustomerConfig = loadConfig()
   host.onStop('outbox relay', () => relay.stop());
   if (config.PROJECTIONS_ENABLED) {
     // Registered after the relay so that it stops first: its last events still get flushed.
-    const projection = new ProjectionConsumer({ kafka, pool, logger: host.logger, registry: host.metrics.registry }, {
-      groupId: config.PROJECTIONS_GROUP_ID, fromBeginning: config.PROJECTIONS_FROM_BEGINNING, databaseUrl: config.DATABASE_URL, topicConfig,
-    });
+    const projection = new ProjectionConsumer(
+      { kafka, pool, logger: host.logger, registry: host.metrics.registry },
+      {
+        groupId: config.PROJECTIONS_GROUP_ID,
+        fromBeginning: config.PROJECTIONS_FROM_BEGINNING,
+        databaseUrl: config.DATABASE_URL,
+        topicConfig,
+      },
+    );
     projection.start();
     host.onStop('customer projection', () => projection.stop());
   }

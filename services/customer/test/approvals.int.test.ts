@@ -25,7 +25,11 @@ const as = callerMetadata;
 const idOf = async (username: string) => subjectOf(await userToken(username));
 
 async function createCustomer(username: string, name: string, category = C.CUSTOMER_CATEGORY_POTENTIAL): Promise<customerV1.Customer> {
-  const request = customerV1.CreateCustomerRequest.fromPartial({ name: `${name} ${run}`, kind: CustomerKind.CUSTOMER_KIND_COMPANY, category });
+  const request = customerV1.CreateCustomerRequest.fromPartial({
+    name: `${name} ${run}`,
+    kind: CustomerKind.CUSTOMER_KIND_COMPANY,
+    category,
+  });
   return (await unary(customers.createCustomer.bind(customers), request, await as(username))).customer!;
 }
 
@@ -39,7 +43,8 @@ async function moveCustomer(username: string, customer: customerV1.Customer, cat
 const apply = async (username: string, customerId: string, reason = '电话是空号，多次联系不上') =>
   (await unary(approvals.applyForInvalid.bind(approvals), { customerId, reason }, await as(username))).approval!;
 
-const getApproval = async (username: string, id: string) => (await unary(approvals.getApproval.bind(approvals), { id }, await as(username))).approval!;
+const getApproval = async (username: string, id: string) =>
+  (await unary(approvals.getApproval.bind(approvals), { id }, await as(username))).approval!;
 
 const approve = async (username: string, id: string, step = 1, comment = '') =>
   (await unary(approvals.approve.bind(approvals), { id, step, comment }, await as(username))).approval!;
@@ -55,22 +60,35 @@ async function listApprovals(username: string, filter: Partial<approvalV1.ListAp
   return (await unary(approvals.listApprovals.bind(approvals), request, await as(username))).approvals;
 }
 
-const listedIds = async (username: string, filter: Partial<approvalV1.ListApprovalsRequest>) => (await listApprovals(username, filter)).map((approval) => approval.id);
+const listedIds = async (username: string, filter: Partial<approvalV1.ListApprovalsRequest>) =>
+  (await listApprovals(username, filter)).map((approval) => approval.id);
 
 async function historyOf(customerId: string) {
-  const { rows } = await pool.query('SELECT field, old_value, new_value, reason, changed_by FROM customer_history WHERE customer_id = $1 ORDER BY id', [customerId]);
+  const { rows } = await pool.query(
+    'SELECT field, old_value, new_value, reason, changed_by FROM customer_history WHERE customer_id = $1 ORDER BY id',
+    [customerId],
+  );
   return rows;
 }
 
-const eventTypesOf = (key: string) => events.records.filter((record) => record.key === key).map((record) => record.headers.ce_type.replace('liaison.events.v1.', ''));
+const eventTypesOf = (key: string) =>
+  events.records.filter((record) => record.key === key).map((record) => record.headers.ce_type.replace('liaison.events.v1.', ''));
 
 beforeAll(async () => {
   const databaseUrl = await ensureDatabase('customer_approvals_it');
   events = await collectRecords(['liaison.customer.v1']);
   service = await startServiceUnderTest('customer-approvals-it', databaseUrl);
   const address = `127.0.0.1:${service.grpcPort}`;
-  customers = createGrpcClient(customerV1.CustomerServiceClient, address, { serviceName: 'liaison.customer.v1.CustomerService', idempotentMethods: ['GetCustomer'], deadlineMs: 10_000 });
-  approvals = createGrpcClient(approvalV1.ApprovalServiceClient, address, { serviceName: 'liaison.customer.v1.ApprovalService', idempotentMethods: ['GetApproval', 'ListApprovals'], deadlineMs: 10_000 });
+  customers = createGrpcClient(customerV1.CustomerServiceClient, address, {
+    serviceName: 'liaison.customer.v1.CustomerService',
+    idempotentMethods: ['GetCustomer'],
+    deadlineMs: 10_000,
+  });
+  approvals = createGrpcClient(approvalV1.ApprovalServiceClient, address, {
+    serviceName: 'liaison.customer.v1.ApprovalService',
+    idempotentMethods: ['GetApproval', 'ListApprovals'],
+    deadlineMs: 10_000,
+  });
   pool = createPool(databaseUrl);
 });
 
@@ -83,16 +101,32 @@ afterAll(async () => {
 });
 
 describe('invalid-customer applications (CUS-08)', () => {
-  it('goes from the rep to the manager of the owner\'s unit, who approves it: the customer becomes invalid with history and events', async () => {
+  it("goes from the rep to the manager of the owner's unit, who approves it: the customer becomes invalid with history and events", async () => {
     const customer = await createCustomer('rep.east.1', '无效申请 杭州空号贸易');
     const applied = await apply('rep.east.1', customer.id);
     expect(applied).toMatchObject({
-      kind: 'customer.invalid', status: S.APPROVAL_STATUS_PENDING, currentStep: 1, reason: '电话是空号，多次联系不上',
-      subject: { type: 'customer', id: customer.id, title: customer.name }, requesterName: 'rep.east.1', requesterUnit: '/Sales/East', unit: '/Sales/East',
+      kind: 'customer.invalid',
+      status: S.APPROVAL_STATUS_PENDING,
+      currentStep: 1,
+      reason: '电话是空号，多次联系不上',
+      subject: { type: 'customer', id: customer.id, title: customer.name },
+      requesterName: 'rep.east.1',
+      requesterUnit: '/Sales/East',
+      unit: '/Sales/East',
       payload: { fromCategory: 'potential' },
     });
-    expect(applied.steps).toEqual([expect.objectContaining({ position: 1, name: '部门经理审批', roles: ['sales-manager'], unit: '/Sales/East', decision: A.APPROVAL_ACTION_UNSPECIFIED })]);
-    expect(applied.log).toEqual([expect.objectContaining({ step: 0, action: A.APPROVAL_ACTION_SUBMIT, actorName: 'rep.east.1', actorRole: 'requester' })]);
+    expect(applied.steps).toEqual([
+      expect.objectContaining({
+        position: 1,
+        name: '部门经理审批',
+        roles: ['sales-manager'],
+        unit: '/Sales/East',
+        decision: A.APPROVAL_ACTION_UNSPECIFIED,
+      }),
+    ]);
+    expect(applied.log).toEqual([
+      expect.objectContaining({ step: 0, action: A.APPROVAL_ACTION_SUBMIT, actorName: 'rep.east.1', actorRole: 'requester' }),
+    ]);
 
     await expect(approve('manager.west', applied.id)).rejects.toMatchObject({ code: 'not_found' });
     await expect(getApproval('manager.west', applied.id)).rejects.toMatchObject({ code: 'not_found' });
@@ -103,38 +137,67 @@ describe('invalid-customer applications (CUS-08)', () => {
     const approved = await approve('manager.east', applied.id, 1, '核实无误，同意');
     expect(approved).toMatchObject({ status: S.APPROVAL_STATUS_APPROVED, currentStep: 1, version: 2 });
     expect(approved.completeTime).toBeInstanceOf(Date);
-    expect(approved.steps[0]).toMatchObject({ decision: A.APPROVAL_ACTION_APPROVE, decidedBy: await idOf('manager.east'), decidedByName: 'manager.east', comment: '核实无误，同意' });
+    expect(approved.steps[0]).toMatchObject({
+      decision: A.APPROVAL_ACTION_APPROVE,
+      decidedBy: await idOf('manager.east'),
+      decidedByName: 'manager.east',
+      comment: '核实无误，同意',
+    });
     expect(approved.log.map((entry) => [entry.action, entry.actorName, entry.actorRole, entry.step, entry.comment])).toEqual([
       [A.APPROVAL_ACTION_SUBMIT, 'rep.east.1', 'requester', 0, '电话是空号，多次联系不上'],
       [A.APPROVAL_ACTION_APPROVE, 'manager.east', 'sales-manager', 1, '核实无误，同意'],
     ]);
 
     expect(await readCustomer(customer.id)).toMatchObject({ category: C.CUSTOMER_CATEGORY_INVALID, version: 2 });
-    expect(await historyOf(customer.id)).toEqual([{
-      field: 'category', old_value: 'potential', new_value: 'invalid', reason: `电话是空号，多次联系不上 (approval ${applied.id})`, changed_by: await idOf('manager.east'),
-    }]);
+    expect(await historyOf(customer.id)).toEqual([
+      {
+        field: 'category',
+        old_value: 'potential',
+        new_value: 'invalid',
+        reason: `电话是空号，多次联系不上 (approval ${applied.id})`,
+        changed_by: await idOf('manager.east'),
+      },
+    ]);
     await expect(approve('manager.east', applied.id)).rejects.toMatchObject({ code: 'failed_precondition', reason: 'not_pending' });
 
-    const types = await waitFor('approval events', async () => (eventTypesOf(customer.id).length >= 5 ? eventTypesOf(customer.id) : undefined));
+    const types = await waitFor('approval events', async () =>
+      eventTypesOf(customer.id).length >= 5 ? eventTypesOf(customer.id) : undefined,
+    );
     expect(types).toEqual(['CustomerCreated', 'ApprovalRequested', 'CustomerCategoryChanged', 'ApprovalDecided', 'ApprovalCompleted']);
     const mine = events.records.filter((record) => record.key === customer.id);
     expect(mine.every((record) => record.headers.ce_subject === customer.id && record.headers.ce_source === 'liaison.customer')).toBe(true);
     expect(approvalEventsV1.ApprovalRequested.decode(mine[1].value!).approval?.reason).toBe('电话是空号，多次联系不上');
-    expect(eventsV1.CustomerCategoryChanged.decode(mine[2].value!)).toMatchObject({ from: C.CUSTOMER_CATEGORY_POTENTIAL, to: C.CUSTOMER_CATEGORY_INVALID });
-    expect(approvalEventsV1.ApprovalDecided.decode(mine[3].value!)).toMatchObject({ step: 1, decision: A.APPROVAL_ACTION_APPROVE, comment: '核实无误，同意', decidedBy: await idOf('manager.east') });
-    expect(approvalEventsV1.ApprovalCompleted.decode(mine[4].value!)).toMatchObject({ status: S.APPROVAL_STATUS_APPROVED, approval: { id: applied.id } });
+    expect(eventsV1.CustomerCategoryChanged.decode(mine[2].value!)).toMatchObject({
+      from: C.CUSTOMER_CATEGORY_POTENTIAL,
+      to: C.CUSTOMER_CATEGORY_INVALID,
+    });
+    expect(approvalEventsV1.ApprovalDecided.decode(mine[3].value!)).toMatchObject({
+      step: 1,
+      decision: A.APPROVAL_ACTION_APPROVE,
+      comment: '核实无误，同意',
+      decidedBy: await idOf('manager.east'),
+    });
+    expect(approvalEventsV1.ApprovalCompleted.decode(mine[4].value!)).toMatchObject({
+      status: S.APPROVAL_STATUS_APPROVED,
+      approval: { id: applied.id },
+    });
   });
 
   it('needs a comment to reject, and a rejection leaves the customer as it was', async () => {
     const customer = await createCustomer('rep.east.1', '驳回申请 宁波仍在联系', C.CUSTOMER_CATEGORY_KEY);
     const applied = await apply('rep.east.1', customer.id, '客户说不再需要');
-    await expect(reject('manager.east', applied.id, '   ')).rejects.toMatchObject({ code: 'invalid_argument', violations: [expect.objectContaining({ field: 'comment' })] });
+    await expect(reject('manager.east', applied.id, '   ')).rejects.toMatchObject({
+      code: 'invalid_argument',
+      violations: [expect.objectContaining({ field: 'comment' })],
+    });
     const rejected = await reject('manager.east', applied.id, '客户上周还在询价，继续跟进');
     expect(rejected).toMatchObject({ status: S.APPROVAL_STATUS_REJECTED, currentStep: 1 });
     expect(rejected.steps[0]).toMatchObject({ decision: A.APPROVAL_ACTION_REJECT, comment: '客户上周还在询价，继续跟进' });
     expect(await readCustomer(customer.id)).toMatchObject({ category: C.CUSTOMER_CATEGORY_KEY, version: 1 });
     expect(await historyOf(customer.id)).toEqual([]);
-    const completed = await waitFor('completion', async () => events.records.find((record) => record.key === customer.id && record.headers.ce_type === 'liaison.events.v1.ApprovalCompleted'));
+    const completed = await waitFor('completion', async () =>
+      events.records.find((record) => record.key === customer.id && record.headers.ce_type === 'liaison.events.v1.ApprovalCompleted'),
+    );
     expect(approvalEventsV1.ApprovalCompleted.decode(completed.value!).status).toBe(S.APPROVAL_STATUS_REJECTED);
     expect(eventTypesOf(customer.id)).not.toContain('CustomerCategoryChanged');
     // Rejected is final, so the rep may apply again with a better reason.
@@ -149,7 +212,12 @@ describe('invalid-customer applications (CUS-08)', () => {
     await expect(withdraw('rep.east.2', applied.id)).rejects.toMatchObject({ code: 'not_found' });
     const withdrawn = await withdraw('rep.east.1', applied.id, '客户回电了');
     expect(withdrawn).toMatchObject({ status: S.APPROVAL_STATUS_WITHDRAWN });
-    expect(withdrawn.log.at(-1)).toMatchObject({ action: A.APPROVAL_ACTION_WITHDRAW, actorRole: 'requester', comment: '客户回电了', step: 1 });
+    expect(withdrawn.log.at(-1)).toMatchObject({
+      action: A.APPROVAL_ACTION_WITHDRAW,
+      actorRole: 'requester',
+      comment: '客户回电了',
+      step: 1,
+    });
     await expect(withdraw('rep.east.1', applied.id)).rejects.toMatchObject({ code: 'failed_precondition', reason: 'not_pending' });
     await expect(approve('manager.east', applied.id)).rejects.toMatchObject({ code: 'failed_precondition', reason: 'not_pending' });
     expect((await readCustomer(customer.id)).category).toBe(C.CUSTOMER_CATEGORY_POTENTIAL);
@@ -162,9 +230,15 @@ describe('invalid-customer applications (CUS-08)', () => {
     await expect(apply('manager.east', customer.id)).rejects.toMatchObject({ code: 'already_exists', reason: 'approval_pending' });
 
     const raced = await createCustomer('rep.east.1', '并发申请');
-    const results = await Promise.allSettled([apply('rep.east.1', raced.id, '一'), apply('rep.east.1', raced.id, '二'), apply('manager.east', raced.id, '三')]);
+    const results = await Promise.allSettled([
+      apply('rep.east.1', raced.id, '一'),
+      apply('rep.east.1', raced.id, '二'),
+      apply('manager.east', raced.id, '三'),
+    ]);
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
-    expect(results.filter((result) => result.status === 'rejected').map((result) => (result as PromiseRejectedResult).reason.reason)).toEqual(['approval_pending', 'approval_pending']);
+    expect(
+      results.filter((result) => result.status === 'rejected').map((result) => (result as PromiseRejectedResult).reason.reason),
+    ).toEqual(['approval_pending', 'approval_pending']);
     expect(await listApprovals('admin', { subjectType: 'customer', subjectId: raced.id })).toHaveLength(1);
   });
 
@@ -175,7 +249,10 @@ describe('invalid-customer applications (CUS-08)', () => {
     await expect(apply('service.agent', customer.id)).rejects.toMatchObject({ code: 'permission_denied', reason: 'read_only' });
     await expect(apply('analyst', customer.id)).rejects.toMatchObject({ code: 'permission_denied' });
     await expect(apply('director', customer.id)).rejects.toMatchObject({ code: 'permission_denied' });
-    await expect(apply('rep.east.1', customer.id, ' ')).rejects.toMatchObject({ code: 'invalid_argument', violations: [expect.objectContaining({ field: 'reason' })] });
+    await expect(apply('rep.east.1', customer.id, ' ')).rejects.toMatchObject({
+      code: 'invalid_argument',
+      violations: [expect.objectContaining({ field: 'reason' })],
+    });
     await expect(apply('rep.east.1', customer.id, '长'.repeat(501))).rejects.toMatchObject({ code: 'invalid_argument' });
     await expect(apply('rep.east.1', 'not-a-uuid')).rejects.toMatchObject({ code: 'invalid_argument' });
     await expect(apply('rep.east.1', randomUUID())).rejects.toMatchObject({ code: 'not_found' });
@@ -187,25 +264,30 @@ describe('invalid-customer applications (CUS-08)', () => {
     expect(await listApprovals('admin', { subjectType: 'customer', subjectId: customer.id })).toEqual([]);
   });
 
-  it.each([1, 2, 3])('settles concurrent decisions on one step: exactly one wins, the others are failed_precondition (round %i)', async (round) => {
-    const customer = await createCustomer('rep.east.1', `并发审批 ${round}`);
-    const applied = await apply('rep.east.1', customer.id);
-    const results = await Promise.allSettled([
-      approve('manager.east', applied.id, 1, '同意'),
-      reject('admin', applied.id, '不同意'),
-      approve('manager.east', applied.id, 1, '再次同意'),
-    ]);
-    const won = results.filter((result): result is PromiseFulfilledResult<approvalV1.Approval> => result.status === 'fulfilled');
-    expect(won).toHaveLength(1);
-    expect(results.filter((result) => result.status === 'rejected').map((result) => (result as PromiseRejectedResult).reason))
-      .toEqual([expect.objectContaining({ code: 'failed_precondition' }), expect.objectContaining({ code: 'failed_precondition' })]);
-    const final = await getApproval('admin', applied.id);
-    expect(final.log.filter((entry) => entry.action !== A.APPROVAL_ACTION_SUBMIT)).toHaveLength(1);
-    const expectedCategory = final.status === S.APPROVAL_STATUS_APPROVED ? C.CUSTOMER_CATEGORY_INVALID : C.CUSTOMER_CATEGORY_POTENTIAL;
-    expect((await readCustomer(customer.id)).category).toBe(expectedCategory);
-  });
+  it.each([1, 2, 3])(
+    'settles concurrent decisions on one step: exactly one wins, the others are failed_precondition (round %i)',
+    async (round) => {
+      const customer = await createCustomer('rep.east.1', `并发审批 ${round}`);
+      const applied = await apply('rep.east.1', customer.id);
+      const results = await Promise.allSettled([
+        approve('manager.east', applied.id, 1, '同意'),
+        reject('admin', applied.id, '不同意'),
+        approve('manager.east', applied.id, 1, '再次同意'),
+      ]);
+      const won = results.filter((result): result is PromiseFulfilledResult<approvalV1.Approval> => result.status === 'fulfilled');
+      expect(won).toHaveLength(1);
+      expect(results.filter((result) => result.status === 'rejected').map((result) => (result as PromiseRejectedResult).reason)).toEqual([
+        expect.objectContaining({ code: 'failed_precondition' }),
+        expect.objectContaining({ code: 'failed_precondition' }),
+      ]);
+      const final = await getApproval('admin', applied.id);
+      expect(final.log.filter((entry) => entry.action !== A.APPROVAL_ACTION_SUBMIT)).toHaveLength(1);
+      const expectedCategory = final.status === S.APPROVAL_STATUS_APPROVED ? C.CUSTOMER_CATEGORY_INVALID : C.CUSTOMER_CATEGORY_POTENTIAL;
+      expect((await readCustomer(customer.id)).category).toBe(expectedCategory);
+    },
+  );
 
-  it('copes with a customer that moved on meanwhile: already invalid is approved as is, one out of the decider\'s scope is not', async () => {
+  it("copes with a customer that moved on meanwhile: already invalid is approved as is, one out of the decider's scope is not", async () => {
     const customer = await createCustomer('rep.east.1', '申请期间已无效');
     const applied = await apply('rep.east.1', customer.id);
     await moveCustomer('manager.east', customer, C.CUSTOMER_CATEGORY_INVALID);
@@ -215,16 +297,28 @@ describe('invalid-customer applications (CUS-08)', () => {
     const moved = await createCustomer('rep.east.1', '申请期间转给西区');
     const pending = await apply('rep.east.1', moved.id);
     await pool.query(`UPDATE customers SET owner_unit = '/Sales/West' WHERE id = $1`, [moved.id]);
-    await expect(approve('manager.east', pending.id, 1)).rejects.toMatchObject({ code: 'failed_precondition', reason: 'customer_out_of_scope' });
-    expect(await getApproval('manager.east', pending.id)).toMatchObject({ status: S.APPROVAL_STATUS_PENDING, log: [expect.objectContaining({ action: A.APPROVAL_ACTION_SUBMIT })] });
+    await expect(approve('manager.east', pending.id, 1)).rejects.toMatchObject({
+      code: 'failed_precondition',
+      reason: 'customer_out_of_scope',
+    });
+    expect(await getApproval('manager.east', pending.id)).toMatchObject({
+      status: S.APPROVAL_STATUS_PENDING,
+      log: [expect.objectContaining({ action: A.APPROVAL_ACTION_SUBMIT })],
+    });
     expect((await reject('manager.east', pending.id, '客户已转给西区')).status).toBe(S.APPROVAL_STATUS_REJECTED);
   });
 
   it('refuses decisions on a step other than the current one, and decisions without a step', async () => {
     const customer = await createCustomer('rep.east.1', '步骤校验');
     const applied = await apply('rep.east.1', customer.id);
-    await expect(approve('manager.east', applied.id, 2)).rejects.toMatchObject({ code: 'failed_precondition', reason: 'step_already_decided' });
-    await expect(approve('manager.east', applied.id, 0)).rejects.toMatchObject({ code: 'invalid_argument', violations: [expect.objectContaining({ field: 'step' })] });
+    await expect(approve('manager.east', applied.id, 2)).rejects.toMatchObject({
+      code: 'failed_precondition',
+      reason: 'step_already_decided',
+    });
+    await expect(approve('manager.east', applied.id, 0)).rejects.toMatchObject({
+      code: 'invalid_argument',
+      violations: [expect.objectContaining({ field: 'step' })],
+    });
     await expect(approve('manager.east', 'nope')).rejects.toMatchObject({ code: 'invalid_argument' });
     await expect(approve('manager.east', randomUUID())).rejects.toMatchObject({ code: 'not_found' });
     expect((await getApproval('manager.east', applied.id)).status).toBe(S.APPROVAL_STATUS_PENDING);
@@ -268,7 +362,11 @@ describe('who reads approvals and their operation log', () => {
     const seen: string[] = [];
     let pageToken = '';
     do {
-      const request = approvalV1.ListApprovalsRequest.fromPartial({ role: ApprovalRole.APPROVAL_ROLE_REQUESTER, kinds: ['customer.invalid'], page: { pageSize: 2, pageToken } });
+      const request = approvalV1.ListApprovalsRequest.fromPartial({
+        role: ApprovalRole.APPROVAL_ROLE_REQUESTER,
+        kinds: ['customer.invalid'],
+        page: { pageSize: 2, pageToken },
+      });
       const response = await unary(approvals.listApprovals.bind(approvals), request, await as('rep.west.1'));
       expect(response.approvals.length).toBeLessThanOrEqual(2);
       seen.push(...response.approvals.map((approval) => approval.id));
@@ -277,12 +375,17 @@ describe('who reads approvals and their operation log', () => {
     expect(seen.slice(0, 3)).toEqual([...mine].reverse());
     await expect(listApprovals('admin', { kinds: ['quote.discount'] })).rejects.toMatchObject({ code: 'invalid_argument' });
     await expect(listApprovals('admin', { page: { pageSize: 500, pageToken: '' } })).rejects.toMatchObject({ code: 'invalid_argument' });
-    await expect(listApprovals('admin', { page: { pageSize: 10, pageToken: 'garbage' } })).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(listApprovals('admin', { page: { pageSize: 10, pageToken: 'garbage' } })).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
   });
 });
 
 describe('the approval mechanism for other kinds (PLT-01)', () => {
-  interface Applied { id: string; decider: string }
+  interface Applied {
+    id: string;
+    decider: string;
+  }
   const appliedSubjects: Applied[] = [];
   const recorded: string[] = [];
   const recordingEvents: ApprovalEvents = {
@@ -311,9 +414,15 @@ describe('the approval mechanism for other kinds (PLT-01)', () => {
   };
   const submit = async (payload: Record<string, unknown> = {}): Promise<ApprovalRequest> => {
     const requester = await principal('rep.east.1');
-    return inTransaction(pool, (tx) => mechanism.submit(tx, requester, {
-      kind: 'quote.discount', subject: { type: 'quote', id: randomUUID(), title: `报价单 ${run}` }, unit: '/Sales/East', reason: '大客户折扣 15%', payload,
-    }));
+    return inTransaction(pool, (tx) =>
+      mechanism.submit(tx, requester, {
+        kind: 'quote.discount',
+        subject: { type: 'quote', id: randomUUID(), title: `报价单 ${run}` },
+        unit: '/Sales/East',
+        reason: '大客户折扣 15%',
+        payload,
+      }),
+    );
   };
 
   beforeAll(() => {
@@ -322,25 +431,43 @@ describe('the approval mechanism for other kinds (PLT-01)', () => {
 
   it('walks a two-level plan: each level by its own deciders, the callback once at the end', async () => {
     const request = await submit();
-    expect(request.steps.map((step) => [step.name, step.unit])).toEqual([['部门经理审批', '/Sales/East'], ['总监审批', null]]);
-    await expect(mechanism.approve(await principal('director'), { id: request.id, step: 1, comment: '' })).rejects.toMatchObject({ reason: 'not_a_decider' });
+    expect(request.steps.map((step) => [step.name, step.unit])).toEqual([
+      ['部门经理审批', '/Sales/East'],
+      ['总监审批', null],
+    ]);
+    await expect(mechanism.approve(await principal('director'), { id: request.id, step: 1, comment: '' })).rejects.toMatchObject({
+      reason: 'not_a_decider',
+    });
     const atSecond = await mechanism.approve(await principal('manager.east'), { id: request.id, step: 1, comment: '同意' });
     expect(atSecond).toMatchObject({ status: 'pending', currentStep: 2 });
     expect(appliedSubjects.find((applied) => applied.id === request.subject.id)).toBeUndefined();
-    await expect(mechanism.approve(await principal('manager.east'), { id: request.id, step: 2, comment: '' })).rejects.toMatchObject({ reason: 'not_a_decider' });
+    await expect(mechanism.approve(await principal('manager.east'), { id: request.id, step: 2, comment: '' })).rejects.toMatchObject({
+      reason: 'not_a_decider',
+    });
     const done = await mechanism.approve(await principal('director'), { id: request.id, step: 2, comment: '批准' });
     expect(done).toMatchObject({ status: 'approved', currentStep: 2 });
-    expect(done.log.map((entry) => `${entry.action}:${entry.actorRole}`)).toEqual(['submit:requester', 'approve:sales-manager', 'approve:director']);
-    expect(appliedSubjects.filter((applied) => applied.id === request.subject.id)).toEqual([{ id: request.subject.id, decider: 'director' }]);
+    expect(done.log.map((entry) => `${entry.action}:${entry.actorRole}`)).toEqual([
+      'submit:requester',
+      'approve:sales-manager',
+      'approve:director',
+    ]);
+    expect(appliedSubjects.filter((applied) => applied.id === request.subject.id)).toEqual([
+      { id: request.subject.id, decider: 'director' },
+    ]);
     expect(recorded.filter((line) => line.includes(request.id))).toEqual([
-      `requested ${request.id}`, `decided ${request.id} step 1 approve`, `decided ${request.id} step 2 approve`, `completed ${request.id} approved`,
+      `requested ${request.id}`,
+      `decided ${request.id} step 1 approve`,
+      `decided ${request.id} step 2 approve`,
+      `completed ${request.id} approved`,
     ]);
   });
 
-  it('undoes the final decision when the kind\'s callback fails: one transaction', async () => {
+  it("undoes the final decision when the kind's callback fails: one transaction", async () => {
     const request = await submit({ failOnApproval: true });
     await mechanism.approve(await principal('manager.east'), { id: request.id, step: 1, comment: '' });
-    await expect(mechanism.approve(await principal('director'), { id: request.id, step: 2, comment: '' })).rejects.toThrow('the subject refused the change');
+    await expect(mechanism.approve(await principal('director'), { id: request.id, step: 2, comment: '' })).rejects.toThrow(
+      'the subject refused the change',
+    );
     const after = await mechanism.get(await principal('admin'), request.id);
     expect(after).toMatchObject({ status: 'pending', currentStep: 2 });
     expect(after.steps[1].decision).toBeNull();

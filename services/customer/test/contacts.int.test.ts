@@ -20,7 +20,10 @@ let events: RecordCollector;
 const as = callerMetadata;
 
 async function customerOf(owner: string, name: string): Promise<customerV1.Customer> {
-  const request = customerV1.CreateCustomerRequest.fromPartial({ name: `${name} ${run}`, kind: customerV1.CustomerKind.CUSTOMER_KIND_COMPANY });
+  const request = customerV1.CreateCustomerRequest.fromPartial({
+    name: `${name} ${run}`,
+    kind: customerV1.CustomerKind.CUSTOMER_KIND_COMPANY,
+  });
   return (await unary(customers.createCustomer.bind(customers), request, await as(owner))).customer!;
 }
 
@@ -36,11 +39,25 @@ async function getContact(username: string, id: string): Promise<contactV1.Conta
 type ListFilter = { page?: Partial<commonV1.PageRequest>; nameContains?: string; phoneContains?: string };
 
 async function listContacts(username: string, customerId: string, extra: ListFilter = {}) {
-  return unary(contacts.listContacts.bind(contacts), contactV1.ListContactsRequest.fromPartial({ customerId, ...extra }), await as(username));
+  return unary(
+    contacts.listContacts.bind(contacts),
+    contactV1.ListContactsRequest.fromPartial({ customerId, ...extra }),
+    await as(username),
+  );
 }
 
-async function updateContact(username: string, contact: Pick<contactV1.Contact, 'id' | 'version'>, fields: Partial<contactV1.Contact>, mask: string[]) {
-  const request = contactV1.UpdateContactRequest.fromPartial({ id: contact.id, expectedVersion: contact.version, contact: fields, updateMask: mask });
+async function updateContact(
+  username: string,
+  contact: Pick<contactV1.Contact, 'id' | 'version'>,
+  fields: Partial<contactV1.Contact>,
+  mask: string[],
+) {
+  const request = contactV1.UpdateContactRequest.fromPartial({
+    id: contact.id,
+    expectedVersion: contact.version,
+    contact: fields,
+    updateMask: mask,
+  });
   return (await unary(contacts.updateContact.bind(contacts), request, await as(username))).contact!;
 }
 
@@ -71,10 +88,14 @@ beforeAll(async () => {
   service = await startServiceUnderTest('customer-contacts-it', databaseUrl);
   const address = `127.0.0.1:${service.grpcPort}`;
   customers = createGrpcClient(customerV1.CustomerServiceClient, address, {
-    serviceName: 'liaison.customer.v1.CustomerService', idempotentMethods: ['GetCustomer', 'ListCustomers'], deadlineMs: 10_000,
+    serviceName: 'liaison.customer.v1.CustomerService',
+    idempotentMethods: ['GetCustomer', 'ListCustomers'],
+    deadlineMs: 10_000,
   });
   contacts = createGrpcClient(contactV1.ContactServiceClient, address, {
-    serviceName: 'liaison.customer.v1.ContactService', idempotentMethods: ['GetContact', 'ListContacts', 'GetContactGraph'], deadlineMs: 10_000,
+    serviceName: 'liaison.customer.v1.ContactService',
+    idempotentMethods: ['GetContact', 'ListContacts', 'GetContactGraph'],
+    deadlineMs: 10_000,
   });
   pool = createPool(databaseUrl);
 });
@@ -94,9 +115,15 @@ describe('contacts under a customer', () => {
       name: '  王建国 ',
       title: '采购总监',
       department: '采购部',
-      phones: [{ kind: Phone.CONTACT_PHONE_KIND_MOBILE, number: '138 0013 8000' }, { kind: Phone.CONTACT_PHONE_KIND_OFFICE, number: '0571-8888 6666 转 801' }],
+      phones: [
+        { kind: Phone.CONTACT_PHONE_KIND_MOBILE, number: '138 0013 8000' },
+        { kind: Phone.CONTACT_PHONE_KIND_OFFICE, number: '0571-8888 6666 转 801' },
+      ],
       email: 'WangJG@XiHu-Tea.cn',
-      imAccounts: [{ kind: Im.CONTACT_IM_KIND_WECHAT, handle: 'wangjg_1975' }, { kind: Im.CONTACT_IM_KIND_WECOM, handle: '王建国@西湖茶业' }],
+      imAccounts: [
+        { kind: Im.CONTACT_IM_KIND_WECHAT, handle: 'wangjg_1975' },
+        { kind: Im.CONTACT_IM_KIND_WECOM, handle: '王建国@西湖茶业' },
+      ],
       address: '浙江省杭州市西湖区龙井路 1 号',
       birthday: { month: 2, day: 29, year: 0 },
       hobbies: ['钓鱼', ' 茶道 ', '钓鱼'],
@@ -105,8 +132,15 @@ describe('contacts under a customer', () => {
       notes: '喜欢早上联系\n不喝酒',
     });
     expect(contact).toMatchObject({
-      customerId: customer.id, name: '王建国', email: 'wangjg@xihu-tea.cn', hobbies: ['钓鱼', '茶道'], loginAccount: 'wangjg',
-      birthday: { month: 2, day: 29, year: 0 }, isPrimary: true, version: 1, notes: '喜欢早上联系\n不喝酒',
+      customerId: customer.id,
+      name: '王建国',
+      email: 'wangjg@xihu-tea.cn',
+      hobbies: ['钓鱼', '茶道'],
+      loginAccount: 'wangjg',
+      birthday: { month: 2, day: 29, year: 0 },
+      isPrimary: true,
+      version: 1,
+      notes: '喜欢早上联系\n不喝酒',
     });
     expect(contact.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(contact.imAccounts[1]).toEqual({ kind: Im.CONTACT_IM_KIND_WECOM, handle: '王建国@西湖茶业' });
@@ -135,7 +169,9 @@ describe('contacts under a customer', () => {
     await expect(deleteContact('manager.west', contact)).rejects.toMatchObject({ code: 'not_found' });
     // Readers without the write permission are refused before the scope is consulted.
     await expect(createContact('analyst', customer.id, { name: '分析师' })).rejects.toMatchObject({ code: 'permission_denied' });
-    await expect(updateContact('service.agent', contact, { title: '客服' }, ['title'])).rejects.toMatchObject({ code: 'permission_denied' });
+    await expect(updateContact('service.agent', contact, { title: '客服' }, ['title'])).rejects.toMatchObject({
+      code: 'permission_denied',
+    });
     await expect(updateContact('director', contact, { title: '总监' }, ['title'])).rejects.toMatchObject({ code: 'permission_denied' });
     await expect(deleteContact('rep.east.1', contact)).rejects.toMatchObject({ code: 'permission_denied' });
     expect(await updateContact('manager.east', contact, { title: '厂长' }, ['title'])).toMatchObject({ title: '厂长', version: 2 });
@@ -167,17 +203,24 @@ describe('contacts under a customer', () => {
     const other = await customerOf('rep.west.1', '重庆山城物流');
     await createContact('rep.west.1', other.id, { name: '黄磊', isPrimary: true });
     expect(await primaries()).toEqual(['刘洋']);
-    const { rows } = await pool.query('SELECT count(*) FROM contacts WHERE customer_id = $1 AND is_primary AND deleted_at IS NULL', [customer.id]);
+    const { rows } = await pool.query('SELECT count(*) FROM contacts WHERE customer_id = $1 AND is_primary AND deleted_at IS NULL', [
+      customer.id,
+    ]);
     expect(Number(rows[0].count)).toBe(1);
   });
 
-  it('keeps login accounts unique among a customer\'s live contacts, ignoring case', async () => {
+  it("keeps login accounts unique among a customer's live contacts, ignoring case", async () => {
     const customer = await customerOf('rep.east.1', '门户账号测试');
     const holder = await createContact('rep.east.1', customer.id, { name: '孙丽', loginAccount: 'sunli' });
-    await expect(createContact('rep.east.1', customer.id, { name: '孙莉', loginAccount: 'SunLi' }))
-      .rejects.toMatchObject({ code: 'already_exists', reason: 'login_account_taken', violations: [{ field: 'login_account', message: expect.any(String) }] });
+    await expect(createContact('rep.east.1', customer.id, { name: '孙莉', loginAccount: 'SunLi' })).rejects.toMatchObject({
+      code: 'already_exists',
+      reason: 'login_account_taken',
+      violations: [{ field: 'login_account', message: expect.any(String) }],
+    });
     const other = await createContact('rep.east.1', customer.id, { name: '孙莉' });
-    await expect(updateContact('rep.east.1', other, { loginAccount: 'sunli' }, ['login_account'])).rejects.toMatchObject({ code: 'already_exists' });
+    await expect(updateContact('rep.east.1', other, { loginAccount: 'sunli' }, ['login_account'])).rejects.toMatchObject({
+      code: 'already_exists',
+    });
     const elsewhere = await customerOf('rep.east.1', '另一家公司');
     expect((await createContact('rep.east.1', elsewhere.id, { name: '孙丽', loginAccount: 'sunli' })).loginAccount).toBe('sunli');
     await deleteContact('manager.east', holder);
@@ -186,31 +229,53 @@ describe('contacts under a customer', () => {
 
   it('relates contacts of one customer: reports-to without cycles, influences, other with a label', async () => {
     const customer = await customerOf('rep.east.1', '温州瓯海鞋业');
-    const [boss, manager, buyer, engineer] = await Promise.all(['董事长 郑国强', '经理 吴敏', '采购 冯涛', '工程师 何静']
-      .map((name) => createContact('rep.east.1', customer.id, { name })));
+    const [boss, manager, buyer, engineer] = await Promise.all(
+      ['董事长 郑国强', '经理 吴敏', '采购 冯涛', '工程师 何静'].map((name) => createContact('rep.east.1', customer.id, { name })),
+    );
     expect((await relate('rep.east.1', manager.id, boss.id, Rel.CONTACT_RELATION_KIND_REPORTS_TO)).created).toBe(true);
     await relate('rep.east.1', buyer.id, manager.id, Rel.CONTACT_RELATION_KIND_REPORTS_TO);
     await relate('rep.east.1', engineer.id, boss.id, Rel.CONTACT_RELATION_KIND_INFLUENCES);
     await relate('rep.east.1', engineer.id, buyer.id, Rel.CONTACT_RELATION_KIND_OTHER, '大学同学');
 
-    await expect(relate('rep.east.1', boss.id, buyer.id, Rel.CONTACT_RELATION_KIND_REPORTS_TO)).rejects.toMatchObject({ code: 'failed_precondition', reason: 'reporting_cycle' });
-    await expect(relate('rep.east.1', boss.id, manager.id, Rel.CONTACT_RELATION_KIND_REPORTS_TO)).rejects.toMatchObject({ code: 'failed_precondition' });
+    await expect(relate('rep.east.1', boss.id, buyer.id, Rel.CONTACT_RELATION_KIND_REPORTS_TO)).rejects.toMatchObject({
+      code: 'failed_precondition',
+      reason: 'reporting_cycle',
+    });
+    await expect(relate('rep.east.1', boss.id, manager.id, Rel.CONTACT_RELATION_KIND_REPORTS_TO)).rejects.toMatchObject({
+      code: 'failed_precondition',
+    });
     // Influence may run against the reporting line.
     await relate('rep.east.1', boss.id, buyer.id, Rel.CONTACT_RELATION_KIND_INFLUENCES);
-    await expect(relate('rep.east.1', boss.id, boss.id, Rel.CONTACT_RELATION_KIND_OTHER)).rejects.toMatchObject({ code: 'invalid_argument' });
-    await expect(relate('rep.east.1', boss.id, manager.id, Rel.CONTACT_RELATION_KIND_UNSPECIFIED)).rejects.toMatchObject({ code: 'invalid_argument' });
-    await expect(relate('rep.east.1', boss.id, manager.id, Rel.CONTACT_RELATION_KIND_OTHER, '关'.repeat(51))).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(relate('rep.east.1', boss.id, boss.id, Rel.CONTACT_RELATION_KIND_OTHER)).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
+    await expect(relate('rep.east.1', boss.id, manager.id, Rel.CONTACT_RELATION_KIND_UNSPECIFIED)).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
+    await expect(relate('rep.east.1', boss.id, manager.id, Rel.CONTACT_RELATION_KIND_OTHER, '关'.repeat(51))).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
 
     // Across customers: refused even where the caller may see both; invisible when it may not.
     const otherCustomer = await customerOf('rep.east.1', '另一个客户');
     const stranger = await createContact('rep.east.1', otherCustomer.id, { name: '外人' });
-    await expect(relate('rep.east.1', boss.id, stranger.id, Rel.CONTACT_RELATION_KIND_INFLUENCES))
-      .rejects.toMatchObject({ code: 'invalid_argument', violations: [{ field: 'to_contact_id', message: 'must be a contact of the same customer' }] });
+    await expect(relate('rep.east.1', boss.id, stranger.id, Rel.CONTACT_RELATION_KIND_INFLUENCES)).rejects.toMatchObject({
+      code: 'invalid_argument',
+      violations: [{ field: 'to_contact_id', message: 'must be a contact of the same customer' }],
+    });
     const foreign = await createContact('rep.west.1', (await customerOf('rep.west.1', '西区客户')).id, { name: '西区联系人' });
-    await expect(relate('rep.east.1', boss.id, foreign.id, Rel.CONTACT_RELATION_KIND_INFLUENCES)).rejects.toMatchObject({ code: 'not_found' });
-    await expect(relate('rep.west.1', foreign.id, boss.id, Rel.CONTACT_RELATION_KIND_INFLUENCES)).rejects.toMatchObject({ code: 'not_found' });
-    await expect(relate('rep.east.2', manager.id, boss.id, Rel.CONTACT_RELATION_KIND_INFLUENCES)).rejects.toMatchObject({ code: 'not_found' });
-    await expect(relate('analyst', manager.id, boss.id, Rel.CONTACT_RELATION_KIND_INFLUENCES)).rejects.toMatchObject({ code: 'permission_denied' });
+    await expect(relate('rep.east.1', boss.id, foreign.id, Rel.CONTACT_RELATION_KIND_INFLUENCES)).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    await expect(relate('rep.west.1', foreign.id, boss.id, Rel.CONTACT_RELATION_KIND_INFLUENCES)).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    await expect(relate('rep.east.2', manager.id, boss.id, Rel.CONTACT_RELATION_KIND_INFLUENCES)).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    await expect(relate('analyst', manager.id, boss.id, Rel.CONTACT_RELATION_KIND_INFLUENCES)).rejects.toMatchObject({
+      code: 'permission_denied',
+    });
 
     // Setting the same relation again changes nothing; a new kind replaces the old one.
     expect((await relate('rep.east.1', engineer.id, buyer.id, Rel.CONTACT_RELATION_KIND_OTHER, '大学同学')).created).toBe(false);
@@ -219,13 +284,15 @@ describe('contacts under a customer', () => {
 
     const graph = await graphOf('manager.east', customer.id);
     expect(new Set(graph.nodes.map((n) => n.id))).toEqual(new Set([boss.id, manager.id, buyer.id, engineer.id]));
-    expect(edgesOf(graph)).toEqual(expect.arrayContaining([
-      { from: manager.id, to: boss.id, kind: Rel.CONTACT_RELATION_KIND_REPORTS_TO, label: '' },
-      { from: buyer.id, to: manager.id, kind: Rel.CONTACT_RELATION_KIND_REPORTS_TO, label: '' },
-      { from: engineer.id, to: boss.id, kind: Rel.CONTACT_RELATION_KIND_REPORTS_TO, label: '' },
-      { from: engineer.id, to: buyer.id, kind: Rel.CONTACT_RELATION_KIND_OTHER, label: '大学同学' },
-      { from: boss.id, to: buyer.id, kind: Rel.CONTACT_RELATION_KIND_INFLUENCES, label: '' },
-    ]));
+    expect(edgesOf(graph)).toEqual(
+      expect.arrayContaining([
+        { from: manager.id, to: boss.id, kind: Rel.CONTACT_RELATION_KIND_REPORTS_TO, label: '' },
+        { from: buyer.id, to: manager.id, kind: Rel.CONTACT_RELATION_KIND_REPORTS_TO, label: '' },
+        { from: engineer.id, to: boss.id, kind: Rel.CONTACT_RELATION_KIND_REPORTS_TO, label: '' },
+        { from: engineer.id, to: buyer.id, kind: Rel.CONTACT_RELATION_KIND_OTHER, label: '大学同学' },
+        { from: boss.id, to: buyer.id, kind: Rel.CONTACT_RELATION_KIND_INFLUENCES, label: '' },
+      ]),
+    );
     expect(graph.edges).toHaveLength(5);
 
     await unrelate('rep.east.1', buyer.id, manager.id);
@@ -238,17 +305,25 @@ describe('contacts under a customer', () => {
     await deleteContact('manager.east', await getContact('rep.east.1', buyer.id));
     const after = await graphOf('rep.east.1', customer.id);
     expect(after.nodes.map((n) => n.id)).not.toContain(buyer.id);
-    expect(edgesOf(after)).toEqual([{ from: manager.id, to: boss.id, kind: Rel.CONTACT_RELATION_KIND_REPORTS_TO, label: '' }, { from: engineer.id, to: boss.id, kind: Rel.CONTACT_RELATION_KIND_REPORTS_TO, label: '' }]);
+    expect(edgesOf(after)).toEqual([
+      { from: manager.id, to: boss.id, kind: Rel.CONTACT_RELATION_KIND_REPORTS_TO, label: '' },
+      { from: engineer.id, to: boss.id, kind: Rel.CONTACT_RELATION_KIND_REPORTS_TO, label: '' },
+    ]);
   });
 
   it('updates with optimistic concurrency and a field mask', async () => {
     const customer = await customerOf('rep.east.2', '乐观锁测试');
     const contact = await createContact('rep.east.2', customer.id, { name: '马超', hobbies: ['篮球'] });
-    const updated = await updateContact('rep.east.2', contact, { hobbies: ['篮球', '围棋'], title: '总经理', name: 'ignored' }, ['hobbies', 'title']);
+    const updated = await updateContact('rep.east.2', contact, { hobbies: ['篮球', '围棋'], title: '总经理', name: 'ignored' }, [
+      'hobbies',
+      'title',
+    ]);
     expect(updated).toMatchObject({ version: 2, name: '马超', title: '总经理', hobbies: ['篮球', '围棋'] });
     await expect(updateContact('rep.east.2', contact, { title: '旧版本' }, ['title'])).rejects.toMatchObject({ code: 'version_conflict' });
     await expect(deleteContact('manager.east', contact)).rejects.toMatchObject({ code: 'version_conflict' });
-    await expect(updateContact('rep.east.2', { id: contact.id, version: 0 }, { title: 'x' }, ['title'])).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(updateContact('rep.east.2', { id: contact.id, version: 0 }, { title: 'x' }, ['title'])).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
     const cleared = await updateContact('rep.east.2', updated, { title: '', birthday: undefined }, ['title', 'birthday']);
     expect(cleared).toMatchObject({ version: 3, title: '' });
     // A change to nothing is no change: same version, no event.
@@ -264,7 +339,9 @@ describe('contacts under a customer', () => {
     await expect(getContact('rep.east.1', gone.id)).rejects.toMatchObject({ code: 'not_found' });
     expect((await listContacts('rep.east.1', customer.id)).contacts.map((c) => c.id)).toEqual([keep.id]);
     expect((await graphOf('rep.east.1', customer.id)).nodes.map((n) => n.id)).toEqual([keep.id]);
-    await expect(updateContact('rep.east.1', { id: gone.id, version: 2 }, { name: '复活' }, ['name'])).rejects.toMatchObject({ code: 'not_found' });
+    await expect(updateContact('rep.east.1', { id: gone.id, version: 2 }, { name: '复活' }, ['name'])).rejects.toMatchObject({
+      code: 'not_found',
+    });
     await expect(deleteContact('manager.east', { id: gone.id, version: 2 })).rejects.toMatchObject({ code: 'not_found' });
     const { rows } = await pool.query('SELECT deleted_at, deleted_by FROM contacts WHERE id = $1', [gone.id]);
     expect(rows[0].deleted_at).toBeInstanceOf(Date);
@@ -272,7 +349,7 @@ describe('contacts under a customer', () => {
     expect((await createContact('rep.east.1', customer.id, { name: '新主联系人', isPrimary: true })).isPrimary).toBe(true);
   });
 
-  it('lists one customer\'s contacts in creation order with cursor paging and name or phone fragments', async () => {
+  it("lists one customer's contacts in creation order with cursor paging and name or phone fragments", async () => {
     const customer = await customerOf('rep.west.1', '分页测试');
     const names = ['赵一', '钱二', '孙三', '李四', 'Zhou Wu'];
     const phones = ['138 0000 1111', '139-0000-2222', '021 6000 3333', '186 0000 4444', '+44 20 7946 0555'];
@@ -300,7 +377,9 @@ describe('contacts under a customer', () => {
     expect(await found({ phoneContains: '11110' })).toEqual([]);
     const first = await listContacts('rep.west.1', customer.id, { page: { pageSize: 1 } });
     const otherCustomer = await customerOf('rep.west.1', '另一个分页');
-    await expect(listContacts('rep.west.1', otherCustomer.id, { page: { pageSize: 1, pageToken: first.page!.nextPageToken } })).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(
+      listContacts('rep.west.1', otherCustomer.id, { page: { pageSize: 1, pageToken: first.page!.nextPageToken } }),
+    ).rejects.toMatchObject({ code: 'invalid_argument' });
   });
 
   it('refuses bad input with named fields and writes nothing, not even to the outbox', async () => {
@@ -308,17 +387,30 @@ describe('contacts under a customer', () => {
     const contact = await createContact('rep.east.1', customer.id, { name: '正常' });
     const [contactsBefore, outboxBefore] = [await countRows('contacts'), await countRows('outbox')];
     const refused = (promise: Promise<unknown>) => expect(promise).rejects.toMatchObject({ code: 'invalid_argument' });
-    const fieldsOf = async (promise: Promise<unknown>) => promise.then(() => [], (error: { violations: { field: string }[] }) => error.violations.map((v) => v.field));
-    expect(await fieldsOf(createContact('rep.east.1', customer.id, {
-      name: '',
-      phones: [{ kind: Phone.CONTACT_PHONE_KIND_MOBILE, number: '12345' }, { kind: Phone.CONTACT_PHONE_KIND_UNSPECIFIED, number: '021 6888 8888' }],
-      email: 'nope',
-      imAccounts: [{ kind: Im.CONTACT_IM_KIND_QQ, handle: '' }],
-      birthday: { month: 2, day: 30, year: 0 },
-      loginAccount: '登录',
-    }))).toEqual(['name', 'email', 'login_account', 'phones[0]', 'phones[1]', 'im_accounts[0].handle', 'birthday']);
+    const fieldsOf = async (promise: Promise<unknown>) =>
+      promise.then(
+        () => [],
+        (error: { violations: { field: string }[] }) => error.violations.map((v) => v.field),
+      );
+    expect(
+      await fieldsOf(
+        createContact('rep.east.1', customer.id, {
+          name: '',
+          phones: [
+            { kind: Phone.CONTACT_PHONE_KIND_MOBILE, number: '12345' },
+            { kind: Phone.CONTACT_PHONE_KIND_UNSPECIFIED, number: '021 6888 8888' },
+          ],
+          email: 'nope',
+          imAccounts: [{ kind: Im.CONTACT_IM_KIND_QQ, handle: '' }],
+          birthday: { month: 2, day: 30, year: 0 },
+          loginAccount: '登录',
+        }),
+      ),
+    ).toEqual(['name', 'email', 'login_account', 'phones[0]', 'phones[1]', 'im_accounts[0].handle', 'birthday']);
     await refused(createContact('rep.east.1', customer.id, { name: '王'.repeat(101) }));
-    await refused(createContact('rep.east.1', customer.id, { name: '未来', birthday: { month: 1, day: 1, year: new Date().getFullYear() + 1 } }));
+    await refused(
+      createContact('rep.east.1', customer.id, { name: '未来', birthday: { month: 1, day: 1, year: new Date().getFullYear() + 1 } }),
+    );
     await refused(createContact('rep.east.1', customer.id, { name: '只有年', birthday: { month: 0, day: 0, year: 1980 } }));
     await refused(createContact('rep.east.1', 'not-a-uuid', { name: '坏客户' }));
     await expect(createContact('rep.east.1', UNKNOWN_ID, { name: '无此客户' })).rejects.toMatchObject({ code: 'not_found' });
@@ -360,19 +452,33 @@ describe('contacts under a customer', () => {
       ['ContactRelationChanged', first.id],
       ['ContactDeleted', second.id],
     ]);
-    for (const record of mine) expect(record.headers).toMatchObject({ ce_source: 'liaison.customer', 'content-type': 'application/protobuf' });
-    expect(contactEventsV1.ContactCreated.decode(mine[0].value!).contact).toMatchObject({ id: first.id, name: '邓超', customerId: customer.id });
-    expect(contactEventsV1.ContactUpdated.decode(mine[1].value!)).toMatchObject({ changedFields: ['is_primary'], contact: { isPrimary: false, version: 2 } });
+    for (const record of mine)
+      expect(record.headers).toMatchObject({ 'ce_source': 'liaison.customer', 'content-type': 'application/protobuf' });
+    expect(contactEventsV1.ContactCreated.decode(mine[0].value!).contact).toMatchObject({
+      id: first.id,
+      name: '邓超',
+      customerId: customer.id,
+    });
+    expect(contactEventsV1.ContactUpdated.decode(mine[1].value!)).toMatchObject({
+      changedFields: ['is_primary'],
+      contact: { isPrimary: false, version: 2 },
+    });
     expect(contactEventsV1.ContactRelationChanged.decode(mine[3].value!)).toMatchObject({
-      customerId: customer.id, relation: { fromContactId: second.id, toContactId: first.id, kind: Rel.CONTACT_RELATION_KIND_INFLUENCES, label: '夫妻' },
+      customerId: customer.id,
+      relation: { fromContactId: second.id, toContactId: first.id, kind: Rel.CONTACT_RELATION_KIND_INFLUENCES, label: '夫妻' },
     });
     expect(contactEventsV1.ContactRelationChanged.decode(mine[3].value!).previous).toBeUndefined();
-    expect(contactEventsV1.ContactUpdated.decode(mine[4].value!)).toMatchObject({ changedFields: ['name', 'title'], contact: { name: '孙俪（采购）', version: 2 } });
+    expect(contactEventsV1.ContactUpdated.decode(mine[4].value!)).toMatchObject({
+      changedFields: ['name', 'title'],
+      contact: { name: '孙俪（采购）', version: 2 },
+    });
     const removed = contactEventsV1.ContactRelationChanged.decode(mine[5].value!);
     expect(removed.relation).toBeUndefined();
     expect(removed.previous).toMatchObject({ fromContactId: second.id, toContactId: first.id });
     const deleted = contactEventsV1.ContactDeleted.decode(mine[7].value!);
     expect(deleted.contact).toMatchObject({ id: second.id, name: '孙俪（采购）' });
-    expect(deleted.removedRelations).toEqual([expect.objectContaining({ fromContactId: first.id, toContactId: second.id, kind: Rel.CONTACT_RELATION_KIND_REPORTS_TO })]);
+    expect(deleted.removedRelations).toEqual([
+      expect.objectContaining({ fromContactId: first.id, toContactId: second.id, kind: Rel.CONTACT_RELATION_KIND_REPORTS_TO }),
+    ]);
   });
 });

@@ -11,7 +11,17 @@ import { callerMetadata, startServiceUnderTest } from './support';
 
 const { CustomFieldType: T, ReferenceTarget } = customFieldV1;
 const { CustomerKind } = customerV1;
-const NON_ADMINS = ['director', 'manager.east', 'rep.east.1', 'rep.east.2', 'manager.west', 'rep.west.1', 'service.agent', 'analyst', 'partner.acme'];
+const NON_ADMINS = [
+  'director',
+  'manager.east',
+  'rep.east.1',
+  'rep.east.2',
+  'manager.west',
+  'rep.west.1',
+  'service.agent',
+  'analyst',
+  'partner.acme',
+];
 const run = Date.now().toString(36);
 const key = (name: string) => `${name}_${run}`;
 let service: RunningCustomerService;
@@ -22,47 +32,134 @@ let events: RecordCollector;
 
 const as = callerMetadata;
 
-type DefinitionInput = Partial<Omit<customFieldV1.CustomFieldDefinition, 'constraints'>> & { constraints?: Partial<customFieldV1.CustomFieldConstraints> };
+type DefinitionInput = Partial<Omit<customFieldV1.CustomFieldDefinition, 'constraints'>> & {
+  constraints?: Partial<customFieldV1.CustomFieldConstraints>;
+};
 
 const define = async (username: string, definition: DefinitionInput) =>
-  (await unary(fields.createCustomFieldDefinition.bind(fields), { definition: customFieldV1.CustomFieldDefinition.fromPartial(definition) }, await as(username))).definition!;
+  (
+    await unary(
+      fields.createCustomFieldDefinition.bind(fields),
+      { definition: customFieldV1.CustomFieldDefinition.fromPartial(definition) },
+      await as(username),
+    )
+  ).definition!;
 
 const redefine = async (username: string, fieldKey: string, definition: DefinitionInput, updateMask: string[]) =>
-  (await unary(fields.updateCustomFieldDefinition.bind(fields), customFieldV1.UpdateCustomFieldDefinitionRequest.fromPartial({ key: fieldKey, definition, updateMask }), await as(username))).definition!;
+  (
+    await unary(
+      fields.updateCustomFieldDefinition.bind(fields),
+      customFieldV1.UpdateCustomFieldDefinitionRequest.fromPartial({ key: fieldKey, definition, updateMask }),
+      await as(username),
+    )
+  ).definition!;
 
-const undefine = async (username: string, fieldKey: string) => unary(fields.deleteCustomFieldDefinition.bind(fields), { key: fieldKey }, await as(username));
+const undefine = async (username: string, fieldKey: string) =>
+  unary(fields.deleteCustomFieldDefinition.bind(fields), { key: fieldKey }, await as(username));
 
 const definitions = async (username: string, includeDisabled = false) =>
   (await unary(fields.listCustomFieldDefinitions.bind(fields), { includeDisabled }, await as(username))).definitions;
 
 const create = async (username: string, customFields: Record<string, unknown>, name = `自定义字段客户 ${randomUUID().slice(0, 8)}`) =>
-  (await unary(customers.createCustomer.bind(customers), customerV1.CreateCustomerRequest.fromPartial({ name, kind: CustomerKind.CUSTOMER_KIND_COMPANY, customFields }), await as(username))).customer!;
+  (
+    await unary(
+      customers.createCustomer.bind(customers),
+      customerV1.CreateCustomerRequest.fromPartial({ name, kind: CustomerKind.CUSTOMER_KIND_COMPANY, customFields }),
+      await as(username),
+    )
+  ).customer!;
 
 const update = async (username: string, customer: customerV1.Customer, customFields: Record<string, unknown>, updateMask: string[]) =>
-  (await unary(customers.updateCustomer.bind(customers), customerV1.UpdateCustomerRequest.fromPartial({ id: customer.id, expectedVersion: customer.version, customer: { customFields }, updateMask }), await as(username))).customer!;
+  (
+    await unary(
+      customers.updateCustomer.bind(customers),
+      customerV1.UpdateCustomerRequest.fromPartial({
+        id: customer.id,
+        expectedVersion: customer.version,
+        customer: { customFields },
+        updateMask,
+      }),
+      await as(username),
+    )
+  ).customer!;
 
 const search = async (username: string, filters: Partial<customFieldV1.CustomFieldFilter>[]) => {
-  const request = customerV1.ListCustomersRequest.fromPartial({ page: { pageSize: 200 }, nameContains: `${run} 筛选`, customFieldFilters: filters.map((filter) => customFieldV1.CustomFieldFilter.fromPartial(filter)) });
-  return (await unary(customers.listCustomers.bind(customers), request, await as(username))).customers.map((customer) => customer.name).sort();
+  const request = customerV1.ListCustomersRequest.fromPartial({
+    page: { pageSize: 200 },
+    nameContains: `${run} 筛选`,
+    customFieldFilters: filters.map((filter) => customFieldV1.CustomFieldFilter.fromPartial(filter)),
+  });
+  return (await unary(customers.listCustomers.bind(customers), request, await as(username))).customers
+    .map((customer) => customer.name)
+    .sort();
 };
 
-const violationOf = (field: string) => ({ code: 'invalid_argument', violations: expect.arrayContaining([expect.objectContaining({ field })]) });
+const violationOf = (field: string) => ({
+  code: 'invalid_argument',
+  violations: expect.arrayContaining([expect.objectContaining({ field })]),
+});
 
 beforeAll(async () => {
   const databaseUrl = await ensureDatabase('customer_custom_fields_it');
   events = await collectRecords(['liaison.customer.v1']);
   service = await startServiceUnderTest('customer-custom-fields-it', databaseUrl);
   const address = `127.0.0.1:${service.grpcPort}`;
-  fields = createGrpcClient(customFieldV1.CustomFieldServiceClient, address, { serviceName: 'liaison.customer.v1.CustomFieldService', idempotentMethods: [], deadlineMs: 10_000 });
-  customers = createGrpcClient(customerV1.CustomerServiceClient, address, { serviceName: 'liaison.customer.v1.CustomerService', idempotentMethods: [], deadlineMs: 10_000 });
+  fields = createGrpcClient(customFieldV1.CustomFieldServiceClient, address, {
+    serviceName: 'liaison.customer.v1.CustomFieldService',
+    idempotentMethods: [],
+    deadlineMs: 10_000,
+  });
+  customers = createGrpcClient(customerV1.CustomerServiceClient, address, {
+    serviceName: 'liaison.customer.v1.CustomerService',
+    idempotentMethods: [],
+    deadlineMs: 10_000,
+  });
   pool = createPool(databaseUrl);
-  await define('admin', { key: key('level'), label: `客户级别${run}`, type: T.CUSTOM_FIELD_TYPE_OPTION, options: [{ value: 'a', label: 'A级' }, { value: 'b', label: 'B级' }, { value: 'c', label: 'C级' }] });
-  await define('admin', { key: key('tags'), label: `客户标签${run}`, type: T.CUSTOM_FIELD_TYPE_MULTI_OPTION, options: [{ value: 'vip', label: '贵宾' }, { value: 'gov', label: '政府项目' }, { value: 'export', label: '出口' }] });
-  await define('admin', { key: key('revenue'), label: `年营业额${run}`, type: T.CUSTOM_FIELD_TYPE_NUMBER, constraints: { min: 0, max: 1e12, decimals: 2 } });
-  await define('admin', { key: key('founded'), label: `成立日期${run}`, type: T.CUSTOM_FIELD_TYPE_DATE, constraints: { minDate: '1900-01-01', maxDate: '2100-12-31' } });
+  await define('admin', {
+    key: key('level'),
+    label: `客户级别${run}`,
+    type: T.CUSTOM_FIELD_TYPE_OPTION,
+    options: [
+      { value: 'a', label: 'A级' },
+      { value: 'b', label: 'B级' },
+      { value: 'c', label: 'C级' },
+    ],
+  });
+  await define('admin', {
+    key: key('tags'),
+    label: `客户标签${run}`,
+    type: T.CUSTOM_FIELD_TYPE_MULTI_OPTION,
+    options: [
+      { value: 'vip', label: '贵宾' },
+      { value: 'gov', label: '政府项目' },
+      { value: 'export', label: '出口' },
+    ],
+  });
+  await define('admin', {
+    key: key('revenue'),
+    label: `年营业额${run}`,
+    type: T.CUSTOM_FIELD_TYPE_NUMBER,
+    constraints: { min: 0, max: 1e12, decimals: 2 },
+  });
+  await define('admin', {
+    key: key('founded'),
+    label: `成立日期${run}`,
+    type: T.CUSTOM_FIELD_TYPE_DATE,
+    constraints: { minDate: '1900-01-01', maxDate: '2100-12-31' },
+  });
   await define('admin', { key: key('note'), label: `备注${run}`, type: T.CUSTOM_FIELD_TYPE_TEXT, constraints: { maxLength: 20 } });
-  await define('admin', { key: key('parent'), label: `上级公司${run}`, type: T.CUSTOM_FIELD_TYPE_REFERENCE, referenceTarget: ReferenceTarget.REFERENCE_TARGET_CUSTOMER });
-  await define('admin', { key: key('buyer'), label: `采购联系人${run}`, type: T.CUSTOM_FIELD_TYPE_REFERENCE, referenceTarget: ReferenceTarget.REFERENCE_TARGET_CONTACT });
+  await define('admin', {
+    key: key('parent'),
+    label: `上级公司${run}`,
+    type: T.CUSTOM_FIELD_TYPE_REFERENCE,
+    referenceTarget: ReferenceTarget.REFERENCE_TARGET_CUSTOMER,
+  });
+  await define('admin', {
+    key: key('buyer'),
+    label: `采购联系人${run}`,
+    type: T.CUSTOM_FIELD_TYPE_REFERENCE,
+    referenceTarget: ReferenceTarget.REFERENCE_TARGET_CONTACT,
+  });
 });
 
 afterAll(async () => {
@@ -75,7 +172,12 @@ afterAll(async () => {
 
 async function insertContact(customerId: string): Promise<string> {
   const id = randomUUID();
-  await pool.query('INSERT INTO contacts (id, customer_id, name, created_by, updated_by) VALUES ($1, $2, $3, $4, $4)', [id, customerId, `联系人${run}`, 'test']);
+  await pool.query('INSERT INTO contacts (id, customer_id, name, created_by, updated_by) VALUES ($1, $2, $3, $4, $4)', [
+    id,
+    customerId,
+    `联系人${run}`,
+    'test',
+  ]);
   return id;
 }
 
@@ -86,15 +188,27 @@ describe('custom field definitions', () => {
       expect(listed.map((definition) => definition.key)).toEqual(expect.arrayContaining([key('level'), key('revenue')]));
     }
     const revenue = (await definitions('rep.east.1')).find((definition) => definition.key === key('revenue'))!;
-    expect(revenue).toMatchObject({ label: `年营业额${run}`, type: T.CUSTOM_FIELD_TYPE_NUMBER, enabled: true, required: false, constraints: { min: 0, max: 1e12, decimals: 2, maxLength: 0 } });
+    expect(revenue).toMatchObject({
+      label: `年营业额${run}`,
+      type: T.CUSTOM_FIELD_TYPE_NUMBER,
+      enabled: true,
+      required: false,
+      constraints: { min: 0, max: 1e12, decimals: 2, maxLength: 0 },
+    });
     const level = (await definitions('partner.acme')).find((definition) => definition.key === key('level'))!;
-    expect(level.options).toEqual([{ value: 'a', label: 'A级' }, { value: 'b', label: 'B级' }, { value: 'c', label: 'C级' }]);
+    expect(level.options).toEqual([
+      { value: 'a', label: 'A级' },
+      { value: 'b', label: 'B级' },
+      { value: 'c', label: 'C级' },
+    ]);
   });
 
   it('are changed by administrators only, writing nothing for anyone else', async () => {
     const before = Number((await pool.query('SELECT count(*) FROM custom_field_definitions')).rows[0].count);
     for (const user of NON_ADMINS) {
-      await expect(define(user, { key: key(`by_${user.replace(/\W/g, '_')}`), label: `越权${user}${run}`, type: T.CUSTOM_FIELD_TYPE_TEXT })).rejects.toMatchObject({ code: 'permission_denied' });
+      await expect(
+        define(user, { key: key(`by_${user.replace(/\W/g, '_')}`), label: `越权${user}${run}`, type: T.CUSTOM_FIELD_TYPE_TEXT }),
+      ).rejects.toMatchObject({ code: 'permission_denied' });
       await expect(redefine(user, key('note'), { label: '改名' }, ['label'])).rejects.toMatchObject({ code: 'permission_denied' });
       await expect(undefine(user, key('note'))).rejects.toMatchObject({ code: 'permission_denied' });
     }
@@ -103,16 +217,44 @@ describe('custom field definitions', () => {
   });
 
   it('refuses bad definitions with field violations, and taken keys or labels', async () => {
-    await expect(define('admin', { key: 'Bad Key', label: '坏键', type: T.CUSTOM_FIELD_TYPE_TEXT })).rejects.toMatchObject(violationOf('key'));
-    await expect(define('admin', { key: key('x1'), label: '', type: T.CUSTOM_FIELD_TYPE_TEXT })).rejects.toMatchObject(violationOf('label'));
+    await expect(define('admin', { key: 'Bad Key', label: '坏键', type: T.CUSTOM_FIELD_TYPE_TEXT })).rejects.toMatchObject(
+      violationOf('key'),
+    );
+    await expect(define('admin', { key: key('x1'), label: '', type: T.CUSTOM_FIELD_TYPE_TEXT })).rejects.toMatchObject(
+      violationOf('label'),
+    );
     await expect(define('admin', { key: key('x2'), label: `无类型${run}` })).rejects.toMatchObject(violationOf('type'));
-    await expect(define('admin', { key: key('x3'), label: `无选项${run}`, type: T.CUSTOM_FIELD_TYPE_OPTION })).rejects.toMatchObject(violationOf('options'));
-    await expect(define('admin', { key: key('x4'), label: `重复选项${run}`, type: T.CUSTOM_FIELD_TYPE_OPTION, options: [{ value: 'a', label: '甲' }, { value: 'a', label: '乙' }] })).rejects.toMatchObject(violationOf('options[1].value'));
-    await expect(define('admin', { key: key('x5'), label: `无目标${run}`, type: T.CUSTOM_FIELD_TYPE_REFERENCE })).rejects.toMatchObject(violationOf('reference_target'));
-    await expect(define('admin', { key: key('x6'), label: `错约束${run}`, type: T.CUSTOM_FIELD_TYPE_TEXT, constraints: { min: 1 } })).rejects.toMatchObject(violationOf('constraints.min'));
-    await expect(define('admin', { key: key('x7'), label: `反区间${run}`, type: T.CUSTOM_FIELD_TYPE_NUMBER, constraints: { min: 10, max: 1 } })).rejects.toMatchObject(violationOf('constraints.max'));
-    await expect(define('admin', { key: key('level'), label: `另一个${run}`, type: T.CUSTOM_FIELD_TYPE_TEXT })).rejects.toMatchObject({ code: 'already_exists', reason: 'key_taken' });
-    await expect(define('admin', { key: key('x8'), label: `客户级别${run}`, type: T.CUSTOM_FIELD_TYPE_TEXT })).rejects.toMatchObject({ code: 'already_exists', reason: 'label_taken' });
+    await expect(define('admin', { key: key('x3'), label: `无选项${run}`, type: T.CUSTOM_FIELD_TYPE_OPTION })).rejects.toMatchObject(
+      violationOf('options'),
+    );
+    await expect(
+      define('admin', {
+        key: key('x4'),
+        label: `重复选项${run}`,
+        type: T.CUSTOM_FIELD_TYPE_OPTION,
+        options: [
+          { value: 'a', label: '甲' },
+          { value: 'a', label: '乙' },
+        ],
+      }),
+    ).rejects.toMatchObject(violationOf('options[1].value'));
+    await expect(define('admin', { key: key('x5'), label: `无目标${run}`, type: T.CUSTOM_FIELD_TYPE_REFERENCE })).rejects.toMatchObject(
+      violationOf('reference_target'),
+    );
+    await expect(
+      define('admin', { key: key('x6'), label: `错约束${run}`, type: T.CUSTOM_FIELD_TYPE_TEXT, constraints: { min: 1 } }),
+    ).rejects.toMatchObject(violationOf('constraints.min'));
+    await expect(
+      define('admin', { key: key('x7'), label: `反区间${run}`, type: T.CUSTOM_FIELD_TYPE_NUMBER, constraints: { min: 10, max: 1 } }),
+    ).rejects.toMatchObject(violationOf('constraints.max'));
+    await expect(define('admin', { key: key('level'), label: `另一个${run}`, type: T.CUSTOM_FIELD_TYPE_TEXT })).rejects.toMatchObject({
+      code: 'already_exists',
+      reason: 'key_taken',
+    });
+    await expect(define('admin', { key: key('x8'), label: `客户级别${run}`, type: T.CUSTOM_FIELD_TYPE_TEXT })).rejects.toMatchObject({
+      code: 'already_exists',
+      reason: 'label_taken',
+    });
     await expect(redefine('admin', key('level'), {}, ['key'])).rejects.toMatchObject(violationOf('update_mask.key'));
     await expect(redefine('admin', key('missing'), { label: '无' }, ['label'])).rejects.toMatchObject({ code: 'not_found' });
   });
@@ -138,13 +280,23 @@ describe('custom field values on customers', () => {
     const parent = await create('rep.east.1', {}, `上级 ${run}`);
     const contact = await insertContact(parent.id);
     const values = {
-      [key('level')]: 'b', [key('tags')]: ['vip', 'export', 'vip'], [key('revenue')]: 1234.5, [key('founded')]: '2008-08-08',
-      [key('note')]: '  重要客户  ', [key('parent')]: parent.id.toUpperCase(), [key('buyer')]: contact,
+      [key('level')]: 'b',
+      [key('tags')]: ['vip', 'export', 'vip'],
+      [key('revenue')]: 1234.5,
+      [key('founded')]: '2008-08-08',
+      [key('note')]: '  重要客户  ',
+      [key('parent')]: parent.id.toUpperCase(),
+      [key('buyer')]: contact,
     };
     const customer = await create('rep.east.1', values, `全部类型 ${run}`);
     expect(customer.customFields).toEqual({
-      [key('level')]: 'b', [key('tags')]: ['vip', 'export'], [key('revenue')]: 1234.5, [key('founded')]: '2008-08-08',
-      [key('note')]: '重要客户', [key('parent')]: parent.id, [key('buyer')]: contact,
+      [key('level')]: 'b',
+      [key('tags')]: ['vip', 'export'],
+      [key('revenue')]: 1234.5,
+      [key('founded')]: '2008-08-08',
+      [key('note')]: '重要客户',
+      [key('parent')]: parent.id,
+      [key('buyer')]: contact,
     });
     const read = (await unary(customers.getCustomer.bind(customers), { id: customer.id }, await as('manager.east'))).customer!;
     expect(read.customFields).toEqual(customer.customFields);
@@ -156,14 +308,24 @@ describe('custom field values on customers', () => {
     await expect(create('rep.east.1', { [key('level')]: 'z' })).rejects.toMatchObject(violationOf(`custom_fields.${key('level')}`));
     await expect(create('rep.east.1', { [key('level')]: 1 })).rejects.toMatchObject(violationOf(`custom_fields.${key('level')}`));
     await expect(create('rep.east.1', { [key('tags')]: 'vip' })).rejects.toMatchObject(violationOf(`custom_fields.${key('tags')}`));
-    await expect(create('rep.east.1', { [key('tags')]: ['vip', 'nope'] })).rejects.toMatchObject(violationOf(`custom_fields.${key('tags')}`));
+    await expect(create('rep.east.1', { [key('tags')]: ['vip', 'nope'] })).rejects.toMatchObject(
+      violationOf(`custom_fields.${key('tags')}`),
+    );
     await expect(create('rep.east.1', { [key('revenue')]: '100' })).rejects.toMatchObject(violationOf(`custom_fields.${key('revenue')}`));
     await expect(create('rep.east.1', { [key('revenue')]: -1 })).rejects.toMatchObject(violationOf(`custom_fields.${key('revenue')}`));
     await expect(create('rep.east.1', { [key('revenue')]: 1.234 })).rejects.toMatchObject(violationOf(`custom_fields.${key('revenue')}`));
-    await expect(create('rep.east.1', { [key('founded')]: '2023-02-30' })).rejects.toMatchObject(violationOf(`custom_fields.${key('founded')}`));
-    await expect(create('rep.east.1', { [key('founded')]: '1800-01-01' })).rejects.toMatchObject(violationOf(`custom_fields.${key('founded')}`));
-    await expect(create('rep.east.1', { [key('note')]: '长'.repeat(21) })).rejects.toMatchObject(violationOf(`custom_fields.${key('note')}`));
-    await expect(create('rep.east.1', { [key('parent')]: 'not-an-id' })).rejects.toMatchObject(violationOf(`custom_fields.${key('parent')}`));
+    await expect(create('rep.east.1', { [key('founded')]: '2023-02-30' })).rejects.toMatchObject(
+      violationOf(`custom_fields.${key('founded')}`),
+    );
+    await expect(create('rep.east.1', { [key('founded')]: '1800-01-01' })).rejects.toMatchObject(
+      violationOf(`custom_fields.${key('founded')}`),
+    );
+    await expect(create('rep.east.1', { [key('note')]: '长'.repeat(21) })).rejects.toMatchObject(
+      violationOf(`custom_fields.${key('note')}`),
+    );
+    await expect(create('rep.east.1', { [key('parent')]: 'not-an-id' })).rejects.toMatchObject(
+      violationOf(`custom_fields.${key('parent')}`),
+    );
     expect(Number((await pool.query('SELECT count(*) FROM customers')).rows[0].count)).toBe(before);
   });
 
@@ -171,9 +333,18 @@ describe('custom field values on customers', () => {
     const westCustomer = await create('rep.west.1', {}, `西区客户 ${run}`);
     const westContact = await insertContact(westCustomer.id);
     const field = (name: string) => `custom_fields.${key(name)}`;
-    await expect(create('rep.east.1', { [key('parent')]: westCustomer.id })).rejects.toMatchObject({ code: 'invalid_argument', violations: [{ field: field('parent'), message: 'no customer with this id' }] });
-    await expect(create('rep.east.1', { [key('parent')]: randomUUID() })).rejects.toMatchObject({ code: 'invalid_argument', violations: [{ field: field('parent'), message: 'no customer with this id' }] });
-    await expect(create('rep.east.1', { [key('buyer')]: westContact })).rejects.toMatchObject({ code: 'invalid_argument', violations: [{ field: field('buyer'), message: 'no contact with this id' }] });
+    await expect(create('rep.east.1', { [key('parent')]: westCustomer.id })).rejects.toMatchObject({
+      code: 'invalid_argument',
+      violations: [{ field: field('parent'), message: 'no customer with this id' }],
+    });
+    await expect(create('rep.east.1', { [key('parent')]: randomUUID() })).rejects.toMatchObject({
+      code: 'invalid_argument',
+      violations: [{ field: field('parent'), message: 'no customer with this id' }],
+    });
+    await expect(create('rep.east.1', { [key('buyer')]: westContact })).rejects.toMatchObject({
+      code: 'invalid_argument',
+      violations: [{ field: field('buyer'), message: 'no contact with this id' }],
+    });
     const byManager = await create('manager.west', { [key('parent')]: westCustomer.id, [key('buyer')]: westContact });
     expect(byManager.customFields![key('parent')]).toBe(westCustomer.id);
   });
@@ -189,9 +360,15 @@ describe('custom field values on customers', () => {
     expect(customer.version).toBe(4);
     const unchanged = await update('rep.east.2', customer, { [key('revenue')]: 10 }, [`custom_fields.${key('revenue')}`]);
     expect(unchanged.version).toBe(4);
-    await expect(update('rep.east.2', customer, { [key('level')]: 'zz' }, [`custom_fields.${key('level')}`])).rejects.toMatchObject(violationOf(`custom_fields.${key('level')}`));
-    await expect(update('rep.east.1', customer, { [key('level')]: 'a' }, [`custom_fields.${key('level')}`])).rejects.toMatchObject({ code: 'not_found' });
-    const { rows } = await pool.query("SELECT field FROM customer_history WHERE customer_id = $1 AND field = 'custom_fields'", [customer.id]);
+    await expect(update('rep.east.2', customer, { [key('level')]: 'zz' }, [`custom_fields.${key('level')}`])).rejects.toMatchObject(
+      violationOf(`custom_fields.${key('level')}`),
+    );
+    await expect(update('rep.east.1', customer, { [key('level')]: 'a' }, [`custom_fields.${key('level')}`])).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    const { rows } = await pool.query("SELECT field FROM customer_history WHERE customer_id = $1 AND field = 'custom_fields'", [
+      customer.id,
+    ]);
     expect(rows).toHaveLength(3);
   });
 
@@ -201,7 +378,9 @@ describe('custom field values on customers', () => {
     try {
       await expect(create('rep.east.1', {})).rejects.toMatchObject(violationOf(`custom_fields.${fieldKey}`));
       const customer = await create('rep.east.1', { [fieldKey]: '有值' });
-      await expect(update('rep.east.1', customer, { [fieldKey]: null }, [`custom_fields.${fieldKey}`])).rejects.toMatchObject(violationOf(`custom_fields.${fieldKey}`));
+      await expect(update('rep.east.1', customer, { [fieldKey]: null }, [`custom_fields.${fieldKey}`])).rejects.toMatchObject(
+        violationOf(`custom_fields.${fieldKey}`),
+      );
     } finally {
       // The database outlives the run: an enabled required field would block every later create.
       await redefine('admin', fieldKey, { enabled: false }, ['enabled']);
@@ -212,29 +391,52 @@ describe('custom field values on customers', () => {
 
 describe('custom field filters in the customer search', () => {
   beforeAll(async () => {
-    await create('rep.east.1', { [key('level')]: 'a', [key('tags')]: ['vip', 'gov'], [key('revenue')]: 500, [key('founded')]: '2001-05-01', [key('note')]: '华东' }, `${run} 筛选甲`);
-    await create('rep.east.1', { [key('level')]: 'b', [key('tags')]: ['gov'], [key('revenue')]: 5000, [key('founded')]: '2015-01-01' }, `${run} 筛选乙`);
-    await create('rep.west.1', { [key('level')]: 'a', [key('tags')]: ['vip'], [key('revenue')]: 50_000, [key('founded')]: '2020-12-31' }, `${run} 筛选丙`);
+    await create(
+      'rep.east.1',
+      { [key('level')]: 'a', [key('tags')]: ['vip', 'gov'], [key('revenue')]: 500, [key('founded')]: '2001-05-01', [key('note')]: '华东' },
+      `${run} 筛选甲`,
+    );
+    await create(
+      'rep.east.1',
+      { [key('level')]: 'b', [key('tags')]: ['gov'], [key('revenue')]: 5000, [key('founded')]: '2015-01-01' },
+      `${run} 筛选乙`,
+    );
+    await create(
+      'rep.west.1',
+      { [key('level')]: 'a', [key('tags')]: ['vip'], [key('revenue')]: 50_000, [key('founded')]: '2020-12-31' },
+      `${run} 筛选丙`,
+    );
   });
 
   it('filters by equality, option labels, list containment and ranges, inside the data scope', async () => {
     expect(await search('admin', [{ key: key('level'), values: ['a'] }])).toEqual([`${run} 筛选丙`, `${run} 筛选甲`].sort());
     expect(await search('admin', [{ key: key('level'), values: ['B级'] }])).toEqual([`${run} 筛选乙`]);
     expect(await search('admin', [{ key: key('tags'), values: ['gov'] }])).toEqual([`${run} 筛选乙`, `${run} 筛选甲`].sort());
-    expect(await search('admin', [{ key: key('tags'), values: ['vip'] }, { key: key('level'), values: ['a'] }])).toEqual([`${run} 筛选丙`, `${run} 筛选甲`].sort());
+    expect(
+      await search('admin', [
+        { key: key('tags'), values: ['vip'] },
+        { key: key('level'), values: ['a'] },
+      ]),
+    ).toEqual([`${run} 筛选丙`, `${run} 筛选甲`].sort());
     expect(await search('admin', [{ key: key('revenue'), min: '1,000', max: '50000' }])).toEqual([`${run} 筛选丙`, `${run} 筛选乙`].sort());
     expect(await search('admin', [{ key: key('revenue'), values: ['500'] }])).toEqual([`${run} 筛选甲`]);
-    expect(await search('admin', [{ key: key('founded'), min: '2010-01-01', max: '2020年12月31日' }])).toEqual([`${run} 筛选丙`, `${run} 筛选乙`].sort());
+    expect(await search('admin', [{ key: key('founded'), min: '2010-01-01', max: '2020年12月31日' }])).toEqual(
+      [`${run} 筛选丙`, `${run} 筛选乙`].sort(),
+    );
     expect(await search('admin', [{ key: key('note'), values: ['华东'] }])).toEqual([`${run} 筛选甲`]);
     expect(await search('rep.east.1', [{ key: key('level'), values: ['a'] }])).toEqual([`${run} 筛选甲`]);
     expect(await search('manager.west', [{ key: key('tags'), values: ['gov'] }])).toEqual([]);
   });
 
   it('refuses filters on unknown fields and values that do not fit the field', async () => {
-    await expect(search('admin', [{ key: `nope_${run}`, values: ['x'] }])).rejects.toMatchObject(violationOf('custom_field_filters[0].key'));
+    await expect(search('admin', [{ key: `nope_${run}`, values: ['x'] }])).rejects.toMatchObject(
+      violationOf('custom_field_filters[0].key'),
+    );
     await expect(search('admin', [{ key: key('revenue'), min: 'lots' }])).rejects.toMatchObject(violationOf('custom_field_filters[0].min'));
     await expect(search('admin', [{ key: key('level'), min: 'a' }])).rejects.toMatchObject(violationOf('custom_field_filters[0].min'));
-    await expect(search('admin', [{ key: key('level'), values: ['D级'] }])).rejects.toMatchObject(violationOf('custom_field_filters[0].values[0]'));
+    await expect(search('admin', [{ key: key('level'), values: ['D级'] }])).rejects.toMatchObject(
+      violationOf('custom_field_filters[0].values[0]'),
+    );
     await expect(search('admin', [{ key: key('level') }])).rejects.toMatchObject(violationOf('custom_field_filters[0]'));
   });
 });
@@ -242,16 +444,49 @@ describe('custom field filters in the customer search', () => {
 describe('definition changes never contradict stored values', () => {
   it('refuses removing an option in use, changing the type of a field in use, tighter bounds and deleting a field in use', async () => {
     const fieldKey = key('guarded');
-    await define('admin', { key: fieldKey, label: `受保护${run}`, type: T.CUSTOM_FIELD_TYPE_MULTI_OPTION, options: [{ value: 'x', label: '甲' }, { value: 'y', label: '乙' }, { value: 'z', label: '丙' }] });
+    await define('admin', {
+      key: fieldKey,
+      label: `受保护${run}`,
+      type: T.CUSTOM_FIELD_TYPE_MULTI_OPTION,
+      options: [
+        { value: 'x', label: '甲' },
+        { value: 'y', label: '乙' },
+        { value: 'z', label: '丙' },
+      ],
+    });
     await create('rep.east.1', { [fieldKey]: ['x'] });
-    await expect(redefine('admin', fieldKey, { options: [{ value: 'y', label: '乙' }] }, ['options'])).rejects.toMatchObject({ code: 'failed_precondition', reason: 'in_use' });
-    const relabelled = await redefine('admin', fieldKey, { options: [{ value: 'x', label: '甲级' }, { value: 'y', label: '乙' }] }, ['options']);
-    expect(relabelled.options).toEqual([{ value: 'x', label: '甲级' }, { value: 'y', label: '乙' }]);
-    await expect(redefine('admin', fieldKey, { type: T.CUSTOM_FIELD_TYPE_TEXT, options: [] }, ['type', 'options'])).rejects.toMatchObject({ code: 'failed_precondition', reason: 'in_use' });
+    await expect(redefine('admin', fieldKey, { options: [{ value: 'y', label: '乙' }] }, ['options'])).rejects.toMatchObject({
+      code: 'failed_precondition',
+      reason: 'in_use',
+    });
+    const relabelled = await redefine(
+      'admin',
+      fieldKey,
+      {
+        options: [
+          { value: 'x', label: '甲级' },
+          { value: 'y', label: '乙' },
+        ],
+      },
+      ['options'],
+    );
+    expect(relabelled.options).toEqual([
+      { value: 'x', label: '甲级' },
+      { value: 'y', label: '乙' },
+    ]);
+    await expect(redefine('admin', fieldKey, { type: T.CUSTOM_FIELD_TYPE_TEXT, options: [] }, ['type', 'options'])).rejects.toMatchObject({
+      code: 'failed_precondition',
+      reason: 'in_use',
+    });
     await expect(undefine('admin', fieldKey)).rejects.toMatchObject({ code: 'failed_precondition', reason: 'in_use' });
 
-    await expect(redefine('admin', key('revenue'), { constraints: { min: 0, max: 1000, decimals: 2 } }, ['constraints'])).rejects.toMatchObject({ code: 'failed_precondition', reason: 'in_use' });
-    await expect(redefine('admin', key('note'), { constraints: { maxLength: 1 } }, ['constraints'])).rejects.toMatchObject({ code: 'failed_precondition', reason: 'in_use' });
+    await expect(
+      redefine('admin', key('revenue'), { constraints: { min: 0, max: 1000, decimals: 2 } }, ['constraints']),
+    ).rejects.toMatchObject({ code: 'failed_precondition', reason: 'in_use' });
+    await expect(redefine('admin', key('note'), { constraints: { maxLength: 1 } }, ['constraints'])).rejects.toMatchObject({
+      code: 'failed_precondition',
+      reason: 'in_use',
+    });
     const loosened = await redefine('admin', key('note'), { constraints: { maxLength: 100 } }, ['constraints']);
     expect(loosened.constraints?.maxLength).toBe(100);
   });

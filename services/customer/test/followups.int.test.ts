@@ -24,16 +24,29 @@ const as = callerMetadata;
 const userIdOf = async (username: string) => subjectOf(await userToken(username));
 
 async function createCustomer(username: string, name: string): Promise<customerV1.Customer> {
-  const request = customerV1.CreateCustomerRequest.fromPartial({ name: `${name} ${run}`, kind: customerV1.CustomerKind.CUSTOMER_KIND_COMPANY });
+  const request = customerV1.CreateCustomerRequest.fromPartial({
+    name: `${name} ${run}`,
+    kind: customerV1.CustomerKind.CUSTOMER_KIND_COMPANY,
+  });
   return (await unary(customers.createCustomer.bind(customers), request, await as(username))).customer!;
 }
 
-async function record(username: string, customerId: string, fields: Partial<followUpV1.CreateFollowUpRequest> = {}): Promise<followUpV1.FollowUp> {
-  const request = followUpV1.CreateFollowUpRequest.fromPartial({ customerId, method: M.FOLLOW_UP_METHOD_VISIT, content: '上门拜访，客户对报价有兴趣。', ...fields });
+async function record(
+  username: string,
+  customerId: string,
+  fields: Partial<followUpV1.CreateFollowUpRequest> = {},
+): Promise<followUpV1.FollowUp> {
+  const request = followUpV1.CreateFollowUpRequest.fromPartial({
+    customerId,
+    method: M.FOLLOW_UP_METHOD_VISIT,
+    content: '上门拜访，客户对报价有兴趣。',
+    ...fields,
+  });
   return (await unary(followUps.createFollowUp.bind(followUps), request, await as(username))).followUp!;
 }
 
-const get = async (username: string, id: string) => (await unary(followUps.getFollowUp.bind(followUps), { id }, await as(username))).followUp!;
+const get = async (username: string, id: string) =>
+  (await unary(followUps.getFollowUp.bind(followUps), { id }, await as(username))).followUp!;
 
 interface ListOptions {
   page?: { pageSize: number; pageToken: string };
@@ -60,7 +73,9 @@ async function update(username: string, id: string, fields: Partial<followUpV1.F
 }
 
 async function lastContactedAt(customerId: string): Promise<Date | null> {
-  const { rows } = await pool.query<{ last_contacted_at: Date | null }>('SELECT last_contacted_at FROM customers WHERE id = $1', [customerId]);
+  const { rows } = await pool.query<{ last_contacted_at: Date | null }>('SELECT last_contacted_at FROM customers WHERE id = $1', [
+    customerId,
+  ]);
   return rows[0].last_contacted_at;
 }
 
@@ -83,12 +98,20 @@ beforeAll(async () => {
   events = await collectRecords(['liaison.customer.v1']);
   service = await startServiceUnderTest('customer-followups-it', databaseUrl);
   const address = `127.0.0.1:${service.grpcPort}`;
-  customers = createGrpcClient(customerV1.CustomerServiceClient, address, { serviceName: 'liaison.customer.v1.CustomerService', idempotentMethods: [], deadlineMs: 10_000 });
+  customers = createGrpcClient(customerV1.CustomerServiceClient, address, {
+    serviceName: 'liaison.customer.v1.CustomerService',
+    idempotentMethods: [],
+    deadlineMs: 10_000,
+  });
   followUps = createGrpcClient(followUpV1.FollowUpServiceClient, address, {
-    serviceName: 'liaison.customer.v1.FollowUpService', idempotentMethods: ['GetFollowUp', 'ListFollowUps', 'ListTeamFollowUps'], deadlineMs: 10_000,
+    serviceName: 'liaison.customer.v1.FollowUpService',
+    idempotentMethods: ['GetFollowUp', 'ListFollowUps', 'ListTeamFollowUps'],
+    deadlineMs: 10_000,
   });
   history = createGrpcClient(historyV1.CustomerHistoryServiceClient, address, {
-    serviceName: 'liaison.customer.v1.CustomerHistoryService', idempotentMethods: ['GetCustomerHistory'], deadlineMs: 10_000,
+    serviceName: 'liaison.customer.v1.CustomerHistoryService',
+    idempotentMethods: ['GetCustomerHistory'],
+    deadlineMs: 10_000,
   });
   pool = createPool(databaseUrl);
 });
@@ -103,16 +126,27 @@ afterAll(async () => {
 });
 
 describe('follow-up records', () => {
-  it('records a Chinese visit note by the caller and moves the customer\'s last contact forward, never back', async () => {
+  it("records a Chinese visit note by the caller and moves the customer's last contact forward, never back", async () => {
     const customer = await createCustomer('rep.east.1', '杭州西湖茶业');
     const occurTime = new Date(Date.now() - 2 * HOUR);
     const next = daysAhead(3);
     const created = await record('rep.east.1', customer.id, {
-      method: M.FOLLOW_UP_METHOD_WECHAT, content: '  微信沟通：客户希望下周三到厂参观，🍵 带样品。\n需准备报价单。  ', occurTime, nextFollowUpDate: next, reminder: R.FOLLOW_UP_REMINDER_KEY,
+      method: M.FOLLOW_UP_METHOD_WECHAT,
+      content: '  微信沟通：客户希望下周三到厂参观，🍵 带样品。\n需准备报价单。  ',
+      occurTime,
+      nextFollowUpDate: next,
+      reminder: R.FOLLOW_UP_REMINDER_KEY,
     });
     expect(created).toMatchObject({
-      customerId: customer.id, contactId: '', method: M.FOLLOW_UP_METHOD_WECHAT, content: '微信沟通：客户希望下周三到厂参观，🍵 带样品。\n需准备报价单。',
-      occurTime, nextFollowUpDate: next, reminder: R.FOLLOW_UP_REMINDER_KEY, authorId: await userIdOf('rep.east.1'), annotations: [],
+      customerId: customer.id,
+      contactId: '',
+      method: M.FOLLOW_UP_METHOD_WECHAT,
+      content: '微信沟通：客户希望下周三到厂参观，🍵 带样品。\n需准备报价单。',
+      occurTime,
+      nextFollowUpDate: next,
+      reminder: R.FOLLOW_UP_REMINDER_KEY,
+      authorId: await userIdOf('rep.east.1'),
+      annotations: [],
     });
     expect(created.editableUntil!.getTime() - created.audit!.createTime!.getTime()).toBe(24 * HOUR);
     expect(await lastContactedAt(customer.id)).toEqual(occurTime);
@@ -136,7 +170,10 @@ describe('follow-up records', () => {
     const customer = await createCustomer('rep.east.1', '校验客户');
     const outboxBefore = await countRows('SELECT count(*) FROM outbox WHERE key = $1', [customer.id]);
     const refuse = (fields: Partial<followUpV1.CreateFollowUpRequest>, field: string) =>
-      expect(record('rep.east.1', customer.id, fields)).rejects.toMatchObject({ code: 'invalid_argument', violations: [expect.objectContaining({ field })] });
+      expect(record('rep.east.1', customer.id, fields)).rejects.toMatchObject({
+        code: 'invalid_argument',
+        violations: [expect.objectContaining({ field })],
+      });
     await refuse({ content: '' }, 'content');
     await refuse({ content: '字'.repeat(5001) }, 'content');
     await refuse({ method: M.FOLLOW_UP_METHOD_UNSPECIFIED }, 'method');
@@ -155,9 +192,17 @@ describe('follow-up records', () => {
   it('names a contact of the customer, and refuses a contact of another customer', async () => {
     const [mine, other] = [await createCustomer('rep.east.1', '有联系人的客户'), await createCustomer('rep.east.1', '别的客户')];
     const contactId = randomUUID();
-    await pool.query('INSERT INTO contacts (id, customer_id, name, created_by, updated_by) VALUES ($1, $2, $3, $4, $4)', [contactId, mine.id, '王经理', 'test']);
+    await pool.query('INSERT INTO contacts (id, customer_id, name, created_by, updated_by) VALUES ($1, $2, $3, $4, $4)', [
+      contactId,
+      mine.id,
+      '王经理',
+      'test',
+    ]);
     expect((await record('rep.east.1', mine.id, { contactId })).contactId).toBe(contactId);
-    await expect(record('rep.east.1', other.id, { contactId })).rejects.toMatchObject({ code: 'invalid_argument', violations: [expect.objectContaining({ field: 'contact_id' })] });
+    await expect(record('rep.east.1', other.id, { contactId })).rejects.toMatchObject({
+      code: 'invalid_argument',
+      violations: [expect.objectContaining({ field: 'contact_id' })],
+    });
   });
 
   it('records only on customers the caller may change, by roles that may record', async () => {
@@ -182,7 +227,7 @@ describe('who sees follow-up records', () => {
     visit = await record('rep.east.1', customer.id, { occurTime: marker, content: '范围测试：拜访记录' });
   });
 
-  it('hides a rep\'s records from the other rep of the same unit and from another unit\'s manager', async () => {
+  it("hides a rep's records from the other rep of the same unit and from another unit's manager", async () => {
     for (const user of ['rep.east.2', 'manager.west', 'rep.west.1']) {
       await expect(get(user, visit.id)).rejects.toMatchObject({ code: 'not_found' });
       await expect(listOfCustomer(user, customer.id)).rejects.toMatchObject({ code: 'not_found' });
@@ -193,7 +238,7 @@ describe('who sees follow-up records', () => {
     await expect(get('partner.acme', visit.id)).rejects.toMatchObject({ code: 'permission_denied' });
   });
 
-  it('shows them to the unit\'s manager, the director and the service desk, in the team list too', async () => {
+  it("shows them to the unit's manager, the director and the service desk, in the team list too", async () => {
     for (const user of ['manager.east', 'director', 'admin', 'service.agent', 'rep.east.1']) {
       expect((await get(user, visit.id)).id).toBe(visit.id);
       expect((await listOfCustomer(user, customer.id)).followUps.map((item) => item.id)).toContain(visit.id);
@@ -213,10 +258,18 @@ describe('listing follow-up records', () => {
   it('pages newest occurrence first and filters by method, author and time range', async () => {
     const customer = await createCustomer('rep.west.1', '分页跟进客户');
     const base = Date.now() - 10 * HOUR;
-    const methods = [M.FOLLOW_UP_METHOD_VISIT, M.FOLLOW_UP_METHOD_PHONE, M.FOLLOW_UP_METHOD_EMAIL, M.FOLLOW_UP_METHOD_PHONE, M.FOLLOW_UP_METHOD_MEETING];
+    const methods = [
+      M.FOLLOW_UP_METHOD_VISIT,
+      M.FOLLOW_UP_METHOD_PHONE,
+      M.FOLLOW_UP_METHOD_EMAIL,
+      M.FOLLOW_UP_METHOD_PHONE,
+      M.FOLLOW_UP_METHOD_MEETING,
+    ];
     const created = [];
     for (const [index, method] of methods.entries()) {
-      created.push(await record('rep.west.1', customer.id, { method, occurTime: new Date(base + index * HOUR), content: `第${index}次跟进` }));
+      created.push(
+        await record('rep.west.1', customer.id, { method, occurTime: new Date(base + index * HOUR), content: `第${index}次跟进` }),
+      );
     }
     const byManager = await record('manager.west', customer.id, { occurTime: new Date(base - HOUR), content: '经理亲自拜访' });
     const seen: string[] = [];
@@ -233,14 +286,20 @@ describe('listing follow-up records', () => {
     expect(phones.followUps.map((item) => item.id)).toEqual([created[3].id, created[1].id]);
     const managers = await listOfCustomer('rep.west.1', customer.id, { filter: { authorId: await userIdOf('manager.west') } });
     expect(managers.followUps.map((item) => item.id)).toEqual([byManager.id]);
-    const range = await listOfCustomer('rep.west.1', customer.id, { filter: { occurredFrom: new Date(base + HOUR), occurredTo: new Date(base + 3 * HOUR) } });
+    const range = await listOfCustomer('rep.west.1', customer.id, {
+      filter: { occurredFrom: new Date(base + HOUR), occurredTo: new Date(base + 3 * HOUR) },
+    });
     expect(range.followUps.map((item) => item.id)).toEqual([created[2].id, created[1].id]);
   });
 
   it('refuses a bad page size, page token or an empty time range', async () => {
     const customer = await createCustomer('rep.west.1', '列表校验');
-    await expect(listOfCustomer('rep.west.1', customer.id, { page: { pageSize: 500, pageToken: '' } })).rejects.toMatchObject({ code: 'invalid_argument' });
-    await expect(listOfCustomer('rep.west.1', customer.id, { page: { pageSize: 5, pageToken: 'garbage' } })).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(listOfCustomer('rep.west.1', customer.id, { page: { pageSize: 500, pageToken: '' } })).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
+    await expect(listOfCustomer('rep.west.1', customer.id, { page: { pageSize: 5, pageToken: 'garbage' } })).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
     const forged = Buffer.from(JSON.stringify({ v: 1, t: "2025-01-01'; DROP TABLE follow_ups; --", s: '1' })).toString('base64url');
     await expect(listOfTeam('admin', {}, { pageSize: 5, pageToken: forged })).rejects.toMatchObject({ code: 'invalid_argument' });
     const now = new Date();
@@ -249,11 +308,15 @@ describe('listing follow-up records', () => {
 });
 
 describe('annotations (批示)', () => {
-  it('lets the unit\'s manager and the director annotate, shows the annotations with the record and tells the rep', async () => {
+  it("lets the unit's manager and the director annotate, shows the annotations with the record and tells the rep", async () => {
     const customer = await createCustomer('rep.east.1', '批示客户');
     const visit = await record('rep.east.1', customer.id, { content: '拜访采购部李经理' });
     const first = await annotate('manager.east', visit.id, '  价格可以再让两个点，尽快签约。 ');
-    expect(first.annotation).toMatchObject({ followUpId: visit.id, authorId: await userIdOf('manager.east'), comment: '价格可以再让两个点，尽快签约。' });
+    expect(first.annotation).toMatchObject({
+      followUpId: visit.id,
+      authorId: await userIdOf('manager.east'),
+      comment: '价格可以再让两个点，尽快签约。',
+    });
     await annotate('director', visit.id, '同意，注意回款条件');
     const seenByRep = await get('rep.east.1', visit.id);
     expect(seenByRep.annotations.map((item) => item.comment)).toEqual(['价格可以再让两个点，尽快签约。', '同意，注意回款条件']);
@@ -262,11 +325,16 @@ describe('annotations (批示)', () => {
     const annotated = mine.filter((item) => item.headers.ce_type === 'liaison.events.v1.FollowUpAnnotated');
     expect(annotated).toHaveLength(2);
     const payload = followUpEventsV1.FollowUpAnnotated.decode(annotated[0].value!);
-    expect(payload).toMatchObject({ followUpId: visit.id, customerId: customer.id, repId: await userIdOf('rep.east.1'), annotation: { comment: '价格可以再让两个点，尽快签约。' } });
+    expect(payload).toMatchObject({
+      followUpId: visit.id,
+      customerId: customer.id,
+      repId: await userIdOf('rep.east.1'),
+      annotation: { comment: '价格可以再让两个点，尽快签约。' },
+    });
     expect(annotated[0].headers).toMatchObject({ ce_subject: customer.id, ce_source: 'liaison.customer' });
   });
 
-  it('refuses reps (permission_denied), other units\' managers (not_found) and empty comments', async () => {
+  it("refuses reps (permission_denied), other units' managers (not_found) and empty comments", async () => {
     const customer = await createCustomer('rep.east.1', '不能批示');
     const visit = await record('rep.east.1', customer.id);
     await expect(annotate('rep.east.1', visit.id, '自己批示')).rejects.toMatchObject({ code: 'permission_denied' });
@@ -283,24 +351,48 @@ describe('changing and deleting records', () => {
     const customer = await createCustomer('rep.east.1', '修改窗口');
     const visit = await record('rep.east.1', customer.id, { content: '初稿' });
     const next = daysAhead(2);
-    const changed = await update('rep.east.1', visit.id, { content: '改稿：客户确认参会', nextFollowUpDate: next, reminder: R.FOLLOW_UP_REMINDER_NORMAL }, ['content', 'next_follow_up_date', 'reminder']);
-    expect(changed).toMatchObject({ id: visit.id, content: '改稿：客户确认参会', nextFollowUpDate: next, reminder: R.FOLLOW_UP_REMINDER_NORMAL, method: visit.method });
+    const changed = await update(
+      'rep.east.1',
+      visit.id,
+      { content: '改稿：客户确认参会', nextFollowUpDate: next, reminder: R.FOLLOW_UP_REMINDER_NORMAL },
+      ['content', 'next_follow_up_date', 'reminder'],
+    );
+    expect(changed).toMatchObject({
+      id: visit.id,
+      content: '改稿：客户确认参会',
+      nextFollowUpDate: next,
+      reminder: R.FOLLOW_UP_REMINDER_NORMAL,
+      method: visit.method,
+    });
 
     await expect(update('rep.east.2', visit.id, { content: '别人改' }, ['content'])).rejects.toMatchObject({ code: 'not_found' });
-    await expect(update('manager.east', visit.id, { content: '经理改' }, ['content'])).rejects.toMatchObject({ code: 'permission_denied', reason: 'not_author' });
+    await expect(update('manager.east', visit.id, { content: '经理改' }, ['content'])).rejects.toMatchObject({
+      code: 'permission_denied',
+      reason: 'not_author',
+    });
     await expect(update('rep.east.1', visit.id, { authorId: 'x' }, ['author_id'])).rejects.toMatchObject({ code: 'invalid_argument' });
     await expect(update('rep.east.1', visit.id, {}, ['occur_time'])).rejects.toMatchObject({ code: 'invalid_argument' });
 
     await pool.query("UPDATE follow_ups SET created_at = now() - interval '25 hours' WHERE id = $1", [visit.id]);
-    await expect(update('rep.east.1', visit.id, { content: '太晚了' }, ['content'])).rejects.toMatchObject({ code: 'failed_precondition', reason: 'edit_window_closed' });
+    await expect(update('rep.east.1', visit.id, { content: '太晚了' }, ['content'])).rejects.toMatchObject({
+      code: 'failed_precondition',
+      reason: 'edit_window_closed',
+    });
     expect((await get('rep.east.1', visit.id)).content).toBe('改稿：客户确认参会');
 
     const mine = await eventsOf(customer.id, 3);
-    expect(mine.map((item) => item.headers.ce_type)).toEqual(['liaison.events.v1.CustomerCreated', 'liaison.events.v1.FollowUpRecorded', 'liaison.events.v1.FollowUpUpdated']);
+    expect(mine.map((item) => item.headers.ce_type)).toEqual([
+      'liaison.events.v1.CustomerCreated',
+      'liaison.events.v1.FollowUpRecorded',
+      'liaison.events.v1.FollowUpUpdated',
+    ]);
     const recorded = followUpEventsV1.FollowUpRecorded.decode(mine[1].value!);
     expect(recorded.followUp).toMatchObject({ id: visit.id, content: '初稿', reminder: R.FOLLOW_UP_REMINDER_NONE });
     const updated = followUpEventsV1.FollowUpUpdated.decode(mine[2].value!);
-    expect(updated).toMatchObject({ changedFields: ['content', 'next_follow_up_date', 'reminder'], followUp: { nextFollowUpDate: next, reminder: R.FOLLOW_UP_REMINDER_NORMAL } });
+    expect(updated).toMatchObject({
+      changedFields: ['content', 'next_follow_up_date', 'reminder'],
+      followUp: { nextFollowUpDate: next, reminder: R.FOLLOW_UP_REMINDER_NORMAL },
+    });
   });
 
   it('moves the last contact when the author corrects the time to a later one', async () => {
@@ -325,30 +417,65 @@ describe('changing and deleting records', () => {
     const { rows } = await pool.query('SELECT deleted_by FROM follow_ups WHERE id = $1', [visit.id]);
     expect(rows[0].deleted_by).toBe(await userIdOf('admin'));
     const mine = await eventsOf(customer.id, 3);
-    const deleted = followUpEventsV1.FollowUpDeleted.decode(mine.find((item) => item.headers.ce_type === 'liaison.events.v1.FollowUpDeleted')!.value!);
-    expect(deleted).toEqual({ followUpId: visit.id, customerId: customer.id, repId: await userIdOf('rep.east.1'), deletedBy: await userIdOf('admin') });
+    const deleted = followUpEventsV1.FollowUpDeleted.decode(
+      mine.find((item) => item.headers.ce_type === 'liaison.events.v1.FollowUpDeleted')!.value!,
+    );
+    expect(deleted).toEqual({
+      followUpId: visit.id,
+      customerId: customer.id,
+      repId: await userIdOf('rep.east.1'),
+      deletedBy: await userIdOf('admin'),
+    });
   });
 });
 
 describe('revision history (CUS-16)', () => {
   async function historyOf(username: string, customerId: string, page?: { pageSize: number; pageToken: string }) {
-    return unary(history.getCustomerHistory.bind(history), historyV1.GetCustomerHistoryRequest.fromPartial({ customerId, page }), await as(username));
+    return unary(
+      history.getCustomerHistory.bind(history),
+      historyV1.GetCustomerHistoryRequest.fromPartial({ customerId, page }),
+      await as(username),
+    );
   }
 
   it('shows who changed which field when, before and after, newest first and paged', async () => {
     const created = await createCustomer('rep.east.1', '历史记录客户');
     const rep = await userIdOf('rep.east.1');
-    const updated = (await unary(customers.updateCustomer.bind(customers), customerV1.UpdateCustomerRequest.fromPartial({
-      id: created.id, expectedVersion: 1, customer: { starRating: 4, region: { province: '浙江省', city: '杭州市' } }, updateMask: ['star_rating', 'region'],
-    }), await as('rep.east.1'))).customer!;
-    await unary(customers.changeCustomerCategory.bind(customers), customerV1.ChangeCustomerCategoryRequest.fromPartial({
-      id: created.id, expectedVersion: updated.version, category: customerV1.CustomerCategory.CUSTOMER_CATEGORY_INTENTIONAL, reason: '客户索要报价',
-    }), await as('rep.east.1'));
+    const updated = (
+      await unary(
+        customers.updateCustomer.bind(customers),
+        customerV1.UpdateCustomerRequest.fromPartial({
+          id: created.id,
+          expectedVersion: 1,
+          customer: { starRating: 4, region: { province: '浙江省', city: '杭州市' } },
+          updateMask: ['star_rating', 'region'],
+        }),
+        await as('rep.east.1'),
+      )
+    ).customer!;
+    await unary(
+      customers.changeCustomerCategory.bind(customers),
+      customerV1.ChangeCustomerCategoryRequest.fromPartial({
+        id: created.id,
+        expectedVersion: updated.version,
+        category: customerV1.CustomerCategory.CUSTOMER_CATEGORY_INTENTIONAL,
+        reason: '客户索要报价',
+      }),
+      await as('rep.east.1'),
+    );
 
     // One update's fields are recorded in mask order, so region follows star_rating.
     const { entries, page } = await historyOf('manager.east', created.id);
     expect(page?.nextPageToken).toBe('');
-    expect(entries.map((entry) => ({ field: entry.field, before: JSON.parse(entry.oldValueJson), after: JSON.parse(entry.newValueJson), reason: entry.reason, by: entry.changedBy }))).toEqual([
+    expect(
+      entries.map((entry) => ({
+        field: entry.field,
+        before: JSON.parse(entry.oldValueJson),
+        after: JSON.parse(entry.newValueJson),
+        reason: entry.reason,
+        by: entry.changedBy,
+      })),
+    ).toEqual([
       { field: 'category', before: 'potential', after: 'intentional', reason: '客户索要报价', by: rep },
       { field: 'region', before: { province: null, city: null }, after: { province: '浙江省', city: '杭州市' }, reason: '', by: rep },
       { field: 'star_rating', before: 0, after: 4, reason: '', by: rep },

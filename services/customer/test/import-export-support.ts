@@ -10,7 +10,9 @@ import { callerMetadata as as } from './support';
 const { TransferFileFormat: Format, CustomerImportStatus: Status } = importExportV1;
 
 export type ImportOptions = Partial<importExportV1.CustomerImportOptions>;
-export type ExportRequest = Omit<Partial<importExportV1.ExportCustomersRequest>, 'filter'> & { filter?: Partial<customerV1.ListCustomersRequest> };
+export type ExportRequest = Omit<Partial<importExportV1.ExportCustomersRequest>, 'filter'> & {
+  filter?: Partial<customerV1.ListCustomersRequest>;
+};
 
 /** Concatenates a server-streamed file. */
 export function collect(call: ClientReadableStream<{ chunk: Buffer }>): Promise<Buffer> {
@@ -38,9 +40,18 @@ export function importExportCalls(clients: () => ImportExportClients, defaults: 
   const upload = async (user: string, file: Buffer, options: ImportOptions = {}): Promise<importExportV1.CustomerImport> => {
     const metadata = await as(user);
     return new Promise((resolve, reject) => {
-      const call = clients().imports.uploadCustomerImport(metadata, (error, response) => (error ? reject(fromGrpcError(error)) : resolve(response.import!)));
-      call.write({ options: importExportV1.CustomerImportOptions.fromPartial({ fileName: defaults.fileName, format: Format.TRANSFER_FILE_FORMAT_CSV, ...options }) });
-      for (let start = 0; start < file.length; start += defaults.chunkBytes) call.write({ chunk: file.subarray(start, start + defaults.chunkBytes) });
+      const call = clients().imports.uploadCustomerImport(metadata, (error, response) =>
+        error ? reject(fromGrpcError(error)) : resolve(response.import!),
+      );
+      call.write({
+        options: importExportV1.CustomerImportOptions.fromPartial({
+          fileName: defaults.fileName,
+          format: Format.TRANSFER_FILE_FORMAT_CSV,
+          ...options,
+        }),
+      });
+      for (let start = 0; start < file.length; start += defaults.chunkBytes)
+        call.write({ chunk: file.subarray(start, start + defaults.chunkBytes) });
       call.end();
     });
   };

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { customerV1, maintenanceEventsV1, maintenanceV1, eventsV1 } from '@liaison/contracts';
 import { createGrpcClient, createPool, unary, type Pool } from '@liaison/runtime';
-import { collectRecords, ensureDatabase, subjectOf, userToken, waitFor, type CollectedRecord, type RecordCollector } from '@liaison/testkit';
+import {
+  collectRecords,
+  ensureDatabase,
+  subjectOf,
+  userToken,
+  waitFor,
+  type CollectedRecord,
+  type RecordCollector,
+} from '@liaison/testkit';
 import type { RunningCustomerService } from '../src/app';
 import { callerMetadata, startServiceUnderTest } from './support';
 
@@ -36,26 +44,48 @@ async function create(owner: string, name: string, extra: Partial<customerV1.Cre
   return (await unary(customers.createCustomer.bind(customers), request, await as(owner))).customer!;
 }
 
-const get = async (username: string, id: string) => (await unary(customers.getCustomer.bind(customers), { id }, await as(username))).customer!;
+const get = async (username: string, id: string) =>
+  (await unary(customers.getCustomer.bind(customers), { id }, await as(username))).customer!;
 
 async function listIds(username: string, nameContains: string): Promise<string[]> {
-  const response = await unary(customers.listCustomers.bind(customers), customerV1.ListCustomersRequest.fromPartial({ nameContains, page: { pageSize: 200 } }), await as(username));
+  const response = await unary(
+    customers.listCustomers.bind(customers),
+    customerV1.ListCustomersRequest.fromPartial({ nameContains, page: { pageSize: 200 } }),
+    await as(username),
+  );
   return response.customers.map((customer) => customer.id);
 }
 
 const call = {
   duplicates: async (username: string, customerId = '', page: { pageSize?: number; pageToken?: string } = {}) =>
-    unary(maintenance.findDuplicateCustomers.bind(maintenance), maintenanceV1.FindDuplicateCustomersRequest.fromPartial({ customerId, page }), await as(username)),
+    unary(
+      maintenance.findDuplicateCustomers.bind(maintenance),
+      maintenanceV1.FindDuplicateCustomersRequest.fromPartial({ customerId, page }),
+      await as(username),
+    ),
   merge: async (username: string, request: Partial<maintenanceV1.MergeCustomersRequest>) =>
-    (await unary(maintenance.mergeCustomers.bind(maintenance), maintenanceV1.MergeCustomersRequest.fromPartial(request), await as(username))).survivor!,
+    (
+      await unary(
+        maintenance.mergeCustomers.bind(maintenance),
+        maintenanceV1.MergeCustomersRequest.fromPartial(request),
+        await as(username),
+      )
+    ).survivor!,
   delete: async (username: string, ids: string[], reason = '') =>
     unary(maintenance.deleteCustomers.bind(maintenance), { ids, reason }, await as(username)),
-  restore: async (username: string, ids: string[]) =>
-    unary(maintenance.restoreCustomers.bind(maintenance), { ids }, await as(username)),
+  restore: async (username: string, ids: string[]) => unary(maintenance.restoreCustomers.bind(maintenance), { ids }, await as(username)),
   deleted: async (username: string, nameContains: string, page: { pageSize?: number; pageToken?: string } = {}) =>
-    unary(maintenance.listDeletedCustomers.bind(maintenance), maintenanceV1.ListDeletedCustomersRequest.fromPartial({ nameContains, page }), await as(username)),
+    unary(
+      maintenance.listDeletedCustomers.bind(maintenance),
+      maintenanceV1.ListDeletedCustomersRequest.fromPartial({ nameContains, page }),
+      await as(username),
+    ),
   notify: async (username: string, request: Partial<maintenanceV1.RequestCustomerNotificationRequest>) =>
-    unary(maintenance.requestCustomerNotification.bind(maintenance), maintenanceV1.RequestCustomerNotificationRequest.fromPartial(request), await as(username)),
+    unary(
+      maintenance.requestCustomerNotification.bind(maintenance),
+      maintenanceV1.RequestCustomerNotificationRequest.fromPartial(request),
+      await as(username),
+    ),
   share: async (username: string, customerId: string, unit: string) =>
     unary(maintenance.shareCustomer.bind(maintenance), { customerId, unit }, await as(username)),
   unshare: async (username: string, customerId: string, unit: string) =>
@@ -64,8 +94,18 @@ const call = {
     (await unary(maintenance.listCustomerShares.bind(maintenance), { customerId }, await as(username))).shares,
 };
 
-function mergeOf(survivor: customerV1.Customer, merged: customerV1.Customer, extra: Partial<maintenanceV1.MergeCustomersRequest> = {}): Partial<maintenanceV1.MergeCustomersRequest> {
-  return { survivorId: survivor.id, survivorExpectedVersion: survivor.version, mergedId: merged.id, mergedExpectedVersion: merged.version, ...extra };
+function mergeOf(
+  survivor: customerV1.Customer,
+  merged: customerV1.Customer,
+  extra: Partial<maintenanceV1.MergeCustomersRequest> = {},
+): Partial<maintenanceV1.MergeCustomersRequest> {
+  return {
+    survivorId: survivor.id,
+    survivorExpectedVersion: survivor.version,
+    mergedId: merged.id,
+    mergedExpectedVersion: merged.version,
+    ...extra,
+  };
 }
 
 async function eventsOf(type: string, matches: (record: CollectedRecord) => boolean, count = 1): Promise<CollectedRecord[]> {
@@ -82,11 +122,21 @@ beforeAll(async () => {
   events = await collectRecords(['liaison.customer.v1']);
   service = await startServiceUnderTest('customer-maintenance-it', databaseUrl);
   const address = `127.0.0.1:${service.grpcPort}`;
-  customers = createGrpcClient(customerV1.CustomerServiceClient, address, { serviceName: 'liaison.customer.v1.CustomerService', idempotentMethods: [], deadlineMs: 10_000 });
-  maintenance = createGrpcClient(maintenanceV1.CustomerMaintenanceServiceClient, address, { serviceName: 'liaison.customer.v1.CustomerMaintenanceService', idempotentMethods: [], deadlineMs: 10_000 });
+  customers = createGrpcClient(customerV1.CustomerServiceClient, address, {
+    serviceName: 'liaison.customer.v1.CustomerService',
+    idempotentMethods: [],
+    deadlineMs: 10_000,
+  });
+  maintenance = createGrpcClient(maintenanceV1.CustomerMaintenanceServiceClient, address, {
+    serviceName: 'liaison.customer.v1.CustomerMaintenanceService',
+    idempotentMethods: [],
+    deadlineMs: 10_000,
+  });
   pool = createPool(databaseUrl);
   // Before the first merge, whose catalog lookup is cached for the life of the service.
-  await pool.query(`CREATE TABLE IF NOT EXISTS ${PROBE_TABLE} (id uuid PRIMARY KEY, customer_id uuid NOT NULL REFERENCES customers (id), note text NOT NULL)`);
+  await pool.query(
+    `CREATE TABLE IF NOT EXISTS ${PROBE_TABLE} (id uuid PRIMARY KEY, customer_id uuid NOT NULL REFERENCES customers (id), note text NOT NULL)`,
+  );
 });
 
 afterAll(async () => {
@@ -111,7 +161,9 @@ describe('duplicate candidates', () => {
     original = await create('rep.east.1', `华东精密${run}有限公司`, { phone, email: email.toLowerCase() });
     bySuffix = await create('rep.east.1', `华东精密${run}股份有限公司`);
     byFullWidth = await create('rep.east.1', `  华东精密${fullWidth(run.toUpperCase())}（有限公司） `);
-    byPhone = await create('rep.east.1', `上海某某贸易${run}`, { phone: `+86 ${phone.slice(0, 3)} ${phone.slice(3, 7)}-${phone.slice(7)}` });
+    byPhone = await create('rep.east.1', `上海某某贸易${run}`, {
+      phone: `+86 ${phone.slice(0, 3)} ${phone.slice(3, 7)}-${phone.slice(7)}`,
+    });
     byEmail = await create('rep.east.1', `Unrelated Trading ${run} Co., Ltd.`, { email: email.toUpperCase() });
     elsewhere = await create('rep.west.1', `华东精密${run}`);
   });
@@ -128,7 +180,7 @@ describe('duplicate candidates', () => {
     expect(pairs.map((pair) => pair.score)).toEqual([...pairs.map((pair) => pair.score)].sort((a, b) => b - a));
   });
 
-  it('sees only the caller\'s scope: the west rep\'s look-alike is there for the admin, not for the east rep', async () => {
+  it("sees only the caller's scope: the west rep's look-alike is there for the admin, not for the east rep", async () => {
     const asAdmin = await call.duplicates('admin', original.id, { pageSize: 200 });
     expect(asAdmin.pairs.map((pair) => pair.second!.id)).toContain(elsewhere.id);
     await expect(call.duplicates('rep.east.2', original.id)).rejects.toMatchObject({ code: 'not_found' });
@@ -193,7 +245,10 @@ describe('merging customers', () => {
       await contactOf(merged.id, '李经理', { primary: true }),
       await contactOf(merged.id, '王助理'),
     ];
-    await pool.query(`INSERT INTO contact_relations (customer_id, from_contact_id, to_contact_id, kind, created_by, updated_by) VALUES ($1, $2, $3, 'reports_to', 'merge-test', 'merge-test')`, [merged.id, mergedOther, mergedPrimary]);
+    await pool.query(
+      `INSERT INTO contact_relations (customer_id, from_contact_id, to_contact_id, kind, created_by, updated_by) VALUES ($1, $2, $3, 'reports_to', 'merge-test', 'merge-test')`,
+      [merged.id, mergedOther, mergedPrimary],
+    );
     const followUp = await followUpOf(merged.id, '上门拜访，洽谈续约');
     const probe = randomUUID();
     await pool.query(`INSERT INTO ${PROBE_TABLE} (id, customer_id, note) VALUES ($1, $2, '后加的表')`, [probe, merged.id]);
@@ -203,27 +258,47 @@ describe('merging customers', () => {
 
     const result = await call.merge('manager.east', mergeOf(survivor, merged, { takeFields: ['email'], reason: '重复录入' }));
 
-    expect(result).toMatchObject({ id: survivor.id, name: survivor.name, phone: survivor.phone, email: merged.email, version: survivor.version + 1 });
-    const contactRows = await rowsOf('SELECT id, customer_id, is_primary FROM contacts WHERE id = ANY($1::uuid[]) ORDER BY id', [[survivorPrimary, mergedPrimary, mergedOther]]);
+    expect(result).toMatchObject({
+      id: survivor.id,
+      name: survivor.name,
+      phone: survivor.phone,
+      email: merged.email,
+      version: survivor.version + 1,
+    });
+    const contactRows = await rowsOf('SELECT id, customer_id, is_primary FROM contacts WHERE id = ANY($1::uuid[]) ORDER BY id', [
+      [survivorPrimary, mergedPrimary, mergedOther],
+    ]);
     expect(contactRows.every((row) => row.customer_id === survivor.id)).toBe(true);
     expect(contactRows.filter((row) => row.is_primary).map((row) => row.id)).toEqual([survivorPrimary]);
-    expect(await rowsOf('SELECT customer_id FROM contact_relations WHERE from_contact_id = $1', [mergedOther])).toEqual([{ customer_id: survivor.id }]);
+    expect(await rowsOf('SELECT customer_id FROM contact_relations WHERE from_contact_id = $1', [mergedOther])).toEqual([
+      { customer_id: survivor.id },
+    ]);
     expect(await rowsOf('SELECT customer_id FROM follow_ups WHERE id = $1', [followUp])).toEqual([{ customer_id: survivor.id }]);
     expect(await rowsOf(`SELECT customer_id FROM ${PROBE_TABLE} WHERE id = $1`, [probe])).toEqual([{ customer_id: survivor.id }]);
-    expect((await call.shares('admin', survivor.id)).map((share) => share.unit).sort()).toEqual(['/Partners/Acme', `/Partners/合作伙伴${run}`].sort());
+    expect((await call.shares('admin', survivor.id)).map((share) => share.unit).sort()).toEqual(
+      ['/Partners/Acme', `/Partners/合作伙伴${run}`].sort(),
+    );
     expect(await rowsOf('SELECT count(*)::int AS n FROM customer_history WHERE customer_id = $1', [merged.id])).toEqual([{ n: 1 }]);
-    expect(await rowsOf('SELECT merged_into, deleted_at IS NOT NULL AS deleted FROM customers WHERE id = $1', [merged.id])).toEqual([{ merged_into: survivor.id, deleted: true }]);
+    expect(await rowsOf('SELECT merged_into, deleted_at IS NOT NULL AS deleted FROM customers WHERE id = $1', [merged.id])).toEqual([
+      { merged_into: survivor.id, deleted: true },
+    ]);
   });
 
   it('hides the merged customer: a read names the survivor (reason merged), lists leave it out', async () => {
     const { survivor, merged } = await pairToMerge('乙');
     await call.merge('admin', mergeOf(survivor, merged));
     for (const reader of ['rep.east.1', 'manager.east', 'admin']) {
-      await expect(get(reader, merged.id)).rejects.toMatchObject({ code: 'not_found', reason: 'merged', message: expect.stringContaining(survivor.id) });
+      await expect(get(reader, merged.id)).rejects.toMatchObject({
+        code: 'not_found',
+        reason: 'merged',
+        message: expect.stringContaining(survivor.id),
+      });
     }
     await expect(get('rep.west.1', merged.id)).rejects.toMatchObject({ code: 'not_found', reason: undefined });
     expect(await listIds('rep.east.1', `合并保留乙${run}`)).toEqual([survivor.id]);
-    await expect(call.merge('admin', mergeOf(survivor, { ...merged, version: merged.version + 1 }))).rejects.toMatchObject({ code: 'not_found' });
+    await expect(call.merge('admin', mergeOf(survivor, { ...merged, version: merged.version + 1 }))).rejects.toMatchObject({
+      code: 'not_found',
+    });
   });
 
   it('publishes CustomersMerged with both ids, keyed by the merged customer, and CustomerUpdated for taken fields', async () => {
@@ -231,7 +306,13 @@ describe('merging customers', () => {
     const result = await call.merge('manager.east', mergeOf(survivor, merged, { takeFields: ['email'], reason: '同一家公司' }));
     const [record] = await eventsOf('CustomersMerged', (r) => r.key === merged.id);
     const payload = maintenanceEventsV1.CustomersMerged.decode(record.value!);
-    expect(payload).toMatchObject({ survivorId: survivor.id, mergedId: merged.id, takenFields: ['email'], reason: '同一家公司', mergedBy: await userId('manager.east') });
+    expect(payload).toMatchObject({
+      survivorId: survivor.id,
+      mergedId: merged.id,
+      takenFields: ['email'],
+      reason: '同一家公司',
+      mergedBy: await userId('manager.east'),
+    });
     expect(payload.survivor?.version).toBe(result.version);
     const [updated] = await eventsOf('CustomerUpdated', (r) => r.key === survivor.id);
     expect(eventsV1.CustomerUpdated.decode(updated.value!).changedFields).toEqual(['email']);
@@ -248,15 +329,27 @@ describe('merging customers', () => {
 
   it('checks both versions, the scope, the approve permission and the input, changing nothing when refused', async () => {
     const { survivor, merged } = await pairToMerge('丁');
-    await expect(call.merge('manager.east', mergeOf(survivor, merged, { mergedExpectedVersion: merged.version + 1 }))).rejects.toMatchObject({ code: 'version_conflict' });
-    await expect(call.merge('manager.east', mergeOf(survivor, merged, { survivorExpectedVersion: survivor.version + 1 }))).rejects.toMatchObject({ code: 'version_conflict' });
-    await expect(call.merge('rep.east.1', mergeOf(survivor, merged))).rejects.toMatchObject({ code: 'permission_denied', reason: 'forbidden' });
+    await expect(
+      call.merge('manager.east', mergeOf(survivor, merged, { mergedExpectedVersion: merged.version + 1 })),
+    ).rejects.toMatchObject({ code: 'version_conflict' });
+    await expect(
+      call.merge('manager.east', mergeOf(survivor, merged, { survivorExpectedVersion: survivor.version + 1 })),
+    ).rejects.toMatchObject({ code: 'version_conflict' });
+    await expect(call.merge('rep.east.1', mergeOf(survivor, merged))).rejects.toMatchObject({
+      code: 'permission_denied',
+      reason: 'forbidden',
+    });
     await expect(call.merge('manager.west', mergeOf(survivor, merged))).rejects.toMatchObject({ code: 'not_found' });
     await expect(call.merge('director', mergeOf(survivor, merged))).rejects.toMatchObject({ code: 'permission_denied' });
     await expect(call.merge('partner.acme', mergeOf(survivor, merged))).rejects.toMatchObject({ code: 'permission_denied' });
     await expect(call.merge('admin', mergeOf(survivor, survivor))).rejects.toMatchObject({ code: 'invalid_argument' });
-    await expect(call.merge('admin', mergeOf(survivor, merged, { takeFields: ['owner_id'] }))).rejects.toMatchObject({ code: 'invalid_argument', violations: [{ field: 'take_fields[0]', message: expect.any(String) }] });
-    await expect(call.merge('admin', mergeOf(survivor, merged, { survivorExpectedVersion: 0 }))).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(call.merge('admin', mergeOf(survivor, merged, { takeFields: ['owner_id'] }))).rejects.toMatchObject({
+      code: 'invalid_argument',
+      violations: [{ field: 'take_fields[0]', message: expect.any(String) }],
+    });
+    await expect(call.merge('admin', mergeOf(survivor, merged, { survivorExpectedVersion: 0 }))).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
     await expect(call.merge('admin', mergeOf(survivor, { ...merged, id: UNKNOWN_ID }))).rejects.toMatchObject({ code: 'not_found' });
     expect(await get('admin', survivor.id)).toEqual(survivor);
     expect(await get('admin', merged.id)).toEqual(merged);
@@ -265,10 +358,16 @@ describe('merging customers', () => {
   it('checks taken fields against the base data as it is now, like any other write', async () => {
     const { survivor } = await pairToMerge('戊');
     const industry = `合并测试行业${run}`;
-    await pool.query(`INSERT INTO base_data (kind, code, name, created_by, updated_by) VALUES ('industry', $1, $2, 'test', 'test')`, [`merge-${run}`, industry]);
+    await pool.query(`INSERT INTO base_data (kind, code, name, created_by, updated_by) VALUES ('industry', $1, $2, 'test', 'test')`, [
+      `merge-${run}`,
+      industry,
+    ]);
     const merged = await create('rep.east.1', `合并保留戊${run}`, { industry });
     await pool.query(`UPDATE base_data SET enabled = false WHERE kind = 'industry' AND code = $1`, [`merge-${run}`]);
-    await expect(call.merge('admin', mergeOf(survivor, merged, { takeFields: ['industry'] }))).rejects.toMatchObject({ code: 'invalid_argument', violations: [{ field: 'industry', message: expect.any(String) }] });
+    await expect(call.merge('admin', mergeOf(survivor, merged, { takeFields: ['industry'] }))).rejects.toMatchObject({
+      code: 'invalid_argument',
+      violations: [{ field: 'industry', message: expect.any(String) }],
+    });
     expect(await get('admin', merged.id)).toEqual(merged);
   });
 
@@ -276,14 +375,17 @@ describe('merging customers', () => {
     const { survivor, merged } = await pairToMerge('戊');
     await contactOf(survivor.id, '赵工', { login: `zhao.${run}` });
     const clash = await contactOf(merged.id, '赵工', { login: `ZHAO.${run}` });
-    await expect(call.merge('admin', mergeOf(survivor, merged))).rejects.toMatchObject({ code: 'failed_precondition', reason: 'merge_conflict' });
+    await expect(call.merge('admin', mergeOf(survivor, merged))).rejects.toMatchObject({
+      code: 'failed_precondition',
+      reason: 'merge_conflict',
+    });
     expect(await rowsOf('SELECT customer_id FROM contacts WHERE id = $1', [clash])).toEqual([{ customer_id: merged.id }]);
     expect((await get('admin', merged.id)).version).toBe(merged.version);
   });
 });
 
 describe('bulk delete, the recycle bin and restore', () => {
-  it('soft deletes customers of the manager\'s scope: gone from reads, lists, search and duplicates', async () => {
+  it("soft deletes customers of the manager's scope: gone from reads, lists, search and duplicates", async () => {
     const name = `批量删除${run}`;
     const [one, two] = [await create('rep.east.1', `${name}一`), await create('rep.east.2', `${name}二`)];
     const response = await call.delete('manager.east', [one.id, two.id.toUpperCase(), one.id], '客户已注销');
@@ -314,7 +416,10 @@ describe('bulk delete, the recycle bin and restore', () => {
     await expect(call.delete('manager.west', [mine.id])).rejects.toMatchObject({ code: 'not_found' });
     await expect(call.delete('manager.east', [mine.id, west.id, UNKNOWN_ID])).rejects.toMatchObject({
       code: 'not_found',
-      violations: [{ field: 'ids', message: expect.stringContaining(west.id) }, { field: 'ids', message: expect.stringContaining(UNKNOWN_ID) }],
+      violations: [
+        { field: 'ids', message: expect.stringContaining(west.id) },
+        { field: 'ids', message: expect.stringContaining(UNKNOWN_ID) },
+      ],
     });
     await expect(call.delete('manager.east', [])).rejects.toMatchObject({ code: 'invalid_argument' });
     await expect(call.delete('manager.east', ['x'])).rejects.toMatchObject({ code: 'invalid_argument' });
@@ -324,7 +429,11 @@ describe('bulk delete, the recycle bin and restore', () => {
 
   it('lists deleted customers for administrators only, newest first across pages, and restores them', async () => {
     const name = `回收站${run}`;
-    const [one, two, three] = [await create('rep.west.1', `${name}一`), await create('rep.west.1', `${name}二`), await create('rep.west.1', `${name}三`)];
+    const [one, two, three] = [
+      await create('rep.west.1', `${name}一`),
+      await create('rep.west.1', `${name}二`),
+      await create('rep.west.1', `${name}三`),
+    ];
     await call.delete('manager.west', [one.id], '第一批');
     await call.delete('admin', [two.id, three.id], '第二批');
     const seen: maintenanceV1.DeletedCustomer[] = [];
@@ -362,41 +471,67 @@ describe('bulk delete, the recycle bin and restore', () => {
 });
 
 describe('bulk notification requests', () => {
-  it('emits one event naming exactly the customers in the caller\'s scope and reports the others', async () => {
+  it("emits one event naming exactly the customers in the caller's scope and reports the others", async () => {
     const [a, b] = [await create('rep.east.1', `群发甲${run}`), await create('rep.east.1', `群发乙${run}`)];
     const foreign = await create('rep.west.1', `群发外区${run}`);
     const gone = await create('rep.east.1', `群发已删${run}`);
     await call.delete('manager.east', [gone.id]);
     const receipt = await call.notify('rep.east.1', {
-      customerIds: [b.id, a.id, foreign.id, UNKNOWN_ID, gone.id, a.id], channel: Channel.CUSTOMER_NOTIFICATION_CHANNEL_SMS, text: '【理念】新春快乐，万事如意！',
+      customerIds: [b.id, a.id, foreign.id, UNKNOWN_ID, gone.id, a.id],
+      channel: Channel.CUSTOMER_NOTIFICATION_CHANNEL_SMS,
+      text: '【理念】新春快乐，万事如意！',
     });
     expect(receipt.acceptedCustomerIds).toEqual([b.id, a.id]);
     expect(receipt.notFoundCustomerIds).toEqual([foreign.id, UNKNOWN_ID, gone.id]);
     const [record] = await eventsOf('CustomerNotificationRequested', (r) => r.key === receipt.notificationId);
     expect(maintenanceEventsV1.CustomerNotificationRequested.decode(record.value!)).toEqual({
-      notificationId: receipt.notificationId, customerIds: [b.id, a.id], channel: Channel.CUSTOMER_NOTIFICATION_CHANNEL_SMS,
-      templateId: '', text: '【理念】新春快乐，万事如意！', subject: '', requestedBy: await userId('rep.east.1'),
+      notificationId: receipt.notificationId,
+      customerIds: [b.id, a.id],
+      channel: Channel.CUSTOMER_NOTIFICATION_CHANNEL_SMS,
+      templateId: '',
+      text: '【理念】新春快乐，万事如意！',
+      subject: '',
+      requestedBy: await userId('rep.east.1'),
     });
   });
 
   it('refuses when none is in scope, without an event, and refuses roles without messaging:create', async () => {
     const foreign = await create('rep.west.1', `群发无权${run}`);
     const before = Number((await pool.query('SELECT count(*) FROM outbox')).rows[0].count);
-    await expect(call.notify('rep.east.1', { customerIds: [foreign.id], channel: Channel.CUSTOMER_NOTIFICATION_CHANNEL_EMAIL, templateId: 'welcome' }))
-      .rejects.toMatchObject({ code: 'not_found' });
+    await expect(
+      call.notify('rep.east.1', { customerIds: [foreign.id], channel: Channel.CUSTOMER_NOTIFICATION_CHANNEL_EMAIL, templateId: 'welcome' }),
+    ).rejects.toMatchObject({ code: 'not_found' });
     for (const user of ['analyst', 'director', 'partner.acme']) {
-      await expect(call.notify(user, { customerIds: [foreign.id], channel: Channel.CUSTOMER_NOTIFICATION_CHANNEL_SYSTEM, text: '你好' })).rejects.toMatchObject({ code: 'permission_denied' });
+      await expect(
+        call.notify(user, { customerIds: [foreign.id], channel: Channel.CUSTOMER_NOTIFICATION_CHANNEL_SYSTEM, text: '你好' }),
+      ).rejects.toMatchObject({ code: 'permission_denied' });
     }
     expect(Number((await pool.query('SELECT count(*) FROM outbox')).rows[0].count)).toBe(before);
-    const receipt = await call.notify('service.agent', { customerIds: [foreign.id], channel: Channel.CUSTOMER_NOTIFICATION_CHANNEL_SYSTEM, text: '服务回访' });
+    const receipt = await call.notify('service.agent', {
+      customerIds: [foreign.id],
+      channel: Channel.CUSTOMER_NOTIFICATION_CHANNEL_SYSTEM,
+      text: '服务回访',
+    });
     expect(receipt.acceptedCustomerIds).toEqual([foreign.id]);
   });
 
   it('refuses invalid requests with field violations', async () => {
     const mine = await create('rep.east.1', `群发校验${run}`);
-    await expect(call.notify('rep.east.1', { customerIds: [mine.id], text: '你好' })).rejects.toMatchObject({ code: 'invalid_argument', violations: [{ field: 'channel', message: expect.any(String) }] });
-    await expect(call.notify('rep.east.1', { customerIds: [mine.id], channel: Channel.CUSTOMER_NOTIFICATION_CHANNEL_SMS, text: '你好', templateId: 't1' })).rejects.toMatchObject({ code: 'invalid_argument' });
-    await expect(call.notify('rep.east.1', { customerIds: [], channel: Channel.CUSTOMER_NOTIFICATION_CHANNEL_SMS, text: '你好' })).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(call.notify('rep.east.1', { customerIds: [mine.id], text: '你好' })).rejects.toMatchObject({
+      code: 'invalid_argument',
+      violations: [{ field: 'channel', message: expect.any(String) }],
+    });
+    await expect(
+      call.notify('rep.east.1', {
+        customerIds: [mine.id],
+        channel: Channel.CUSTOMER_NOTIFICATION_CHANNEL_SMS,
+        text: '你好',
+        templateId: 't1',
+      }),
+    ).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(
+      call.notify('rep.east.1', { customerIds: [], channel: Channel.CUSTOMER_NOTIFICATION_CHANNEL_SMS, text: '你好' }),
+    ).rejects.toMatchObject({ code: 'invalid_argument' });
   });
 });
 
@@ -406,16 +541,28 @@ describe('sharing with partner organisations', () => {
     await expect(get('partner.acme', customer.id)).rejects.toMatchObject({ code: 'not_found' });
 
     const first = await call.share('manager.east', customer.id, '/Partners/Acme');
-    expect(first).toMatchObject({ created: true, share: { customerId: customer.id, unit: '/Partners/Acme', sharedBy: await userId('manager.east') } });
+    expect(first).toMatchObject({
+      created: true,
+      share: { customerId: customer.id, unit: '/Partners/Acme', sharedBy: await userId('manager.east') },
+    });
     expect((await call.share('admin', customer.id, '/Partners/Acme')).created).toBe(false);
     await call.share('admin', customer.id, `/Partners/别家${run}`);
 
     expect((await get('partner.acme', customer.id)).name).toBe(customer.name);
     expect(await listIds('partner.acme', `共享客户${run}`)).toEqual([customer.id]);
-    const update = customerV1.UpdateCustomerRequest.fromPartial({ id: customer.id, expectedVersion: customer.version, customer: { starRating: 5 }, updateMask: ['star_rating'] });
-    await expect(unary(customers.updateCustomer.bind(customers), update, await as('partner.acme'))).rejects.toMatchObject({ code: 'permission_denied' });
+    const update = customerV1.UpdateCustomerRequest.fromPartial({
+      id: customer.id,
+      expectedVersion: customer.version,
+      customer: { starRating: 5 },
+      updateMask: ['star_rating'],
+    });
+    await expect(unary(customers.updateCustomer.bind(customers), update, await as('partner.acme'))).rejects.toMatchObject({
+      code: 'permission_denied',
+    });
     expect((await call.shares('partner.acme', customer.id)).map((share) => share.unit)).toEqual(['/Partners/Acme']);
-    expect((await call.shares('rep.east.1', customer.id)).map((share) => share.unit).sort()).toEqual(['/Partners/Acme', `/Partners/别家${run}`].sort());
+    expect((await call.shares('rep.east.1', customer.id)).map((share) => share.unit).sort()).toEqual(
+      ['/Partners/Acme', `/Partners/别家${run}`].sort(),
+    );
 
     await call.unshare('manager.east', customer.id, '/Partners/Acme');
     await expect(get('partner.acme', customer.id)).rejects.toMatchObject({ code: 'not_found' });
@@ -423,18 +570,27 @@ describe('sharing with partner organisations', () => {
     await expect(call.unshare('manager.east', customer.id, '/Partners/Acme')).rejects.toMatchObject({ code: 'not_found' });
 
     const shared = await eventsOf('CustomerShared', (r) => r.key === customer.id, 2);
-    expect(shared.map((record) => maintenanceEventsV1.CustomerShared.decode(record.value!).unit)).toEqual(['/Partners/Acme', `/Partners/别家${run}`]);
+    expect(shared.map((record) => maintenanceEventsV1.CustomerShared.decode(record.value!).unit)).toEqual([
+      '/Partners/Acme',
+      `/Partners/别家${run}`,
+    ]);
     const [unshared] = await eventsOf('CustomerUnshared', (r) => r.key === customer.id);
-    expect(maintenanceEventsV1.CustomerUnshared.decode(unshared.value!)).toMatchObject({ unit: '/Partners/Acme', unsharedBy: await userId('manager.east') });
+    expect(maintenanceEventsV1.CustomerUnshared.decode(unshared.value!)).toMatchObject({
+      unit: '/Partners/Acme',
+      unsharedBy: await userId('manager.east'),
+    });
   });
 
-  it('leaves sharing to the owner\'s manager and administrators, and refuses units outside /Partners', async () => {
+  it("leaves sharing to the owner's manager and administrators, and refuses units outside /Partners", async () => {
     const customer = await create('rep.east.1', `共享权限${run}`);
     await expect(call.share('rep.east.1', customer.id, '/Partners/Acme')).rejects.toMatchObject({ code: 'permission_denied' });
     await expect(call.share('director', customer.id, '/Partners/Acme')).rejects.toMatchObject({ code: 'permission_denied' });
     await expect(call.share('partner.acme', customer.id, '/Partners/Acme')).rejects.toMatchObject({ code: 'permission_denied' });
     await expect(call.share('manager.west', customer.id, '/Partners/Acme')).rejects.toMatchObject({ code: 'not_found' });
-    await expect(call.share('manager.east', customer.id, '/Sales/West')).rejects.toMatchObject({ code: 'invalid_argument', violations: [{ field: 'unit', message: expect.any(String) }] });
+    await expect(call.share('manager.east', customer.id, '/Sales/West')).rejects.toMatchObject({
+      code: 'invalid_argument',
+      violations: [{ field: 'unit', message: expect.any(String) }],
+    });
     await expect(call.shares('rep.east.2', customer.id)).rejects.toMatchObject({ code: 'not_found' });
     await expect(call.unshare('manager.west', customer.id, '/Partners/Acme')).rejects.toMatchObject({ code: 'not_found' });
     expect(await call.shares('rep.east.1', customer.id)).toEqual([]);

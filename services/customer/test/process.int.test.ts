@@ -4,7 +4,17 @@ import { credentials, loadPackageDefinition, Metadata, type ClientDuplexStream }
 import { loadSync } from '@grpc/proto-loader';
 import { customerV1 } from '@liaison/contracts';
 import { createGrpcClient, createPool, unary } from '@liaison/runtime';
-import { ensureDatabase, freePort, repoRoot, stack, startProcess, userToken, waitFor, waitUntilReady, type RunningProcess } from '@liaison/testkit';
+import {
+  ensureDatabase,
+  freePort,
+  repoRoot,
+  stack,
+  startProcess,
+  userToken,
+  waitFor,
+  waitUntilReady,
+  type RunningProcess,
+} from '@liaison/testkit';
 
 // The built customer service as a real process: configuration errors at start, the admin
 // endpoints, metrics, server reflection, trace export over OTLP and graceful shutdown.
@@ -36,12 +46,18 @@ async function startService(extraEnv: Record<string, string> = {}): Promise<Star
 
 async function createCustomer(grpcPort: number, name: string): Promise<string> {
   const client = createGrpcClient(customerV1.CustomerServiceClient, `127.0.0.1:${grpcPort}`, {
-    serviceName: 'liaison.customer.v1.CustomerService', idempotentMethods: [], deadlineMs: 10_000,
+    serviceName: 'liaison.customer.v1.CustomerService',
+    idempotentMethods: [],
+    deadlineMs: 10_000,
   });
   const metadata = new Metadata();
   metadata.set('authorization', `Bearer ${await userToken('rep.east.1')}`);
   try {
-    const response = await unary(client.createCustomer.bind(client), customerV1.CreateCustomerRequest.fromPartial({ name, kind: customerV1.CustomerKind.CUSTOMER_KIND_COMPANY }), metadata);
+    const response = await unary(
+      client.createCustomer.bind(client),
+      customerV1.CreateCustomerRequest.fromPartial({ name, kind: customerV1.CustomerKind.CUSTOMER_KIND_COMPANY }),
+      metadata,
+    );
     return response.customer!.id;
   } finally {
     client.close();
@@ -50,11 +66,18 @@ async function createCustomer(grpcPort: number, name: string): Promise<string> {
 
 describe('customer service process', () => {
   it('refuses to start with bad configuration and names every bad variable', async () => {
-    const proc = startProcess('customer', entry, { SERVICE_NAME: 'customer', GRPC_PORT: 'fifty', DATABASE_URL: '', OIDC_ISSUER: 'localhost', KAFKA_BROKERS: '' });
+    const proc = startProcess('customer', entry, {
+      SERVICE_NAME: 'customer',
+      GRPC_PORT: 'fifty',
+      DATABASE_URL: '',
+      OIDC_ISSUER: 'localhost',
+      KAFKA_BROKERS: '',
+    });
     const code = await waitFor('exit', async () => (proc.child.exitCode !== null ? { code: proc.child.exitCode } : undefined), 20_000);
     expect(code.code).toBe(78);
     const output = proc.output();
-    for (const variable of ['GRPC_PORT', 'DATABASE_URL', 'OIDC_ISSUER', 'KAFKA_BROKERS', 'OIDC_CLIENT_SECRET']) expect(output).toContain(variable);
+    for (const variable of ['GRPC_PORT', 'DATABASE_URL', 'OIDC_ISSUER', 'KAFKA_BROKERS', 'OIDC_CLIENT_SECRET'])
+      expect(output).toContain(variable);
   });
 
   describe('running', () => {
@@ -109,26 +132,52 @@ describe('customer service process', () => {
       try {
         const { rows } = await admin.query(
           `SELECT count(pg_terminate_backend(pid))::int AS cut FROM pg_stat_activity
-           WHERE datname = 'customer_process' AND application_name = 'customer' AND pid <> pg_backend_pid()`);
+           WHERE datname = 'customer_process' AND application_name = 'customer' AND pid <> pg_backend_pid()`,
+        );
         expect(rows[0].cut).toBeGreaterThan(0);
       } finally {
         await admin.end();
       }
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(service.proc.child.exitCode).toBeNull();
-      const id = await waitFor('a create after the cut', () => createCustomer(service.grpcPort, '断线恢复测试').catch(() => undefined), 20_000, 500);
+      const id = await waitFor(
+        'a create after the cut',
+        () => createCustomer(service.grpcPort, '断线恢复测试').catch(() => undefined),
+        20_000,
+        500,
+      );
       expect(id).toMatch(/^[0-9a-f-]{36}$/);
-      const metrics = await waitFor('the relay to lead again', async () => {
-        const text = await (await fetch(`http://127.0.0.1:${service.adminPort}/metrics`)).text();
-        return /outbox_relay_leader\{[^}]*\} 1/.test(text) && /outbox_unpublished_events\{[^}]*\} 0/.test(text) ? text : undefined;
-      }, 30_000, 500);
+      const metrics = await waitFor(
+        'the relay to lead again',
+        async () => {
+          const text = await (await fetch(`http://127.0.0.1:${service.adminPort}/metrics`)).text();
+          return /outbox_relay_leader\{[^}]*\} 1/.test(text) && /outbox_unpublished_events\{[^}]*\} 0/.test(text) ? text : undefined;
+        },
+        30_000,
+        500,
+      );
       expect(metrics).toBeTruthy();
     });
 
     it('lists its services over gRPC server reflection', async () => {
-      const reflectionProto = path.join(path.dirname(require.resolve('@grpc/reflection/package.json')), 'build/proto/grpc/reflection/v1/reflection.proto');
+      const reflectionProto = path.join(
+        path.dirname(require.resolve('@grpc/reflection/package.json')),
+        'build/proto/grpc/reflection/v1/reflection.proto',
+      );
       const definition = loadPackageDefinition(loadSync(reflectionProto)) as unknown as {
-        grpc: { reflection: { v1: { ServerReflection: new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => { serverReflectionInfo(): ClientDuplexStream<unknown, { listServicesResponse?: { service: { name: string }[] } }>; close(): void } } } };
+        grpc: {
+          reflection: {
+            v1: {
+              ServerReflection: new (
+                address: string,
+                creds: ReturnType<typeof credentials.createInsecure>,
+              ) => {
+                serverReflectionInfo(): ClientDuplexStream<unknown, { listServicesResponse?: { service: { name: string }[] } }>;
+                close(): void;
+              };
+            };
+          };
+        };
       };
       const client = new definition.grpc.reflection.v1.ServerReflection(`127.0.0.1:${service.grpcPort}`, credentials.createInsecure());
       const names = await new Promise<string[]>((resolve, reject) => {
@@ -150,9 +199,23 @@ describe('customer service process', () => {
     await createCustomer(service.grpcPort, '优雅停机测试');
     const code = await service.proc.stop('SIGTERM');
     expect(code).toBe(0);
-    const steps = service.proc.output().split('\n')
+    const steps = service.proc
+      .output()
+      .split('\n')
       .filter((line) => line.includes('"msg":"stopped"'))
       .map((line) => JSON.parse(line).step as string);
-    expect(steps).toEqual(['admin http', 'value rescore job', 'alert job', 'pool rule job', 'grpc server', 'imports', 'customer projection', 'outbox relay', 'kafka admin', 'postgres', 'telemetry']);
+    expect(steps).toEqual([
+      'admin http',
+      'value rescore job',
+      'alert job',
+      'pool rule job',
+      'grpc server',
+      'imports',
+      'customer projection',
+      'outbox relay',
+      'kafka admin',
+      'postgres',
+      'telemetry',
+    ]);
   });
 });

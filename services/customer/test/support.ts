@@ -15,16 +15,22 @@ export async function callerMetadata(username: string): Promise<Metadata> {
 }
 
 /** Starts the customer service on free ports with its own database; `extra` overrides settings. */
-export function startServiceUnderTest(name: string, databaseUrl: string, extra: Record<string, string> = {}): Promise<RunningCustomerService> {
-  return startCustomerService(readConfig(settings, {
-    SERVICE_NAME: name,
-    LOG_LEVEL: 'warn',
-    GRPC_PORT: '0',
-    HTTP_PORT: '0',
-    DATABASE_URL: databaseUrl,
-    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-    OIDC_ISSUER: stack.issuer,
-    OIDC_CLIENT_SECRET: 'liaison-internal-secret',
-    ...extra,
-  }));
+export function startServiceUnderTest(
+  name: string,
+  databaseUrl: string,
+  extra: Record<string, string> = {},
+): Promise<RunningCustomerService> {
+  return startCustomerService(
+    readConfig(settings, {
+      SERVICE_NAME: name,
+      LOG_LEVEL: 'warn',
+      GRPC_PORT: '0',
+      HTTP_PORT: '0',
+      DATABASE_URL: databaseUrl,
+      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+      OIDC_ISSUER: stack.issuer,
+      OIDC_CLIENT_SECRET: 'liaison-internal-secret',
+      ...extra,
+    }),
+  );
 }

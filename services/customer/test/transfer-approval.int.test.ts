@@ -23,17 +23,39 @@ let pool: Pool;
 const subs: Record<string, string> = {};
 
 const create = async (username: string, name: string) =>
-  (await unary(customers.createCustomer.bind(customers), customerV1.CreateCustomerRequest.fromPartial({ name: `${name} ${RUN}`, kind: CustomerKind.CUSTOMER_KIND_COMPANY }), await as(username))).customer!;
+  (
+    await unary(
+      customers.createCustomer.bind(customers),
+      customerV1.CreateCustomerRequest.fromPartial({ name: `${name} ${RUN}`, kind: CustomerKind.CUSTOMER_KIND_COMPANY }),
+      await as(username),
+    )
+  ).customer!;
 const transfer = async (username: string, customerIds: string[], to: string, toOwnerUnit: string, reason = '业务调整') =>
-  unary(assignments.transferCustomers.bind(assignments), { customerIds, toOwnerId: subs[to], toOwnerUnit, reason, keepPreviousOwnerAsFollower: false }, await as(username));
-const settings = async (username = 'admin') => (await unary(assignments.getTransferSettings.bind(assignments), {}, await as(username))).settings!;
+  unary(
+    assignments.transferCustomers.bind(assignments),
+    { customerIds, toOwnerId: subs[to], toOwnerUnit, reason, keepPreviousOwnerAsFollower: false },
+    await as(username),
+  );
+const settings = async (username = 'admin') =>
+  (await unary(assignments.getTransferSettings.bind(assignments), {}, await as(username))).settings!;
 const setApproval = async (approvalRequired: boolean, username = 'admin') =>
-  (await unary(assignments.updateTransferSettings.bind(assignments), { approvalRequired, expectedVersion: (await settings()).version }, await as(username))).settings!;
-const approve = async (username: string, id: string, step: number) => (await unary(approvals.approve.bind(approvals), { id, step, comment: '同意' }, await as(username))).approval!;
-const reject = async (username: string, id: string, step: number) => (await unary(approvals.reject.bind(approvals), { id, step, comment: '不同意转移' }, await as(username))).approval!;
-const getApproval = async (username: string, id: string) => (await unary(approvals.getApproval.bind(approvals), { id }, await as(username))).approval!;
-const ownerOf = async (id: string) => (await pool.query<{ owner_id: string; owner_unit: string }>('SELECT owner_id, owner_unit FROM customers WHERE id = $1', [id])).rows[0];
-const history = async (id: string) => (await unary(assignments.getOwnershipHistory.bind(assignments), { customerId: id }, await as('admin'))).changes;
+  (
+    await unary(
+      assignments.updateTransferSettings.bind(assignments),
+      { approvalRequired, expectedVersion: (await settings()).version },
+      await as(username),
+    )
+  ).settings!;
+const approve = async (username: string, id: string, step: number) =>
+  (await unary(approvals.approve.bind(approvals), { id, step, comment: '同意' }, await as(username))).approval!;
+const reject = async (username: string, id: string, step: number) =>
+  (await unary(approvals.reject.bind(approvals), { id, step, comment: '不同意转移' }, await as(username))).approval!;
+const getApproval = async (username: string, id: string) =>
+  (await unary(approvals.getApproval.bind(approvals), { id }, await as(username))).approval!;
+const ownerOf = async (id: string) =>
+  (await pool.query<{ owner_id: string; owner_unit: string }>('SELECT owner_id, owner_unit FROM customers WHERE id = $1', [id])).rows[0];
+const history = async (id: string) =>
+  (await unary(assignments.getOwnershipHistory.bind(assignments), { customerId: id }, await as('admin'))).changes;
 const outboxCount = async (type: string, key: string) =>
   Number((await pool.query<{ count: string }>('SELECT count(*) FROM outbox WHERE type = $1 AND key = $2', [type, key])).rows[0].count);
 
@@ -42,11 +64,21 @@ beforeAll(async () => {
   service = await startServiceUnderTest('customer-transfer-approval-it', databaseUrl, { POOL_RULE_INTERVAL_MS: '0' });
   const address = `127.0.0.1:${service.grpcPort}`;
   const options = { idempotentMethods: [], deadlineMs: 20_000 };
-  customers = createGrpcClient(customerV1.CustomerServiceClient, address, { serviceName: 'liaison.customer.v1.CustomerService', ...options });
-  assignments = createGrpcClient(assignmentV1.CustomerAssignmentServiceClient, address, { serviceName: 'liaison.customer.v1.CustomerAssignmentService', ...options });
-  approvals = createGrpcClient(approvalV1.ApprovalServiceClient, address, { serviceName: 'liaison.customer.v1.ApprovalService', ...options });
+  customers = createGrpcClient(customerV1.CustomerServiceClient, address, {
+    serviceName: 'liaison.customer.v1.CustomerService',
+    ...options,
+  });
+  assignments = createGrpcClient(assignmentV1.CustomerAssignmentServiceClient, address, {
+    serviceName: 'liaison.customer.v1.CustomerAssignmentService',
+    ...options,
+  });
+  approvals = createGrpcClient(approvalV1.ApprovalServiceClient, address, {
+    serviceName: 'liaison.customer.v1.ApprovalService',
+    ...options,
+  });
   pool = createPool(databaseUrl);
-  for (const user of ['admin', 'manager.east', 'manager.west', 'rep.east.1', 'rep.east.2', 'rep.west.1']) subs[user] = subjectOf(await userToken(user));
+  for (const user of ['admin', 'manager.east', 'manager.west', 'rep.east.1', 'rep.east.2', 'rep.west.1'])
+    subs[user] = subjectOf(await userToken(user));
   if ((await settings()).approvalRequired) await setApproval(false);
 });
 
@@ -67,10 +99,16 @@ describe('the transfer settings', () => {
       await expect(settings(user)).rejects.toMatchObject({ code: 'permission_denied' });
       await expect(setApproval(true, user)).rejects.toMatchObject({ code: 'permission_denied' });
     }
-    await expect(unary(assignments.updateTransferSettings.bind(assignments), { approvalRequired: true, expectedVersion: before.version + 5 }, await as('admin')))
-      .rejects.toMatchObject({ code: 'version_conflict' });
-    await expect(unary(assignments.updateTransferSettings.bind(assignments), { approvalRequired: true, expectedVersion: 0 }, await as('admin')))
-      .rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(
+      unary(
+        assignments.updateTransferSettings.bind(assignments),
+        { approvalRequired: true, expectedVersion: before.version + 5 },
+        await as('admin'),
+      ),
+    ).rejects.toMatchObject({ code: 'version_conflict' });
+    await expect(
+      unary(assignments.updateTransferSettings.bind(assignments), { approvalRequired: true, expectedVersion: 0 }, await as('admin')),
+    ).rejects.toMatchObject({ code: 'invalid_argument' });
     const events = await outboxCount('liaison.events.v1.TransferSettingsChanged', 'transfer-settings');
     const on = await setApproval(true);
     expect(on).toMatchObject({ approvalRequired: true, version: before.version + 1, updatedBy: subs.admin });
@@ -97,13 +135,18 @@ describe('transfers with approval on', () => {
     await setApproval(false);
   });
 
-  it('a rep opens an approval and nothing moves; the manager of the owner\'s unit approves and it moves', async () => {
+  it("a rep opens an approval and nothing moves; the manager of the owner's unit approves and it moves", async () => {
     const customer = await create('rep.east.1', '审批转移');
     const response = await transfer('rep.east.1', [customer.id], 'rep.east.2', '/Sales/East', '客户搬迁到浦东');
     expect(response.pending).toBe(true);
     expect(response.customers).toHaveLength(0);
     const approval = response.approval!;
-    expect(approval).toMatchObject({ kind: 'customer.transfer', status: ApprovalStatus.APPROVAL_STATUS_PENDING, unit: '/Sales/East', subject: { type: 'customer', id: customer.id } });
+    expect(approval).toMatchObject({
+      kind: 'customer.transfer',
+      status: ApprovalStatus.APPROVAL_STATUS_PENDING,
+      unit: '/Sales/East',
+      subject: { type: 'customer', id: customer.id },
+    });
     expect(approval.steps.map((step) => [step.name, step.unit])).toEqual([['转出部门经理审批', '/Sales/East']]);
     expect((await ownerOf(customer.id)).owner_id).toBe(subs['rep.east.1']);
 
@@ -115,17 +158,25 @@ describe('transfers with approval on', () => {
     expect(decided.status).toBe(ApprovalStatus.APPROVAL_STATUS_APPROVED);
     expect(await ownerOf(customer.id)).toEqual({ owner_id: subs['rep.east.2'], owner_unit: '/Sales/East' });
     const last = (await history(customer.id)).at(-1)!;
-    expect(last).toMatchObject({ kind: Kind.OWNERSHIP_CHANGE_KIND_TRANSFER, fromOwnerId: subs['rep.east.1'], toOwnerId: subs['rep.east.2'], actorId: subs['manager.east'] });
+    expect(last).toMatchObject({
+      kind: Kind.OWNERSHIP_CHANGE_KIND_TRANSFER,
+      fromOwnerId: subs['rep.east.1'],
+      toOwnerId: subs['rep.east.2'],
+      actorId: subs['manager.east'],
+    });
     expect(last.reason).toContain('客户搬迁到浦东');
     expect(await outboxCount('liaison.events.v1.CustomerTransferred', customer.id)).toBe(transferred + 1);
     const log = (await getApproval('rep.east.1', approval.id)).log.map((entry) => entry.action);
     expect(log).toEqual([approvalV1.ApprovalAction.APPROVAL_ACTION_SUBMIT, approvalV1.ApprovalAction.APPROVAL_ACTION_APPROVE]);
   });
 
-  it('a transfer into another unit needs that unit\'s manager as a second step', async () => {
+  it("a transfer into another unit needs that unit's manager as a second step", async () => {
     const customer = await create('rep.east.1', '跨部门转移');
     const { approval } = await transfer('rep.east.1', [customer.id], 'rep.west.1', '/Sales/West');
-    expect(approval!.steps.map((step) => [step.position, step.unit])).toEqual([[1, '/Sales/East'], [2, '/Sales/West']]);
+    expect(approval!.steps.map((step) => [step.position, step.unit])).toEqual([
+      [1, '/Sales/East'],
+      [2, '/Sales/West'],
+    ]);
     await expect(approve('manager.west', approval!.id, 1)).rejects.toMatchObject({ code: 'permission_denied' });
     expect((await approve('manager.east', approval!.id, 1)).status).toBe(ApprovalStatus.APPROVAL_STATUS_PENDING);
     expect((await ownerOf(customer.id)).owner_id).toBe(subs['rep.east.1']);
@@ -149,9 +200,13 @@ describe('transfers with approval on', () => {
     const first = await create('rep.east.1', '重复转移一');
     const second = await create('rep.east.1', '重复转移二');
     const { approval } = await transfer('rep.east.1', [first.id], 'rep.east.2', '/Sales/East');
-    await expect(transfer('rep.east.1', [first.id], 'rep.east.2', '/Sales/East')).rejects.toMatchObject({ code: 'failed_precondition', reason: 'transfer_pending' });
+    await expect(transfer('rep.east.1', [first.id], 'rep.east.2', '/Sales/East')).rejects.toMatchObject({
+      code: 'failed_precondition',
+      reason: 'transfer_pending',
+    });
     await expect(transfer('rep.east.1', [second.id, first.id], 'rep.east.2', '/Sales/East')).rejects.toMatchObject({
-      code: 'failed_precondition', violations: [{ field: 'customer_ids[1]', message: expect.stringContaining('transfer_pending') }],
+      code: 'failed_precondition',
+      violations: [{ field: 'customer_ids[1]', message: expect.stringContaining('transfer_pending') }],
     });
     await unary(approvals.withdraw.bind(approvals), { id: approval!.id, comment: '' }, await as('rep.east.1'));
   });
@@ -168,7 +223,7 @@ describe('transfers with approval on', () => {
     expect((await ownerOf(customer.id)).owner_id).toBe(subs['rep.west.1']);
   });
 
-  it('refuses customers outside the requester\'s scope and callers without the permissions', async () => {
+  it("refuses customers outside the requester's scope and callers without the permissions", async () => {
     const customer = await create('rep.east.1', '越权转移');
     await expect(transfer('rep.east.2', [customer.id], 'rep.east.2', '/Sales/East')).rejects.toMatchObject({ code: 'not_found' });
     await expect(transfer('director', [customer.id], 'rep.east.2', '/Sales/East')).rejects.toMatchObject({ code: 'permission_denied' });

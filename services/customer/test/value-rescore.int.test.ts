@@ -20,7 +20,13 @@ let pool: Pool;
 let events: RecordCollector;
 
 const createCustomer = async (name: string) =>
-  (await unary(customers.createCustomer.bind(customers), customerV1.CreateCustomerRequest.fromPartial({ name: `${name} ${Date.now()}`, kind: customerV1.CustomerKind.CUSTOMER_KIND_COMPANY }), await as('rep.east.1'))).customer!;
+  (
+    await unary(
+      customers.createCustomer.bind(customers),
+      customerV1.CreateCustomerRequest.fromPartial({ name: `${name} ${Date.now()}`, kind: customerV1.CustomerKind.CUSTOMER_KIND_COMPANY }),
+      await as('rep.east.1'),
+    )
+  ).customer!;
 
 /** Twelve orders of 1,000,000 yuan each, placed `daysAgo` days ago, and a summary last computed two days ago. */
 async function orderHistory(customerId: string, daysAgo: number): Promise<void> {
@@ -34,26 +40,44 @@ async function orderHistory(customerId: string, daysAgo: number): Promise<void> 
   await pool.query(`INSERT INTO customer_summary (customer_id, computed_at) VALUES ($1, now() - interval '2 days')`, [customerId]);
 }
 
-const ageFacts = (customerId: string, days: number) => Promise.all([
-  pool.query(`UPDATE customer_facts SET started_at = started_at - make_interval(days => $2) WHERE customer_id = $1`, [customerId, days]),
-  pool.query(`UPDATE customer_summary SET computed_at = computed_at - make_interval(days => $2) WHERE customer_id = $1`, [customerId, days]),
-]);
+const ageFacts = (customerId: string, days: number) =>
+  Promise.all([
+    pool.query(`UPDATE customer_facts SET started_at = started_at - make_interval(days => $2) WHERE customer_id = $1`, [customerId, days]),
+    pool.query(`UPDATE customer_summary SET computed_at = computed_at - make_interval(days => $2) WHERE customer_id = $1`, [
+      customerId,
+      days,
+    ]),
+  ]);
 
 const summaryOf = async (customerId: string) =>
-  (await pool.query<{ value_grade: string; frequency_points: number; computed_at: Date }>('SELECT value_grade, frequency_points, computed_at FROM customer_summary WHERE customer_id = $1', [customerId])).rows[0];
+  (
+    await pool.query<{ value_grade: string; frequency_points: number; computed_at: Date }>(
+      'SELECT value_grade, frequency_points, computed_at FROM customer_summary WHERE customer_id = $1',
+      [customerId],
+    )
+  ).rows[0];
 
-const gradeChanges = (customerId: string) => events.records
-  .filter((record) => record.key === customerId && record.headers.ce_type === EventTypes.CustomerValueChanged.type)
-  .map((record) => EventTypes.CustomerValueChanged.codec.decode(record.value!));
+const gradeChanges = (customerId: string) =>
+  events.records
+    .filter((record) => record.key === customerId && record.headers.ce_type === EventTypes.CustomerValueChanged.type)
+    .map((record) => EventTypes.CustomerValueChanged.codec.decode(record.value!));
 
 beforeAll(async () => {
   const databaseUrl = await ensureDatabase(DATABASE);
   events = await collectRecords(['liaison.customer.v1']);
-  service = await startServiceUnderTest('customer-rescore-it', databaseUrl, { POOL_RULE_INTERVAL_MS: '0', VALUE_RESCORE_INTERVAL_MS: '0', PROJECTIONS_ENABLED: 'false' });
-  customers = createGrpcClient(customerV1.CustomerServiceClient, `127.0.0.1:${service.grpcPort}`, { serviceName: 'liaison.customer.v1.CustomerService', idempotentMethods: [], deadlineMs: 10_000 });
+  service = await startServiceUnderTest('customer-rescore-it', databaseUrl, {
+    POOL_RULE_INTERVAL_MS: '0',
+    VALUE_RESCORE_INTERVAL_MS: '0',
+    PROJECTIONS_ENABLED: 'false',
+  });
+  customers = createGrpcClient(customerV1.CustomerServiceClient, `127.0.0.1:${service.grpcPort}`, {
+    serviceName: 'liaison.customer.v1.CustomerService',
+    idempotentMethods: [],
+    deadlineMs: 10_000,
+  });
   pool = createPool(databaseUrl);
   // Summaries an earlier run left behind are made fresh, so each run below rescores only ours.
-  await pool.query('UPDATE customer_summary SET computed_at = now() + interval \'1 day\'');
+  await pool.query("UPDATE customer_summary SET computed_at = now() + interval '1 day'");
 });
 
 afterAll(async () => {
@@ -77,7 +101,9 @@ describe('the periodic value rescore', () => {
 
     // Everything was computed today: another run the same day rescores nothing.
     expect(await rescoreStaleSummaries(pool)).toEqual({ rescored: 0, gradeChanges: 0 });
-    const changes = await waitFor('both grade changes on Kafka', async () => (gradeChanges(customer.id).length >= 2 ? gradeChanges(customer.id) : undefined));
+    const changes = await waitFor('both grade changes on Kafka', async () =>
+      gradeChanges(customer.id).length >= 2 ? gradeChanges(customer.id) : undefined,
+    );
     expect(changes.map(({ from, to }) => [from, to])).toEqual([
       [Grade.CUSTOMER_VALUE_GRADE_D, Grade.CUSTOMER_VALUE_GRADE_A],
       [Grade.CUSTOMER_VALUE_GRADE_A, Grade.CUSTOMER_VALUE_GRADE_D],
@@ -102,7 +128,9 @@ describe('the periodic value rescore', () => {
     const customer = await createCustomer('台州汽配');
     await orderHistory(customer.id, 30);
     const logger = service.host.logger;
-    const replicas = ['replica-a', 'replica-b'].map((runner) => new PeriodicJob({ ...valueRescoreWork(pool, 3_600_000), ledger: new PgJobLedger(pool), runner, logger }));
+    const replicas = ['replica-a', 'replica-b'].map(
+      (runner) => new PeriodicJob({ ...valueRescoreWork(pool, 3_600_000), ledger: new PgJobLedger(pool), runner, logger }),
+    );
     // Whatever an earlier run of this test claimed for the current hour is forgotten first.
     await pool.query(`DELETE FROM job_runs WHERE job = 'value-rescore'`);
     const outcomes = await Promise.all(replicas.map((replica) => replica.tick()));

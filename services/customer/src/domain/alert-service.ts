@@ -4,7 +4,16 @@ import { PgJobLedger, runOncePerSlot } from '@liaison/jobs';
 import { AppError, inTransaction, isUuid, type Pool, type PoolClient } from '@liaison/runtime';
 import { alertAcknowledged, alertRuleChanged, alertsRaised } from '../events/alert-events';
 import { AlertRepository, type CustomerRange } from '../persistence/alert-repository';
-import { alertKindOf, validateRuleSettings, type Alert, type AlertKind, type AlertRule, type AlertRuleKind, type AlertRuleSettings, type AlertStatus } from './alert';
+import {
+  alertKindOf,
+  validateRuleSettings,
+  type Alert,
+  type AlertKind,
+  type AlertRule,
+  type AlertRuleKind,
+  type AlertRuleSettings,
+  type AlertStatus,
+} from './alert';
 import { careWindow, dueWithin, type CareDate } from './alert-dates';
 import { pageSizeOf } from './assignment-paging';
 
@@ -43,7 +52,9 @@ function checkId(id: string, field: string, what: string): void {
 
 function checkVersion(version: number): void {
   if (!Number.isSafeInteger(version) || version < 1) {
-    throw AppError.invalid('expected_version is required', [{ field: 'expected_version', message: 'must be the version you read (1 or more)' }]);
+    throw AppError.invalid('expected_version is required', [
+      { field: 'expected_version', message: 'must be the version you read (1 or more)' },
+    ]);
   }
 }
 
@@ -60,7 +71,9 @@ function decodeAlertToken(token: string): string | undefined {
   } catch {
     // refused below
   }
-  throw AppError.invalid('page_token is not valid', [{ field: 'page_token', message: 'use next_page_token of a previous response of this list' }]);
+  throw AppError.invalid('page_token is not valid', [
+    { field: 'page_token', message: 'use next_page_token of a previous response of this list' },
+  ]);
 }
 
 // Alerts are the sales team's reminders about its own customers: partners, whose scope is the
@@ -80,7 +93,10 @@ export class AlertService {
   private readonly repository = new AlertRepository();
   private readonly batchSize: number;
 
-  constructor(private readonly pool: Pool, options: AlertServiceOptions = {}) {
+  constructor(
+    private readonly pool: Pool,
+    options: AlertServiceOptions = {},
+  ) {
     this.batchSize = options.batchSize ?? DEFAULT_BATCH;
   }
 
@@ -150,7 +166,9 @@ export class AlertService {
   async runNow(principal: Principal): Promise<AlertCheckRun> {
     requirePermission(principal, 'admin', 'update');
     const slot = `manual:${new Date().toISOString()}:${randomUUID()}`;
-    const outcome = await runOncePerSlot(new PgJobLedger(this.pool), { job: ALERT_JOB, slot, runner: principal.userId }, () => this.checkAll());
+    const outcome = await runOncePerSlot(new PgJobLedger(this.pool), { job: ALERT_JOB, slot, runner: principal.userId }, () =>
+      this.checkAll(),
+    );
     if (!outcome.ran) throw new AppError('internal', 'a fresh manual slot was taken');
     return outcome.result;
   }
@@ -166,7 +184,11 @@ export class AlertService {
     const today = await this.repository.todayInChina(this.pool);
     const windows = new Map(rules.map((rule) => [rule.id, careWindowOf(rule, today)]));
     const due = rules.filter((rule) => windows.get(rule.id) !== null);
-    for (let range = await this.repository.nextRange(this.pool, '0', this.batchSize); range; range = await this.repository.nextRange(this.pool, range.throughSeq, this.batchSize)) {
+    for (
+      let range = await this.repository.nextRange(this.pool, '0', this.batchSize);
+      range;
+      range = await this.repository.nextRange(this.pool, range.throughSeq, this.batchSize)
+    ) {
       const current = range;
       const raised = await inTransaction(this.pool, (tx) => this.checkRange(tx, due, current, today, windows));
       run.warningsRaised += raised.filter((alert) => alert.kind === 'warning').length;
@@ -175,12 +197,19 @@ export class AlertService {
     return run;
   }
 
-  private async checkRange(tx: PoolClient, rules: AlertRule[], range: CustomerRange, today: string, windows: Map<string, CareDate[] | null | undefined>): Promise<Alert[]> {
+  private async checkRange(
+    tx: PoolClient,
+    rules: AlertRule[],
+    range: CustomerRange,
+    today: string,
+    windows: Map<string, CareDate[] | null | undefined>,
+  ): Promise<Alert[]> {
     const raised: Alert[] = [];
     for (const rule of rules) {
-      const alerts = alertKindOf(rule.kind) === 'warning'
-        ? await this.repository.raiseWarnings(tx, rule, range)
-        : await this.repository.raiseCare(tx, rule, range, today, windows.get(rule.id) ?? []);
+      const alerts =
+        alertKindOf(rule.kind) === 'warning'
+          ? await this.repository.raiseWarnings(tx, rule, range)
+          : await this.repository.raiseCare(tx, rule, range, today, windows.get(rule.id) ?? []);
       raised.push(...alerts);
     }
     await alertsRaised(tx, raised);
@@ -196,7 +225,11 @@ export class AlertService {
     if (query.customerId) checkId(query.customerId, 'customer_id', 'customer');
     const limit = pageSizeOf(query.pageSize);
     const afterSeq = decodeAlertToken(query.pageToken);
-    const alerts = await this.repository.list(this.pool, alertScopeOf(customerScopeOf(principal)), { ...query, limit: limit + 1, afterSeq });
+    const alerts = await this.repository.list(this.pool, alertScopeOf(customerScopeOf(principal)), {
+      ...query,
+      limit: limit + 1,
+      afterSeq,
+    });
     const page = alerts.slice(0, limit).map((alert) => withContactDetailsFor(principal, alert));
     return { alerts: page, nextPageToken: alerts.length > limit ? encodeAlertToken(page[page.length - 1].seq) : '' };
   }

@@ -154,7 +154,8 @@ function warningGreetingViolations(settings: AlertRuleSettings): FieldViolation[
 function greetingViolations(channels: readonly string[], sendTime: string | null, message: string | null): FieldViolation[] {
   const violations: FieldViolation[] = [];
   channels.forEach((channel, index) => {
-    if (!(CARE_CHANNELS as readonly string[]).includes(channel)) violations.push({ field: `channels[${index}]`, message: `must be one of ${CARE_CHANNELS.join(', ')}` });
+    if (!(CARE_CHANNELS as readonly string[]).includes(channel))
+      violations.push({ field: `channels[${index}]`, message: `must be one of ${CARE_CHANNELS.join(', ')}` });
   });
   if (sendTime && !SEND_TIME.test(sendTime)) violations.push({ field: 'send_time', message: 'must be HH:MM, 00:00 to 23:59 China time' });
   if (message === null) {
@@ -199,7 +200,9 @@ export function messagePieces(template: string): MessagePiece[] {
 
 /** The template with the names filled in, as the check renders it in SQL. */
 export function renderMessage(template: string, names: Record<Placeholder, string>): string {
-  return messagePieces(template).map((piece) => (piece.kind === 'text' ? piece.text : names[piece.kind])).join('');
+  return messagePieces(template)
+    .map((piece) => (piece.kind === 'text' ? piece.text : names[piece.kind]))
+    .join('');
 }
 
 // A fixed date needs a real month and day (29 February included); other kinds take none.
@@ -235,7 +238,11 @@ function greetingNote(delivery: CareDelivery): string {
 }
 
 /** The notification text of an alert, in Chinese, for the owner. */
-export function reasonOf(alert: Pick<Alert, 'ruleKind' | 'ruleName' | 'customerName' | 'contactName' | 'referenceDate' | 'sinceCreation' | 'dueDate' | 'days'> & { delivery?: CareDelivery | null }): string {
+export function reasonOf(
+  alert: Pick<Alert, 'ruleKind' | 'ruleName' | 'customerName' | 'contactName' | 'referenceDate' | 'sinceCreation' | 'dueDate' | 'days'> & {
+    delivery?: CareDelivery | null;
+  },
+): string {
   const reminder = reminderOf(alert);
   return alert.delivery ? reminder + greetingNote(alert.delivery) : reminder;
 }

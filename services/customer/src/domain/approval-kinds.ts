@@ -10,9 +10,7 @@ import { TransferRequests, transferApprovalKind } from './transfer-approval';
 // steps and onApproved; its use case submits through `approvals`.
 
 export function customerApprovalKinds(customers: CustomerService, assignments: AssignmentService): ApprovalKinds {
-  return new ApprovalKinds()
-    .register(invalidApplicationKind(customers))
-    .register(transferApprovalKind(assignments));
+  return new ApprovalKinds().register(invalidApplicationKind(customers)).register(transferApprovalKind(assignments));
 }
 
 export interface CustomerApprovals {
@@ -24,5 +22,9 @@ export interface CustomerApprovals {
 export function customerApprovals(pool: Pool, assignments: AssignmentService = new AssignmentService(pool)): CustomerApprovals {
   const customers = new CustomerService(pool);
   const approvals = new Approvals({ pool, kinds: customerApprovalKinds(customers, assignments), events: approvalEvents });
-  return { approvals, invalidApplications: new InvalidApplications(pool, customers, approvals), transfers: new TransferRequests(pool, assignments, approvals) };
+  return {
+    approvals,
+    invalidApplications: new InvalidApplications(pool, customers, approvals),
+    transfers: new TransferRequests(pool, assignments, approvals),
+  };
 }

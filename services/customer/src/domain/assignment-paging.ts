@@ -28,5 +28,7 @@ export function decodeSeqToken(token: string, list: PagedList): string | undefin
   } catch {
     // fall through to the error below
   }
-  throw AppError.invalid('page_token is not valid', [{ field: 'page_token', message: 'use next_page_token of a previous response of the same list' }]);
+  throw AppError.invalid('page_token is not valid', [
+    { field: 'page_token', message: 'use next_page_token of a previous response of the same list' },
+  ]);
 }

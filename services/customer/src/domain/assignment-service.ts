@@ -2,12 +2,36 @@ import { randomUUID } from 'node:crypto';
 import { AuthError, can, customerScopeOf, customerWriteScopeOf, requirePermission, type Principal } from '@liaison/auth';
 import { PgJobLedger, runOncePerSlot } from '@liaison/jobs';
 import { AppError, inTransaction, type Pool, type PoolClient } from '@liaison/runtime';
-import { followerAssigned, ownershipChanged, poolRuleChanged, transferSettingsChanged, type ChangedCustomer, type OwnershipEventExtras } from '../events/assignment-events';
+import {
+  followerAssigned,
+  ownershipChanged,
+  poolRuleChanged,
+  transferSettingsChanged,
+  type ChangedCustomer,
+  type OwnershipEventExtras,
+} from '../events/assignment-events';
 import { AssignmentRepository, POOL_RULE_ACTOR, type OwnerUpdate, type PendingRow } from '../persistence/assignment-repository';
 import { CustomerRepository } from '../persistence/customer-repository';
 import {
-  bulkRefusal, checkCustomerId, checkCustomerIds, checkRecipient, checkUnit, cleanReason, homeUnitOf, refusalError, requireUnitAuthority, scopeRefusal,
-  type ChangeKind, type FollowerRef, type OwnershipChange, type OwnershipState, type PoolCustomer, type PoolRule, type Recipient, type Refusal, type RefusalCode,
+  bulkRefusal,
+  checkCustomerId,
+  checkCustomerIds,
+  checkRecipient,
+  checkUnit,
+  cleanReason,
+  homeUnitOf,
+  refusalError,
+  requireUnitAuthority,
+  scopeRefusal,
+  type ChangeKind,
+  type FollowerRef,
+  type OwnershipChange,
+  type OwnershipState,
+  type PoolCustomer,
+  type PoolRule,
+  type Recipient,
+  type Refusal,
+  type RefusalCode,
   type TransferSettings,
 } from './assignment';
 import { decodeSeqToken, encodeSeqToken, pageSizeOf } from './assignment-paging';
@@ -165,7 +189,9 @@ export class AssignmentService {
       const updated: Customer[] = [];
       for (const state of states) {
         await this.repository.setFollower(tx, state.id, ref, principal.userId);
-        await this.customers.recordHistory(tx, state.id, principal.userId, [{ field: 'follower_id', oldValue: state.follower?.id ?? null, newValue: ref.id }]);
+        await this.customers.recordHistory(tx, state.id, principal.userId, [
+          { field: 'follower_id', oldValue: state.follower?.id ?? null, newValue: ref.id },
+        ]);
         await followerAssigned(tx, state.id, ref, state.follower, principal.userId);
         updated.push(await this.reload(tx, state.id));
       }
@@ -199,7 +225,12 @@ export class AssignmentService {
    * principal (so scope and units are checked again at that moment) and passes its own
    * transaction, so that the approval's decision and the transfer commit together.
    */
-  async transfer(principal: Principal, command: TransferCommand, within?: PoolClient, conditions: TransferConditions = {}): Promise<Customer[]> {
+  async transfer(
+    principal: Principal,
+    command: TransferCommand,
+    within?: PoolClient,
+    conditions: TransferConditions = {},
+  ): Promise<Customer[]> {
     requirePermission(principal, 'customer', 'transfer');
     const { ids, recipient, reason } = checkTransfer(command);
     requireUnitAuthority(principal, recipient.unit, 'to_owner_unit');
@@ -207,7 +238,9 @@ export class AssignmentService {
       const states = await this.lockAll(tx, principal, ids, (state) => transferRefusal(state, recipient, conditions.expectedOwners));
       const changed: ChangedCustomer[] = [];
       for (const state of states) {
-        const follower = command.keepPreviousOwnerAsFollower ? { id: state.ownerId!, unit: state.ownerUnit } : followerAfterTransfer(state, recipient);
+        const follower = command.keepPreviousOwnerAsFollower
+          ? { id: state.ownerId!, unit: state.ownerUnit }
+          : followerAfterTransfer(state, recipient);
         const update: OwnerUpdate = { ownerId: recipient.userId, ownerUnit: recipient.unit, pending: 'keep', follower };
         changed.push(...(await this.apply(tx, 'transfer', principal.userId, reason, [state], update, { followerId: follower?.id ?? '' })));
       }
@@ -243,7 +276,10 @@ export class AssignmentService {
     return inTransaction(this.pool, async (tx) => {
       const current = await this.repository.transferSettings(tx, true);
       if (current.version !== expectedVersion) {
-        throw new AppError('version_conflict', `the transfer settings were changed meanwhile: version is ${current.version}, not ${expectedVersion}`);
+        throw new AppError(
+          'version_conflict',
+          `the transfer settings were changed meanwhile: version is ${current.version}, not ${expectedVersion}`,
+        );
       }
       await this.repository.updateTransferSettings(tx, approvalRequired, principal.userId);
       const updated = await this.repository.transferSettings(tx);
@@ -293,7 +329,9 @@ export class AssignmentService {
   async runRuleNow(principal: Principal): Promise<PoolRuleRun> {
     requirePermission(principal, 'admin', 'update');
     const slot = `manual:${new Date().toISOString()}:${randomUUID()}`;
-    const outcome = await runOncePerSlot(new PgJobLedger(this.pool), { job: POOL_RULE_JOB, slot, runner: principal.userId }, () => this.returnDueCustomers());
+    const outcome = await runOncePerSlot(new PgJobLedger(this.pool), { job: POOL_RULE_JOB, slot, runner: principal.userId }, () =>
+      this.returnDueCustomers(),
+    );
     if (!outcome.ran) throw new AppError('internal', 'a fresh manual slot was taken');
     return outcome.result;
   }
@@ -318,7 +356,9 @@ export class AssignmentService {
     const due = await this.repository.lockDueForReturn(tx, rule, RETURN_BATCH);
     const reason = `${rule.daysWithoutContact} days without follow-up`;
     const update: OwnerUpdate = { ownerId: null, ownerUnit: null, pending: 'clear', follower: null };
-    const changed = await this.apply(tx, 'return_to_pool', POOL_RULE_ACTOR, reason, due, update, { daysWithoutContact: rule.daysWithoutContact });
+    const changed = await this.apply(tx, 'return_to_pool', POOL_RULE_ACTOR, reason, due, update, {
+      daysWithoutContact: rule.daysWithoutContact,
+    });
     return changed.map(({ customer }) => customer.id);
   }
 
@@ -326,7 +366,12 @@ export class AssignmentService {
   // Shared steps
 
   /** Locks customers the caller may change; refuses (all of them) if any is out of reach. */
-  private async lockAll(tx: PoolClient, principal: Principal, ids: string[], refuse: (state: OwnershipState) => RefusalCode | undefined): Promise<OwnershipState[]> {
+  private async lockAll(
+    tx: PoolClient,
+    principal: Principal,
+    ids: string[],
+    refuse: (state: OwnershipState) => RefusalCode | undefined,
+  ): Promise<OwnershipState[]> {
     const states = await this.repository.lockOwnership(tx, ids, customerScopeOf(principal), customerWriteScopeOf(principal));
     const refusals: Refusal[] = [];
     ids.forEach((id, index) => {
@@ -339,20 +384,39 @@ export class AssignmentService {
   }
 
   private async apply(
-    tx: PoolClient, kind: Exclude<ChangeKind, 'create'>, actorId: string, reason: string | null,
-    states: OwnershipState[], update: OwnerUpdate, extras: OwnershipEventExtras = {},
+    tx: PoolClient,
+    kind: Exclude<ChangeKind, 'create'>,
+    actorId: string,
+    reason: string | null,
+    states: OwnershipState[],
+    update: OwnerUpdate,
+    extras: OwnershipEventExtras = {},
   ): Promise<ChangedCustomer[]> {
     for (const state of states) await this.repository.setOwner(tx, state.id, update, actorId);
     const to = { ownerId: update.ownerId, ownerUnit: update.ownerUnit };
-    return this.record(tx, kind, actorId, reason, states.map((state) => ({ id: state.id, from: { ownerId: state.ownerId, ownerUnit: state.ownerUnit }, to })), extras);
+    return this.record(
+      tx,
+      kind,
+      actorId,
+      reason,
+      states.map((state) => ({ id: state.id, from: { ownerId: state.ownerId, ownerUnit: state.ownerUnit }, to })),
+      extras,
+    );
   }
 
   private async record(
-    tx: PoolClient, kind: Exclude<ChangeKind, 'create'>, actorId: string, reason: string | null,
-    moves: { id: string; from: OwnershipChange['from']; to: OwnershipChange['to'] }[], extras: OwnershipEventExtras = {},
+    tx: PoolClient,
+    kind: Exclude<ChangeKind, 'create'>,
+    actorId: string,
+    reason: string | null,
+    moves: { id: string; from: OwnershipChange['from']; to: OwnershipChange['to'] }[],
+    extras: OwnershipEventExtras = {},
   ): Promise<ChangedCustomer[]> {
     if (moves.length === 0) return [];
-    const changes = await this.repository.recordChanges(tx, moves.map((move) => ({ customerId: move.id, kind, from: move.from, to: move.to, reason, actorId })));
+    const changes = await this.repository.recordChanges(
+      tx,
+      moves.map((move) => ({ customerId: move.id, kind, from: move.from, to: move.to, reason, actorId })),
+    );
     const changed: ChangedCustomer[] = [];
     for (const change of changes) changed.push({ change, customer: await this.reload(tx, change.customerId) });
     await ownershipChanged(tx, kind, changed, extras);
@@ -380,7 +444,11 @@ function followerRefusal(state: OwnershipState): RefusalCode | undefined {
   return scopeRefusal(state);
 }
 
-function transferRefusal(state: OwnershipState, recipient: Recipient, expectedOwners?: ReadonlyMap<string, string>): RefusalCode | undefined {
+function transferRefusal(
+  state: OwnershipState,
+  recipient: Recipient,
+  expectedOwners?: ReadonlyMap<string, string>,
+): RefusalCode | undefined {
   const outOfReach = scopeRefusal(state);
   if (outOfReach) return outOfReach;
   if (expectedOwners && state.ownerId !== expectedOwners.get(state.id)) return 'owner_changed';
@@ -398,7 +466,9 @@ export function checkTransfer(command: TransferCommand): { ids: string[]; recipi
 
 function checkExpectedVersion(expectedVersion: number): void {
   if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 1) {
-    throw AppError.invalid('expected_version is required', [{ field: 'expected_version', message: 'must be the version you read (1 or more)' }]);
+    throw AppError.invalid('expected_version is required', [
+      { field: 'expected_version', message: 'must be the version you read (1 or more)' },
+    ]);
   }
 }
 

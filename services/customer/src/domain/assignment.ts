@@ -115,8 +115,10 @@ export function customerIdViolations(ids: string[]): FieldViolation[] {
 export function cleanReason(raw: string, required: boolean): string | null {
   const reason = raw.normalize('NFC').trim();
   if (required && !reason) throw AppError.invalid('reason is required', [{ field: 'reason', message: 'say why' }]);
-  if ([...reason].length > MAX_REASON) throw AppError.invalid('reason is too long', [{ field: 'reason', message: `must be at most ${MAX_REASON} characters` }]);
-  if (CONTROL_CHARS.test(reason.replace(/[\n\t]/g, ' '))) throw AppError.invalid('reason contains control characters', [{ field: 'reason', message: 'must not contain control characters' }]);
+  if ([...reason].length > MAX_REASON)
+    throw AppError.invalid('reason is too long', [{ field: 'reason', message: `must be at most ${MAX_REASON} characters` }]);
+  if (CONTROL_CHARS.test(reason.replace(/[\n\t]/g, ' ')))
+    throw AppError.invalid('reason contains control characters', [{ field: 'reason', message: 'must not contain control characters' }]);
   return reason || null;
 }
 
@@ -129,7 +131,8 @@ export interface Recipient {
 export function checkRecipient(userId: string, unit: string, fields: { user: string; unit: string }): Recipient {
   const violations: FieldViolation[] = [];
   const id = userId.trim();
-  if (!id || id.length > MAX_USER_ID || CONTROL_CHARS.test(id)) violations.push({ field: fields.user, message: `must be a user id of 1 to ${MAX_USER_ID} characters` });
+  if (!id || id.length > MAX_USER_ID || CONTROL_CHARS.test(id))
+    violations.push({ field: fields.user, message: `must be a user id of 1 to ${MAX_USER_ID} characters` });
   if (!isUnitPath(unit)) violations.push({ field: fields.unit, message: UNIT_MESSAGE });
   if (violations.length > 0) throw AppError.invalid('the recipient is invalid', violations);
   return { userId: id, unit };
@@ -151,7 +154,12 @@ export function checkUnit(unit: string, field: string): string {
 export function requireUnitAuthority(principal: Principal, unit: string, field: string): void {
   if (customerWriteScopeOf(principal).kind === 'all') return;
   if (principal.manages.some((managed) => unitCovers(managed, unit))) return;
-  throw new AppError('permission_denied', `you do not manage ${unit}`, [{ field, message: 'is not a unit you manage' }], 'unit_not_managed');
+  throw new AppError(
+    'permission_denied',
+    `you do not manage ${unit}`,
+    [{ field, message: 'is not a unit you manage' }],
+    'unit_not_managed',
+  );
 }
 
 /** The unit a user's own customers belong to: the most specific group they are in. */
@@ -163,7 +171,8 @@ export function homeUnitOf(principal: Principal): string | null {
 // ---------------------------------------------------------------------------------------------
 // Bulk refusals: all or nothing, and the error names every refused id.
 
-export type RefusalCode = 'not_found' | 'read_only' | 'already_in_pool' | 'owned_use_transfer' | 'already_owner' | 'in_pool' | 'owner_changed' | 'transfer_pending';
+export type RefusalCode =
+  'not_found' | 'read_only' | 'already_in_pool' | 'owned_use_transfer' | 'already_owner' | 'in_pool' | 'owner_changed' | 'transfer_pending';
 
 export interface Refusal {
   index: number;
@@ -190,7 +199,12 @@ export function bulkRefusal(refusals: Refusal[]): AppError {
   const violations = refusals.map((refusal) => ({ field: `customer_ids[${refusal.index}]`, message: REFUSAL_MESSAGES[refusal.code] }));
   const codes = new Set(refusals.map((refusal) => refusal.code));
   if (codes.size === 1) return refusalError([...codes][0], violations);
-  return new AppError('failed_precondition', `${refusals.length} of the customers cannot be changed; nothing was changed`, violations, 'bulk_refused');
+  return new AppError(
+    'failed_precondition',
+    `${refusals.length} of the customers cannot be changed; nothing was changed`,
+    violations,
+    'bulk_refused',
+  );
 }
 
 /** The error of one refusal; a call about a single customer gives no violations. */

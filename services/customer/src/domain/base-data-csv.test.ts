@@ -16,7 +16,10 @@ describe('parseCsv', () => {
   });
 
   it('accepts a last line without a line break and old Mac line ends', () => {
-    expect(parseCsv('a,b\rc,d').records.map((record) => record.fields)).toEqual([['a', 'b'], ['c', 'd']]);
+    expect(parseCsv('a,b\rc,d').records.map((record) => record.fields)).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
   });
 });
 
@@ -24,17 +27,28 @@ describe('parseImport', () => {
   it('maps columns in any order, with optional ones missing', () => {
     const parsed = parseImport('NAME,code,kind\n展会,trade_show,source\n');
     expect(parsed.violations).toEqual([]);
-    expect(parsed.lines).toEqual([{ line: 2, entry: { kind: 'source', code: 'trade_show', name: '展会', nameEn: null, sortOrder: 0, parentCode: null } }]);
+    expect(parsed.lines).toEqual([
+      { line: 2, entry: { kind: 'source', code: 'trade_show', name: '展会', nameEn: null, sortOrder: 0, parentCode: null } },
+    ]);
   });
 
   it('names the line and column of every problem', () => {
     const parsed = parseImport('kind,code,name,sort,parent_code\nsource,ok,好,1,\nsource,,无编码,x,\ncity,c1,孤城,,\nsource,ok,重复,2,\n');
-    expect(parsed.violations.map((violation) => violation.field)).toEqual(['lines[3].sort', 'lines[3].code', 'lines[4].parent_code', 'lines[5].code']);
+    expect(parsed.violations.map((violation) => violation.field)).toEqual([
+      'lines[3].sort',
+      'lines[3].code',
+      'lines[4].parent_code',
+      'lines[5].code',
+    ]);
   });
 
   it('refuses unknown, missing and repeated columns in the header', () => {
-    expect(parseImport('kind,code,name,colour\n').violations.map((violation) => violation.message)).toEqual([expect.stringContaining('unknown column "colour"')]);
-    expect(parseImport('kind,kind,code,name\n').violations.map((violation) => violation.message)).toEqual(['the column kind appears twice']);
+    expect(parseImport('kind,code,name,colour\n').violations.map((violation) => violation.message)).toEqual([
+      expect.stringContaining('unknown column "colour"'),
+    ]);
+    expect(parseImport('kind,kind,code,name\n').violations.map((violation) => violation.message)).toEqual([
+      'the column kind appears twice',
+    ]);
     expect(parseImport('').violations).toEqual([{ field: 'csv', message: expect.any(String) }]);
   });
 });

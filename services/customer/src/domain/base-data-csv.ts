@@ -89,7 +89,8 @@ function headerColumns(header: CsvRecord): { columns: (Column | null)[]; violati
     if (!columns.includes(required)) violations.push({ field: `lines[${header.line}]`, message: `the column ${required} is missing` });
   }
   for (const name of new Set(names)) {
-    if (names.filter((other) => other === name).length > 1) violations.push({ field: `lines[${header.line}]`, message: `the column ${name} appears twice` });
+    if (names.filter((other) => other === name).length > 1)
+      violations.push({ field: `lines[${header.line}]`, message: `the column ${name} appears twice` });
   }
   return { columns, violations };
 }
@@ -97,9 +98,11 @@ function headerColumns(header: CsvRecord): { columns: (Column | null)[]; violati
 function lineToEntry(record: CsvRecord, columns: (Column | null)[]): { entry: NewBaseDataEntry; violations: FieldViolation[] } {
   const value = (column: Column) => record.fields[columns.indexOf(column)] ?? '';
   const violations: FieldViolation[] = [];
-  if (record.fields.length > columns.length) violations.push({ field: `lines[${record.line}]`, message: `has ${record.fields.length} values for ${columns.length} columns` });
+  if (record.fields.length > columns.length)
+    violations.push({ field: `lines[${record.line}]`, message: `has ${record.fields.length} values for ${columns.length} columns` });
   const kind = value('kind').trim().toLowerCase();
-  if (!isBaseDataKind(kind)) violations.push({ field: lineField(record.line, 'kind'), message: 'must be source, industry, nature, target_flag, province or city' });
+  if (!isBaseDataKind(kind))
+    violations.push({ field: lineField(record.line, 'kind'), message: 'must be source, industry, nature, target_flag, province or city' });
   const sortText = value('sort').trim() || '0';
   const sortIsNumber = /^-?\d{1,10}$/.test(sortText);
   if (!sortIsNumber) violations.push({ field: lineField(record.line, 'sort'), message: 'must be a whole number' });
@@ -113,7 +116,9 @@ function lineToEntry(record: CsvRecord, columns: (Column | null)[]): { entry: Ne
   };
   if (isBaseDataKind(kind)) {
     const columnOf: Record<string, string> = { sort_order: 'sort' };
-    violations.push(...newEntryViolations(entry).map((v) => ({ field: lineField(record.line, columnOf[v.field] ?? v.field), message: v.message })));
+    violations.push(
+      ...newEntryViolations(entry).map((v) => ({ field: lineField(record.line, columnOf[v.field] ?? v.field), message: v.message })),
+    );
   }
   return { entry, violations };
 }
@@ -129,9 +134,11 @@ function duplicateViolations(lines: ImportLine[]): FieldViolation[] {
     const nameKey = `${entry.kind}\u0000${entry.parentCode ?? ''}\u0000${entry.name}`;
     const codeSeen = codes.get(codeKey);
     const nameSeen = names.get(nameKey);
-    if (codeSeen) violations.push({ field: lineField(line, 'code'), message: `repeats the ${entry.kind} ${entry.code} of line ${codeSeen}` });
+    if (codeSeen)
+      violations.push({ field: lineField(line, 'code'), message: `repeats the ${entry.kind} ${entry.code} of line ${codeSeen}` });
     else codes.set(codeKey, line);
-    if (nameSeen && !codeSeen) violations.push({ field: lineField(line, 'name'), message: `repeats the ${entry.kind} name ${entry.name} of line ${nameSeen}` });
+    if (nameSeen && !codeSeen)
+      violations.push({ field: lineField(line, 'name'), message: `repeats the ${entry.kind} name ${entry.name} of line ${nameSeen}` });
     else names.set(nameKey, line);
   }
   return violations;
@@ -143,7 +150,8 @@ export function parseImport(text: string): ParsedImport {
   if (syntax.length > 0) return { lines: [], violations: syntax };
   const [header, ...rows] = records;
   if (!header) return { lines: [], violations: [{ field: 'csv', message: `is empty; start with the header ${COLUMNS.join(',')}` }] };
-  if (rows.length > MAX_IMPORT_LINES) return { lines: [], violations: [{ field: 'csv', message: `has ${rows.length} lines; import at most ${MAX_IMPORT_LINES} at a time` }] };
+  if (rows.length > MAX_IMPORT_LINES)
+    return { lines: [], violations: [{ field: 'csv', message: `has ${rows.length} lines; import at most ${MAX_IMPORT_LINES} at a time` }] };
   const { columns, violations } = headerColumns(header);
   if (violations.length > 0) return { lines: [], violations };
   const lines: ImportLine[] = [];

@@ -16,14 +16,27 @@ export interface Check {
 
 export function checksOf(fields: CustomerFields, isWritten: (path: string) => boolean): Check[] {
   const checks: Check[] = [];
-  const listed = [['source', fields.source], ['industry', fields.industry], ['nature', fields.nature]] as const;
+  const listed = [
+    ['source', fields.source],
+    ['industry', fields.industry],
+    ['nature', fields.nature],
+  ] as const;
   for (const [kind, name] of listed) {
-    if (name !== null && isWritten(kind)) checks.push({ field: kind, lookup: { kind, name }, message: `must be the name of an enabled ${kind} of the base data` });
+    if (name !== null && isWritten(kind))
+      checks.push({ field: kind, lookup: { kind, name }, message: `must be the name of an enabled ${kind} of the base data` });
   }
   if (fields.province !== null && isWritten('region')) {
-    checks.push({ field: 'region.province', lookup: { kind: 'province', name: fields.province }, message: 'must be the name of an enabled province of the base data' });
+    checks.push({
+      field: 'region.province',
+      lookup: { kind: 'province', name: fields.province },
+      message: 'must be the name of an enabled province of the base data',
+    });
     if (fields.city !== null) {
-      checks.push({ field: 'region.city', lookup: { kind: 'city', name: fields.city, provinceName: fields.province }, message: `must be the name of an enabled city of ${fields.province}` });
+      checks.push({
+        field: 'region.city',
+        lookup: { kind: 'city', name: fields.city, provinceName: fields.province },
+        message: `must be the name of an enabled city of ${fields.province}`,
+      });
     }
   }
   return checks;
@@ -36,7 +49,10 @@ export function checksOf(fields: CustomerFields, isWritten: (path: string) => bo
 export async function checkCustomerBaseData(tx: PoolClient, fields: CustomerFields, changedPaths: string[] | null): Promise<void> {
   const checks = checksOf(fields, (path) => changedPaths === null || changedPaths.includes(path));
   if (checks.length === 0) return;
-  const found = await repository.findEnabledNames(tx, checks.map((check) => check.lookup));
+  const found = await repository.findEnabledNames(
+    tx,
+    checks.map((check) => check.lookup),
+  );
   const violations: FieldViolation[] = checks
     .filter((check) => !found.has(nameKey(check.lookup)))
     .map((check) => ({ field: check.field, message: check.message }));

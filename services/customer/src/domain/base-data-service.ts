@@ -4,8 +4,16 @@ import { baseDataChanged, baseDataChanges } from '../events/base-data-events';
 import { BaseDataRepository } from '../persistence/base-data-repository';
 import { SEED_VERSION, seedEntries } from '../seed-data/base-data';
 import {
-  changedEntryFields, checkChanges, checkNewEntry, cleanName, kindLabel, UPDATABLE_ENTRY_FIELDS,
-  type BaseDataEntry, type BaseDataKind, type EntryChanges, type NewBaseDataEntry,
+  changedEntryFields,
+  checkChanges,
+  checkNewEntry,
+  cleanName,
+  kindLabel,
+  UPDATABLE_ENTRY_FIELDS,
+  type BaseDataEntry,
+  type BaseDataKind,
+  type EntryChanges,
+  type NewBaseDataEntry,
 } from './base-data';
 import { lineField, parseImport, type ImportLine } from './base-data-csv';
 
@@ -28,8 +36,12 @@ export interface ImportResult {
 const SEED_USER = 'system:seed';
 
 function inUse(entry: BaseDataEntry, customers: number, action: string): AppError {
-  return new AppError('failed_precondition',
-    `${kindLabel(entry.kind)} ${entry.name} is used by ${customers} customer(s) and cannot be ${action}; disable it instead`, [], 'in_use');
+  return new AppError(
+    'failed_precondition',
+    `${kindLabel(entry.kind)} ${entry.name} is used by ${customers} customer(s) and cannot be ${action}; disable it instead`,
+    [],
+    'in_use',
+  );
 }
 
 export class BaseDataService {
@@ -89,7 +101,12 @@ export class BaseDataService {
       const customers = await this.repository.countCustomersUsing(tx, entry);
       if (customers > 0) throw inUse(entry, customers, 'deleted');
       if (kind === 'province' && (await this.repository.countCities(tx, code)) > 0) {
-        throw new AppError('failed_precondition', `province ${entry.name} still has cities; delete or disable them first`, [], 'has_cities');
+        throw new AppError(
+          'failed_precondition',
+          `province ${entry.name} still has cities; delete or disable them first`,
+          [],
+          'has_cities',
+        );
       }
       await this.repository.delete(tx, entry);
       await baseDataChanged(tx, entry, 'deleted');
@@ -129,7 +146,11 @@ export class BaseDataService {
 
   private async planImport(tx: PoolClient, lines: ImportLine[]): Promise<ImportPlan> {
     // Lock the entries the file changes; everything else is only compared against.
-    const locked = await this.repository.findMany(tx, lines.map(({ entry }) => entry), true);
+    const locked = await this.repository.findMany(
+      tx,
+      lines.map(({ entry }) => entry),
+      true,
+    );
     const known = new KnownEntries(await this.repository.listAll(tx), lines);
     const plan: ImportPlan = { creates: [], updates: [], unchanged: 0, violations: [] };
     const lockedByKey = new Map(locked.map((entry) => [`${entry.kind}/${entry.code}`, entry]));
@@ -145,16 +166,28 @@ export class BaseDataService {
     return plan;
   }
 
-  private async renameViolations(tx: PoolClient, { line, entry }: ImportLine, current: BaseDataEntry | undefined): Promise<FieldViolation[]> {
+  private async renameViolations(
+    tx: PoolClient,
+    { line, entry }: ImportLine,
+    current: BaseDataEntry | undefined,
+  ): Promise<FieldViolation[]> {
     if (!current || current.name === entry.name) return [];
     const customers = await this.repository.countCustomersUsing(tx, current);
-    return customers > 0 ? [{ field: lineField(line, 'name'), message: `${current.name} is used by ${customers} customer(s) and cannot be renamed` }] : [];
+    return customers > 0
+      ? [{ field: lineField(line, 'name'), message: `${current.name} is used by ${customers} customer(s) and cannot be renamed` }]
+      : [];
   }
 
   private async applyImport(tx: PoolClient, plan: ImportPlan, by: string): Promise<void> {
     const created = await this.repository.insertMany(tx, plan.creates, by);
-    const updated = await this.repository.updateMany(tx, plan.updates.map(({ line }) => line.entry), by);
-    const changedFieldsOf = new Map(plan.updates.map(({ line, current }) => [`${current.kind}/${current.code}`, changedEntryFields(current, changesFromLine(line))]));
+    const updated = await this.repository.updateMany(
+      tx,
+      plan.updates.map(({ line }) => line.entry),
+      by,
+    );
+    const changedFieldsOf = new Map(
+      plan.updates.map(({ line, current }) => [`${current.kind}/${current.code}`, changedEntryFields(current, changesFromLine(line))]),
+    );
     await baseDataChanges(tx, [
       ...created.map((entry) => ({ entry, change: 'created' as const })),
       ...updated.map((entry) => ({ entry, change: 'updated' as const, changedFields: changedFieldsOf.get(`${entry.kind}/${entry.code}`) })),
@@ -181,11 +214,17 @@ class KnownEntries {
       violations.push({ field: lineField(line, 'parent_code'), message: `no province has the code ${entry.parentCode}` });
     }
     if (current && current.parentCode !== entry.parentCode) {
-      violations.push({ field: lineField(line, 'parent_code'), message: `the city ${current.code} belongs to the province ${current.parentCode}; a city cannot move` });
+      violations.push({
+        field: lineField(line, 'parent_code'),
+        message: `the city ${current.code} belongs to the province ${current.parentCode}; a city cannot move`,
+      });
     }
     const holder = this.byName.get(nameKeyOf(entry));
     if (holder && holder.code !== entry.code) {
-      violations.push({ field: lineField(line, 'name'), message: `the ${kindLabel(entry.kind)} ${holder.code} already has the name ${entry.name}` });
+      violations.push({
+        field: lineField(line, 'name'),
+        message: `the ${kindLabel(entry.kind)} ${holder.code} already has the name ${entry.name}`,
+      });
     }
     return violations;
   }
@@ -211,14 +250,21 @@ const lineOf = (violation: FieldViolation) => Number(/^lines\[(\d+)\]/.exec(viol
 function importRejected(violations: FieldViolation[]): AppError {
   const lines = new Set(violations.map(lineOf).filter((line) => line > 0));
   const where = lines.size > 0 ? `${lines.size} line(s) are invalid` : 'the file is invalid';
-  return AppError.invalid(`nothing was imported: ${where}`, [...violations].sort((a, b) => lineOf(a) - lineOf(b)));
+  return AppError.invalid(
+    `nothing was imported: ${where}`,
+    [...violations].sort((a, b) => lineOf(a) - lineOf(b)),
+  );
 }
 
 function changesOf(maskPaths: string[], values: EntryChanges): EntryChanges {
-  if (maskPaths.length === 0) throw AppError.invalid('update_mask is empty', [{ field: 'update_mask', message: 'name at least one field' }]);
+  if (maskPaths.length === 0)
+    throw AppError.invalid('update_mask is empty', [{ field: 'update_mask', message: 'name at least one field' }]);
   const unknown = maskPaths.filter((path) => !(path in UPDATABLE_ENTRY_FIELDS));
   if (unknown.length > 0) {
-    throw AppError.invalid('update_mask names fields that cannot be updated', unknown.map((path) => ({ field: `update_mask.${path}`, message: 'not an updatable field' })));
+    throw AppError.invalid(
+      'update_mask names fields that cannot be updated',
+      unknown.map((path) => ({ field: `update_mask.${path}`, message: 'not an updatable field' })),
+    );
   }
   const changes: EntryChanges = {};
   for (const path of maskPaths) {

@@ -66,7 +66,10 @@ function nameProblem(name: string | null, required: boolean): string | undefined
 export function newEntryViolations(entry: NewBaseDataEntry): FieldViolation[] {
   const violations: FieldViolation[] = [];
   const add = (field: string, message: string | undefined) => message && violations.push({ field, message });
-  add('code', CODE_PATTERN.test(entry.code) ? undefined : 'must be 1 to 64 ASCII letters, digits, "_", "-" or ".", starting with a letter or digit');
+  add(
+    'code',
+    CODE_PATTERN.test(entry.code) ? undefined : 'must be 1 to 64 ASCII letters, digits, "_", "-" or ".", starting with a letter or digit',
+  );
   add('name', nameProblem(entry.name || null, true));
   add('name_en', nameProblem(entry.nameEn, false));
   add('sort_order', sortProblem(entry.sortOrder));
@@ -76,7 +79,9 @@ export function newEntryViolations(entry: NewBaseDataEntry): FieldViolation[] {
 }
 
 function sortProblem(sortOrder: number | undefined): string | undefined {
-  return sortOrder === undefined || (Number.isInteger(sortOrder) && Math.abs(sortOrder) <= MAX_SORT) ? undefined : `must be a whole number within ±${MAX_SORT}`;
+  return sortOrder === undefined || (Number.isInteger(sortOrder) && Math.abs(sortOrder) <= MAX_SORT)
+    ? undefined
+    : `must be a whole number within ±${MAX_SORT}`;
 }
 
 export function checkNewEntry(entry: NewBaseDataEntry): void {

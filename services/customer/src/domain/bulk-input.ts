@@ -15,7 +15,9 @@ export function checkId(id: string, field: string): string {
 export function checkIdList(ids: string[], field: string, max: number): string[] {
   if (ids.length === 0) throw AppError.invalid(`${field} is empty`, [{ field, message: 'name at least one customer' }]);
   if (ids.length > max) throw AppError.invalid(`${field} is too long`, [{ field, message: `at most ${max} ids per call` }]);
-  const violations: FieldViolation[] = ids.flatMap((id, index) => (isUuid(id) ? [] : [{ field: `${field}[${index}]`, message: 'must be a UUID' }]));
+  const violations: FieldViolation[] = ids.flatMap((id, index) =>
+    isUuid(id) ? [] : [{ field: `${field}[${index}]`, message: 'must be a UUID' }],
+  );
   if (violations.length > 0) throw AppError.invalid(`${field} holds malformed ids`, violations);
   return [...new Set(ids.map((id) => id.toLowerCase()))];
 }
@@ -54,11 +56,18 @@ export function decodePageToken(token: string, listing: string, isValid: (positi
   try {
     const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { l?: unknown; p?: unknown };
     const position = parsed.p;
-    if (parsed.l === listing && Array.isArray(position) && position.every((part) => typeof part === 'string' && part.length <= 100) && isValid(position)) {
+    if (
+      parsed.l === listing &&
+      Array.isArray(position) &&
+      position.every((part) => typeof part === 'string' && part.length <= 100) &&
+      isValid(position)
+    ) {
       return position as string[];
     }
   } catch {
     // refused below
   }
-  throw AppError.invalid('page_token is not valid', [{ field: 'page.page_token', message: 'use next_page_token of a previous response of the same listing' }]);
+  throw AppError.invalid('page_token is not valid', [
+    { field: 'page.page_token', message: 'use next_page_token of a previous response of the same listing' },
+  ]);
 }

@@ -16,12 +16,19 @@ function fieldsRefused(input: Partial<NotificationInput>): string[] {
 
 describe('bulk notification requests', () => {
   it('accepts a Chinese SMS text and keeps line breaks', () => {
-    expect(checkNotification({ ...valid, text: ' 第一行\n第二行 ' })).toEqual({ customerIds: [A], channel: 'sms', templateId: null, text: '第一行\n第二行', subject: null });
+    expect(checkNotification({ ...valid, text: ' 第一行\n第二行 ' })).toEqual({
+      customerIds: [A],
+      channel: 'sms',
+      templateId: null,
+      text: '第一行\n第二行',
+      subject: null,
+    });
   });
 
   it('accepts a template instead of a text, and a subject for e-mail', () => {
-    expect(checkNotification({ ...valid, channel: 'email', text: '', templateId: 'spring-festival.2025', subject: '新春问候' }))
-      .toMatchObject({ templateId: 'spring-festival.2025', text: null, subject: '新春问候' });
+    expect(
+      checkNotification({ ...valid, channel: 'email', text: '', templateId: 'spring-festival.2025', subject: '新春问候' }),
+    ).toMatchObject({ templateId: 'spring-festival.2025', text: null, subject: '新春问候' });
   });
 
   it('needs a channel and exactly one of text and template', () => {

@@ -34,7 +34,8 @@ const lengthOf = (text: string) => [...text].length;
 function textViolations(text: string, templateId: string): FieldViolation[] {
   if (!text && !templateId) return [{ field: 'text', message: 'give a text or a template_id' }];
   if (text && templateId) return [{ field: 'template_id', message: 'give either a text or a template_id, not both' }];
-  if (templateId) return TEMPLATE_ID.test(templateId) ? [] : [{ field: 'template_id', message: 'must be 1 to 100 letters, digits, _ . : -' }];
+  if (templateId)
+    return TEMPLATE_ID.test(templateId) ? [] : [{ field: 'template_id', message: 'must be 1 to 100 letters, digits, _ . : -' }];
   if (lengthOf(text) > MAX_TEXT_LENGTH) return [{ field: 'text', message: `must be at most ${MAX_TEXT_LENGTH} characters` }];
   return CONTROL_CHARS.test(text) ? [{ field: 'text', message: 'must not contain control characters' }] : [];
 }
@@ -43,7 +44,9 @@ function subjectViolations(subject: string, channel: NotificationChannel | null)
   if (!subject) return [];
   if (channel === 'sms') return [{ field: 'subject', message: 'an SMS has no subject' }];
   if (lengthOf(subject) > MAX_SUBJECT_LENGTH) return [{ field: 'subject', message: `must be at most ${MAX_SUBJECT_LENGTH} characters` }];
-  return CONTROL_CHARS.test(subject) || /[\r\n]/.test(subject) ? [{ field: 'subject', message: 'must be one line without control characters' }] : [];
+  return CONTROL_CHARS.test(subject) || /[\r\n]/.test(subject)
+    ? [{ field: 'subject', message: 'must be one line without control characters' }]
+    : [];
 }
 
 export function checkNotification(input: NotificationInput): NotificationRequest {

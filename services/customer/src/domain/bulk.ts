@@ -36,7 +36,14 @@ function checkWritable(ids: string[], locked: Map<string, LockedCustomer>): void
   }
 }
 
-async function recordEach(tx: PoolClient, customers: Customer[], actorId: string, field: string, value: boolean, reason: string | null): Promise<void> {
+async function recordEach(
+  tx: PoolClient,
+  customers: Customer[],
+  actorId: string,
+  field: string,
+  value: boolean,
+  reason: string | null,
+): Promise<void> {
   const history = new CustomerRepository();
   for (const customer of customers) {
     await history.recordHistory(tx, customer.id, actorId, [{ field, oldValue: !value, newValue: value, reason: reason ?? undefined }]);
@@ -76,12 +83,23 @@ export class BulkService {
     });
   }
 
-  async listDeleted(principal: Principal, query: { pageSize: number; pageToken: string; nameContains: string }): Promise<{ items: DeletedCustomer[]; nextPageToken: string }> {
+  async listDeleted(
+    principal: Principal,
+    query: { pageSize: number; pageToken: string; nameContains: string },
+  ): Promise<{ items: DeletedCustomer[]; nextPageToken: string }> {
     requirePermission(principal, 'admin', 'read');
     const limit = checkPageSize(query.pageSize);
-    const after = decodePageToken(query.pageToken, DELETED_LISTING, (position) => position.length === 2 && !Number.isNaN(Date.parse(position[0])) && /^\d{1,19}$/.test(position[1]));
+    const after = decodePageToken(
+      query.pageToken,
+      DELETED_LISTING,
+      (position) => position.length === 2 && !Number.isNaN(Date.parse(position[0])) && /^\d{1,19}$/.test(position[1]),
+    );
     const nameContains = query.nameContains.normalize('NFC').trim().slice(0, 100) || undefined;
-    const page = await this.repository.listDeleted(this.pool, customerScopeOf(principal), { nameContains, after: after as [string, string] | undefined, limit });
+    const page = await this.repository.listDeleted(this.pool, customerScopeOf(principal), {
+      nameContains,
+      after: after as [string, string] | undefined,
+      limit,
+    });
     const last = page.items[page.items.length - 1];
     return {
       items: page.items.map(({ position: _position, ...item }) => item),
@@ -98,7 +116,9 @@ export class BulkService {
     const notFoundIds = request.customerIds.filter((id) => !visible.has(id));
     if (acceptedIds.length === 0) throw notFoundError('customer', 'customer_ids', request.customerIds, new Set(notFoundIds));
     const notificationId = randomUUID();
-    await inTransaction(this.pool, (tx) => customerNotificationRequested(tx, notificationId, { ...request, customerIds: acceptedIds }, principal.userId));
+    await inTransaction(this.pool, (tx) =>
+      customerNotificationRequested(tx, notificationId, { ...request, customerIds: acceptedIds }, principal.userId),
+    );
     return { notificationId, acceptedIds, notFoundIds };
   }
 }

@@ -35,7 +35,11 @@ export function checkRelationInput(fromContactId: string, toContactId: string, l
  * True when `from` reporting to `to` would close a cycle, i.e. `to` already reports to `from`
  * directly or through a chain of bosses.
  */
-export function closesReportingCycle(relations: readonly Pick<ContactRelation, 'fromContactId' | 'toContactId' | 'kind'>[], from: string, to: string): boolean {
+export function closesReportingCycle(
+  relations: readonly Pick<ContactRelation, 'fromContactId' | 'toContactId' | 'kind'>[],
+  from: string,
+  to: string,
+): boolean {
   const bossesOf = new Map<string, string[]>();
   for (const relation of relations) {
     if (relation.kind !== 'reports_to') continue;

@@ -4,7 +4,14 @@ import { AppError, inTransaction, requireUuid, type Pool, type PoolClient } from
 import { contactCreated, contactDeleted, contactRelationChanged, contactsUpdated } from '../events/contact-events';
 import { ContactRepository } from '../persistence/contact-repository';
 import { CustomerRepository } from '../persistence/customer-repository';
-import { changedContactFields, phoneSearchDigits, UPDATABLE_CONTACT_FIELDS, validateContact, type Contact, type ContactFields } from './contact';
+import {
+  changedContactFields,
+  phoneSearchDigits,
+  UPDATABLE_CONTACT_FIELDS,
+  validateContact,
+  type Contact,
+  type ContactFields,
+} from './contact';
 import { checkRelationInput, closesReportingCycle, sameRelation, type ContactRelation, type RelationKind } from './contact-relations';
 
 // Use cases of contacts: permission (module `contact`), the customer's data scope, invariants,
@@ -55,7 +62,9 @@ function checkId(id: string, field: string): void {
 
 function checkExpectedVersion(version: number): void {
   if (!Number.isSafeInteger(version) || version < 1) {
-    throw AppError.invalid('expected_version is required', [{ field: 'expected_version', message: 'must be the version you read (1 or more)' }]);
+    throw AppError.invalid('expected_version is required', [
+      { field: 'expected_version', message: 'must be the version you read (1 or more)' },
+    ]);
   }
 }
 
@@ -79,7 +88,10 @@ export class ContactService {
       await this.lockWritableCustomer(tx, principal, customerId);
       const demoted = fields.isPrimary ? await this.contacts.clearPrimary(tx, customerId, null, principal.userId) : [];
       const contact = await this.contacts.insert(tx, { ...fields, id: randomUUID(), customerId, createdBy: principal.userId });
-      await contactsUpdated(tx, demoted.map((other) => ({ contact: other, changedFields: ['is_primary'] })));
+      await contactsUpdated(
+        tx,
+        demoted.map((other) => ({ contact: other, changedFields: ['is_primary'] })),
+      );
       await contactCreated(tx, contact);
       return contact;
     });
@@ -124,7 +136,8 @@ export class ContactService {
       validateContact(next, keys);
       const changed = changedContactFields(current, next);
       if (changed.length === 0) return current;
-      const demoted = next.isPrimary && !current.isPrimary ? await this.contacts.clearPrimary(tx, current.customerId, current.id, principal.userId) : [];
+      const demoted =
+        next.isPrimary && !current.isPrimary ? await this.contacts.clearPrimary(tx, current.customerId, current.id, principal.userId) : [];
       const updated = await this.contacts.update(tx, current.id, next, principal.userId);
       await contactsUpdated(tx, [
         ...demoted.map((other) => ({ contact: other, changedFields: ['is_primary'] })),
@@ -158,7 +171,12 @@ export class ContactService {
       await this.checkSameCustomer(tx, principal, from, command.toContactId);
       const relations = await this.contacts.relationsOf(tx, from.customerId);
       if (command.kind === 'reports_to' && closesReportingCycle(relations, from.id, command.toContactId)) {
-        throw new AppError('failed_precondition', 'the other contact already reports to this one, directly or through others', [], 'reporting_cycle');
+        throw new AppError(
+          'failed_precondition',
+          'the other contact already reports to this one, directly or through others',
+          [],
+          'reporting_cycle',
+        );
       }
       const previous = relations.find((r) => r.fromContactId === from.id && r.toContactId === command.toContactId) ?? null;
       if (previous && sameRelation(previous, command)) return { relation: previous, created: false };
@@ -223,7 +241,9 @@ export class ContactService {
     const to = await this.contacts.findInScope(tx, toContactId, customerScopeOf(principal));
     if (!to) throw AppError.notFound('contact');
     if (to.customerId !== from.customerId) {
-      throw AppError.invalid('contacts of different customers cannot be related', [{ field: 'to_contact_id', message: 'must be a contact of the same customer' }]);
+      throw AppError.invalid('contacts of different customers cannot be related', [
+        { field: 'to_contact_id', message: 'must be a contact of the same customer' },
+      ]);
     }
   }
 }
@@ -232,7 +252,10 @@ function maskToFields(paths: string[]): (keyof ContactFields)[] {
   if (paths.length === 0) throw AppError.invalid('update_mask is empty', [{ field: 'update_mask', message: 'name at least one field' }]);
   const unknown = paths.filter((path) => !Object.hasOwn(UPDATABLE_CONTACT_FIELDS, path));
   if (unknown.length > 0) {
-    throw AppError.invalid('update_mask names fields that cannot be updated', unknown.map((path) => ({ field: `update_mask.${path}`, message: 'not an updatable field' })));
+    throw AppError.invalid(
+      'update_mask names fields that cannot be updated',
+      unknown.map((path) => ({ field: `update_mask.${path}`, message: 'not an updatable field' })),
+    );
   }
   return [...new Set(paths.map((path) => UPDATABLE_CONTACT_FIELDS[path]))];
 }
@@ -250,5 +273,7 @@ function decodePageToken(token: string, customerId: string): string | undefined 
   } catch {
     // fall through to the error below
   }
-  throw AppError.invalid('page_token is not valid', [{ field: 'page_token', message: 'use next_page_token of a previous response for the same customer' }]);
+  throw AppError.invalid('page_token is not valid', [
+    { field: 'page_token', message: 'use next_page_token of a previous response for the same customer' },
+  ]);
 }

@@ -1,13 +1,27 @@
 import { AppError } from '@liaison/runtime';
-import { birthdayProblem, changedContactFields, cleanHobbies, isPlausibleMobile, phoneSearchDigits, validateContact, type ContactFields } from './contact';
+import {
+  birthdayProblem,
+  changedContactFields,
+  cleanHobbies,
+  isPlausibleMobile,
+  phoneSearchDigits,
+  validateContact,
+  type ContactFields,
+} from './contact';
 
 const valid: ContactFields = {
   name: '王建国',
   title: '采购总监',
   department: '采购部',
-  phones: [{ kind: 'mobile', number: '138 0013 8000' }, { kind: 'office', number: '0571-8888 6666 转 801' }],
+  phones: [
+    { kind: 'mobile', number: '138 0013 8000' },
+    { kind: 'office', number: '0571-8888 6666 转 801' },
+  ],
   email: 'wangjg@xihu-tea.cn',
-  imAccounts: [{ kind: 'wechat', handle: 'wangjg_1975' }, { kind: 'qq', handle: '10001' }],
+  imAccounts: [
+    { kind: 'wechat', handle: 'wangjg_1975' },
+    { kind: 'qq', handle: '10001' },
+  ],
   address: '浙江省杭州市西湖区龙井路 1 号',
   birthday: { month: 2, day: 29, year: null },
   hobbies: ['钓鱼', '茶道'],
@@ -38,16 +52,46 @@ describe('contact validation', () => {
   });
 
   it('checks each phone by its kind and names the bad one', () => {
-    expect(violationsOf({ phones: [{ kind: 'mobile', number: '+86 139-1234-5678' }, { kind: 'mobile', number: '0086 13912345678' }] })).toEqual([]);
+    expect(
+      violationsOf({
+        phones: [
+          { kind: 'mobile', number: '+86 139-1234-5678' },
+          { kind: 'mobile', number: '0086 13912345678' },
+        ],
+      }),
+    ).toEqual([]);
     expect(violationsOf({ phones: [{ kind: 'mobile', number: '+1 415 555 0100' }] })).toEqual([]);
-    expect(violationsOf({ phones: [{ kind: 'mobile', number: '138 0013 8000' }, { kind: 'mobile', number: '0571-8888 6666' }] })).toEqual(['phones[1]']);
-    expect(violationsOf({ phones: [{ kind: 'office', number: '021 6888 8888 ext. 12' }, { kind: 'other', number: 'call me' }] })).toEqual(['phones[1]']);
+    expect(
+      violationsOf({
+        phones: [
+          { kind: 'mobile', number: '138 0013 8000' },
+          { kind: 'mobile', number: '0571-8888 6666' },
+        ],
+      }),
+    ).toEqual(['phones[1]']);
+    expect(
+      violationsOf({
+        phones: [
+          { kind: 'office', number: '021 6888 8888 ext. 12' },
+          { kind: 'other', number: 'call me' },
+        ],
+      }),
+    ).toEqual(['phones[1]']);
     expect(violationsOf({ phones: [{ kind: 'fax' as never, number: '021 6888 8888' }] })).toEqual(['phones[0]']);
-    expect(violationsOf({ phones: Array.from({ length: 11 }, () => ({ kind: 'other' as const, number: '021 6888 8888' })) })).toEqual(['phones']);
+    expect(violationsOf({ phones: Array.from({ length: 11 }, () => ({ kind: 'other' as const, number: '021 6888 8888' })) })).toEqual([
+      'phones',
+    ]);
   });
 
   it('checks IM accounts, e-mail, hobbies and the login account', () => {
-    expect(violationsOf({ imAccounts: [{ kind: 'line' as never, handle: 'x' }, { kind: 'wecom', handle: '' }] })).toEqual(['im_accounts[0].kind', 'im_accounts[1].handle']);
+    expect(
+      violationsOf({
+        imAccounts: [
+          { kind: 'line' as never, handle: 'x' },
+          { kind: 'wecom', handle: '' },
+        ],
+      }),
+    ).toEqual(['im_accounts[0].kind', 'im_accounts[1].handle']);
     expect(violationsOf({ email: 'not-an-email' })).toEqual(['email']);
     expect(violationsOf({ hobbies: ['高尔夫'.repeat(11)] })).toEqual(['hobbies[0]']);
     expect(violationsOf({ hobbies: Array.from({ length: 21 }, (_, i) => `爱好${i}`) })).toEqual(['hobbies']);
@@ -94,7 +138,9 @@ describe('helpers', () => {
   });
 
   it('names the changed fields by mask path', () => {
-    expect(changedContactFields(valid, { ...valid, imAccounts: [], isPrimary: false, birthday: { month: 2, day: 29, year: 1976 } })).toEqual(['im_accounts', 'birthday', 'is_primary']);
+    expect(
+      changedContactFields(valid, { ...valid, imAccounts: [], isPrimary: false, birthday: { month: 2, day: 29, year: 1976 } }),
+    ).toEqual(['im_accounts', 'birthday', 'is_primary']);
     expect(changedContactFields(valid, { ...valid })).toEqual([]);
   });
 

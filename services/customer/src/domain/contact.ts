@@ -110,7 +110,8 @@ function phoneProblem(phone: Phone): string | undefined {
     return OFFICE_PHONE.test(phone.number) ? undefined : 'must be a phone number, optionally with an extension (转 801)';
   }
   if (!PHONE.test(phone.number)) return 'must be a phone number (digits, spaces, -, (), optional leading +)';
-  if (phone.kind === 'mobile' && !isPlausibleMobile(phone.number)) return 'must be a mobile number: 11 digits starting with 1, or with a foreign country code';
+  if (phone.kind === 'mobile' && !isPlausibleMobile(phone.number))
+    return 'must be a mobile number: 11 digits starting with 1, or with a foreign country code';
   return undefined;
 }
 
@@ -136,16 +137,31 @@ type Check = (field: keyof ContactFields, path: string, ok: boolean, message: st
 function checkTexts(fields: ContactFields, check: Check): void {
   const optional = (field: keyof ContactFields, path: string, max: number) => {
     const value = fields[field] as string | null;
-    check(field, path, value === null || (length(value) <= max && !CONTROL_CHARS.test(value)), `must be at most ${max} characters without control characters`);
+    check(
+      field,
+      path,
+      value === null || (length(value) <= max && !CONTROL_CHARS.test(value)),
+      `must be at most ${max} characters without control characters`,
+    );
   };
   check('name', 'name', !!fields.name && length(fields.name) <= 100, 'must be 1 to 100 characters');
   check('name', 'name', !CONTROL_CHARS.test(fields.name ?? ''), 'must not contain control characters');
   optional('title', 'title', 100);
   optional('department', 'department', 100);
   optional('address', 'address', 300);
-  check('notes', 'notes', fields.notes === null || (length(fields.notes) <= 2000 && !CONTROL_CHARS_BUT_LINES.test(fields.notes)), 'must be at most 2000 characters');
+  check(
+    'notes',
+    'notes',
+    fields.notes === null || (length(fields.notes) <= 2000 && !CONTROL_CHARS_BUT_LINES.test(fields.notes)),
+    'must be at most 2000 characters',
+  );
   check('email', 'email', fields.email === null || (fields.email.length <= 254 && EMAIL.test(fields.email)), 'must be an e-mail address');
-  check('loginAccount', 'login_account', fields.loginAccount === null || LOGIN_ACCOUNT.test(fields.loginAccount), 'must be 3 to 64 lower-case letters, digits or . _ @ -, starting with a letter or digit');
+  check(
+    'loginAccount',
+    'login_account',
+    fields.loginAccount === null || LOGIN_ACCOUNT.test(fields.loginAccount),
+    'must be 3 to 64 lower-case letters, digits or . _ @ -, starting with a letter or digit',
+  );
 }
 
 function checkLists(fields: ContactFields, check: Check): void {
@@ -157,11 +173,21 @@ function checkLists(fields: ContactFields, check: Check): void {
   check('imAccounts', 'im_accounts', fields.imAccounts.length <= LIMITS.imAccounts, `must be at most ${LIMITS.imAccounts} accounts`);
   fields.imAccounts.forEach((account, index) => {
     check('imAccounts', `im_accounts[${index}].kind`, IM_KINDS.includes(account.kind), `must be one of ${IM_KINDS.join(', ')}`);
-    check('imAccounts', `im_accounts[${index}].handle`, !!account.handle && length(account.handle) <= 100 && !CONTROL_CHARS.test(account.handle), 'must be 1 to 100 characters');
+    check(
+      'imAccounts',
+      `im_accounts[${index}].handle`,
+      !!account.handle && length(account.handle) <= 100 && !CONTROL_CHARS.test(account.handle),
+      'must be 1 to 100 characters',
+    );
   });
   check('hobbies', 'hobbies', fields.hobbies.length <= LIMITS.hobbies, `must be at most ${LIMITS.hobbies} hobbies`);
   fields.hobbies.forEach((hobby, index) => {
-    check('hobbies', `hobbies[${index}]`, length(hobby) <= LIMITS.hobbyLength && !CONTROL_CHARS.test(hobby), `must be at most ${LIMITS.hobbyLength} characters`);
+    check(
+      'hobbies',
+      `hobbies[${index}]`,
+      length(hobby) <= LIMITS.hobbyLength && !CONTROL_CHARS.test(hobby),
+      `must be at most ${LIMITS.hobbyLength} characters`,
+    );
   });
   const birthday = fields.birthday && birthdayProblem(fields.birthday);
   check('birthday', 'birthday', !birthday, birthday || '');
@@ -189,6 +215,7 @@ export function changedContactFields(before: ContactFields, after: ContactFields
 export function phoneSearchDigits(fragment: string): string | undefined {
   const digits = fragment.replace(/\D/g, '');
   if (!fragment) return undefined;
-  if (digits.length < 3) throw AppError.invalid('phone search needs at least 3 digits', [{ field: 'phone_contains', message: 'give at least 3 digits' }]);
+  if (digits.length < 3)
+    throw AppError.invalid('phone search needs at least 3 digits', [{ field: 'phone_contains', message: 'give at least 3 digits' }]);
   return digits;
 }

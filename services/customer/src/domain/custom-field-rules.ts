@@ -2,7 +2,14 @@ import { customerScopeOf, type Principal } from '@liaison/auth';
 import { AppError, type FieldViolation, type Pool, type PoolClient } from '@liaison/runtime';
 import { CustomFieldRepository } from '../persistence/custom-field-repository';
 import type { CustomFieldDefinition, ReferenceTarget } from './custom-field';
-import { checkValue, conditionOf, sortedValues, type CustomFieldCondition, type CustomFieldFilterInput, type CustomFieldValues } from './custom-field-values';
+import {
+  checkValue,
+  conditionOf,
+  sortedValues,
+  type CustomFieldCondition,
+  type CustomFieldFilterInput,
+  type CustomFieldValues,
+} from './custom-field-values';
 
 // Custom field values on customers: checked on every write against the definitions, which stay
 // share-locked until the write commits; and the search filters on them.
@@ -31,9 +38,15 @@ export class CustomFieldRules {
    * normalised. Only values that change are checked, so that a later definition change (a new
    * required field, a disabled one) does not block unrelated edits.
    */
-  async checkCustomerValues(tx: PoolClient, principal: Principal, values: Record<string, unknown>, before: CustomFieldValues | null): Promise<CustomFieldValues> {
+  async checkCustomerValues(
+    tx: PoolClient,
+    principal: Principal,
+    values: Record<string, unknown>,
+    before: CustomFieldValues | null,
+  ): Promise<CustomFieldValues> {
     const keys = changedKeys(before ?? {}, values);
-    if (Object.keys(values).length > MAX_KEYS) throw AppError.invalid('too many custom fields', [{ field: 'custom_fields', message: `at most ${MAX_KEYS}` }]);
+    if (Object.keys(values).length > MAX_KEYS)
+      throw AppError.invalid('too many custom fields', [{ field: 'custom_fields', message: `at most ${MAX_KEYS}` }]);
     const definitions = new Map((await this.repository.findMany(tx, keys, 'share')).map((definition) => [definition.key, definition]));
     const violations: FieldViolation[] = [];
     const result = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== null && value !== undefined));
@@ -60,11 +73,20 @@ export class CustomFieldRules {
   /** The search conditions of custom field filters; unknown keys and bad values are violations. */
   async conditionsOf(db: Pool | PoolClient, filters: CustomFieldFilterInput[]): Promise<CustomFieldCondition[]> {
     if (filters.length === 0) return [];
-    if (filters.length > MAX_FILTERS) throw AppError.invalid('too many custom field filters', [{ field: 'custom_field_filters', message: `at most ${MAX_FILTERS}` }]);
-    const definitions = new Map((await this.repository.findMany(db, filters.map((filter) => filter.key))).map((definition) => [definition.key, definition]));
+    if (filters.length > MAX_FILTERS)
+      throw AppError.invalid('too many custom field filters', [{ field: 'custom_field_filters', message: `at most ${MAX_FILTERS}` }]);
+    const definitions = new Map(
+      (
+        await this.repository.findMany(
+          db,
+          filters.map((filter) => filter.key),
+        )
+      ).map((definition) => [definition.key, definition]),
+    );
     return filters.map((filter, index) => {
       const definition = definitions.get(filter.key);
-      if (!definition) throw AppError.invalid('unknown custom field', [{ field: `custom_field_filters[${index}].key`, message: 'is not a custom field' }]);
+      if (!definition)
+        throw AppError.invalid('unknown custom field', [{ field: `custom_field_filters[${index}].key`, message: 'is not a custom field' }]);
       return conditionOf(definition, filter, `custom_field_filters[${index}]`);
     });
   }
@@ -81,7 +103,8 @@ export class CustomFieldRules {
 
   private async missingRequired(tx: PoolClient, values: Record<string, unknown>): Promise<FieldViolation[]> {
     const required = await this.repository.findRequired(tx);
-    return required.filter((definition) => values[definition.key] === undefined)
+    return required
+      .filter((definition) => values[definition.key] === undefined)
       .map((definition) => ({ field: fieldOf(definition.key), message: `is required (${definition.label})` }));
   }
 
@@ -91,7 +114,12 @@ export class CustomFieldRules {
     const scope = customerScopeOf(principal);
     for (const target of ['customer', 'contact'] as const) {
       const wanted = references.filter((reference) => reference.target === target);
-      const visible = await this.repository.visibleRecords(db, target, wanted.map((reference) => reference.id), scope);
+      const visible = await this.repository.visibleRecords(
+        db,
+        target,
+        wanted.map((reference) => reference.id),
+        scope,
+      );
       for (const reference of wanted.filter((candidate) => !visible.has(candidate.id))) {
         violations.push({ field: fieldOf(reference.key), message: `no ${target} with this id` });
       }
@@ -112,7 +140,11 @@ export function maskPathOfCustomField(path: string): string {
  * the current values with each `custom_fields.<key>` set from the sent map, or removed when the
  * sent map has no value for it.
  */
-export function customFieldsAfterUpdate(current: CustomFieldValues, sent: Record<string, unknown>, maskPaths: string[]): Record<string, unknown> {
+export function customFieldsAfterUpdate(
+  current: CustomFieldValues,
+  sent: Record<string, unknown>,
+  maskPaths: string[],
+): Record<string, unknown> {
   if (maskPaths.includes('custom_fields')) return sent;
   const next: Record<string, unknown> = { ...current };
   for (const path of maskPaths.filter((candidate) => candidate.startsWith(PATH_PREFIX))) {

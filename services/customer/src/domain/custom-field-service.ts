@@ -3,8 +3,13 @@ import { AppError, inTransaction, type Pool, type PoolClient } from '@liaison/ru
 import { customFieldDefinitionChanged } from '../events/base-data-events';
 import { CustomFieldRepository } from '../persistence/custom-field-repository';
 import {
-  changedDefinitionFields, checkDefinition, DEFAULT_MAX_LENGTH, removedOptions, UPDATABLE_DEFINITION_FIELDS,
-  type CustomFieldDefinition, type DefinitionFields,
+  changedDefinitionFields,
+  checkDefinition,
+  DEFAULT_MAX_LENGTH,
+  removedOptions,
+  UPDATABLE_DEFINITION_FIELDS,
+  type CustomFieldDefinition,
+  type DefinitionFields,
 } from './custom-field';
 
 // Use cases of the custom field definitions: everyone who reads customers reads them (forms
@@ -75,10 +80,16 @@ export class CustomFieldService {
   }
 
   /** Refuses a change that would leave stored values invalid; the definition row is locked. */
-  private async guardStoredValues(tx: PoolClient, before: CustomFieldDefinition, after: DefinitionFields, changed: string[]): Promise<void> {
+  private async guardStoredValues(
+    tx: PoolClient,
+    before: CustomFieldDefinition,
+    after: DefinitionFields,
+    changed: string[],
+  ): Promise<void> {
     if (changed.includes('type') || changed.includes('reference_target')) {
       const customers = await this.repository.countValues(tx, before.key);
-      if (customers > 0) throw inUse(`${customers} customer(s) hold a value of ${before.label}; its type and reference target cannot change`);
+      if (customers > 0)
+        throw inUse(`${customers} customer(s) hold a value of ${before.label}; its type and reference target cannot change`);
       return;
     }
     for (const option of removedOptions(before, after)) {
@@ -93,10 +104,14 @@ export class CustomFieldService {
 }
 
 function fieldsOfMask(maskPaths: string[]): (keyof DefinitionFields)[] {
-  if (maskPaths.length === 0) throw AppError.invalid('update_mask is empty', [{ field: 'update_mask', message: 'name at least one field' }]);
+  if (maskPaths.length === 0)
+    throw AppError.invalid('update_mask is empty', [{ field: 'update_mask', message: 'name at least one field' }]);
   const unknown = maskPaths.filter((path) => !(path in UPDATABLE_DEFINITION_FIELDS));
   if (unknown.length > 0) {
-    throw AppError.invalid('update_mask names fields that cannot be updated', unknown.map((path) => ({ field: `update_mask.${path}`, message: 'not an updatable field' })));
+    throw AppError.invalid(
+      'update_mask names fields that cannot be updated',
+      unknown.map((path) => ({ field: `update_mask.${path}`, message: 'not an updatable field' })),
+    );
   }
   return maskPaths.map((path) => UPDATABLE_DEFINITION_FIELDS[path]);
 }

@@ -2,9 +2,25 @@ import type { CustomFieldDefinition } from './custom-field';
 import { checkValue, formatCustomFieldValue, parseCustomFieldValue } from './custom-field-values';
 
 type Definition = Pick<CustomFieldDefinition, 'type' | 'options' | 'constraints' | 'referenceTarget'>;
-const field = (type: Definition['type'], extra: Partial<Definition> = {}): Definition => ({ type, options: [], constraints: {}, referenceTarget: null, ...extra });
-const level = field('option', { options: [{ value: 'a', label: 'A级' }, { value: 'b', label: 'B级' }] });
-const tags = field('multi_option', { options: [{ value: 'vip', label: '贵宾' }, { value: 'gov', label: '政府项目' }] });
+const field = (type: Definition['type'], extra: Partial<Definition> = {}): Definition => ({
+  type,
+  options: [],
+  constraints: {},
+  referenceTarget: null,
+  ...extra,
+});
+const level = field('option', {
+  options: [
+    { value: 'a', label: 'A级' },
+    { value: 'b', label: 'B级' },
+  ],
+});
+const tags = field('multi_option', {
+  options: [
+    { value: 'vip', label: '贵宾' },
+    { value: 'gov', label: '政府项目' },
+  ],
+});
 
 describe('checkValue', () => {
   it('normalises what the API sends, and treats empty values as none', () => {
@@ -12,7 +28,10 @@ describe('checkValue', () => {
     expect(checkValue(field('text'), '')).toEqual({ ok: true, value: null });
     expect(checkValue(tags, ['vip', 'vip', 'gov'])).toEqual({ ok: true, value: ['vip', 'gov'] });
     expect(checkValue(tags, [])).toEqual({ ok: true, value: null });
-    expect(checkValue(field('reference'), 'A1B2C3D4-0000-4000-8000-000000000000')).toEqual({ ok: true, value: 'a1b2c3d4-0000-4000-8000-000000000000' });
+    expect(checkValue(field('reference'), 'A1B2C3D4-0000-4000-8000-000000000000')).toEqual({
+      ok: true,
+      value: 'a1b2c3d4-0000-4000-8000-000000000000',
+    });
   });
 
   it('refuses values of the wrong type or outside the constraints', () => {
@@ -43,7 +62,10 @@ describe('parseCustomFieldValue', () => {
   it('says why a cell does not fit', () => {
     expect(parseCustomFieldValue(field('number'), '十二')).toEqual({ ok: false, message: '十二 is not a number' });
     expect(parseCustomFieldValue(tags, '贵宾;黑名单')).toEqual({ ok: false, message: '黑名单 is not an option of this field' });
-    expect(parseCustomFieldValue(field('number', { constraints: { max: 10 } }), '11')).toEqual({ ok: false, message: 'must be at most 10' });
+    expect(parseCustomFieldValue(field('number', { constraints: { max: 10 } }), '11')).toEqual({
+      ok: false,
+      message: 'must be at most 10',
+    });
   });
 });
 

@@ -47,7 +47,8 @@ function checkNumber(definition: Definition, raw: unknown, withConstraints: bool
   const { min, max, decimals } = definition.constraints;
   if (min !== undefined && raw < min) return refused(`must be at least ${min}`);
   if (max !== undefined && raw > max) return refused(`must be at most ${max}`);
-  if (decimals !== undefined && fractionDigits(raw) > decimals) return refused(decimals === 0 ? 'must be a whole number' : `must have at most ${decimals} decimals`);
+  if (decimals !== undefined && fractionDigits(raw) > decimals)
+    return refused(decimals === 0 ? 'must be a whole number' : `must have at most ${decimals} decimals`);
   return ok(raw);
 }
 
@@ -91,12 +92,18 @@ function checkReference(raw: unknown): ValueResult {
 export function checkValue(definition: Definition, raw: unknown, withConstraints = true): ValueResult {
   if (raw === null || raw === undefined) return ok(null);
   switch (definition.type) {
-    case 'text': return checkText(definition, raw, withConstraints);
-    case 'number': return checkNumber(definition, raw, withConstraints);
-    case 'date': return checkDate(definition, raw, withConstraints);
-    case 'option': return checkOption(definition, raw);
-    case 'multi_option': return checkOptions(definition, raw);
-    case 'reference': return checkReference(raw);
+    case 'text':
+      return checkText(definition, raw, withConstraints);
+    case 'number':
+      return checkNumber(definition, raw, withConstraints);
+    case 'date':
+      return checkDate(definition, raw, withConstraints);
+    case 'option':
+      return checkOption(definition, raw);
+    case 'multi_option':
+      return checkOptions(definition, raw);
+    case 'reference':
+      return checkReference(raw);
   }
 }
 
@@ -132,9 +139,13 @@ function rawFromText(definition: Definition, text: string): ValueResult {
       return value === undefined ? refused(`${text} is not an option of this field`) : ok(value);
     }
     case 'multi_option': {
-      const items = text.split(LIST_SEPARATORS).map((item) => item.trim()).filter(Boolean);
+      const items = text
+        .split(LIST_SEPARATORS)
+        .map((item) => item.trim())
+        .filter(Boolean);
       const unknown = items.filter((item) => optionFromText(definition, item) === undefined);
-      if (unknown.length > 0) return refused(`${unknown.join(', ')} ${unknown.length === 1 ? 'is not an option' : 'are not options'} of this field`);
+      if (unknown.length > 0)
+        return refused(`${unknown.join(', ')} ${unknown.length === 1 ? 'is not an option' : 'are not options'} of this field`);
       return ok(items.map((item) => optionFromText(definition, item)!));
     }
     default:
@@ -199,13 +210,24 @@ export function conditionOf(definition: CustomFieldDefinition, filter: CustomFie
     if (!result.ok) violations.push({ field: where, message: result.message });
     return result.ok ? result.value : null;
   };
-  if (filter.values.length > MAX_FILTER_VALUES) violations.push({ field: `${field}.values`, message: `give at most ${MAX_FILTER_VALUES} values` });
-  const anyOf = filter.values.map((text, index) => parse(text, `${field}.values[${index}]`)).filter((value): value is CustomFieldValue => value !== null);
+  if (filter.values.length > MAX_FILTER_VALUES)
+    violations.push({ field: `${field}.values`, message: `give at most ${MAX_FILTER_VALUES} values` });
+  const anyOf = filter.values
+    .map((text, index) => parse(text, `${field}.values[${index}]`))
+    .filter((value): value is CustomFieldValue => value !== null);
   const ranged = definition.type === 'number' || definition.type === 'date';
-  if ((filter.min || filter.max) && !ranged) violations.push({ field: `${field}.min`, message: 'ranges apply to number and date fields only' });
+  if ((filter.min || filter.max) && !ranged)
+    violations.push({ field: `${field}.min`, message: 'ranges apply to number and date fields only' });
   const min = ranged && filter.min ? parse(filter.min, `${field}.min`) : null;
   const max = ranged && filter.max ? parse(filter.max, `${field}.max`) : null;
-  if (violations.length === 0 && anyOf.length === 0 && min === null && max === null) violations.push({ field, message: 'give values, min or max' });
+  if (violations.length === 0 && anyOf.length === 0 && min === null && max === null)
+    violations.push({ field, message: 'give values, min or max' });
   if (violations.length > 0) throw AppError.invalid('custom field filter is invalid', violations);
-  return { key: definition.key, type: definition.type, anyOf, ...(min !== null ? { min: min as number | string } : {}), ...(max !== null ? { max: max as number | string } : {}) };
+  return {
+    key: definition.key,
+    type: definition.type,
+    anyOf,
+    ...(min !== null ? { min: min as number | string } : {}),
+    ...(max !== null ? { max: max as number | string } : {}),
+  };
 }

@@ -39,7 +39,10 @@ export interface CustomFieldDefinition {
   updatedBy: string;
 }
 
-export type DefinitionFields = Pick<CustomFieldDefinition, 'key' | 'label' | 'type' | 'required' | 'options' | 'referenceTarget' | 'constraints' | 'enabled' | 'sortOrder'>;
+export type DefinitionFields = Pick<
+  CustomFieldDefinition,
+  'key' | 'label' | 'type' | 'required' | 'options' | 'referenceTarget' | 'constraints' | 'enabled' | 'sortOrder'
+>;
 
 /** Update mask paths (snake_case) and the definition fields they change; the key never changes. */
 export const UPDATABLE_DEFINITION_FIELDS: Record<string, keyof DefinitionFields> = {
@@ -85,13 +88,17 @@ function optionViolations(definition: DefinitionFields): FieldViolation[] {
   const { options, type } = definition;
   if (!isOptionType(type)) return options.length > 0 ? [{ field: 'options', message: `a ${type} field has no options` }] : [];
   const violations: FieldViolation[] = [];
-  if (options.length === 0 || options.length > MAX_OPTIONS) violations.push({ field: 'options', message: `give 1 to ${MAX_OPTIONS} options` });
+  if (options.length === 0 || options.length > MAX_OPTIONS)
+    violations.push({ field: 'options', message: `give 1 to ${MAX_OPTIONS} options` });
   options.forEach((option, index) => {
-    if (!OPTION_VALUE_PATTERN.test(option.value)) violations.push({ field: `options[${index}].value`, message: 'must be 1 to 64 ASCII letters, digits, "_", "-" or "."' });
+    if (!OPTION_VALUE_PATTERN.test(option.value))
+      violations.push({ field: `options[${index}].value`, message: 'must be 1 to 64 ASCII letters, digits, "_", "-" or "."' });
     const problem = labelProblem(option.label);
     if (problem) violations.push({ field: `options[${index}].label`, message: problem });
-    if (options.findIndex((other) => other.value === option.value) < index) violations.push({ field: `options[${index}].value`, message: 'repeats another option' });
-    if (options.findIndex((other) => other.label === option.label) < index) violations.push({ field: `options[${index}].label`, message: 'repeats another option' });
+    if (options.findIndex((other) => other.value === option.value) < index)
+      violations.push({ field: `options[${index}].value`, message: 'repeats another option' });
+    if (options.findIndex((other) => other.label === option.label) < index)
+      violations.push({ field: `options[${index}].label`, message: 'repeats another option' });
   });
   return violations;
 }
@@ -113,13 +120,22 @@ function constraintViolations({ type, constraints }: DefinitionFields): FieldVio
     if (constraints[name] !== undefined && !allowed.includes(name)) add(name, `does not apply to a ${type} field`);
   }
   const { maxLength, min, max, decimals, minDate, maxDate } = constraints;
-  if (maxLength !== undefined && (!Number.isInteger(maxLength) || maxLength < 1 || maxLength > MAX_MAX_LENGTH)) add('maxLength', `must be 1 to ${MAX_MAX_LENGTH}`);
-  for (const [name, bound] of [['min', min], ['max', max]] as const) {
-    if (bound !== undefined && !(Number.isFinite(bound) && Math.abs(bound) <= NUMBER_LIMIT)) add(name, `must be a number within ±${NUMBER_LIMIT}`);
+  if (maxLength !== undefined && (!Number.isInteger(maxLength) || maxLength < 1 || maxLength > MAX_MAX_LENGTH))
+    add('maxLength', `must be 1 to ${MAX_MAX_LENGTH}`);
+  for (const [name, bound] of [
+    ['min', min],
+    ['max', max],
+  ] as const) {
+    if (bound !== undefined && !(Number.isFinite(bound) && Math.abs(bound) <= NUMBER_LIMIT))
+      add(name, `must be a number within ±${NUMBER_LIMIT}`);
   }
   if (min !== undefined && max !== undefined && min > max) add('max', 'must not be below min');
-  if (decimals !== undefined && (!Number.isInteger(decimals) || decimals < 0 || decimals > MAX_DECIMALS)) add('decimals', `must be 0 to ${MAX_DECIMALS}`);
-  for (const [name, bound] of [['minDate', minDate], ['maxDate', maxDate]] as const) {
+  if (decimals !== undefined && (!Number.isInteger(decimals) || decimals < 0 || decimals > MAX_DECIMALS))
+    add('decimals', `must be 0 to ${MAX_DECIMALS}`);
+  for (const [name, bound] of [
+    ['minDate', minDate],
+    ['maxDate', maxDate],
+  ] as const) {
     if (bound !== undefined && !isIsoDate(bound)) add(name, 'must be a date YYYY-MM-DD');
   }
   if (minDate && maxDate && minDate > maxDate) add('maxDate', 'must not be before minDate');
@@ -128,16 +144,20 @@ function constraintViolations({ type, constraints }: DefinitionFields): FieldVio
 
 export function definitionViolations(definition: DefinitionFields): FieldViolation[] {
   const violations: FieldViolation[] = [];
-  if (!KEY_PATTERN.test(definition.key)) violations.push({ field: 'key', message: 'must be a lower-case ASCII identifier: a letter, then letters, digits or "_", at most 40' });
+  if (!KEY_PATTERN.test(definition.key))
+    violations.push({ field: 'key', message: 'must be a lower-case ASCII identifier: a letter, then letters, digits or "_", at most 40' });
   const label = labelProblem(definition.label);
   if (label) violations.push({ field: 'label', message: label });
   if (!(CUSTOM_FIELD_TYPES as readonly string[]).includes(definition.type)) {
     violations.push({ field: 'type', message: `must be one of ${CUSTOM_FIELD_TYPES.join(', ')}` });
     return violations;
   }
-  if (definition.type === 'reference' && !definition.referenceTarget) violations.push({ field: 'reference_target', message: 'a reference field needs its target: customer or contact' });
-  if (definition.type !== 'reference' && definition.referenceTarget) violations.push({ field: 'reference_target', message: `a ${definition.type} field refers to nothing` });
-  if (!Number.isInteger(definition.sortOrder) || Math.abs(definition.sortOrder) > 1e9) violations.push({ field: 'sort_order', message: 'must be a whole number within ±1000000000' });
+  if (definition.type === 'reference' && !definition.referenceTarget)
+    violations.push({ field: 'reference_target', message: 'a reference field needs its target: customer or contact' });
+  if (definition.type !== 'reference' && definition.referenceTarget)
+    violations.push({ field: 'reference_target', message: `a ${definition.type} field refers to nothing` });
+  if (!Number.isInteger(definition.sortOrder) || Math.abs(definition.sortOrder) > 1e9)
+    violations.push({ field: 'sort_order', message: 'must be a whole number within ±1000000000' });
   return [...violations, ...optionViolations(definition), ...constraintViolations(definition)];
 }
 

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { can, customerScopeOf, customerWriteScopeOf, requirePermission, type Principal } from '@liaison/auth';
 import { AppError, inTransaction, requireUuid, type Pool, type PoolClient } from '@liaison/runtime';
 import { customerCategoryChanged, customerCreated, customerUpdated } from '../events/customer-events';
-import { CustomerRepository, type HistoryEntry, type ListFilter, type PageCursor, type SortOrder } from '../persistence/customer-repository';
+import {
+  CustomerRepository,
+  type HistoryEntry,
+  type ListFilter,
+  type PageCursor,
+  type SortOrder,
+} from '../persistence/customer-repository';
 import { changedFields, validateFields, valueAt, UPDATABLE_FIELDS, type Customer, type CustomerFields } from './customer';
 import { checkMove, dealDateOf, INITIAL_CATEGORIES, needsSupervisor, type Category } from './lifecycle';
 import { missingCustomerError } from './merge';
@@ -75,7 +81,9 @@ export class CustomerService {
     validateFields(command.fields);
     const category = command.category ?? 'potential';
     if (!INITIAL_CATEGORIES.includes(category)) {
-      throw AppError.invalid('a new customer starts as potential, intentional or key', [{ field: 'category', message: `must be one of ${INITIAL_CATEGORIES.join(', ')}; confirm a deal afterwards` }]);
+      throw AppError.invalid('a new customer starts as potential, intentional or key', [
+        { field: 'category', message: `must be one of ${INITIAL_CATEGORIES.join(', ')}; confirm a deal afterwards` },
+      ]);
     }
     if (command.ownerId && command.ownerId !== principal.userId) {
       // Assigning to someone else is the assignment use case, with its own permission and audit.
@@ -143,23 +151,36 @@ export class CustomerService {
     checkId(command.id);
     const keys = maskToFields(command.maskPaths.map(maskPathOfCustomField));
     if (!Number.isSafeInteger(command.expectedVersion) || command.expectedVersion < 1) {
-      throw AppError.invalid('expected_version is required', [{ field: 'expected_version', message: 'must be the version you read (1 or more)' }]);
+      throw AppError.invalid('expected_version is required', [
+        { field: 'expected_version', message: 'must be the version you read (1 or more)' },
+      ]);
     }
     return inTransaction(this.pool, async (tx) => {
       const current = await this.findForChange(tx, principal, command.id);
       if (current.version !== command.expectedVersion) {
-        throw new AppError('version_conflict', `customer was changed meanwhile: version is ${current.version}, not ${command.expectedVersion}`);
+        throw new AppError(
+          'version_conflict',
+          `customer was changed meanwhile: version is ${current.version}, not ${command.expectedVersion}`,
+        );
       }
       const next: CustomerFields = { ...current };
       for (const key of keys) (next as unknown as Record<string, unknown>)[key] = command.fields[key];
-      next.customFields = customFieldsAfterUpdate(current.customFields, command.fields.customFields, command.maskPaths) as CustomFieldValues;
+      next.customFields = customFieldsAfterUpdate(
+        current.customFields,
+        command.fields.customFields,
+        command.maskPaths,
+      ) as CustomFieldValues;
       validateFields(next, keys);
       next.customFields = await this.checkReferenceData(tx, principal, next, current);
       const changed = changedFields(current, next);
       if (changed.length === 0) return current;
       const updated = await this.repository.update(tx, current.id, next, principal.userId);
-      await this.repository.recordHistory(tx, current.id, principal.userId,
-        changed.map((path) => ({ field: path, oldValue: valueAt(current, path), newValue: valueAt(next, path) })));
+      await this.repository.recordHistory(
+        tx,
+        current.id,
+        principal.userId,
+        changed.map((path) => ({ field: path, oldValue: valueAt(current, path), newValue: valueAt(next, path) })),
+      );
       await customerUpdated(tx, updated, changed);
       return updated;
     });
@@ -167,7 +188,12 @@ export class CustomerService {
 
   // Base data and custom field definitions live in the database, so they are checked in the
   // transaction that writes; returns the custom field values normalised.
-  private async checkReferenceData(tx: PoolClient, principal: Principal, fields: CustomerFields, before: Customer | null): Promise<CustomFieldValues> {
+  private async checkReferenceData(
+    tx: PoolClient,
+    principal: Principal,
+    fields: CustomerFields,
+    before: Customer | null,
+  ): Promise<CustomFieldValues> {
     await checkCustomerBaseData(tx, fields, before ? changedFields(before, fields) : null);
     return this.customFieldRules.checkCustomerValues(tx, principal, fields.customFields, before?.customFields ?? null);
   }
@@ -189,7 +215,8 @@ export class CustomerService {
     requirePermission(principal, 'customer', 'update');
     checkId(command.id);
     const reason = command.reason.normalize('NFC').trim();
-    if ([...reason].length > 500) throw AppError.invalid('reason is too long', [{ field: 'reason', message: 'must be at most 500 characters' }]);
+    if ([...reason].length > 500)
+      throw AppError.invalid('reason is too long', [{ field: 'reason', message: 'must be at most 500 characters' }]);
     const dealDate = command.category === 'deal' ? dealDateOf(command.dealDate) : null;
     return inTransaction(this.pool, (tx) => this.moveCategory(tx, principal, { ...command, reason, dealDate }));
   }
@@ -206,10 +233,17 @@ export class CustomerService {
     }
     checkMove(current.category, move.category);
     if (needsSupervisor(current.category, move.category) && !can(principal, 'customer', 'approve')) {
-      throw new AppError('permission_denied', `only a supervisor may move a customer ${current.category === 'invalid' ? 'out of' : 'to'} invalid; apply for it instead`, [], 'supervisor_required');
+      throw new AppError(
+        'permission_denied',
+        `only a supervisor may move a customer ${current.category === 'invalid' ? 'out of' : 'to'} invalid; apply for it instead`,
+        [],
+        'supervisor_required',
+      );
     }
     const updated = await this.repository.changeCategory(tx, current.id, move.category, dealDate, principal.userId);
-    const history: HistoryEntry[] = [{ field: 'category', oldValue: current.category, newValue: move.category, reason: reason || undefined }];
+    const history: HistoryEntry[] = [
+      { field: 'category', oldValue: current.category, newValue: move.category, reason: reason || undefined },
+    ];
     if (dealDate) history.push({ field: 'deal_date', oldValue: current.dealDate, newValue: dealDate, reason: reason || undefined });
     await this.repository.recordHistory(tx, current.id, principal.userId, history);
     await customerCategoryChanged(tx, updated, current.category, reason);
@@ -221,7 +255,10 @@ function maskToFields(paths: string[]): (keyof CustomerFields)[] {
   if (paths.length === 0) throw AppError.invalid('update_mask is empty', [{ field: 'update_mask', message: 'name at least one field' }]);
   const unknown = paths.filter((path) => !(path in UPDATABLE_FIELDS));
   if (unknown.length > 0) {
-    throw AppError.invalid('update_mask names fields that cannot be updated', unknown.map((path) => ({ field: `update_mask.${path}`, message: 'not an updatable field' })));
+    throw AppError.invalid(
+      'update_mask names fields that cannot be updated',
+      unknown.map((path) => ({ field: `update_mask.${path}`, message: 'not an updatable field' })),
+    );
   }
   return [...new Set(paths.flatMap((path) => UPDATABLE_FIELDS[path]))];
 }
@@ -242,11 +279,20 @@ function decodePageToken(token: string, sort: SortOrder): PageCursor | undefined
   if (!token) return undefined;
   try {
     const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { v?: number; o?: string; k?: string; s?: string };
-    if (parsed.v === 2 && parsed.o === sort && typeof parsed.k === 'string' && parsed.k.length <= 400 && typeof parsed.s === 'string' && /^\d{1,19}$/.test(parsed.s)) {
+    if (
+      parsed.v === 2 &&
+      parsed.o === sort &&
+      typeof parsed.k === 'string' &&
+      parsed.k.length <= 400 &&
+      typeof parsed.s === 'string' &&
+      /^\d{1,19}$/.test(parsed.s)
+    ) {
       return { key: parsed.k, seq: parsed.s };
     }
   } catch {
     // fall through to the error below
   }
-  throw AppError.invalid('page_token is not valid', [{ field: 'page_token', message: 'use next_page_token of a previous response with the same sort' }]);
+  throw AppError.invalid('page_token is not valid', [
+    { field: 'page_token', message: 'use next_page_token of a previous response with the same sort' },
+  ]);
 }

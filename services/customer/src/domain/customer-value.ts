@@ -32,13 +32,39 @@ export const FOLLOW_UPS_PER_ORDER = 4;
 // [lower bound, points], highest first; the first bound the value reaches gives the points.
 type Bands = readonly (readonly [number, number])[];
 
-const ORDER_RECENCY_DAYS: Bands = [[30, 5], [90, 4], [180, 3], [365, 2], [Infinity, 1]];
-const FOLLOW_UP_RECENCY_DAYS: Bands = [[30, 2], [90, 1]];
-const FREQUENCY: Bands = [[12, 5], [6, 4], [3, 3], [1, 2], [Number.MIN_VALUE, 1]];
+const ORDER_RECENCY_DAYS: Bands = [
+  [30, 5],
+  [90, 4],
+  [180, 3],
+  [365, 2],
+  [Infinity, 1],
+];
+const FOLLOW_UP_RECENCY_DAYS: Bands = [
+  [30, 2],
+  [90, 1],
+];
+const FREQUENCY: Bands = [
+  [12, 5],
+  [6, 4],
+  [3, 3],
+  [1, 2],
+  [Number.MIN_VALUE, 1],
+];
 /** Major units (yuan): ≥ 1,000,000 / 200,000 / 50,000 / 10,000 / anything. */
-const MONETARY_MAJOR: Bands = [[1_000_000, 5], [200_000, 4], [50_000, 3], [10_000, 2], [Number.MIN_VALUE, 1]];
+const MONETARY_MAJOR: Bands = [
+  [1_000_000, 5],
+  [200_000, 4],
+  [50_000, 3],
+  [10_000, 2],
+  [Number.MIN_VALUE, 1],
+];
 
-const GRADES: readonly (readonly [number, ValueGrade])[] = [[80, 'A'], [60, 'B'], [40, 'C'], [0, 'D']];
+const GRADES: readonly (readonly [number, ValueGrade])[] = [
+  [80, 'A'],
+  [60, 'B'],
+  [40, 'C'],
+  [0, 'D'],
+];
 
 function pointsAtLeast(value: number, bands: Bands): number {
   return bands.find(([bound]) => value >= bound)?.[1] ?? 0;
@@ -75,7 +101,14 @@ export function scoreCustomerValue(inputs: ValueInputs, now: Date): CustomerValu
   const frequency = pointsAtLeast(inputs.ordersLast12Months + inputs.followUpsLast12Months / FOLLOW_UPS_PER_ORDER, FREQUENCY);
   const monetary = pointsAtLeast(inputs.orderAmountLast12MonthsMinor / 100, MONETARY_MAJOR);
   const score = Math.round(((recency.points + frequency + monetary) / 15) * 100);
-  return { score, grade: gradeOf(score), recencyPoints: recency.points, frequencyPoints: frequency, monetaryPoints: monetary, recencyDays: recency.days };
+  return {
+    score,
+    grade: gradeOf(score),
+    recencyPoints: recency.points,
+    frequencyPoints: frequency,
+    monetaryPoints: monetary,
+    recencyDays: recency.days,
+  };
 }
 
 export interface CreditInputs {

@@ -1,7 +1,15 @@
 import { can, customerScopeOf, requirePermission, type Principal } from '@liaison/auth';
 import { AppError, requireUuid, type Pool } from '@liaison/runtime';
 import { CustomerRepository } from '../persistence/customer-repository';
-import { emptySummary, SummaryRepository, type ContactBrief, type CustomerSummary, type FollowUpBrief, type TimelineCursor, type TimelineRow } from '../persistence/summary-repository';
+import {
+  emptySummary,
+  SummaryRepository,
+  type ContactBrief,
+  type CustomerSummary,
+  type FollowUpBrief,
+  type TimelineCursor,
+  type TimelineRow,
+} from '../persistence/summary-repository';
 import type { Customer } from './customer';
 import { scoreCustomerValue } from './customer-value';
 
@@ -63,7 +71,13 @@ function timelineSections(principal: Principal): { visible: TimelineSection[]; w
 
 /** Before any event: zero figures, grade D, no credit risk. */
 function summaryBeforeEvents(customer: Customer): CustomerSummary {
-  const nothing = { lastOrderAt: null, lastFollowUpAt: null, ordersLast12Months: 0, followUpsLast12Months: 0, orderAmountLast12MonthsMinor: 0 };
+  const nothing = {
+    lastOrderAt: null,
+    lastFollowUpAt: null,
+    ordersLast12Months: 0,
+    followUpsLast12Months: 0,
+    orderAmountLast12MonthsMinor: 0,
+  };
   return emptySummary(customer.creditLimit?.currencyCode || 'CNY', scoreCustomerValue(nothing, new Date()));
 }
 
@@ -81,7 +95,10 @@ export class CustomerViewService {
     // Both reads carry the scope condition, so they can run side by side without leaking.
     const [customer, extras] = await Promise.all([
       this.customers.findInScope(this.pool, customerId, scope),
-      this.summaries.findViewExtras(this.pool, customerId, scope, { contacts: !withheld.includes('contacts'), followUps: !withheld.includes('follow_ups') }),
+      this.summaries.findViewExtras(this.pool, customerId, scope, {
+        contacts: !withheld.includes('contacts'),
+        followUps: !withheld.includes('follow_ups'),
+      }),
     ]);
     if (!customer || !extras) throw AppError.notFound('customer');
     return {
@@ -131,5 +148,7 @@ function decodeTimelineToken(token: string, customerId: string): TimelineCursor 
   } catch {
     // fall through to the error below
   }
-  throw AppError.invalid('page_token is not valid', [{ field: 'page_token', message: 'use next_page_token of a previous response for the same customer' }]);
+  throw AppError.invalid('page_token is not valid', [
+    { field: 'page_token', message: 'use next_page_token of a previous response for the same customer' },
+  ]);
 }

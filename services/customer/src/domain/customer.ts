@@ -83,18 +83,38 @@ export function validateFields(fields: CustomerFields, only?: (keyof CustomerFie
   check('name', 'name', !!fields.name && length(fields.name) <= 200, 'must be 1 to 200 characters');
   check('name', 'name', !CONTROL_CHARS.test(fields.name ?? ''), 'must not contain control characters');
   check('kind', 'kind', fields.kind === 'company' || fields.kind === 'person', 'must be company or person');
-  check('phone', 'phone', fields.phone === null || PHONE.test(fields.phone), 'must be a phone number (digits, spaces, -, (), optional leading +)');
+  check(
+    'phone',
+    'phone',
+    fields.phone === null || PHONE.test(fields.phone),
+    'must be a phone number (digits, spaces, -, (), optional leading +)',
+  );
   check('email', 'email', fields.email === null || EMAIL.test(fields.email), 'must be an e-mail address');
   check('industry', 'industry', fields.industry === null || length(fields.industry) <= 100, 'must be at most 100 characters');
   check('source', 'source', fields.source === null || length(fields.source) <= 100, 'must be at most 100 characters');
-  check('starRating', 'star_rating', Number.isInteger(fields.starRating) && fields.starRating >= 0 && fields.starRating <= 5, 'must be an integer from 0 to 5');
+  check(
+    'starRating',
+    'star_rating',
+    Number.isInteger(fields.starRating) && fields.starRating >= 0 && fields.starRating <= 5,
+    'must be an integer from 0 to 5',
+  );
   check('nature', 'nature', fields.nature === null || length(fields.nature) <= 100, 'must be at most 100 characters');
   check('province', 'region.province', fields.province === null || length(fields.province) <= 50, 'must be at most 50 characters');
   check('city', 'region.city', fields.city === null || length(fields.city) <= 50, 'must be at most 50 characters');
   check('city', 'region.city', fields.city === null || fields.province !== null, 'needs its province');
   const credit = fields.creditLimit;
-  check('creditLimit', 'credit_limit.minor_units', credit === null || (Number.isSafeInteger(credit.minorUnits) && credit.minorUnits >= 0 && credit.minorUnits <= MAX_CREDIT_MINOR_UNITS), 'must be a non-negative integer of minor units');
-  check('creditLimit', 'credit_limit.currency_code', credit === null || CURRENCY.test(credit.currencyCode), 'must be an ISO 4217 code such as CNY');
+  check(
+    'creditLimit',
+    'credit_limit.minor_units',
+    credit === null || (Number.isSafeInteger(credit.minorUnits) && credit.minorUnits >= 0 && credit.minorUnits <= MAX_CREDIT_MINOR_UNITS),
+    'must be a non-negative integer of minor units',
+  );
+  check(
+    'creditLimit',
+    'credit_limit.currency_code',
+    credit === null || CURRENCY.test(credit.currencyCode),
+    'must be an ISO 4217 code such as CNY',
+  );
   if (violations.length > 0) throw AppError.invalid('customer is invalid', violations);
 }
 

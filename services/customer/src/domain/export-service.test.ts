@@ -3,12 +3,30 @@ import { parseCustomFieldValue } from './custom-field-values';
 import { customFieldCell } from './export-service';
 
 const definition = (type: CustomFieldDefinition['type'], extra: Partial<CustomFieldDefinition> = {}): CustomFieldDefinition => ({
-  key: type, label: type, type, required: false, options: [], referenceTarget: null, constraints: {}, enabled: true, sortOrder: 0,
-  createdAt: new Date(0), createdBy: 'admin', updatedAt: new Date(0), updatedBy: 'admin', ...extra,
+  key: type,
+  label: type,
+  type,
+  required: false,
+  options: [],
+  referenceTarget: null,
+  constraints: {},
+  enabled: true,
+  sortOrder: 0,
+  createdAt: new Date(0),
+  createdBy: 'admin',
+  updatedAt: new Date(0),
+  updatedBy: 'admin',
+  ...extra,
 });
 
 const level = definition('option', { options: [{ value: 'a', label: 'A级' }] });
-const tags = definition('multi_option', { options: [{ value: 'vip', label: '贵宾' }, { value: 'gov', label: '政府、国企' }, { value: 'x', label: '出口' }] });
+const tags = definition('multi_option', {
+  options: [
+    { value: 'vip', label: '贵宾' },
+    { value: 'gov', label: '政府、国企' },
+    { value: 'x', label: '出口' },
+  ],
+});
 const CSV_CASES: [CustomFieldDefinition, string | number | string[], string][] = [
   [definition('text'), '第一行\n第二行', '第一行\n第二行'],
   [definition('number'), 1234567.5, '1234567.5'],
@@ -16,7 +34,11 @@ const CSV_CASES: [CustomFieldDefinition, string | number | string[], string][] =
   [definition('date'), '2024-03-05', '2024-03-05'],
   [level, 'a', 'A级'],
   [tags, ['vip', 'x'], '贵宾、出口'],
-  [definition('reference', { referenceTarget: 'customer' }), '0190a1b2-c3d4-7000-8000-000000000001', '0190a1b2-c3d4-7000-8000-000000000001'],
+  [
+    definition('reference', { referenceTarget: 'customer' }),
+    '0190a1b2-c3d4-7000-8000-000000000001',
+    '0190a1b2-c3d4-7000-8000-000000000001',
+  ],
 ];
 
 describe('custom field cells of an export', () => {

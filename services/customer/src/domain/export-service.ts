@@ -45,8 +45,16 @@ const EXPORT_COLUMNS: readonly ExportColumn[] = [
   { key: 'province', zh: importColumn('province'), value: (c) => text(c.province) },
   { key: 'city', zh: importColumn('city'), value: (c) => text(c.city) },
   { key: 'star_rating', zh: importColumn('star_rating'), value: (c) => String(c.starRating) },
-  { key: 'is_target', zh: importColumn('is_target'), value: (c, lang) => (lang === 'zh' ? (c.isTarget ? '是' : '否') : String(c.isTarget)) },
-  { key: 'credit_limit', zh: importColumn('credit_limit'), value: (c) => (c.creditLimit ? majorAmountOf(c.creditLimit.minorUnits, c.creditLimit.currencyCode) : '') },
+  {
+    key: 'is_target',
+    zh: importColumn('is_target'),
+    value: (c, lang) => (lang === 'zh' ? (c.isTarget ? '是' : '否') : String(c.isTarget)),
+  },
+  {
+    key: 'credit_limit',
+    zh: importColumn('credit_limit'),
+    value: (c) => (c.creditLimit ? majorAmountOf(c.creditLimit.minorUnits, c.creditLimit.currencyCode) : ''),
+  },
   { key: 'credit_currency', zh: importColumn('credit_currency'), value: (c) => c.creditLimit?.currencyCode ?? '' },
   { key: 'owner_id', zh: '负责人编号', value: (c) => text(c.ownerId) },
   { key: 'owner_unit', zh: '所属部门', value: (c) => text(c.ownerUnit) },
@@ -77,7 +85,10 @@ function optionCell(definition: CustomFieldDefinition, value: string): string {
 class ExportLayout {
   private readonly customHeadings: string[];
 
-  constructor(private readonly language: ColumnLanguage, private readonly definitions: CustomFieldDefinition[]) {
+  constructor(
+    private readonly language: ColumnLanguage,
+    private readonly definitions: CustomFieldDefinition[],
+  ) {
     this.customHeadings = customFieldHeadings(definitions, language);
   }
 
@@ -98,7 +109,10 @@ class ExportLayout {
 }
 
 export class ExportService {
-  constructor(private readonly customers: CustomerService, private readonly customFields: CustomFieldService) {}
+  constructor(
+    private readonly customers: CustomerService,
+    private readonly customFields: CustomFieldService,
+  ) {}
 
   /** Checks the permission up front, so that a refusal is an error and not an empty file. */
   authorize(principal: Principal): void {
@@ -106,7 +120,13 @@ export class ExportService {
   }
 
   /** The file in chunks; `send` resolves when the consumer has room for more. */
-  async write(principal: Principal, filter: ExportFilter, format: ExportFormat, language: ColumnLanguage, send: (chunk: Buffer) => Promise<void>): Promise<void> {
+  async write(
+    principal: Principal,
+    filter: ExportFilter,
+    format: ExportFormat,
+    language: ColumnLanguage,
+    send: (chunk: Buffer) => Promise<void>,
+  ): Promise<void> {
     this.authorize(principal);
     const layout = new ExportLayout(language, await this.customFields.list(principal, false));
     if (format === 'csv') await this.writeCsv(principal, filter, layout, send);
@@ -122,21 +142,35 @@ export class ExportService {
     } while (pageToken);
   }
 
-  private async writeCsv(principal: Principal, filter: ExportFilter, layout: ExportLayout, send: (chunk: Buffer) => Promise<void>): Promise<void> {
+  private async writeCsv(
+    principal: Principal,
+    filter: ExportFilter,
+    layout: ExportLayout,
+    send: (chunk: Buffer) => Promise<void>,
+  ): Promise<void> {
     await send(Buffer.from(UTF8_BOM + csvLine(layout.header())));
     for await (const customers of this.pages(principal, filter)) {
       await send(Buffer.from(customers.map((customer) => layout.csvRow(customer)).join('')));
     }
   }
 
-  private async writeXlsx(principal: Principal, filter: ExportFilter, language: ColumnLanguage, layout: ExportLayout, send: (chunk: Buffer) => Promise<void>): Promise<void> {
+  private async writeXlsx(
+    principal: Principal,
+    filter: ExportFilter,
+    language: ColumnLanguage,
+    layout: ExportLayout,
+    send: (chunk: Buffer) => Promise<void>,
+  ): Promise<void> {
     const writer = new XlsxWriter(language === 'zh' ? '客户' : 'customers');
     let failure: unknown;
-    const pumped = pump(writer.output, send).catch((error: unknown) => { failure = error; });
+    const pumped = pump(writer.output, send).catch((error: unknown) => {
+      failure = error;
+    });
     writer.addRow(layout.header());
     for await (const customers of this.pages(principal, filter)) {
       for (const customer of customers) writer.addRow(layout.cells(customer, 'xlsx'));
-      while (writer.output.readableLength > XLSX_BUFFER_BYTES && failure === undefined) await new Promise((resolve) => setTimeout(resolve, 5));
+      while (writer.output.readableLength > XLSX_BUFFER_BYTES && failure === undefined)
+        await new Promise((resolve) => setTimeout(resolve, 5));
       if (failure !== undefined) throw failure;
     }
     await writer.finish();

@@ -5,8 +5,16 @@ import { followUpAnnotated, followUpDeleted, followUpRecorded, followUpUpdated }
 import { CustomerRepository } from '../persistence/customer-repository';
 import { FollowUpRepository, type FollowUpCursor, type FollowUpListFilter } from '../persistence/followup-repository';
 import {
-  changedFollowUpFields, checkEditable, cleanNote, UPDATABLE_FOLLOW_UP_FIELDS, validateComment, validateFollowUp,
-  type Annotation, type FollowUp, type FollowUpFields, type FollowUpMethod,
+  changedFollowUpFields,
+  checkEditable,
+  cleanNote,
+  UPDATABLE_FOLLOW_UP_FIELDS,
+  validateComment,
+  validateFollowUp,
+  type Annotation,
+  type FollowUp,
+  type FollowUpFields,
+  type FollowUpMethod,
 } from './followup';
 
 // Use cases of follow-up records: permission, data scope (through the customer the record hangs
@@ -62,7 +70,13 @@ export class FollowUpService {
     const created = await inTransaction(this.pool, async (tx) => {
       await this.findWritableCustomer(tx, principal, command.customerId);
       await this.checkContact(tx, fields.contactId, command.customerId);
-      const followUp = await this.followUps.insert(tx, { ...fields, id: randomUUID(), customerId: command.customerId, authorId: principal.userId, requestId: command.requestId });
+      const followUp = await this.followUps.insert(tx, {
+        ...fields,
+        id: randomUUID(),
+        customerId: command.customerId,
+        authorId: principal.userId,
+        requestId: command.requestId,
+      });
       if (!followUp) return null;
       await this.followUps.touchLastContacted(tx, followUp.customerId, followUp.occurredAt);
       await followUpRecorded(tx, followUp);
@@ -179,7 +193,9 @@ export class FollowUpService {
     if (contactId === null) return;
     checkId(contactId, 'contact_id');
     if ((await this.followUps.contactBelongsTo(tx, contactId, customerId)) === false) {
-      throw AppError.invalid('contact_id is not a contact of this customer', [{ field: 'contact_id', message: 'must be a live contact of the customer' }]);
+      throw AppError.invalid('contact_id is not a contact of this customer', [
+        { field: 'contact_id', message: 'must be a live contact of the customer' },
+      ]);
     }
   }
 }
@@ -194,7 +210,10 @@ function maskToFields(paths: string[]): (keyof FollowUpFields)[] {
   if (paths.length === 0) throw AppError.invalid('update_mask is empty', [{ field: 'update_mask', message: 'name at least one field' }]);
   const unknown = paths.filter((path) => !Object.hasOwn(UPDATABLE_FOLLOW_UP_FIELDS, path));
   if (unknown.length > 0) {
-    throw AppError.invalid('update_mask names fields that cannot be updated', unknown.map((path) => ({ field: `update_mask.${path}`, message: 'not an updatable field' })));
+    throw AppError.invalid(
+      'update_mask names fields that cannot be updated',
+      unknown.map((path) => ({ field: `update_mask.${path}`, message: 'not an updatable field' })),
+    );
   }
   return [...new Set(paths.map((path) => UPDATABLE_FOLLOW_UP_FIELDS[path]))];
 }
@@ -228,7 +247,13 @@ function decodePageToken(token: string): FollowUpCursor | undefined {
   if (!token) return undefined;
   try {
     const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { v?: number; t?: unknown; s?: unknown };
-    if (parsed.v === 1 && typeof parsed.t === 'string' && CURSOR_TIME.test(parsed.t) && typeof parsed.s === 'string' && /^\d{1,19}$/.test(parsed.s)) {
+    if (
+      parsed.v === 1 &&
+      typeof parsed.t === 'string' &&
+      CURSOR_TIME.test(parsed.t) &&
+      typeof parsed.s === 'string' &&
+      /^\d{1,19}$/.test(parsed.s)
+    ) {
       return { occurredAt: parsed.t, seq: parsed.s };
     }
   } catch {

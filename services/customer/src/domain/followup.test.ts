@@ -1,5 +1,13 @@
 import { AppError } from '@liaison/runtime';
-import { changedFollowUpFields, checkEditable, EDIT_WINDOW_MS, validateComment, validateFollowUp, type FollowUp, type FollowUpFields } from './followup';
+import {
+  changedFollowUpFields,
+  checkEditable,
+  EDIT_WINDOW_MS,
+  validateComment,
+  validateFollowUp,
+  type FollowUp,
+  type FollowUpFields,
+} from './followup';
 
 const NOW = new Date('2025-03-10T04:00:00Z'); // 12:00 in China
 const valid: FollowUpFields = {
@@ -22,7 +30,14 @@ function violationsOf(run: () => void): string[] {
 }
 
 const record = (overrides: Partial<FollowUp> = {}): FollowUp => ({
-  ...valid, id: 'f', customerId: 'c', authorId: 'rep-1', annotations: [], createdAt: new Date(NOW.getTime() - 60_000), updatedAt: NOW, ...overrides,
+  ...valid,
+  id: 'f',
+  customerId: 'c',
+  authorId: 'rep-1',
+  annotations: [],
+  createdAt: new Date(NOW.getTime() - 60_000),
+  updatedAt: NOW,
+  ...overrides,
 });
 
 describe('follow-up rules', () => {
@@ -41,19 +56,27 @@ describe('follow-up rules', () => {
 
   it('refuses a future occurrence beyond clock skew, a past next date, a reminder without a date and unknown values', () => {
     expect(violationsOf(() => validateFollowUp({ ...valid, occurredAt: new Date(NOW.getTime() + 60_000) }, NOW))).toEqual([]);
-    expect(violationsOf(() => validateFollowUp({ ...valid, occurredAt: new Date(NOW.getTime() + 3_600_000) }, NOW))).toEqual(['occur_time']);
+    expect(violationsOf(() => validateFollowUp({ ...valid, occurredAt: new Date(NOW.getTime() + 3_600_000) }, NOW))).toEqual([
+      'occur_time',
+    ]);
     expect(violationsOf(() => validateFollowUp({ ...valid, nextFollowUpDate: '2025-03-09' }, NOW))).toEqual(['next_follow_up_date']);
     expect(violationsOf(() => validateFollowUp({ ...valid, nextFollowUpDate: '2025-02-30' }, NOW))).toEqual(['next_follow_up_date']);
     expect(violationsOf(() => validateFollowUp({ ...valid, nextFollowUpDate: null, reminder: 'normal' }, NOW))).toEqual(['reminder']);
-    expect(violationsOf(() => validateFollowUp({ ...valid, method: 'fax' as FollowUpFields['method'], reminder: 'loud' as FollowUpFields['reminder'] }, NOW))).toEqual(['method', 'reminder']);
+    expect(
+      violationsOf(() =>
+        validateFollowUp({ ...valid, method: 'fax' as FollowUpFields['method'], reminder: 'loud' as FollowUpFields['reminder'] }, NOW),
+      ),
+    ).toEqual(['method', 'reminder']);
   });
 
   it('judges "today" in China time: 23:30 UTC on the 9th is already the 10th in Beijing', () => {
     const lateEvening = new Date('2025-03-09T23:30:00Z');
-    expect(violationsOf(() => validateFollowUp({ ...valid, occurredAt: lateEvening, nextFollowUpDate: '2025-03-09' }, lateEvening))).toEqual(['next_follow_up_date']);
+    expect(
+      violationsOf(() => validateFollowUp({ ...valid, occurredAt: lateEvening, nextFollowUpDate: '2025-03-09' }, lateEvening)),
+    ).toEqual(['next_follow_up_date']);
   });
 
-  it('checks the dates only when an update touches them, so an old record\'s text can be corrected', () => {
+  it("checks the dates only when an update touches them, so an old record's text can be corrected", () => {
     const stale = { ...valid, nextFollowUpDate: '2025-03-01' };
     expect(violationsOf(() => validateFollowUp(stale, NOW, ['content']))).toEqual([]);
     expect(violationsOf(() => validateFollowUp(stale, NOW, ['reminder']))).toEqual(['next_follow_up_date']);
@@ -61,13 +84,20 @@ describe('follow-up rules', () => {
 
   it('lets only the author edit, and only within 24 hours of recording', () => {
     expect(() => checkEditable(record(), 'rep-1', NOW)).not.toThrow();
-    expect(() => checkEditable(record(), 'rep-2', NOW)).toThrow(expect.objectContaining({ code: 'permission_denied', reason: 'not_author' }));
+    expect(() => checkEditable(record(), 'rep-2', NOW)).toThrow(
+      expect.objectContaining({ code: 'permission_denied', reason: 'not_author' }),
+    );
     const old = record({ createdAt: new Date(NOW.getTime() - EDIT_WINDOW_MS - 1) });
-    expect(() => checkEditable(old, 'rep-1', NOW)).toThrow(expect.objectContaining({ code: 'failed_precondition', reason: 'edit_window_closed' }));
+    expect(() => checkEditable(old, 'rep-1', NOW)).toThrow(
+      expect.objectContaining({ code: 'failed_precondition', reason: 'edit_window_closed' }),
+    );
   });
 
   it('names the changed fields by their mask paths', () => {
-    expect(changedFollowUpFields(valid, { ...valid, content: '改了', occurredAt: new Date('2025-03-10T01:00:00Z') })).toEqual(['content', 'occur_time']);
+    expect(changedFollowUpFields(valid, { ...valid, content: '改了', occurredAt: new Date('2025-03-10T01:00:00Z') })).toEqual([
+      'content',
+      'occur_time',
+    ]);
     expect(changedFollowUpFields(valid, { ...valid })).toEqual([]);
   });
 

@@ -81,11 +81,14 @@ function noteViolations(field: string, text: string, max: number): FieldViolatio
 function dateViolations(fields: FollowUpFields, now: Date): FieldViolation[] {
   const violations: FieldViolation[] = [];
   if (Number.isNaN(fields.occurredAt.getTime())) violations.push({ field: 'occur_time', message: 'must be a time' });
-  else if (fields.occurredAt.getTime() > now.getTime() + CLOCK_SKEW_MS) violations.push({ field: 'occur_time', message: 'must not be in the future' });
+  else if (fields.occurredAt.getTime() > now.getTime() + CLOCK_SKEW_MS)
+    violations.push({ field: 'occur_time', message: 'must not be in the future' });
   const next = fields.nextFollowUpDate;
-  if (next !== null && !isCalendarDate(next)) violations.push({ field: 'next_follow_up_date', message: 'must be a calendar date YYYY-MM-DD' });
+  if (next !== null && !isCalendarDate(next))
+    violations.push({ field: 'next_follow_up_date', message: 'must be a calendar date YYYY-MM-DD' });
   else if (next !== null && next < todayInChina(now)) violations.push({ field: 'next_follow_up_date', message: 'must not be in the past' });
-  if (fields.reminder !== 'none' && next === null) violations.push({ field: 'reminder', message: 'a reminder needs a next_follow_up_date' });
+  if (fields.reminder !== 'none' && next === null)
+    violations.push({ field: 'reminder', message: 'a reminder needs a next_follow_up_date' });
   return violations;
 }
 
@@ -95,8 +98,10 @@ function dateViolations(fields: FollowUpFields, now: Date): FieldViolation[] {
  */
 export function validateFollowUp(fields: FollowUpFields, now = new Date(), only?: (keyof FollowUpFields)[]): void {
   const violations: FieldViolation[] = [];
-  if (!FOLLOW_UP_METHODS.includes(fields.method)) violations.push({ field: 'method', message: `must be one of ${FOLLOW_UP_METHODS.join(', ')}` });
-  if (!REMINDER_LEVELS.includes(fields.reminder)) violations.push({ field: 'reminder', message: `must be one of ${REMINDER_LEVELS.join(', ')}` });
+  if (!FOLLOW_UP_METHODS.includes(fields.method))
+    violations.push({ field: 'method', message: `must be one of ${FOLLOW_UP_METHODS.join(', ')}` });
+  if (!REMINDER_LEVELS.includes(fields.reminder))
+    violations.push({ field: 'reminder', message: `must be one of ${REMINDER_LEVELS.join(', ')}` });
   violations.push(...noteViolations('content', fields.content, MAX_CONTENT));
   const touchesDates = !only || only.some((key) => key === 'occurredAt' || key === 'nextFollowUpDate' || key === 'reminder');
   if (touchesDates) violations.push(...dateViolations(fields, now));
@@ -118,7 +123,12 @@ export function checkEditable(followUp: FollowUp, userId: string, now = new Date
     throw new AppError('permission_denied', 'only the author may change a follow-up record', [], 'not_author');
   }
   if (now.getTime() > editableUntil(followUp).getTime()) {
-    throw new AppError('failed_precondition', 'a follow-up record can be changed only within 24 hours of recording it', [], 'edit_window_closed');
+    throw new AppError(
+      'failed_precondition',
+      'a follow-up record can be changed only within 24 hours of recording it',
+      [],
+      'edit_window_closed',
+    );
   }
 }
 

@@ -77,21 +77,32 @@ export function checkHandover(command: HandoverCommand): CheckedHandover {
   const from = command.fromUserId.trim();
   const successors = checkSuccessors(command.successors, from, violations);
   const customerIds = checkSelection(command.customerIds, violations);
-  if (command.distribution === 'mapping' && customerIds.length === 0) violations.push({ field: 'distribution', message: 'mapping needs customer_ids and assignments' });
-  const mapping = command.distribution === 'mapping' ? checkMapping(command.assignments, customerIds, successors, violations) : new Map<string, number>();
-  if (command.distribution === 'even' && command.assignments.length > 0) violations.push({ field: 'assignments', message: 'only with distribution mapping' });
-  if (command.requestId.length > MAX_REQUEST_ID) violations.push({ field: 'request_id', message: `must be at most ${MAX_REQUEST_ID} characters` });
+  if (command.distribution === 'mapping' && customerIds.length === 0)
+    violations.push({ field: 'distribution', message: 'mapping needs customer_ids and assignments' });
+  const mapping =
+    command.distribution === 'mapping' ? checkMapping(command.assignments, customerIds, successors, violations) : new Map<string, number>();
+  if (command.distribution === 'even' && command.assignments.length > 0)
+    violations.push({ field: 'assignments', message: 'only with distribution mapping' });
+  if (command.requestId.length > MAX_REQUEST_ID)
+    violations.push({ field: 'request_id', message: `must be at most ${MAX_REQUEST_ID} characters` });
   const fromUserId = checkUserId(from, 'from_user_id', violations);
   const reason = reasonOf(command.reason, violations);
   if (violations.length > 0) throw AppError.invalid('the handover is invalid', violations);
   return {
-    requestId: command.requestId || null, fromUserId, successors, customerIds, distribution: command.distribution, mapping,
-    rewriteCreator: command.rewriteCreator, reason,
+    requestId: command.requestId || null,
+    fromUserId,
+    successors,
+    customerIds,
+    distribution: command.distribution,
+    mapping,
+    rewriteCreator: command.rewriteCreator,
+    reason,
   };
 }
 
 function checkUserId(id: string, field: string, violations: FieldViolation[]): string {
-  if (!id || id.length > 100 || /[\u0000-\u001f\u007f]/.test(id)) violations.push({ field, message: 'must be a user id of 1 to 100 characters' });
+  if (!id || id.length > 100 || /[\u0000-\u001f\u007f]/.test(id))
+    violations.push({ field, message: 'must be a user id of 1 to 100 characters' });
   return id;
 }
 
@@ -113,7 +124,10 @@ function checkSuccessors(given: HandoverCommand['successors'], from: string, vio
   const successors: Recipient[] = [];
   given.forEach((successor, index) => {
     try {
-      const recipient = checkRecipient(successor.userId, successor.unit, { user: `successors[${index}].user_id`, unit: `successors[${index}].unit` });
+      const recipient = checkRecipient(successor.userId, successor.unit, {
+        user: `successors[${index}].user_id`,
+        unit: `successors[${index}].unit`,
+      });
       if (recipient.userId === from) violations.push({ field: `successors[${index}].user_id`, message: 'is the leaving employee' });
       else if (seen.has(recipient.userId)) violations.push({ field: `successors[${index}].user_id`, message: 'is repeated' });
       seen.add(recipient.userId);
@@ -134,7 +148,12 @@ function checkSelection(ids: string[], violations: FieldViolation[]): string[] {
   return ids.map((id) => id.toLowerCase());
 }
 
-function checkMapping(assignments: HandoverCommand['assignments'], customerIds: string[], successors: Recipient[], violations: FieldViolation[]): Map<string, number> {
+function checkMapping(
+  assignments: HandoverCommand['assignments'],
+  customerIds: string[],
+  successors: Recipient[],
+  violations: FieldViolation[],
+): Map<string, number> {
   const mapping = new Map<string, number>();
   const selected = new Set(customerIds);
   assignments.forEach((assignment, index) => {
@@ -156,7 +175,11 @@ function checkMapping(assignments: HandoverCommand['assignments'], customerIds: 
  * customers in creation order, owned and followed ones counted separately so that each
  * successor gets an even share of both. Mapping: as the caller said.
  */
-export function distribute(candidates: readonly HandoverCandidate[], successorCount: number, mapping?: ReadonlyMap<string, number>): HandoverMove[] {
+export function distribute(
+  candidates: readonly HandoverCandidate[],
+  successorCount: number,
+  mapping?: ReadonlyMap<string, number>,
+): HandoverMove[] {
   if (mapping && mapping.size > 0) {
     return candidates.map((candidate) => ({ customerId: candidate.id, owned: candidate.owned, successor: mapping.get(candidate.id)! }));
   }

@@ -25,7 +25,9 @@ export class BaseDataCheck {
   }
 
   private async lookUp(checks: Check[]): Promise<void> {
-    const missing = new Map(checks.filter((check) => !this.known.has(nameKey(check.lookup))).map((check) => [nameKey(check.lookup), check.lookup]));
+    const missing = new Map(
+      checks.filter((check) => !this.known.has(nameKey(check.lookup))).map((check) => [nameKey(check.lookup), check.lookup]),
+    );
     if (missing.size === 0) return;
     const client = await this.pool.connect();
     try {

@@ -7,8 +7,21 @@ import type { Category } from './lifecycle';
 // Values of enumerations are accepted in both languages as well.
 
 export type ColumnKey =
-  | 'name' | 'kind' | 'phone' | 'email' | 'industry' | 'source' | 'nature' | 'province' | 'city'
-  | 'star_rating' | 'category' | 'is_target' | 'credit_limit' | 'credit_currency' | 'owner';
+  | 'name'
+  | 'kind'
+  | 'phone'
+  | 'email'
+  | 'industry'
+  | 'source'
+  | 'nature'
+  | 'province'
+  | 'city'
+  | 'star_rating'
+  | 'category'
+  | 'is_target'
+  | 'credit_limit'
+  | 'credit_currency'
+  | 'owner';
 
 export interface ColumnSpec {
   key: ColumnKey;
@@ -35,12 +48,20 @@ export const IMPORT_COLUMNS: readonly ColumnSpec[] = [
 ];
 
 const HEADING_TO_KEY = new Map<string, ColumnKey>(
-  IMPORT_COLUMNS.flatMap((column) => [column.key, column.zh, ...column.aliases].map((heading) => [normaliseHeading(heading), column.key] as const)),
+  IMPORT_COLUMNS.flatMap((column) =>
+    [column.key, column.zh, ...column.aliases].map((heading) => [normaliseHeading(heading), column.key] as const),
+  ),
 );
 
 /** A heading as compared: NFKC, case, spaces and underscores, and the * of required columns do not count. */
 export function normaliseHeading(heading: string): string {
-  return heading.replace(/^\uFEFF/, '').normalize('NFKC').trim().toLowerCase().replace(/[\s_]+/g, ' ').replace(/[*＊]/g, '');
+  return heading
+    .replace(/^\uFEFF/, '')
+    .normalize('NFKC')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, ' ')
+    .replace(/[*＊]/g, '');
 }
 
 /** Whether a heading names a built-in column; built-in columns win over custom fields of the same name. */
@@ -58,35 +79,64 @@ export function mapHeader(cells: readonly string[]): ColumnIndex {
     const key = HEADING_TO_KEY.get(normaliseHeading(heading.replace(/^\uFEFF/, '')));
     if (!key) return;
     if (columns[key]) {
-      throw AppError.invalid('a column appears twice in the header row', [{ field: 'file', message: `"${columns[key].heading}" and "${heading}" both mean ${key}` }]);
+      throw AppError.invalid('a column appears twice in the header row', [
+        { field: 'file', message: `"${columns[key].heading}" and "${heading}" both mean ${key}` },
+      ]);
     }
     columns[key] = { index, heading: heading.trim() };
   });
   if (!columns.name) {
-    throw AppError.invalid('the header row has no customer name column', [{ field: 'file', message: 'the first row must name the columns, one of them 客户名称 (or name)' }]);
+    throw AppError.invalid('the header row has no customer name column', [
+      { field: 'file', message: 'the first row must name the columns, one of them 客户名称 (or name)' },
+    ]);
   }
   return columns;
 }
 
 const KIND_WORDS: Record<string, CustomerKind> = {
-  company: 'company', 企业: 'company', 公司: 'company', 单位: 'company', 企业客户: 'company',
-  person: 'person', 个人: 'person', 个人客户: 'person',
+  company: 'company',
+  企业: 'company',
+  公司: 'company',
+  单位: 'company',
+  企业客户: 'company',
+  person: 'person',
+  个人: 'person',
+  个人客户: 'person',
 };
 
 const CATEGORY_WORDS: Record<string, Category> = {
-  potential: 'potential', 潜在: 'potential', 潜在客户: 'potential',
-  intentional: 'intentional', 意向: 'intentional', 意向客户: 'intentional',
-  key: 'key', 重点: 'key', 重点客户: 'key',
-  deal: 'deal', 成交: 'deal', 成交客户: 'deal',
-  invalid: 'invalid', 无效: 'invalid', 无效客户: 'invalid',
-  shelved: 'shelved', 搁置: 'shelved', 搁置客户: 'shelved',
+  potential: 'potential',
+  潜在: 'potential',
+  潜在客户: 'potential',
+  intentional: 'intentional',
+  意向: 'intentional',
+  意向客户: 'intentional',
+  key: 'key',
+  重点: 'key',
+  重点客户: 'key',
+  deal: 'deal',
+  成交: 'deal',
+  成交客户: 'deal',
+  invalid: 'invalid',
+  无效: 'invalid',
+  无效客户: 'invalid',
+  shelved: 'shelved',
+  搁置: 'shelved',
+  搁置客户: 'shelved',
 };
 
 const TRUE_WORDS = new Set(['true', 'yes', 'y', '1', '是', '对', '√']);
 const FALSE_WORDS = new Set(['false', 'no', 'n', '0', '否', '不是', '×']);
 
 export const KIND_ZH: Record<CustomerKind, string> = { company: '企业', person: '个人' };
-export const CATEGORY_ZH: Record<Category, string> = { potential: '潜在', intentional: '意向', key: '重点', deal: '成交', invalid: '无效', shelved: '搁置' };
+export const CATEGORY_ZH: Record<Category, string> = {
+  potential: '潜在',
+  intentional: '意向',
+  key: '重点',
+  deal: '成交',
+  invalid: '无效',
+  shelved: '搁置',
+};
 
 const word = (text: string) => text.normalize('NFKC').trim().toLowerCase();
 
@@ -114,7 +164,11 @@ export function minorDigitsOf(currency: string): number {
 
 /** "1,000,000.50" or "１０００" in major units → integer minor units; undefined if not a plain amount. */
 export function minorUnitsOf(text: string, currency: string): number | undefined {
-  const amount = text.normalize('NFKC').trim().replace(/^[¥￥]/, '').replace(/,/g, '');
+  const amount = text
+    .normalize('NFKC')
+    .trim()
+    .replace(/^[¥￥]/, '')
+    .replace(/,/g, '');
   const digits = minorDigitsOf(currency);
   const match = /^(\d{1,16})(?:\.(\d+))?$/.exec(amount);
   if (!match || (match[2] ?? '').length > digits) return undefined;

@@ -60,11 +60,13 @@ export type RequestedOptions = Omit<ImportOptions, 'encoding' | 'format'> & { fo
 export function checkOptions(requested: RequestedOptions): ImportOptions {
   const violations: FieldViolation[] = [];
   const fileName = requested.fileName.normalize('NFC').trim();
-  if (!fileName || [...fileName].length > 255 || CONTROL_CHARS.test(fileName)) violations.push({ field: 'options.file_name', message: 'must be 1 to 255 characters without control characters' });
+  if (!fileName || [...fileName].length > 255 || CONTROL_CHARS.test(fileName))
+    violations.push({ field: 'options.file_name', message: 'must be 1 to 255 characters without control characters' });
   if (!requested.format) violations.push({ field: 'options.format', message: 'must be csv or xlsx' });
   const encoding = requested.encoding ? encodingOf(requested.encoding) : undefined;
   if (requested.encoding && !encoding) violations.push({ field: 'options.encoding', message: 'must be utf-8 or gb18030 (gbk)' });
-  if (requested.encoding && requested.format === 'xlsx') violations.push({ field: 'options.encoding', message: 'applies to CSV files only' });
+  if (requested.encoding && requested.format === 'xlsx')
+    violations.push({ field: 'options.encoding', message: 'applies to CSV files only' });
   if (violations.length > 0) throw AppError.invalid('import options are invalid', violations);
   return { ...requested, fileName, format: requested.format!, encoding };
 }

@@ -6,7 +6,9 @@ const importer = { userId: 'u-1', username: 'manager.east' };
 describe('import rows', () => {
   it('maps English and Chinese headings, ignores unknown ones, and needs a name column', () => {
     expect(mapHeader(['\uFEFF客户名称', 'Phone', '备注', '星级'])).toEqual({
-      name: { index: 0, heading: '客户名称' }, phone: { index: 1, heading: 'Phone' }, star_rating: { index: 3, heading: '星级' },
+      name: { index: 0, heading: '客户名称' },
+      phone: { index: 1, heading: 'Phone' },
+      star_rating: { index: 3, heading: '星级' },
     });
     expect(() => mapHeader(['电话'])).toThrow('no customer name column');
     expect(() => mapHeader(['name', '客户名称'])).toThrow('twice');
@@ -18,19 +20,30 @@ describe('import rows', () => {
     expect(result).toEqual({
       ok: true,
       row: expect.objectContaining({
-        rowNo: 2, category: 'intentional', owned: false,
-        fields: expect.objectContaining({ name: '杭州精密', kind: 'person', isTarget: true, email: 'a@b.cn', creditLimit: { minorUnits: 100_050, currencyCode: 'CNY' } }),
+        rowNo: 2,
+        category: 'intentional',
+        owned: false,
+        fields: expect.objectContaining({
+          name: '杭州精密',
+          kind: 'person',
+          isTarget: true,
+          email: 'a@b.cn',
+          creditLimit: { minorUnits: 100_050, currencyCode: 'CNY' },
+        }),
       }),
     });
   });
 
-  it('names the file\'s column and value for every problem, using the rules of CreateCustomer', () => {
+  it("names the file's column and value for every problem, using the rules of CreateCustomer", () => {
     const columns = mapHeader(['客户名称', '电话', '星级', '城市', '负责人']);
     const result = checkRow(7, ['x', 'abc', '9', '杭州市', 'someone.else'], columns, importer, 'importer');
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors.map((error) => [error.rowNo, error.column, error.value])).toEqual([
-      [7, '负责人', 'someone.else'], [7, '电话', 'abc'], [7, '星级', '9'], [7, '城市', '杭州市'],
+      [7, '负责人', 'someone.else'],
+      [7, '电话', 'abc'],
+      [7, '星级', '9'],
+      [7, '城市', '杭州市'],
     ]);
   });
 

@@ -27,7 +27,13 @@ export function invalidApplicationKind(customers: CustomerService): ApprovalKind
     subjectType: 'customer',
     steps: INVALID_APPLICATION_STEPS,
     async onApproved(tx, request, decider) {
-      const move = { id: request.subject.id, expectedVersion: null, category: 'invalid' as const, dealDate: null, reason: `${request.reason} (approval ${request.id})` };
+      const move = {
+        id: request.subject.id,
+        expectedVersion: null,
+        category: 'invalid' as const,
+        dealDate: null,
+        reason: `${request.reason} (approval ${request.id})`,
+      };
       await customers.moveCategory(tx, decider, move).catch(explainApprovalFailure);
     },
   };
@@ -38,7 +44,12 @@ export function invalidApplicationKind(customers: CustomerService): ApprovalKind
 function explainApprovalFailure(error: unknown): void {
   if (error instanceof AppError && error.reason === 'category_unchanged') return;
   if (error instanceof AppError && error.code === 'not_found') {
-    throw new AppError('failed_precondition', 'the customer is no longer in your scope; reject the application instead', [], 'customer_out_of_scope');
+    throw new AppError(
+      'failed_precondition',
+      'the customer is no longer in your scope; reject the application instead',
+      [],
+      'customer_out_of_scope',
+    );
   }
   throw error;
 }
@@ -58,7 +69,8 @@ export class InvalidApplications {
     if (!reason) throw AppError.invalid('reason is required', [{ field: 'reason', message: 'say why the customer is invalid' }]);
     return inTransaction(this.pool, async (tx) => {
       const customer = await this.customers.findForChange(tx, principal, customerId);
-      if (customer.category === 'invalid') throw new AppError('failed_precondition', 'the customer is already invalid', [], 'already_invalid');
+      if (customer.category === 'invalid')
+        throw new AppError('failed_precondition', 'the customer is already invalid', [], 'already_invalid');
       checkMove(customer.category, 'invalid');
       return this.approvals.submit<InvalidApplicationPayload>(tx, principal, {
         kind: INVALID_APPLICATION,

@@ -56,6 +56,7 @@ export function dealDateOf(raw: string, now = new Date()): string {
   if (!date || date.toISOString().slice(0, 10) !== raw) {
     throw AppError.invalid('deal_date must be a date YYYY-MM-DD', [{ field: 'deal_date', message: 'must be a calendar date YYYY-MM-DD' }]);
   }
-  if (raw > todayInChina(now)) throw AppError.invalid('deal_date is in the future', [{ field: 'deal_date', message: 'must not be in the future' }]);
+  if (raw > todayInChina(now))
+    throw AppError.invalid('deal_date is in the future', [{ field: 'deal_date', message: 'must not be in the future' }]);
   return raw;
 }

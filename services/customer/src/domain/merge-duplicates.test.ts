@@ -25,7 +25,11 @@ describe('duplicate scores', () => {
       { id: 'new-phone', seq: 3, reasons: ['phone'] },
       { id: 'nothing', seq: 4, reasons: [] },
     ]);
-    expect(ranked.map((candidate) => [candidate.id, candidate.score])).toEqual([['all', 90], ['new-phone', 50], ['old-phone', 50]]);
+    expect(ranked.map((candidate) => [candidate.id, candidate.score])).toEqual([
+      ['all', 90],
+      ['new-phone', 50],
+      ['old-phone', 50],
+    ]);
     expect(ranked[0].reasons).toEqual(['name', 'phone', 'email']);
   });
 });

@@ -13,7 +13,10 @@ export interface TakenFields {
 
 export function checkTakeFields(paths: string[]): TakenFields {
   const violations: FieldViolation[] = paths.flatMap((path, index) =>
-    Object.hasOwn(UPDATABLE_FIELDS, path) ? [] : [{ field: `take_fields[${index}]`, message: `${path} is not a field that can be taken (use update mask paths)` }]);
+    Object.hasOwn(UPDATABLE_FIELDS, path)
+      ? []
+      : [{ field: `take_fields[${index}]`, message: `${path} is not a field that can be taken (use update mask paths)` }],
+  );
   if (violations.length > 0) throw AppError.invalid('take_fields names unknown fields', violations);
   const unique = [...new Set(paths)];
   return { paths: unique, keys: [...new Set(unique.flatMap((path) => UPDATABLE_FIELDS[path]))] };
@@ -25,4 +28,3 @@ export function survivorFields(survivor: Customer, merged: Customer, keys: reado
   for (const key of keys) (next as unknown as Record<string, unknown>)[key] = merged[key];
   return next;
 }
-

@@ -49,7 +49,8 @@ function checkVersion(version: number, field: string): void {
 function checkMergeCommand(command: MergeCommand) {
   const survivorId = checkId(command.survivorId, 'survivor_id');
   const mergedId = checkId(command.mergedId, 'merged_id');
-  if (survivorId === mergedId) throw AppError.invalid('a customer cannot be merged into itself', [{ field: 'merged_id', message: 'must differ from survivor_id' }]);
+  if (survivorId === mergedId)
+    throw AppError.invalid('a customer cannot be merged into itself', [{ field: 'merged_id', message: 'must differ from survivor_id' }]);
   checkVersion(command.survivorExpectedVersion, 'survivor_expected_version');
   checkVersion(command.mergedExpectedVersion, 'merged_expected_version');
   return { survivorId, mergedId, taken: checkTakeFields(command.takeFields), reason: checkReason(command.reason) };
@@ -89,10 +90,14 @@ export class MergeService {
     requirePermission(principal, 'customer', 'read');
     const pageSize = checkPageSize(query.pageSize);
     const scope = customerScopeOf(principal);
-    if (query.customerId) return { pairs: await this.candidatesOf(checkId(query.customerId, 'customer_id'), scope, pageSize), nextPageToken: '' };
+    if (query.customerId)
+      return { pairs: await this.candidatesOf(checkId(query.customerId, 'customer_id'), scope, pageSize), nextPageToken: '' };
     const after = decodePageToken(query.pageToken, PAIRS_LISTING, (position) => position.length === 2 && position.every(isSeq));
     const found = await this.repository.duplicatePairs(this.pool, scope, after as [string, string] | undefined, pageSize);
-    const customers = await this.repository.customersByIds(this.pool, found.pairs.flatMap((pair) => [pair.firstId, pair.secondId]));
+    const customers = await this.repository.customersByIds(
+      this.pool,
+      found.pairs.flatMap((pair) => [pair.firstId, pair.secondId]),
+    );
     const pairs = found.pairs.map((pair) => {
       const reasons = orderedReasons(pair.reasons);
       return { first: customers.get(pair.firstId)!, second: customers.get(pair.secondId)!, reasons, score: duplicateScore(reasons) };
@@ -107,14 +112,24 @@ export class MergeService {
     if (!candidates) throw AppError.notFound('customer');
     const ranked = rankCandidates(candidates).slice(0, pageSize);
     const customers = await this.repository.customersByIds(this.pool, [id, ...ranked.map((candidate) => candidate.id)]);
-    return ranked.map((candidate) => ({ first: customers.get(id)!, second: customers.get(candidate.id)!, reasons: candidate.reasons, score: candidate.score }));
+    return ranked.map((candidate) => ({
+      first: customers.get(id)!,
+      second: customers.get(candidate.id)!,
+      reasons: candidate.reasons,
+      score: candidate.score,
+    }));
   }
 
   async merge(principal: Principal, command: MergeCommand): Promise<Customer> {
     requirePermission(principal, 'customer', 'update');
     const { survivorId, mergedId, taken, reason } = checkMergeCommand(command);
     return inTransaction(this.pool, async (tx) => {
-      const locked = await this.repository.lockVisible(tx, [survivorId, mergedId], customerScopeOf(principal), customerWriteScopeOf(principal));
+      const locked = await this.repository.lockVisible(
+        tx,
+        [survivorId, mergedId],
+        customerScopeOf(principal),
+        customerWriteScopeOf(principal),
+      );
       const survivor = changeableOf(locked, survivorId);
       const merged = changeableOf(locked, mergedId);
       // Only after the scope, so that a customer outside it stays not_found for everyone.
@@ -124,14 +139,24 @@ export class MergeService {
       const updated = await this.takeFields(tx, principal, survivor, merged, taken.keys);
       await this.repository.repointReferences(tx, mergedId, survivorId);
       await this.repository.markMerged(tx, mergedId, survivorId, principal.userId, reason);
-      await this.customers.recordHistory(tx, survivorId, principal.userId, [{ field: 'merged_from', oldValue: null, newValue: mergedId, reason: reason ?? undefined }]);
-      await this.customers.recordHistory(tx, mergedId, principal.userId, [{ field: 'merged_into', oldValue: null, newValue: survivorId, reason: reason ?? undefined }]);
+      await this.customers.recordHistory(tx, survivorId, principal.userId, [
+        { field: 'merged_from', oldValue: null, newValue: mergedId, reason: reason ?? undefined },
+      ]);
+      await this.customers.recordHistory(tx, mergedId, principal.userId, [
+        { field: 'merged_into', oldValue: null, newValue: survivorId, reason: reason ?? undefined },
+      ]);
       await customersMerged(tx, { survivor: updated, mergedId, takenFields: taken.paths, mergedBy: principal.userId, reason });
       return updated;
     });
   }
 
-  private async takeFields(tx: PoolClient, principal: Principal, survivor: Customer, merged: Customer, keys: readonly (keyof CustomerFields)[]): Promise<Customer> {
+  private async takeFields(
+    tx: PoolClient,
+    principal: Principal,
+    survivor: Customer,
+    merged: Customer,
+    keys: readonly (keyof CustomerFields)[],
+  ): Promise<Customer> {
     const next = survivorFields(survivor, merged, keys);
     validateFields(next, [...keys]);
     const changed = changedFields(survivor, next);
@@ -139,8 +164,17 @@ export class MergeService {
     // The merged customer's values were valid when written; base data may have been disabled since.
     await checkCustomerBaseData(tx, next, changed);
     const updated = await this.customers.update(tx, survivor.id, next, principal.userId);
-    await this.customers.recordHistory(tx, survivor.id, principal.userId,
-      changed.map((path) => ({ field: path, oldValue: valueAt(survivor, path), newValue: valueAt(next, path), reason: `taken from merged customer ${merged.id}` })));
+    await this.customers.recordHistory(
+      tx,
+      survivor.id,
+      principal.userId,
+      changed.map((path) => ({
+        field: path,
+        oldValue: valueAt(survivor, path),
+        newValue: valueAt(next, path),
+        reason: `taken from merged customer ${merged.id}`,
+      })),
+    );
     await customerUpdated(tx, updated, changed);
     return updated;
   }

@@ -18,7 +18,19 @@ describe('partner units a customer can be shared with', () => {
   });
 
   it('refuses /Partners itself, other trees and malformed paths', () => {
-    for (const unit of ['/Partners', '/Partners/', '/Sales/East', 'Partners/Acme', '/Partners//Acme', '/Partners/Acme/', '/Partners/ Acme', '/PartnersX/Acme', `/Partners/${'a'.repeat(200)}`, '/Partners/Ac\u0000me', '']) {
+    for (const unit of [
+      '/Partners',
+      '/Partners/',
+      '/Sales/East',
+      'Partners/Acme',
+      '/Partners//Acme',
+      '/Partners/Acme/',
+      '/Partners/ Acme',
+      '/PartnersX/Acme',
+      `/Partners/${'a'.repeat(200)}`,
+      '/Partners/Ac\u0000me',
+      '',
+    ]) {
       expect([unit, refused(unit)]).toEqual([unit, true]);
     }
   });

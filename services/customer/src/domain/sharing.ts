@@ -18,9 +18,16 @@ const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 export function checkPartnerUnit(unit: string): string {
   const path = unit.normalize('NFC').trim();
   const segments = path.split('/');
-  const valid = path.startsWith(`${PARTNER_ROOT}/`) && segments.length >= 3 && segments.slice(1).every((segment) => segment.trim() === segment && segment !== '')
-    && [...path].length <= MAX_UNIT_LENGTH && !CONTROL_CHARS.test(path);
-  if (!valid) throw AppError.invalid('unit must be a partner organisation', [{ field: 'unit', message: `must be a group path below ${PARTNER_ROOT}, e.g. ${PARTNER_ROOT}/Acme` }]);
+  const valid =
+    path.startsWith(`${PARTNER_ROOT}/`) &&
+    segments.length >= 3 &&
+    segments.slice(1).every((segment) => segment.trim() === segment && segment !== '') &&
+    [...path].length <= MAX_UNIT_LENGTH &&
+    !CONTROL_CHARS.test(path);
+  if (!valid)
+    throw AppError.invalid('unit must be a partner organisation', [
+      { field: 'unit', message: `must be a group path below ${PARTNER_ROOT}, e.g. ${PARTNER_ROOT}/Acme` },
+    ]);
   return path;
 }
 
@@ -34,7 +41,10 @@ export class SharingService {
     const customerId = checkId(customerIdText, 'customer_id');
     const unit = checkPartnerUnit(unitText);
     return inTransaction(this.pool, async (tx) => {
-      changeableOf(await this.repository.lockVisible(tx, [customerId], customerScopeOf(principal), customerWriteScopeOf(principal)), customerId);
+      changeableOf(
+        await this.repository.lockVisible(tx, [customerId], customerScopeOf(principal), customerWriteScopeOf(principal)),
+        customerId,
+      );
       const result = await this.repository.addShare(tx, customerId, unit, principal.userId);
       if (result.created) await customerShared(tx, customerId, unit, principal.userId);
       return result;
@@ -46,7 +56,10 @@ export class SharingService {
     const customerId = checkId(customerIdText, 'customer_id');
     const unit = checkPartnerUnit(unitText);
     await inTransaction(this.pool, async (tx) => {
-      changeableOf(await this.repository.lockVisible(tx, [customerId], customerScopeOf(principal), customerWriteScopeOf(principal)), customerId);
+      changeableOf(
+        await this.repository.lockVisible(tx, [customerId], customerScopeOf(principal), customerWriteScopeOf(principal)),
+        customerId,
+      );
       if (!(await this.repository.removeShare(tx, customerId, unit))) throw AppError.notFound('share');
       await customerUnshared(tx, customerId, unit, principal.userId);
     });

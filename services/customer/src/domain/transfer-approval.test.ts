@@ -3,21 +3,26 @@ import type { ApprovalRequest } from '@liaison/approvals';
 import { commonUnit, planTransferApproval, withApprovedUnits } from './transfer-approval';
 
 const principal = (roles: string[], manages: string[]): Principal =>
-  ({ userId: 'u', username: 'u', roles, units: [], manages } as unknown as Principal);
+  ({ userId: 'u', username: 'u', roles, units: [], manages }) as unknown as Principal;
 
 describe('the transfer approval plan', () => {
-  it('is one step when the receiving unit lies inside the owners\' unit', () => {
+  it("is one step when the receiving unit lies inside the owners' unit", () => {
     expect(planTransferApproval(['/Sales/East'], '/Sales/East')).toEqual({ unit: '/Sales/East', receivingUnit: null });
     expect(planTransferApproval(['/Sales/East'], '/Sales/East/Team1')).toEqual({ unit: '/Sales/East', receivingUnit: null });
   });
 
-  it('adds the receiving unit\'s manager when the customers leave the unit', () => {
+  it("adds the receiving unit's manager when the customers leave the unit", () => {
     expect(planTransferApproval(['/Sales/East'], '/Sales/West')).toEqual({ unit: '/Sales/East', receivingUnit: '/Sales/West' });
   });
 
   it('takes the nearest unit covering several owners, and refuses unrelated or missing units', () => {
-    expect(planTransferApproval(['/Sales/East/A', '/Sales/East/B', '/Sales/East'], '/Sales/East/A')).toEqual({ unit: '/Sales/East', receivingUnit: null });
-    expect(() => planTransferApproval(['/Sales/East', '/Service'], '/Sales/East')).toThrow(expect.objectContaining({ reason: 'mixed_owner_units' }));
+    expect(planTransferApproval(['/Sales/East/A', '/Sales/East/B', '/Sales/East'], '/Sales/East/A')).toEqual({
+      unit: '/Sales/East',
+      receivingUnit: null,
+    });
+    expect(() => planTransferApproval(['/Sales/East', '/Service'], '/Sales/East')).toThrow(
+      expect.objectContaining({ reason: 'mixed_owner_units' }),
+    );
     expect(() => planTransferApproval([null], '/Sales/East')).toThrow(expect.objectContaining({ reason: 'no_approver' }));
   });
 

@@ -41,11 +41,21 @@ export interface TransferPlan {
 /** Decides who approves a transfer of customers owned in `ownerUnits` into `receivingUnit`. */
 export function planTransferApproval(ownerUnits: readonly (string | null)[], receivingUnit: string): TransferPlan {
   if (ownerUnits.some((unit) => !unit)) {
-    throw new AppError('failed_precondition', 'a customer has no owner unit, so no manager can approve its transfer; ask an administrator', [], 'no_approver');
+    throw new AppError(
+      'failed_precondition',
+      'a customer has no owner unit, so no manager can approve its transfer; ask an administrator',
+      [],
+      'no_approver',
+    );
   }
   const unit = commonUnit(ownerUnits as string[]);
   if (!unit) {
-    throw new AppError('failed_precondition', 'the customers are owned in unrelated units; request their transfers separately', [], 'mixed_owner_units');
+    throw new AppError(
+      'failed_precondition',
+      'the customers are owned in unrelated units; request their transfers separately',
+      [],
+      'mixed_owner_units',
+    );
   }
   return { unit, receivingUnit: unitCovers(unit, receivingUnit) ? null : receivingUnit };
 }
@@ -55,7 +65,8 @@ export function commonUnit(units: readonly string[]): string | null {
   if (units.length === 0) return null;
   const paths = units.map((unit) => unit.split('/').slice(1));
   const shared: string[] = [];
-  for (let depth = 0; paths.every((path) => depth < path.length && path[depth] === paths[0][depth]); depth += 1) shared.push(paths[0][depth]);
+  for (let depth = 0; paths.every((path) => depth < path.length && path[depth] === paths[0][depth]); depth += 1)
+    shared.push(paths[0][depth]);
   return shared.length > 0 ? `/${shared.join('/')}` : null;
 }
 
@@ -105,12 +116,18 @@ function commandOf(request: ApprovalRequest<TransferApprovalPayload>): TransferC
 // deleted, transferred or released meanwhile) cannot be approved any more, only rejected.
 function explainApprovalFailure(error: unknown): never {
   if (error instanceof AppError && ['not_found', 'failed_precondition', 'permission_denied'].includes(error.code)) {
-    throw new AppError('failed_precondition', `the customers changed since the transfer was requested (${error.message}); reject the request instead`, error.violations, 'transfer_outdated');
+    throw new AppError(
+      'failed_precondition',
+      `the customers changed since the transfer was requested (${error.message}); reject the request instead`,
+      error.violations,
+      'transfer_outdated',
+    );
   }
   throw error;
 }
 
-export type TransferOutcome = { customers: Customer[]; approval?: undefined } | { customers: []; approval: ApprovalRequest<TransferApprovalPayload> };
+export type TransferOutcome =
+  { customers: Customer[]; approval?: undefined } | { customers: []; approval: ApprovalRequest<TransferApprovalPayload> };
 
 /** TransferCustomers: directly, or through an approval when the settings say so. */
 export class TransferRequests {
@@ -146,7 +163,10 @@ export class TransferRequests {
     return inTransaction(this.pool, async (tx) => {
       const states = await this.assignments.lockForTransferRequest(tx, principal, ids, recipient);
       await this.refuseAlreadyPending(tx, ids);
-      const plan = planTransferApproval(states.map((state) => state.ownerUnit), recipient.unit);
+      const plan = planTransferApproval(
+        states.map((state) => state.ownerUnit),
+        recipient.unit,
+      );
       const request = await this.approvals.submit<TransferApprovalPayload>(tx, principal, {
         kind: TRANSFER_APPROVAL,
         subject: { type: 'customer', id: ids[0], title: await this.titleOf(tx, ids) },
@@ -163,7 +183,11 @@ export class TransferRequests {
   private async refuseAlreadyPending(tx: PoolClient, ids: string[]): Promise<void> {
     const pending = await this.repository.pendingTransfers(tx, ids);
     if (pending.size === 0) return;
-    const violations = ids.flatMap((id, index) => (pending.has(id) ? [{ field: `customer_ids[${index}]`, message: 'transfer_pending: a transfer of this customer already awaits approval' }] : []));
+    const violations = ids.flatMap((id, index) =>
+      pending.has(id)
+        ? [{ field: `customer_ids[${index}]`, message: 'transfer_pending: a transfer of this customer already awaits approval' }]
+        : [],
+    );
     throw refusalError('transfer_pending', violations);
   }
 

@@ -9,25 +9,32 @@ import { actionToProto, statusToProto, toProtoApproval } from '../grpc/approval-
 const outbox = createOutbox({ source: 'liaison.customer' });
 
 export const approvalEvents: ApprovalEvents = {
-  requested: (tx, request) => outbox.append(tx, [
-    { type: EventTypes.ApprovalRequested, aggregateId: request.subject.id, payload: { approval: toProtoApproval(request) } },
-  ]),
+  requested: (tx, request) =>
+    outbox.append(tx, [
+      { type: EventTypes.ApprovalRequested, aggregateId: request.subject.id, payload: { approval: toProtoApproval(request) } },
+    ]),
 
-  decided: (tx, request, decision) => outbox.append(tx, [
-    {
-      type: EventTypes.ApprovalDecided,
-      aggregateId: request.subject.id,
-      payload: {
-        approval: toProtoApproval(request),
-        step: decision.step,
-        decision: actionToProto(decision.action),
-        comment: decision.comment,
-        decidedBy: decision.actorId,
+  decided: (tx, request, decision) =>
+    outbox.append(tx, [
+      {
+        type: EventTypes.ApprovalDecided,
+        aggregateId: request.subject.id,
+        payload: {
+          approval: toProtoApproval(request),
+          step: decision.step,
+          decision: actionToProto(decision.action),
+          comment: decision.comment,
+          decidedBy: decision.actorId,
+        },
       },
-    },
-  ]),
+    ]),
 
-  completed: (tx, request) => outbox.append(tx, [
-    { type: EventTypes.ApprovalCompleted, aggregateId: request.subject.id, payload: { approval: toProtoApproval(request), status: statusToProto(request.status) } },
-  ]),
+  completed: (tx, request) =>
+    outbox.append(tx, [
+      {
+        type: EventTypes.ApprovalCompleted,
+        aggregateId: request.subject.id,
+        payload: { approval: toProtoApproval(request), status: statusToProto(request.status) },
+      },
+    ]),
 };

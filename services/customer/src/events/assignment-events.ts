@@ -34,20 +34,36 @@ export interface OwnershipEventExtras {
   daysWithoutContact?: number;
 }
 
-export function ownershipChanged(tx: PoolClient, kind: EventfulKind, changed: ChangedCustomer[], extras: OwnershipEventExtras = {}): Promise<string[]> {
-  return outbox.append(tx, changed.map(({ change, customer }) => ({
-    type: OWNERSHIP_EVENTS[kind],
-    aggregateId: customer.id,
-    payload: { change: toProtoChange(change), customer: toProtoCustomer(customer), ...extras },
-  })));
+export function ownershipChanged(
+  tx: PoolClient,
+  kind: EventfulKind,
+  changed: ChangedCustomer[],
+  extras: OwnershipEventExtras = {},
+): Promise<string[]> {
+  return outbox.append(
+    tx,
+    changed.map(({ change, customer }) => ({
+      type: OWNERSHIP_EVENTS[kind],
+      aggregateId: customer.id,
+      payload: { change: toProtoChange(change), customer: toProtoCustomer(customer), ...extras },
+    })),
+  );
 }
 
-export function followerAssigned(tx: PoolClient, customerId: string, follower: FollowerRef, previous: FollowerRef | null, actorId: string): Promise<string[]> {
-  return outbox.append(tx, [{
-    type: EventTypes.CustomerFollowerAssigned,
-    aggregateId: customerId,
-    payload: { customerId, followerId: follower.id, followerUnit: follower.unit ?? '', previousFollowerId: previous?.id ?? '', actorId },
-  }]);
+export function followerAssigned(
+  tx: PoolClient,
+  customerId: string,
+  follower: FollowerRef,
+  previous: FollowerRef | null,
+  actorId: string,
+): Promise<string[]> {
+  return outbox.append(tx, [
+    {
+      type: EventTypes.CustomerFollowerAssigned,
+      aggregateId: customerId,
+      payload: { customerId, followerId: follower.id, followerUnit: follower.unit ?? '', previousFollowerId: previous?.id ?? '', actorId },
+    },
+  ]);
 }
 
 export const POOL_RULE_EVENT_KEY = 'pool-rule';
@@ -59,5 +75,11 @@ export function poolRuleChanged(tx: PoolClient, rule: PoolRule): Promise<string[
 export const TRANSFER_SETTINGS_EVENT_KEY = 'transfer-settings';
 
 export function transferSettingsChanged(tx: PoolClient, settings: TransferSettings): Promise<string[]> {
-  return outbox.append(tx, [{ type: EventTypes.TransferSettingsChanged, aggregateId: TRANSFER_SETTINGS_EVENT_KEY, payload: { settings: toProtoTransferSettings(settings) } }]);
+  return outbox.append(tx, [
+    {
+      type: EventTypes.TransferSettingsChanged,
+      aggregateId: TRANSFER_SETTINGS_EVENT_KEY,
+      payload: { settings: toProtoTransferSettings(settings) },
+    },
+  ]);
 }

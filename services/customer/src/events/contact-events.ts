@@ -12,18 +12,26 @@ const outbox = createOutbox({ source: 'liaison.customer' });
 
 export function contactCreated(tx: PoolClient, contact: Contact): Promise<string[]> {
   return outbox.append(tx, [
-    { type: EventTypes.ContactCreated, aggregateId: contact.customerId, subject: contact.id, payload: { contact: toProtoContact(contact) } },
+    {
+      type: EventTypes.ContactCreated,
+      aggregateId: contact.customerId,
+      subject: contact.id,
+      payload: { contact: toProtoContact(contact) },
+    },
   ]);
 }
 
 /** One ContactUpdated per changed contact, in the order given. */
 export function contactsUpdated(tx: PoolClient, changes: { contact: Contact; changedFields: string[] }[]): Promise<string[]> {
-  return outbox.append(tx, changes.map(({ contact, changedFields }) => ({
-    type: EventTypes.ContactUpdated,
-    aggregateId: contact.customerId,
-    subject: contact.id,
-    payload: { contact: toProtoContact(contact), changedFields },
-  })));
+  return outbox.append(
+    tx,
+    changes.map(({ contact, changedFields }) => ({
+      type: EventTypes.ContactUpdated,
+      aggregateId: contact.customerId,
+      subject: contact.id,
+      payload: { contact: toProtoContact(contact), changedFields },
+    })),
+  );
 }
 
 export function contactDeleted(tx: PoolClient, contact: Contact, removedRelations: ContactRelation[]): Promise<string[]> {
@@ -38,14 +46,23 @@ export function contactDeleted(tx: PoolClient, contact: Contact, removedRelation
 }
 
 /** `relation` null = removed, `previous` null = new. */
-export function contactRelationChanged(tx: PoolClient, customerId: string, relation: ContactRelation | null, previous: ContactRelation | null): Promise<string[]> {
+export function contactRelationChanged(
+  tx: PoolClient,
+  customerId: string,
+  relation: ContactRelation | null,
+  previous: ContactRelation | null,
+): Promise<string[]> {
   const subject = (relation ?? previous)!.fromContactId;
   return outbox.append(tx, [
     {
       type: EventTypes.ContactRelationChanged,
       aggregateId: customerId,
       subject,
-      payload: { customerId, relation: relation ? toProtoRelation(relation) : undefined, previous: previous ? toProtoRelation(previous) : undefined },
+      payload: {
+        customerId,
+        relation: relation ? toProtoRelation(relation) : undefined,
+        previous: previous ? toProtoRelation(previous) : undefined,
+      },
     },
   ]);
 }

@@ -14,15 +14,23 @@ const outbox = createOutbox({ source: 'liaison.customer' });
 type Rescored = Omit<CustomerSummary, 'computedAt'>;
 
 export function customerValueChanged(tx: PoolClient, customerId: string, from: ValueGrade, summary: Rescored): Promise<string[]> {
-  return outbox.append(tx, [{
-    type: EventTypes.CustomerValueChanged,
-    aggregateId: customerId,
-    payload: { customerId, from: gradeToProto(from), to: gradeToProto(summary.value.grade), value: valueToProto(summary.value, summary) },
-  }]);
+  return outbox.append(tx, [
+    {
+      type: EventTypes.CustomerValueChanged,
+      aggregateId: customerId,
+      payload: { customerId, from: gradeToProto(from), to: gradeToProto(summary.value.grade), value: valueToProto(summary.value, summary) },
+    },
+  ]);
 }
 
 /** CreditRiskRaised when the level went up, CreditRiskLowered when it went down. */
-export function creditRiskChanged(tx: PoolClient, customerId: string, from: CreditRiskLevel, summary: Rescored, creditLimitMinor: number | null): Promise<string[]> {
+export function creditRiskChanged(
+  tx: PoolClient,
+  customerId: string,
+  from: CreditRiskLevel,
+  summary: Rescored,
+  creditLimitMinor: number | null,
+): Promise<string[]> {
   const { figures, credit } = summary;
   const payload = {
     customerId,

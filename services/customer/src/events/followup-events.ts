@@ -26,7 +26,12 @@ export function followUpAnnotated(tx: PoolClient, followUp: FollowUp, annotation
     {
       type: EventTypes.FollowUpAnnotated,
       aggregateId: followUp.customerId,
-      payload: { followUpId: followUp.id, customerId: followUp.customerId, repId: followUp.authorId, annotation: toProtoAnnotation(annotation) },
+      payload: {
+        followUpId: followUp.id,
+        customerId: followUp.customerId,
+        repId: followUp.authorId,
+        annotation: toProtoAnnotation(annotation),
+      },
     },
   ]);
 }

@@ -32,36 +32,64 @@ async function appendInBatches<T>(tx: PoolClient, items: T[], toEvents: (batch: 
 export async function customersHandedOver(tx: PoolClient, handover: Handover, moved: MovedCustomer[], allRecords: boolean): Promise<void> {
   const owned = moved.filter(({ move }) => move.owned);
   const followed = moved.filter(({ move }) => !move.owned);
-  await appendInBatches(tx, owned, (batch) => outbox.append(tx, batch.map(({ customer, fromUnit }) => ({
-    type: EventTypes.CustomerTransferred,
-    aggregateId: customer.id,
-    payload: {
-      change: toProtoChange({
-        customerId: customer.id, kind: 'handover', from: { ownerId: handover.fromUserId, ownerUnit: fromUnit },
-        to: { ownerId: customer.ownerId, ownerUnit: customer.ownerUnit }, reason: handover.reason, actorId: handover.actorId, changedAt: handover.createdAt,
+  await appendInBatches(tx, owned, (batch) =>
+    outbox.append(
+      tx,
+      batch.map(({ customer, fromUnit }) => ({
+        type: EventTypes.CustomerTransferred,
+        aggregateId: customer.id,
+        payload: {
+          change: toProtoChange({
+            customerId: customer.id,
+            kind: 'handover',
+            from: { ownerId: handover.fromUserId, ownerUnit: fromUnit },
+            to: { ownerId: customer.ownerId, ownerUnit: customer.ownerUnit },
+            reason: handover.reason,
+            actorId: handover.actorId,
+            changedAt: handover.createdAt,
+          }),
+          customer: toProtoCustomer(customer),
+          followerId: '',
+        },
+      })),
+    ),
+  );
+  await appendInBatches(tx, followed, (batch) =>
+    outbox.append(
+      tx,
+      batch.map(({ customer, move, previousFollowerId }) => {
+        const successor = handover.successors[move.successor];
+        const follows = customer.ownerId !== successor.userId;
+        return {
+          type: EventTypes.CustomerFollowerAssigned,
+          aggregateId: customer.id,
+          payload: {
+            customerId: customer.id,
+            followerId: follows ? successor.userId : '',
+            followerUnit: follows ? successor.unit : '',
+            previousFollowerId: previousFollowerId ?? '',
+            actorId: handover.actorId,
+          },
+        };
       }),
-      customer: toProtoCustomer(customer),
-      followerId: '',
-    },
-  }))));
-  await appendInBatches(tx, followed, (batch) => outbox.append(tx, batch.map(({ customer, move, previousFollowerId }) => {
-    const successor = handover.successors[move.successor];
-    const follows = customer.ownerId !== successor.userId;
-    return {
-      type: EventTypes.CustomerFollowerAssigned,
-      aggregateId: customer.id,
-      payload: {
-        customerId: customer.id, followerId: follows ? successor.userId : '', followerUnit: follows ? successor.unit : '',
-        previousFollowerId: previousFollowerId ?? '', actorId: handover.actorId,
-      },
-    };
-  })));
-  await employeeHandedOver(tx, handover, moved.map(({ move }) => move), allRecords);
+    ),
+  );
+  await employeeHandedOver(
+    tx,
+    handover,
+    moved.map(({ move }) => move),
+    allRecords,
+  );
 }
 
 async function employeeHandedOver(tx: PoolClient, handover: Handover, moves: HandoverMove[], allRecords: boolean): Promise<void> {
   const parts = Math.max(1, Math.ceil(moves.length / HANDED_OVER_PART_SIZE));
-  const successors = handover.successors.map((s) => ({ userId: s.userId, unit: s.unit, customerCount: s.customerCount, followedCount: s.followedCount }));
+  const successors = handover.successors.map((s) => ({
+    userId: s.userId,
+    unit: s.unit,
+    customerCount: s.customerCount,
+    followedCount: s.followedCount,
+  }));
   const events = [];
   for (let part = 0; part < parts; part += 1) {
     const slice = moves.slice(part * HANDED_OVER_PART_SIZE, (part + 1) * HANDED_OVER_PART_SIZE);
@@ -69,9 +97,16 @@ async function employeeHandedOver(tx: PoolClient, handover: Handover, moves: Han
       type: EventTypes.EmployeeHandedOver,
       aggregateId: handover.id,
       payload: {
-        handoverId: handover.id, fromUserId: handover.fromUserId, successors, rewriteCreator: handover.rewriteCreator,
-        allRecords, reason: handover.reason, actorId: handover.actorId,
-        part: part + 1, parts, moved: movedPerSuccessor(handover, slice),
+        handoverId: handover.id,
+        fromUserId: handover.fromUserId,
+        successors,
+        rewriteCreator: handover.rewriteCreator,
+        allRecords,
+        reason: handover.reason,
+        actorId: handover.actorId,
+        part: part + 1,
+        parts,
+        moved: movedPerSuccessor(handover, slice),
       },
     });
   }

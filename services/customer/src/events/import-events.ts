@@ -15,13 +15,12 @@ const IDS_PER_EVENT = 64;
 
 export async function customersImported(tx: PoolClient, importId: string, chunk: number, outcome: ChunkOutcome): Promise<void> {
   const payload = (createdCustomerIds: string[], updatedCustomerIds: string[]) => ({
-    type: EventTypes.CustomersImported, aggregateId: importId, payload: { importId, chunk, createdCustomerIds, updatedCustomerIds },
+    type: EventTypes.CustomersImported,
+    aggregateId: importId,
+    payload: { importId, chunk, createdCustomerIds, updatedCustomerIds },
   });
   const created = outcome.created.map((customer) => customer.id);
-  const events = [
-    ...slices(created).map((ids) => payload(ids, [])),
-    ...slices(outcome.updated).map((ids) => payload([], ids)),
-  ];
+  const events = [...slices(created).map((ids) => payload(ids, [])), ...slices(outcome.updated).map((ids) => payload([], ids))];
   for (let start = 0; start < events.length; start += 500) await outbox.append(tx, events.slice(start, start + 500));
 }
 

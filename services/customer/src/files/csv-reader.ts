@@ -138,7 +138,11 @@ function readQuoted(text: string, start: number, final: boolean): [string, numbe
  * Records of a CSV byte stream. The encoding is detected from the first chunk unless given;
  * `onEncoding` learns which one was used. A UTF-8 byte order mark is dropped.
  */
-export async function* readCsv(chunks: AsyncIterable<Uint8Array>, requested: CsvEncoding | undefined, onEncoding: (encoding: CsvEncoding) => void): AsyncGenerator<CsvRecord[]> {
+export async function* readCsv(
+  chunks: AsyncIterable<Uint8Array>,
+  requested: CsvEncoding | undefined,
+  onEncoding: (encoding: CsvEncoding) => void,
+): AsyncGenerator<CsvRecord[]> {
   let decoder: TextDecoder | undefined;
   const parser = new CsvParser();
   let bytesRead = 0;

@@ -17,7 +17,9 @@ export function parseSaxAcrossChunks(saxes: Saxes) {
     const decoder = new TextDecoder('utf-8');
     let error: unknown;
     let events: SaxEvent[] = [];
-    parser.on('error', (err) => { error = err; });
+    parser.on('error', (err) => {
+      error = err;
+    });
     for (const eventType of ['opentag', 'text', 'closetag']) parser.on(eventType, (value) => events.push({ eventType, value }));
     for await (const chunk of iterable) {
       parser.write(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));

@@ -78,7 +78,15 @@ describe('CSV writer', () => {
 
 describe('plain numbers', () => {
   it('writes numbers without exponent or grouping, reading back as the same number', () => {
-    for (const [value, text] of [[1e-7, '0.0000001'], [1.5e-10, '0.00000000015'], [1e21, '1000000000000000000000'], [-2.5e21, '-2500000000000000000000'], [0.1 + 0.2, '0.30000000000000004'], [-0, '0'], [123456789012345, '123456789012345']] as const) {
+    for (const [value, text] of [
+      [1e-7, '0.0000001'],
+      [1.5e-10, '0.00000000015'],
+      [1e21, '1000000000000000000000'],
+      [-2.5e21, '-2500000000000000000000'],
+      [0.1 + 0.2, '0.30000000000000004'],
+      [-0, '0'],
+      [123456789012345, '123456789012345'],
+    ] as const) {
       expect(plainNumber(value)).toBe(text);
       expect(Number(text)).toBe(value === 0 ? 0 : value);
     }
@@ -104,6 +112,9 @@ describe('XLSX', () => {
     }
     const rows = [];
     for await (const batch of readXlsx(bytes())) rows.push(...batch);
-    expect(rows.map((row) => row.cells)).toEqual([['名称', '金额', '日期', '空'], ['华东', '1234.5', '2024-03-05']]);
+    expect(rows.map((row) => row.cells)).toEqual([
+      ['名称', '金额', '日期', '空'],
+      ['华东', '1234.5', '2024-03-05'],
+    ]);
   });
 });

@@ -33,7 +33,11 @@ export function cellText(value: CellValue): string {
  */
 export async function* readXlsx(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<SheetRow[]> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(chunks), {
-    sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'emit',
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'cache',
+    worksheets: 'emit',
+    entries: 'emit',
   });
   for await (const worksheet of reader) {
     let batch: SheetRow[] = [];

@@ -2,7 +2,14 @@ import type { Principal } from '@liaison/auth';
 import { alertV1 } from '@liaison/contracts';
 import type { CallContext } from '@liaison/runtime';
 import type { AlertService } from '../domain/alert-service';
-import { alertKindFromProto, alertStatusFromProto, ruleKindFromProto, settingsFromProto, toProtoAlert, toProtoAlertRule } from './alert-mapper';
+import {
+  alertKindFromProto,
+  alertStatusFromProto,
+  ruleKindFromProto,
+  settingsFromProto,
+  toProtoAlert,
+  toProtoAlertRule,
+} from './alert-mapper';
 
 type Ctx = CallContext<Principal>;
 

@@ -1,6 +1,16 @@
 import { alertV1 } from '@liaison/contracts';
 import { AppError } from '@liaison/runtime';
-import { reasonOf, type Alert, type AlertKind, type AlertRule, type AlertRuleKind, type AlertRuleSettings, type AlertStatus, type CareChannel, type CareDelivery } from '../domain/alert';
+import {
+  reasonOf,
+  type Alert,
+  type AlertKind,
+  type AlertRule,
+  type AlertRuleKind,
+  type AlertRuleSettings,
+  type AlertStatus,
+  type CareChannel,
+  type CareDelivery,
+} from '../domain/alert';
 import { categoriesFromProto } from './assignment-mapper';
 import { categoryToProto } from './customer-mapper';
 
@@ -18,8 +28,14 @@ const RULE_KIND_TO_PROTO: Record<AlertRuleKind, alertV1.AlertRuleKind> = {
 };
 
 const KIND_TO_PROTO: Record<AlertKind, alertV1.AlertKind> = { warning: ProtoKind.ALERT_KIND_WARNING, care: ProtoKind.ALERT_KIND_CARE };
-const STATUS_TO_PROTO: Record<AlertStatus, alertV1.AlertStatus> = { open: ProtoStatus.ALERT_STATUS_OPEN, acknowledged: ProtoStatus.ALERT_STATUS_ACKNOWLEDGED };
-const CHANNEL_TO_PROTO: Record<CareChannel, alertV1.CareChannel> = { sms: ProtoChannel.CARE_CHANNEL_SMS, email: ProtoChannel.CARE_CHANNEL_EMAIL };
+const STATUS_TO_PROTO: Record<AlertStatus, alertV1.AlertStatus> = {
+  open: ProtoStatus.ALERT_STATUS_OPEN,
+  acknowledged: ProtoStatus.ALERT_STATUS_ACKNOWLEDGED,
+};
+const CHANNEL_TO_PROTO: Record<CareChannel, alertV1.CareChannel> = {
+  sms: ProtoChannel.CARE_CHANNEL_SMS,
+  email: ProtoChannel.CARE_CHANNEL_EMAIL,
+};
 const channelsToProto = (channels: CareChannel[]) => channels.map((channel) => CHANNEL_TO_PROTO[channel]);
 
 function keyOf<T extends string, P>(table: Record<T, P>, value: P): T | undefined {

@@ -4,7 +4,14 @@ import type { CallContext } from '@liaison/runtime';
 import type { AssignmentService } from '../domain/assignment-service';
 import type { TransferRequests } from '../domain/transfer-approval';
 import { toProtoApproval } from './approval-mapper';
-import { categoriesFromProto, contactedFromProto, toProtoChange, toProtoPoolCustomer, toProtoRule, toProtoTransferSettings } from './assignment-mapper';
+import {
+  categoriesFromProto,
+  contactedFromProto,
+  toProtoChange,
+  toProtoPoolCustomer,
+  toProtoRule,
+  toProtoTransferSettings,
+} from './assignment-mapper';
 import { toProtoCustomer } from './customer-mapper';
 
 type Ctx = CallContext<Principal>;
@@ -57,13 +64,15 @@ export function assignmentHandlers(service: AssignmentService, transfers: Transf
         unit: request.unit,
       });
       return {
-        customers: list.customers.map((pending) => assignmentV1.PendingCustomer.fromPartial({
-          customer: toProtoCustomer(pending.customer),
-          pendingTime: pending.pendingSince,
-          lastContactTime: pending.lastContactedAt ?? undefined,
-          followerId: pending.follower?.id ?? '',
-          followerUnit: pending.follower?.unit ?? '',
-        })),
+        customers: list.customers.map((pending) =>
+          assignmentV1.PendingCustomer.fromPartial({
+            customer: toProtoCustomer(pending.customer),
+            pendingTime: pending.pendingSince,
+            lastContactTime: pending.lastContactedAt ?? undefined,
+            followerId: pending.follower?.id ?? '',
+            followerUnit: pending.follower?.unit ?? '',
+          }),
+        ),
         page: { nextPageToken: list.nextPageToken },
       };
     },
@@ -80,7 +89,10 @@ export function assignmentHandlers(service: AssignmentService, transfers: Transf
       return { customers: outcome.customers.map(toProtoCustomer), pending: false };
     },
 
-    async getOwnershipHistory(request: assignmentV1.GetOwnershipHistoryRequest, ctx: Ctx): Promise<assignmentV1.GetOwnershipHistoryResponse> {
+    async getOwnershipHistory(
+      request: assignmentV1.GetOwnershipHistoryRequest,
+      ctx: Ctx,
+    ): Promise<assignmentV1.GetOwnershipHistoryResponse> {
       return { changes: (await service.history(ctx.principal, request.customerId)).map(toProtoChange) };
     },
 
@@ -89,19 +101,29 @@ export function assignmentHandlers(service: AssignmentService, transfers: Transf
     },
 
     async updatePoolRule(request: assignmentV1.UpdatePoolRuleRequest, ctx: Ctx): Promise<assignmentV1.UpdatePoolRuleResponse> {
-      const rule = await service.updateRule(ctx.principal, {
-        enabled: request.enabled,
-        daysWithoutContact: request.daysWithoutContact,
-        excludedCategories: categoriesFromProto(request.excludedCategories, 'excluded_categories'),
-      }, request.expectedVersion);
+      const rule = await service.updateRule(
+        ctx.principal,
+        {
+          enabled: request.enabled,
+          daysWithoutContact: request.daysWithoutContact,
+          excludedCategories: categoriesFromProto(request.excludedCategories, 'excluded_categories'),
+        },
+        request.expectedVersion,
+      );
       return { rule: toProtoRule(rule) };
     },
 
-    async getTransferSettings(_request: assignmentV1.GetTransferSettingsRequest, ctx: Ctx): Promise<assignmentV1.GetTransferSettingsResponse> {
+    async getTransferSettings(
+      _request: assignmentV1.GetTransferSettingsRequest,
+      ctx: Ctx,
+    ): Promise<assignmentV1.GetTransferSettingsResponse> {
       return { settings: toProtoTransferSettings(await service.transferSettings(ctx.principal)) };
     },
 
-    async updateTransferSettings(request: assignmentV1.UpdateTransferSettingsRequest, ctx: Ctx): Promise<assignmentV1.UpdateTransferSettingsResponse> {
+    async updateTransferSettings(
+      request: assignmentV1.UpdateTransferSettingsRequest,
+      ctx: Ctx,
+    ): Promise<assignmentV1.UpdateTransferSettingsResponse> {
       const settings = await service.updateTransferSettings(ctx.principal, request.approvalRequired, request.expectedVersion);
       return { settings: toProtoTransferSettings(settings) };
     },

@@ -59,7 +59,10 @@ export function contactHandlers(service: ContactService) {
       return { relation: toProtoRelation(relation), created };
     },
 
-    async removeContactRelation(request: contactV1.RemoveContactRelationRequest, ctx: Ctx): Promise<contactV1.RemoveContactRelationResponse> {
+    async removeContactRelation(
+      request: contactV1.RemoveContactRelationRequest,
+      ctx: Ctx,
+    ): Promise<contactV1.RemoveContactRelationResponse> {
       await service.removeRelation(ctx.principal, request.fromContactId, request.toContactId);
       return {};
     },

@@ -80,9 +80,10 @@ export function contactFieldsFromProto(message: contactV1.Contact): ContactField
     imAccounts: message.imAccounts.map((account) => ({ kind: keyOf(IM_KINDS, account.kind), handle: cleanText(account.handle) ?? '' })),
     address: cleanText(message.address),
     // All zero is proto3's "not set"; anything else is a birthday that validation checks.
-    birthday: message.birthday && (message.birthday.month || message.birthday.day || message.birthday.year)
-      ? { month: message.birthday.month, day: message.birthday.day, year: message.birthday.year || null }
-      : null,
+    birthday:
+      message.birthday && (message.birthday.month || message.birthday.day || message.birthday.year)
+        ? { month: message.birthday.month, day: message.birthday.day, year: message.birthday.year || null }
+        : null,
     hobbies: cleanHobbies(message.hobbies),
     loginAccount: cleanText(message.loginAccount)?.toLowerCase() ?? null,
     isPrimary: message.isPrimary,

@@ -32,8 +32,19 @@ import { maintenanceHandlers, maintenanceServices } from './maintenance-handlers
 // its proto file in CUSTOMER_PROTO_FILES (for reflection).
 
 export const CUSTOMER_PROTO_FILES = [
-  'customer', 'import_export', 'customer_admin', 'base_data', 'custom_field', 'approval', 'assignment', 'handover',
-  'followup', 'history', 'contact', 'customer_view', 'alert',
+  'customer',
+  'import_export',
+  'customer_admin',
+  'base_data',
+  'custom_field',
+  'approval',
+  'assignment',
+  'handover',
+  'followup',
+  'history',
+  'contact',
+  'customer_view',
+  'alert',
 ].map((name) => `liaison/customer/v1/${name}.proto`);
 
 export interface CustomerApiDependencies {

@@ -26,7 +26,7 @@ export function customerHandlers(service: CustomerService) {
     async createCustomer(request: customerV1.CreateCustomerRequest, ctx: Ctx): Promise<customerV1.CreateCustomerResponse> {
       const customer = await service.create(ctx.principal, {
         fields: fieldsFromProto(request),
-        category: request.category ? categoryFromProto(request.category) ?? ('unknown' as Category) : null,
+        category: request.category ? (categoryFromProto(request.category) ?? ('unknown' as Category)) : null,
         ownerId: request.ownerId || null,
         requestId: request.requestId || null,
       });
@@ -52,7 +52,10 @@ export function customerHandlers(service: CustomerService) {
       return { customer: toProtoCustomer(customer) };
     },
 
-    async changeCustomerCategory(request: customerV1.ChangeCustomerCategoryRequest, ctx: Ctx): Promise<customerV1.ChangeCustomerCategoryResponse> {
+    async changeCustomerCategory(
+      request: customerV1.ChangeCustomerCategoryRequest,
+      ctx: Ctx,
+    ): Promise<customerV1.ChangeCustomerCategoryResponse> {
       const category = categoryFromProto(request.category);
       if (!category) throw AppError.invalid('category is required', [{ field: 'category', message: 'must be a category' }]);
       const customer = await service.changeCategory(ctx.principal, {
@@ -96,4 +99,3 @@ export function listQueryFromProto(request: customerV1.ListCustomersRequest): Li
     sort,
   };
 }
-

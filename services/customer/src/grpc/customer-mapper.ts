@@ -102,7 +102,9 @@ export function fieldsFromProto(message: {
     industry: cleanText(message.industry),
     source: cleanText(message.source),
     starRating: message.starRating,
-    creditLimit: message.creditLimit ? { minorUnits: message.creditLimit.minorUnits, currencyCode: message.creditLimit.currencyCode } : null,
+    creditLimit: message.creditLimit
+      ? { minorUnits: message.creditLimit.minorUnits, currencyCode: message.creditLimit.currencyCode }
+      : null,
     nature: cleanText(message.nature),
     province: cleanText(message.region?.province),
     city: cleanText(message.region?.city),

@@ -13,8 +13,14 @@ export function customerViewHandlers(service: CustomerViewService) {
       return { view: view360ToProto(await service.get360(ctx.principal, request.customerId)) };
     },
 
-    async getCustomerTimeline(request: customerViewV1.GetCustomerTimelineRequest, ctx: Ctx): Promise<customerViewV1.GetCustomerTimelineResponse> {
-      const page = await service.timeline(ctx.principal, request.customerId, { pageSize: request.page?.pageSize ?? 0, pageToken: request.page?.pageToken ?? '' });
+    async getCustomerTimeline(
+      request: customerViewV1.GetCustomerTimelineRequest,
+      ctx: Ctx,
+    ): Promise<customerViewV1.GetCustomerTimelineResponse> {
+      const page = await service.timeline(ctx.principal, request.customerId, {
+        pageSize: request.page?.pageSize ?? 0,
+        pageToken: request.page?.pageToken ?? '',
+      });
       return timelineToProto(page);
     },
   };

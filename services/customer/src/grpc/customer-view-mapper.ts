@@ -59,7 +59,10 @@ function tradeToProto({ figures }: CustomerSummary): customerViewV1.TradeSummary
   };
 }
 
-function financeToProto({ figures }: CustomerSummary, creditLimit: { minorUnits: number; currencyCode: string } | null): customerViewV1.FinanceSummary {
+function financeToProto(
+  { figures }: CustomerSummary,
+  creditLimit: { minorUnits: number; currencyCode: string } | null,
+): customerViewV1.FinanceSummary {
   return {
     received: money(figures.receivedMinor, figures.currency),
     outstanding: money(figures.outstandingMinor, figures.currency),
@@ -83,11 +86,25 @@ function activityToProto({ figures }: CustomerSummary, contactCount: number): cu
 }
 
 function contactToProto(contact: ContactBrief): customerViewV1.ContactBrief {
-  return { id: contact.id, name: contact.name, title: contact.title ?? '', phone: contact.phone ?? '', email: contact.email ?? '', isPrimary: contact.isPrimary };
+  return {
+    id: contact.id,
+    name: contact.name,
+    title: contact.title ?? '',
+    phone: contact.phone ?? '',
+    email: contact.email ?? '',
+    isPrimary: contact.isPrimary,
+  };
 }
 
 function followUpToProto(followUp: FollowUpBrief): customerViewV1.FollowUpBrief {
-  return { id: followUp.id, method: followUp.method, content: followUp.content, occurTime: followUp.occurredAt, authorId: followUp.authorId, contactId: followUp.contactId ?? '' };
+  return {
+    id: followUp.id,
+    method: followUp.method,
+    content: followUp.content,
+    occurTime: followUp.occurredAt,
+    authorId: followUp.authorId,
+    contactId: followUp.contactId ?? '',
+  };
 }
 
 export function view360ToProto(view: Customer360): customerViewV1.Customer360 {
@@ -121,5 +138,9 @@ function timelineEntryToProto(row: TimelineRow): customerViewV1.TimelineEntry {
 }
 
 export function timelineToProto(page: TimelinePage): customerViewV1.GetCustomerTimelineResponse {
-  return { entries: page.entries.map(timelineEntryToProto), page: { nextPageToken: page.nextPageToken }, withheldSections: [...page.withheld] };
+  return {
+    entries: page.entries.map(timelineEntryToProto),
+    page: { nextPageToken: page.nextPageToken },
+    withheldSections: [...page.withheld],
+  };
 }

@@ -13,14 +13,26 @@ const CHUNK_BYTES = 64 * 1024;
 /** CustomerExportService RPCs. */
 export function exportHandlers(service: ExportService) {
   return {
-    async exportCustomers(request: importExportV1.ExportCustomersRequest, ctx: Ctx, send: (response: importExportV1.ExportCustomersResponse) => Promise<void>): Promise<void> {
+    async exportCustomers(
+      request: importExportV1.ExportCustomersRequest,
+      ctx: Ctx,
+      send: (response: importExportV1.ExportCustomersResponse) => Promise<void>,
+    ): Promise<void> {
       service.authorize(ctx.principal);
-      const format = formatFromProto(request.format) ?? (request.format === importExportV1.TransferFileFormat.TRANSFER_FILE_FORMAT_UNSPECIFIED ? 'csv' : undefined);
+      const format =
+        formatFromProto(request.format) ??
+        (request.format === importExportV1.TransferFileFormat.TRANSFER_FILE_FORMAT_UNSPECIFIED ? 'csv' : undefined);
       if (!format) throw AppError.invalid('unknown format', [{ field: 'format', message: 'must be csv or xlsx' }]);
       const language = request.columnLanguage === importExportV1.ColumnLanguage.COLUMN_LANGUAGE_ZH ? 'zh' : 'en';
-      const { pageSize: _pageSize, pageToken: _pageToken, sort: _sort, ...filter } = listQueryFromProto(request.filter ?? customerV1.ListCustomersRequest.fromPartial({}));
+      const {
+        pageSize: _pageSize,
+        pageToken: _pageToken,
+        sort: _sort,
+        ...filter
+      } = listQueryFromProto(request.filter ?? customerV1.ListCustomersRequest.fromPartial({}));
       await service.write(ctx.principal, filter, format, language, async (bytes) => {
-        for (let start = 0; start < bytes.byteLength; start += CHUNK_BYTES) await send({ chunk: bytes.subarray(start, start + CHUNK_BYTES) });
+        for (let start = 0; start < bytes.byteLength; start += CHUNK_BYTES)
+          await send({ chunk: bytes.subarray(start, start + CHUNK_BYTES) });
       });
     },
   };

@@ -27,7 +27,10 @@ function fieldsFromProto(message: {
   };
 }
 
-function queryFromProto(page: { pageSize: number; pageToken: string } | undefined, filter: followUpV1.FollowUpFilter | undefined): FollowUpQuery {
+function queryFromProto(
+  page: { pageSize: number; pageToken: string } | undefined,
+  filter: followUpV1.FollowUpFilter | undefined,
+): FollowUpQuery {
   const methods = (filter?.methods ?? []).map((value, index) => {
     const method = methodFromProto(value);
     if (!method) throw AppError.invalid('unknown method', [{ field: `filter.methods[${index}]`, message: 'is not a follow-up method' }]);

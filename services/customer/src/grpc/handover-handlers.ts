@@ -9,7 +9,8 @@ type Ctx = CallContext<Principal>;
 const { HandoverDistribution: ProtoDistribution } = handoverV1;
 
 function distributionFromProto(value: handoverV1.HandoverDistribution): HandoverDistribution {
-  if (value === ProtoDistribution.HANDOVER_DISTRIBUTION_UNSPECIFIED || value === ProtoDistribution.HANDOVER_DISTRIBUTION_EVEN) return 'even';
+  if (value === ProtoDistribution.HANDOVER_DISTRIBUTION_UNSPECIFIED || value === ProtoDistribution.HANDOVER_DISTRIBUTION_EVEN)
+    return 'even';
   if (value === ProtoDistribution.HANDOVER_DISTRIBUTION_MAPPING) return 'mapping';
   throw AppError.invalid('unknown distribution', [{ field: 'distribution', message: 'is not a distribution' }]);
 }
@@ -18,9 +19,15 @@ function toProtoHandover(handover: Handover): handoverV1.Handover {
   return handoverV1.Handover.fromPartial({
     id: handover.id,
     fromUserId: handover.fromUserId,
-    successors: handover.successors.map((s) => ({ userId: s.userId, unit: s.unit, customerCount: s.customerCount, followedCount: s.followedCount })),
+    successors: handover.successors.map((s) => ({
+      userId: s.userId,
+      unit: s.unit,
+      customerCount: s.customerCount,
+      followedCount: s.followedCount,
+    })),
     allCustomers: handover.allCustomers,
-    distribution: handover.distribution === 'mapping' ? ProtoDistribution.HANDOVER_DISTRIBUTION_MAPPING : ProtoDistribution.HANDOVER_DISTRIBUTION_EVEN,
+    distribution:
+      handover.distribution === 'mapping' ? ProtoDistribution.HANDOVER_DISTRIBUTION_MAPPING : ProtoDistribution.HANDOVER_DISTRIBUTION_EVEN,
     rewriteCreator: handover.rewriteCreator,
     reason: handover.reason,
     customerCount: handover.customerCount,
@@ -55,7 +62,11 @@ export function handoverHandlers(service: HandoverService) {
     },
 
     async listHandovers(request: handoverV1.ListHandoversRequest, ctx: Ctx): Promise<handoverV1.ListHandoversResponse> {
-      const list = await service.list(ctx.principal, { pageSize: request.page?.pageSize ?? 0, pageToken: request.page?.pageToken ?? '', fromUserId: request.fromUserId });
+      const list = await service.list(ctx.principal, {
+        pageSize: request.page?.pageSize ?? 0,
+        pageToken: request.page?.pageToken ?? '',
+        fromUserId: request.fromUserId,
+      });
       return { handovers: list.handovers.map(toProtoHandover), page: { nextPageToken: list.nextPageToken } };
     },
   };

@@ -18,18 +18,33 @@ function optionsFromProto(options: importExportV1.CustomerImportOptions): Import
       ...(assignTo ? [] : [{ field: 'options.assign_to', message: 'must be importer or pool' }]),
     ]);
   }
-  return checkOptions({ fileName: options.fileName, format: formatFromProto(options.format), encoding: options.encoding, duplicates, duplicateKey, assignTo });
+  return checkOptions({
+    fileName: options.fileName,
+    format: formatFromProto(options.format),
+    encoding: options.encoding,
+    duplicates,
+    duplicateKey,
+    assignTo,
+  });
 }
 
 // The first message of an upload carries the options; the file's bytes follow.
-async function splitUpload(requests: AsyncIterable<importExportV1.UploadCustomerImportRequest>): Promise<{ options: importExportV1.CustomerImportOptions; file: AsyncIterable<Uint8Array> }> {
+async function splitUpload(
+  requests: AsyncIterable<importExportV1.UploadCustomerImportRequest>,
+): Promise<{ options: importExportV1.CustomerImportOptions; file: AsyncIterable<Uint8Array> }> {
   const iterator = requests[Symbol.asyncIterator]();
   const first = await iterator.next();
   const options = first.done ? undefined : first.value.options;
-  if (!options) throw AppError.invalid('the first message must carry the options', [{ field: 'options', message: 'send the options first, then the file in chunks' }]);
+  if (!options)
+    throw AppError.invalid('the first message must carry the options', [
+      { field: 'options', message: 'send the options first, then the file in chunks' },
+    ]);
   async function* file(): AsyncGenerator<Uint8Array> {
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      if (next.value.options) throw AppError.invalid('options may be sent once, first', [{ field: 'options', message: 'only the first message carries options' }]);
+      if (next.value.options)
+        throw AppError.invalid('options may be sent once, first', [
+          { field: 'options', message: 'only the first message carries options' },
+        ]);
       if (next.value.chunk && next.value.chunk.byteLength > 0) yield next.value.chunk;
     }
   }
@@ -39,7 +54,10 @@ async function splitUpload(requests: AsyncIterable<importExportV1.UploadCustomer
 /** CustomerImportService RPCs. */
 export function importHandlers(service: ImportService) {
   return {
-    async uploadCustomerImport(requests: AsyncIterable<importExportV1.UploadCustomerImportRequest>, ctx: Ctx): Promise<importExportV1.UploadCustomerImportResponse> {
+    async uploadCustomerImport(
+      requests: AsyncIterable<importExportV1.UploadCustomerImportRequest>,
+      ctx: Ctx,
+    ): Promise<importExportV1.UploadCustomerImportResponse> {
       const { options, file } = await splitUpload(requests);
       return { import: toProtoImport(await service.upload(ctx.principal, optionsFromProto(options), file)) };
     },
@@ -48,12 +66,19 @@ export function importHandlers(service: ImportService) {
       return { import: toProtoImport(await service.get(ctx.principal, request.id)) };
     },
 
-    async listCustomerImports(request: importExportV1.ListCustomerImportsRequest, ctx: Ctx): Promise<importExportV1.ListCustomerImportsResponse> {
+    async listCustomerImports(
+      request: importExportV1.ListCustomerImportsRequest,
+      ctx: Ctx,
+    ): Promise<importExportV1.ListCustomerImportsResponse> {
       const page = await service.list(ctx.principal, request.page?.pageSize ?? 0, request.page?.pageToken ?? '');
       return { imports: page.jobs.map(toProtoImport), page: { nextPageToken: page.nextPageToken } };
     },
 
-    async downloadCustomerImportErrors(request: importExportV1.DownloadCustomerImportErrorsRequest, ctx: Ctx, send: (response: importExportV1.DownloadCustomerImportErrorsResponse) => Promise<void>): Promise<void> {
+    async downloadCustomerImportErrors(
+      request: importExportV1.DownloadCustomerImportErrorsRequest,
+      ctx: Ctx,
+      send: (response: importExportV1.DownloadCustomerImportErrorsResponse) => Promise<void>,
+    ): Promise<void> {
       for await (const chunk of service.errorReport(ctx.principal, request.id)) await send({ chunk });
     },
   };

@@ -51,7 +51,10 @@ function toProtoShare(share: Share): maintenanceV1.CustomerShare {
 export function maintenanceHandlers(services: MaintenanceServices) {
   const { merge, bulk, sharing } = services;
   return {
-    async findDuplicateCustomers(request: maintenanceV1.FindDuplicateCustomersRequest, ctx: Ctx): Promise<maintenanceV1.FindDuplicateCustomersResponse> {
+    async findDuplicateCustomers(
+      request: maintenanceV1.FindDuplicateCustomersRequest,
+      ctx: Ctx,
+    ): Promise<maintenanceV1.FindDuplicateCustomersResponse> {
       const found = await merge.findDuplicates(ctx.principal, {
         customerId: request.customerId,
         pageSize: request.page?.pageSize ?? 0,
@@ -72,19 +75,30 @@ export function maintenanceHandlers(services: MaintenanceServices) {
       return { customers: (await bulk.restoreCustomers(ctx.principal, request.ids)).map(toProtoCustomer) };
     },
 
-    async listDeletedCustomers(request: maintenanceV1.ListDeletedCustomersRequest, ctx: Ctx): Promise<maintenanceV1.ListDeletedCustomersResponse> {
+    async listDeletedCustomers(
+      request: maintenanceV1.ListDeletedCustomersRequest,
+      ctx: Ctx,
+    ): Promise<maintenanceV1.ListDeletedCustomersResponse> {
       const page = await bulk.listDeleted(ctx.principal, {
         pageSize: request.page?.pageSize ?? 0,
         pageToken: request.page?.pageToken ?? '',
         nameContains: request.nameContains,
       });
       return {
-        customers: page.items.map((item) => ({ customer: toProtoCustomer(item.customer), deleteTime: item.deletedAt, deletedBy: item.deletedBy ?? '', reason: item.reason ?? '' })),
+        customers: page.items.map((item) => ({
+          customer: toProtoCustomer(item.customer),
+          deleteTime: item.deletedAt,
+          deletedBy: item.deletedBy ?? '',
+          reason: item.reason ?? '',
+        })),
         page: { nextPageToken: page.nextPageToken },
       };
     },
 
-    async requestCustomerNotification(request: maintenanceV1.RequestCustomerNotificationRequest, ctx: Ctx): Promise<maintenanceV1.RequestCustomerNotificationResponse> {
+    async requestCustomerNotification(
+      request: maintenanceV1.RequestCustomerNotificationRequest,
+      ctx: Ctx,
+    ): Promise<maintenanceV1.RequestCustomerNotificationResponse> {
       const receipt = await bulk.requestNotification(ctx.principal, {
         customerIds: request.customerIds,
         channel: channelFromProto(request.channel),
@@ -105,7 +119,10 @@ export function maintenanceHandlers(services: MaintenanceServices) {
       return {};
     },
 
-    async listCustomerShares(request: maintenanceV1.ListCustomerSharesRequest, ctx: Ctx): Promise<maintenanceV1.ListCustomerSharesResponse> {
+    async listCustomerShares(
+      request: maintenanceV1.ListCustomerSharesRequest,
+      ctx: Ctx,
+    ): Promise<maintenanceV1.ListCustomerSharesResponse> {
       return { shares: (await sharing.list(ctx.principal, request.customerId)).map(toProtoShare) };
     },
   };

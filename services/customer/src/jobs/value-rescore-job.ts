@@ -42,6 +42,7 @@ export async function rescoreStaleSummaries(pool: Pool, batchSize = BATCH): Prom
 
 async function startOfTodayInChina(pool: Pool): Promise<Date> {
   const { rows } = await pool.query<{ start: Date }>(
-    `SELECT (date_trunc('day', now() AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai') AS start`);
+    `SELECT (date_trunc('day', now() AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai') AS start`,
+  );
   return rows[0].start;
 }

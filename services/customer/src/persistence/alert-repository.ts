@@ -1,6 +1,17 @@
 import type { DataScope } from '@liaison/auth';
 import { AppError, type PoolClient, type Queryable } from '@liaison/runtime';
-import { alertKindOf, messagePieces, type Alert, type AlertKind, type AlertRule, type AlertRuleKind, type AlertRuleSettings, type AlertStatus, type CareChannel, type CareDelivery } from '../domain/alert';
+import {
+  alertKindOf,
+  messagePieces,
+  type Alert,
+  type AlertKind,
+  type AlertRule,
+  type AlertRuleKind,
+  type AlertRuleSettings,
+  type AlertStatus,
+  type CareChannel,
+  type CareDelivery,
+} from '../domain/alert';
 import type { CareDate } from '../domain/alert-dates';
 import type { Category } from '../domain/lifecycle';
 import { scopeCondition } from './scope-sql';
@@ -12,19 +23,53 @@ import { scopeCondition } from './scope-sql';
 // A care rule with channels records its greeting (migration 0105) in that same statement.
 
 interface RuleRow {
-  id: string; name: string; kind: AlertRuleKind; days: number; month: number | null; day: number | null;
-  categories: Category[]; target_only: boolean; enabled: boolean; version: string;
-  created_at: Date; created_by: string; updated_at: Date; updated_by: string;
-  channels: CareChannel[]; send_time: string | null; message: string | null;
+  id: string;
+  name: string;
+  kind: AlertRuleKind;
+  days: number;
+  month: number | null;
+  day: number | null;
+  categories: Category[];
+  target_only: boolean;
+  enabled: boolean;
+  version: string;
+  created_at: Date;
+  created_by: string;
+  updated_at: Date;
+  updated_by: string;
+  channels: CareChannel[];
+  send_time: string | null;
+  message: string | null;
 }
 
 interface AlertRow {
-  id: string; seq: string; kind: AlertKind; rule_id: string; rule_name: string; rule_kind: AlertRuleKind;
-  customer_id: string; customer_name: string; contact_id: string | null; contact_name: string | null;
-  owner_id: string; owner_unit: string | null; reference_date: string | null; since_creation: boolean;
-  due_date: string; days: number; status: AlertStatus; created_at: Date; acknowledged_at: Date | null; acknowledged_by: string | null;
-  delivery_channels: CareChannel[] | null; undeliverable_channels: CareChannel[] | null; send_at: Date | null;
-  recipient_contact_id: string | null; recipient_name: string | null; recipient_phone: string | null; recipient_email: string | null;
+  id: string;
+  seq: string;
+  kind: AlertKind;
+  rule_id: string;
+  rule_name: string;
+  rule_kind: AlertRuleKind;
+  customer_id: string;
+  customer_name: string;
+  contact_id: string | null;
+  contact_name: string | null;
+  owner_id: string;
+  owner_unit: string | null;
+  reference_date: string | null;
+  since_creation: boolean;
+  due_date: string;
+  days: number;
+  status: AlertStatus;
+  created_at: Date;
+  acknowledged_at: Date | null;
+  acknowledged_by: string | null;
+  delivery_channels: CareChannel[] | null;
+  undeliverable_channels: CareChannel[] | null;
+  send_at: Date | null;
+  recipient_contact_id: string | null;
+  recipient_name: string | null;
+  recipient_phone: string | null;
+  recipient_email: string | null;
   delivery_message: string | null;
 }
 
@@ -39,29 +84,63 @@ const INSERTED_COLUMNS = ALERT_COLUMNS.replace(/a\./g, '');
 
 function toRule(row: RuleRow): AlertRule {
   return {
-    id: row.id, name: row.name, kind: row.kind, days: row.days, month: row.month, day: row.day, categories: row.categories,
-    targetOnly: row.target_only, enabled: row.enabled, version: Number(row.version),
-    createdAt: row.created_at, createdBy: row.created_by, updatedAt: row.updated_at, updatedBy: row.updated_by,
-    channels: row.channels, sendTime: row.send_time, message: row.message,
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    days: row.days,
+    month: row.month,
+    day: row.day,
+    categories: row.categories,
+    targetOnly: row.target_only,
+    enabled: row.enabled,
+    version: Number(row.version),
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    updatedAt: row.updated_at,
+    updatedBy: row.updated_by,
+    channels: row.channels,
+    sendTime: row.send_time,
+    message: row.message,
   };
 }
 
 function toDelivery(row: AlertRow): CareDelivery | null {
   if (row.delivery_channels === null) return null;
   return {
-    channels: row.delivery_channels, undeliverableChannels: row.undeliverable_channels ?? [], sendAt: row.send_at!,
-    recipientContactId: row.recipient_contact_id, recipientName: row.recipient_name ?? '', phone: row.recipient_phone,
-    email: row.recipient_email, message: row.delivery_message ?? '',
+    channels: row.delivery_channels,
+    undeliverableChannels: row.undeliverable_channels ?? [],
+    sendAt: row.send_at!,
+    recipientContactId: row.recipient_contact_id,
+    recipientName: row.recipient_name ?? '',
+    phone: row.recipient_phone,
+    email: row.recipient_email,
+    message: row.delivery_message ?? '',
   };
 }
 
 function toAlert(row: AlertRow): Alert {
   return {
-    id: row.id, seq: row.seq, kind: row.kind, ruleId: row.rule_id, ruleName: row.rule_name, ruleKind: row.rule_kind,
-    customerId: row.customer_id, customerName: row.customer_name, contactId: row.contact_id, contactName: row.contact_name,
-    ownerId: row.owner_id, ownerUnit: row.owner_unit, referenceDate: row.reference_date, sinceCreation: row.since_creation,
-    dueDate: row.due_date, days: row.days, status: row.status, createdAt: row.created_at,
-    acknowledgedAt: row.acknowledged_at, acknowledgedBy: row.acknowledged_by, delivery: toDelivery(row),
+    id: row.id,
+    seq: row.seq,
+    kind: row.kind,
+    ruleId: row.rule_id,
+    ruleName: row.rule_name,
+    ruleKind: row.rule_kind,
+    customerId: row.customer_id,
+    customerName: row.customer_name,
+    contactId: row.contact_id,
+    contactName: row.contact_name,
+    ownerId: row.owner_id,
+    ownerUnit: row.owner_unit,
+    referenceDate: row.reference_date,
+    sinceCreation: row.since_creation,
+    dueDate: row.due_date,
+    days: row.days,
+    status: row.status,
+    createdAt: row.created_at,
+    acknowledgedAt: row.acknowledged_at,
+    acknowledgedBy: row.acknowledged_by,
+    delivery: toDelivery(row),
   };
 }
 
@@ -120,7 +199,11 @@ const CUSTOMER_RECIPIENT = `LEFT JOIN LATERAL (SELECT x.id, x.name, x.phones, x.
 /** The greeting columns of an alert, parameters from `first`; all NULL without channels. */
 function deliverySql(rule: AlertRule, source: AlertSource, first: number): { from: string; columns: string; values: unknown[] } {
   if (rule.channels.length === 0 || !source.recipient || !rule.message) {
-    return { from: '', columns: 'NULL::text[], NULL::text[], NULL::timestamptz, NULL::uuid, NULL::text, NULL::text, NULL::text, NULL::text', values: [] };
+    return {
+      from: '',
+      columns: 'NULL::text[], NULL::text[], NULL::timestamptz, NULL::uuid, NULL::text, NULL::text, NULL::text, NULL::text',
+      values: [],
+    };
   }
   const [channels, sendTime, kinds, texts] = [0, 1, 2, 3].map((offset) => `$${first + offset}`);
   const reachable = (wanted: boolean) => `ARRAY(SELECT chan.name FROM unnest(${channels}::text[]) WITH ORDINALITY AS chan(name, i)
@@ -129,9 +212,13 @@ function deliverySql(rule: AlertRule, source: AlertSource, first: number): { fro
   return {
     from: source.recipient,
     columns: [
-      reachable(true), reachable(false),
+      reachable(true),
+      reachable(false),
       `GREATEST((${source.dueDate} + ${sendTime}::time) AT TIME ZONE 'Asia/Shanghai', now())`,
-      'rcp.contact_id', 'rcp.name', 'rcp.phone', 'rcp.email',
+      'rcp.contact_id',
+      'rcp.name',
+      'rcp.phone',
+      'rcp.email',
       `(SELECT string_agg(CASE m.kind WHEN 'customer' THEN c.name WHEN 'contact' THEN rcp.name ELSE m.literal END, '' ORDER BY m.i)
         FROM unnest(${kinds}::text[], ${texts}::text[]) WITH ORDINALITY AS m(kind, literal, i))`,
     ].join(', '),
@@ -157,29 +244,61 @@ export class AlertRepository {
   }
 
   async findRule(db: Queryable, id: string, forUpdate = false): Promise<AlertRule | undefined> {
-    const { rows } = await db.query<RuleRow>(`SELECT ${RULE_COLUMNS} FROM customer_alert_rules WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
+    const { rows } = await db.query<RuleRow>(
+      `SELECT ${RULE_COLUMNS} FROM customer_alert_rules WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
+      [id],
+    );
     return rows[0] ? toRule(rows[0]) : undefined;
   }
 
   async insertRule(tx: PoolClient, id: string, kind: AlertRuleKind, settings: AlertRuleSettings, actorId: string): Promise<AlertRule> {
-    const { rows } = await tx.query<RuleRow>(
-      `INSERT INTO customer_alert_rules (id, name, kind, days, month, day, categories, target_only, enabled, created_by, updated_by,
+    const { rows } = await tx
+      .query<RuleRow>(
+        `INSERT INTO customer_alert_rules (id, name, kind, days, month, day, categories, target_only, enabled, created_by, updated_by,
          channels, send_time, message)
        VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8, $9, $10, $10, $11::text[], $12::time, $13) RETURNING ${RULE_COLUMNS}`,
-      [id, settings.name, kind, settings.days, settings.month, settings.day, settings.categories, settings.targetOnly, settings.enabled, actorId,
-        settings.channels, settings.sendTime, settings.message],
-    ).catch(nameConflict);
+        [
+          id,
+          settings.name,
+          kind,
+          settings.days,
+          settings.month,
+          settings.day,
+          settings.categories,
+          settings.targetOnly,
+          settings.enabled,
+          actorId,
+          settings.channels,
+          settings.sendTime,
+          settings.message,
+        ],
+      )
+      .catch(nameConflict);
     return toRule(rows[0]);
   }
 
   async updateRule(tx: PoolClient, id: string, settings: AlertRuleSettings, actorId: string): Promise<AlertRule> {
-    const { rows } = await tx.query<RuleRow>(
-      `UPDATE customer_alert_rules SET name = $2, days = $3, month = $4, day = $5, categories = $6::text[], target_only = $7,
+    const { rows } = await tx
+      .query<RuleRow>(
+        `UPDATE customer_alert_rules SET name = $2, days = $3, month = $4, day = $5, categories = $6::text[], target_only = $7,
          enabled = $8, version = version + 1, updated_at = now(), updated_by = $9, channels = $10::text[], send_time = $11::time, message = $12
        WHERE id = $1 RETURNING ${RULE_COLUMNS}`,
-      [id, settings.name, settings.days, settings.month, settings.day, settings.categories, settings.targetOnly, settings.enabled, actorId,
-        settings.channels, settings.sendTime, settings.message],
-    ).catch(nameConflict);
+        [
+          id,
+          settings.name,
+          settings.days,
+          settings.month,
+          settings.day,
+          settings.categories,
+          settings.targetOnly,
+          settings.enabled,
+          actorId,
+          settings.channels,
+          settings.sendTime,
+          settings.message,
+        ],
+      )
+      .catch(nameConflict);
     return toRule(rows[0]);
   }
 
@@ -227,7 +346,11 @@ export class AlertRepository {
     const p = (offset: number) => `$${SOURCE_PARAM + offset}`;
     const windowTable = `unnest(${p(0)}::int[], ${p(1)}::int[], ${p(2)}::date[]) AS w(month, day, due)`;
     const care = {
-      occurrence: 'w.due::text', dueDate: 'w.due', days: `(w.due - ${p(3)}::date)`, sinceCreation: 'false', referenceDate: 'NULL::date',
+      occurrence: 'w.due::text',
+      dueDate: 'w.due',
+      days: `(w.due - ${p(3)}::date)`,
+      sinceCreation: 'false',
+      referenceDate: 'NULL::date',
       values: [window.map((d) => d.month), window.map((d) => d.day), window.map((d) => d.due), today],
     };
     switch (rule.kind) {
@@ -284,7 +407,18 @@ export class AlertRepository {
        ORDER BY ${source.orderBy ?? 'c.seq'}
        ON CONFLICT DO NOTHING
        RETURNING ${INSERTED_COLUMNS}`,
-      [rule.id, rule.name, rule.kind, alertKindOf(rule.kind), range.afterSeq, range.throughSeq, rule.categories, rule.targetOnly, ...source.values, ...delivery.values],
+      [
+        rule.id,
+        rule.name,
+        rule.kind,
+        alertKindOf(rule.kind),
+        range.afterSeq,
+        range.throughSeq,
+        rule.categories,
+        rule.targetOnly,
+        ...source.values,
+        ...delivery.values,
+      ],
     );
     return rows.map(toAlert);
   }
@@ -331,4 +465,3 @@ export class AlertRepository {
     return toAlert(rows[0]);
   }
 }
-

@@ -1,6 +1,14 @@
 import type { DataScope } from '@liaison/auth';
 import type { PoolClient, Queryable } from '@liaison/runtime';
-import type { ChangeKind, FollowerRef, OwnershipChange, OwnershipState, PoolCustomer, PoolRule, TransferSettings } from '../domain/assignment';
+import type {
+  ChangeKind,
+  FollowerRef,
+  OwnershipChange,
+  OwnershipState,
+  PoolCustomer,
+  PoolRule,
+  TransferSettings,
+} from '../domain/assignment';
 import type { Category } from '../domain/lifecycle';
 import { scopeCondition } from './scope-sql';
 
@@ -138,7 +146,8 @@ export interface OwnerUpdate {
 const LIVE = scopeCondition({ kind: 'all' }, 1).text;
 
 // Pending: entered through import or the pool, and no follow-up since.
-const PENDING = 'c.owner_id IS NOT NULL AND c.pending_since IS NOT NULL AND (c.last_contacted_at IS NULL OR c.last_contacted_at < c.pending_since)';
+const PENDING =
+  'c.owner_id IS NOT NULL AND c.pending_since IS NOT NULL AND (c.last_contacted_at IS NULL OR c.last_contacted_at < c.pending_since)';
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
@@ -203,7 +212,11 @@ export class AssignmentRepository {
   }
 
   /** Whether a customer exists, was ever public in the pool, and lies in the given scope. */
-  async visibility(db: Queryable, id: string, scope: DataScope): Promise<{ ownerId: string | null; everPooled: boolean; inScope: boolean } | null> {
+  async visibility(
+    db: Queryable,
+    id: string,
+    scope: DataScope,
+  ): Promise<{ ownerId: string | null; everPooled: boolean; inScope: boolean } | null> {
     const condition = scopeCondition(scope, 2);
     const { rows } = await db.query<{ owner_id: string | null; ever_pooled: boolean; in_scope: boolean }>(
       `SELECT c.owner_id, c.last_pooled_at IS NOT NULL AS ever_pooled, coalesce(${condition.text}, false) AS in_scope FROM customers c WHERE c.id = $1 AND ${LIVE}`,
@@ -218,8 +231,20 @@ export class AssignmentRepository {
     const values: unknown[] = [];
     const tuples = changes.map((change) => {
       const start = values.length;
-      values.push(change.customerId, change.kind, change.from.ownerId, change.from.ownerUnit, change.to.ownerId, change.to.ownerUnit, change.reason, change.actorId);
-      return `(${values.slice(start).map((_, i) => `$${start + i + 1}`).join(', ')})`;
+      values.push(
+        change.customerId,
+        change.kind,
+        change.from.ownerId,
+        change.from.ownerUnit,
+        change.to.ownerId,
+        change.to.ownerUnit,
+        change.reason,
+        change.actorId,
+      );
+      return `(${values
+        .slice(start)
+        .map((_, i) => `$${start + i + 1}`)
+        .join(', ')})`;
     });
     const { rows } = await tx.query<HistoryRow>(
       `INSERT INTO customer_ownership_history (customer_id, kind, from_owner_id, from_owner_unit, to_owner_id, to_owner_unit, reason, actor_id)
@@ -263,7 +288,14 @@ export class AssignmentRepository {
     if (filter.contacted !== undefined) where.push(filter.contacted ? 'c.last_contacted_at IS NOT NULL' : 'c.last_contacted_at IS NULL');
     if (filter.unit) where.push(`(c.owner_unit = ${add(filter.unit)} OR c.owner_unit LIKE ${add(`${escapeLike(filter.unit)}/%`)})`);
     if (filter.afterSeq) where.push(`c.seq < ${add(filter.afterSeq)}::bigint`);
-    const { rows } = await db.query<{ id: string; seq: string; pending_since: Date; last_contacted_at: Date | null; follower_id: string | null; follower_unit: string | null }>(
+    const { rows } = await db.query<{
+      id: string;
+      seq: string;
+      pending_since: Date;
+      last_contacted_at: Date | null;
+      follower_id: string | null;
+      follower_unit: string | null;
+    }>(
       `SELECT c.id, c.seq, c.pending_since, c.last_contacted_at, c.follower_id, c.follower_unit
        FROM customers c WHERE ${where.join(' AND ')} ORDER BY c.seq DESC LIMIT ${add(filter.limit + 1)}`,
       values,
@@ -297,7 +329,14 @@ export class AssignmentRepository {
   }
 
   async rule(db: Queryable, forUpdate = false): Promise<PoolRule> {
-    const { rows } = await db.query<{ enabled: boolean; days_without_contact: number; excluded_categories: Category[]; version: string; updated_at: Date; updated_by: string }>(
+    const { rows } = await db.query<{
+      enabled: boolean;
+      days_without_contact: number;
+      excluded_categories: Category[];
+      version: string;
+      updated_at: Date;
+      updated_by: string;
+    }>(
       `SELECT enabled, days_without_contact, excluded_categories, version, updated_at, updated_by FROM pool_rule${forUpdate ? ' FOR UPDATE' : ''}`,
     );
     const row = rows[0];
@@ -311,7 +350,11 @@ export class AssignmentRepository {
     };
   }
 
-  async updateRule(tx: PoolClient, rule: Pick<PoolRule, 'enabled' | 'daysWithoutContact' | 'excludedCategories'>, updatedBy: string): Promise<void> {
+  async updateRule(
+    tx: PoolClient,
+    rule: Pick<PoolRule, 'enabled' | 'daysWithoutContact' | 'excludedCategories'>,
+    updatedBy: string,
+  ): Promise<void> {
     await tx.query(
       `UPDATE pool_rule SET enabled = $1, days_without_contact = $2, excluded_categories = $3::text[],
          version = version + 1, updated_at = now(), updated_by = $4`,
@@ -328,15 +371,18 @@ export class AssignmentRepository {
   }
 
   async updateTransferSettings(tx: PoolClient, approvalRequired: boolean, updatedBy: string): Promise<void> {
-    await tx.query(
-      'UPDATE transfer_settings SET approval_required = $1, version = version + 1, updated_at = now(), updated_by = $2',
-      [approvalRequired, updatedBy],
-    );
+    await tx.query('UPDATE transfer_settings SET approval_required = $1, version = version + 1, updated_at = now(), updated_by = $2', [
+      approvalRequired,
+      updatedBy,
+    ]);
   }
 
   /** Customers among ids that already wait in a pending transfer approval. */
   async pendingTransfers(tx: PoolClient, ids: string[]): Promise<Set<string>> {
-    const { rows } = await tx.query<{ customer_id: string }>('SELECT customer_id FROM pending_transfer_customers WHERE customer_id = ANY($1::uuid[])', [ids]);
+    const { rows } = await tx.query<{ customer_id: string }>(
+      'SELECT customer_id FROM pending_transfer_customers WHERE customer_id = ANY($1::uuid[])',
+      [ids],
+    );
     return new Set(rows.map((row) => row.customer_id));
   }
 

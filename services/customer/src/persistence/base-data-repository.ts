@@ -15,7 +15,8 @@ interface EntryRow {
   updated_by: string;
 }
 
-const COLUMNS = 'b.kind, b.code, b.name, b.name_en, b.sort_order, b.enabled, b.parent_code, b.created_at, b.created_by, b.updated_at, b.updated_by';
+const COLUMNS =
+  'b.kind, b.code, b.name, b.name_en, b.sort_order, b.enabled, b.parent_code, b.created_at, b.created_by, b.updated_at, b.updated_by';
 const ORDER = 'b.sort_order, b.code';
 
 function toEntry(row: EntryRow): BaseDataEntry {
@@ -43,7 +44,10 @@ export interface NameLookup {
 
 // The customer column each kind's names are stored in; target flags are on no customer column.
 const CUSTOMER_COLUMN: Partial<Record<BaseDataKind, string>> = {
-  source: 'source', industry: 'industry', nature: 'nature', province: 'province',
+  source: 'source',
+  industry: 'industry',
+  nature: 'nature',
+  province: 'province',
 };
 
 const UNIQUE_VIOLATION = '23505';
@@ -120,7 +124,11 @@ export class BaseDataRepository {
   }
 
   /** Sets name, English name and sort order of existing entries in one statement. */
-  async updateMany(tx: PoolClient, entries: Pick<BaseDataEntry, 'kind' | 'code' | 'name' | 'nameEn' | 'sortOrder'>[], by: string): Promise<BaseDataEntry[]> {
+  async updateMany(
+    tx: PoolClient,
+    entries: Pick<BaseDataEntry, 'kind' | 'code' | 'name' | 'nameEn' | 'sortOrder'>[],
+    by: string,
+  ): Promise<BaseDataEntry[]> {
     if (entries.length === 0) return [];
     const column = <K extends keyof (typeof entries)[number]>(key: K) => entries.map((entry) => entry[key]);
     try {
@@ -195,7 +203,9 @@ export class BaseDataRepository {
   }
 
   async countCities(db: Queryable, provinceCode: string): Promise<number> {
-    const { rows } = await db.query<{ count: string }>("SELECT count(*) FROM base_data WHERE kind = 'city' AND parent_code = $1", [provinceCode]);
+    const { rows } = await db.query<{ count: string }>("SELECT count(*) FROM base_data WHERE kind = 'city' AND parent_code = $1", [
+      provinceCode,
+    ]);
     return Number(rows[0].count);
   }
 
@@ -236,5 +246,5 @@ export class BaseDataRepository {
 }
 
 export function nameKey(lookup: NameLookup): string {
-  return `${lookup.kind}/${lookup.kind === 'city' ? lookup.provinceName ?? '' : ''}/${lookup.name}`;
+  return `${lookup.kind}/${lookup.kind === 'city' ? (lookup.provinceName ?? '') : ''}/${lookup.name}`;
 }

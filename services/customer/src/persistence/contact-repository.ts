@@ -62,7 +62,8 @@ function toContact(row: ContactRow): Contact {
     email: row.email,
     imAccounts: row.im_accounts,
     address: row.address,
-    birthday: row.birth_month === null || row.birth_day === null ? null : { month: row.birth_month, day: row.birth_day, year: row.birth_year },
+    birthday:
+      row.birth_month === null || row.birth_day === null ? null : { month: row.birth_month, day: row.birth_day, year: row.birth_year },
     hobbies: row.hobbies,
     loginAccount: row.login_account,
     isPrimary: row.is_primary,
@@ -92,9 +93,20 @@ function toRelation(row: RelationRow): ContactRelation {
 // The order of the field placeholders in insert ($3..$16) and update ($2..$15) below.
 function fieldValues(fields: ContactFields): unknown[] {
   return [
-    fields.name, fields.title, fields.department, JSON.stringify(fields.phones), fields.email,
-    JSON.stringify(fields.imAccounts), fields.address, fields.birthday?.month ?? null, fields.birthday?.day ?? null,
-    fields.birthday?.year ?? null, fields.hobbies, fields.loginAccount, fields.isPrimary, fields.notes,
+    fields.name,
+    fields.title,
+    fields.department,
+    JSON.stringify(fields.phones),
+    fields.email,
+    JSON.stringify(fields.imAccounts),
+    fields.address,
+    fields.birthday?.month ?? null,
+    fields.birthday?.day ?? null,
+    fields.birthday?.year ?? null,
+    fields.hobbies,
+    fields.loginAccount,
+    fields.isPrimary,
+    fields.notes,
   ];
 }
 
@@ -103,8 +115,12 @@ function clashOf(error: unknown): AppError | undefined {
   const { code, constraint } = error as { code?: string; constraint?: string };
   if (code !== '23505') return undefined;
   if (constraint === 'contacts_login_account') {
-    return new AppError('already_exists', 'login account is already used by another contact of this customer',
-      [{ field: 'login_account', message: 'is already used by another contact of this customer' }], 'login_account_taken');
+    return new AppError(
+      'already_exists',
+      'login account is already used by another contact of this customer',
+      [{ field: 'login_account', message: 'is already used by another contact of this customer' }],
+      'login_account_taken',
+    );
   }
   return undefined;
 }
@@ -143,13 +159,15 @@ export interface ContactPage {
 
 export class ContactRepository {
   async insert(tx: PoolClient, contact: NewContact): Promise<Contact> {
-    const { rows } = await mappingClashes(tx.query<ContactRow>(
-      `INSERT INTO contacts AS ct (id, customer_id, name, title, department, phones, email, im_accounts, address,
+    const { rows } = await mappingClashes(
+      tx.query<ContactRow>(
+        `INSERT INTO contacts AS ct (id, customer_id, name, title, department, phones, email, im_accounts, address,
          birth_month, birth_day, birth_year, hobbies, login_account, is_primary, notes, created_by, updated_by)
        VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8::jsonb, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)
        RETURNING ${COLUMNS}`,
-      [contact.id, contact.customerId, ...fieldValues(contact), contact.createdBy],
-    ));
+        [contact.id, contact.customerId, ...fieldValues(contact), contact.createdBy],
+      ),
+    );
     return toContact(rows[0]);
   }
 
@@ -198,13 +216,15 @@ export class ContactRepository {
   }
 
   async update(tx: PoolClient, id: string, fields: ContactFields, updatedBy: string): Promise<Contact> {
-    const { rows } = await mappingClashes(tx.query<ContactRow>(
-      `UPDATE contacts AS ct SET name = $2, title = $3, department = $4, phones = $5::jsonb, email = $6,
+    const { rows } = await mappingClashes(
+      tx.query<ContactRow>(
+        `UPDATE contacts AS ct SET name = $2, title = $3, department = $4, phones = $5::jsonb, email = $6,
          im_accounts = $7::jsonb, address = $8, birth_month = $9, birth_day = $10, birth_year = $11, hobbies = $12,
          login_account = $13, is_primary = $14, notes = $15, version = ct.version + 1, updated_at = now(), updated_by = $16
        WHERE ct.id = $1 RETURNING ${COLUMNS}`,
-      [id, ...fieldValues(fields), updatedBy],
-    ));
+        [id, ...fieldValues(fields), updatedBy],
+      ),
+    );
     return toContact(rows[0]);
   }
 
@@ -236,7 +256,11 @@ export class ContactRepository {
   }
 
   /** Creates the relation of the pair or replaces its kind and label. */
-  async upsertRelation(tx: PoolClient, relation: Pick<ContactRelation, 'customerId' | 'fromContactId' | 'toContactId' | 'kind' | 'label'>, by: string): Promise<ContactRelation> {
+  async upsertRelation(
+    tx: PoolClient,
+    relation: Pick<ContactRelation, 'customerId' | 'fromContactId' | 'toContactId' | 'kind' | 'label'>,
+    by: string,
+  ): Promise<ContactRelation> {
     const { rows } = await tx.query<RelationRow>(
       `INSERT INTO contact_relations (customer_id, from_contact_id, to_contact_id, kind, label, created_by, updated_by)
        VALUES ($1, $2, $3, $4, $5, $6, $6)

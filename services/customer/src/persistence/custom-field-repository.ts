@@ -1,6 +1,13 @@
 import type { DataScope } from '@liaison/auth';
 import { AppError, type PoolClient, type Queryable } from '@liaison/runtime';
-import type { CustomFieldConstraints, CustomFieldDefinition, CustomFieldOption, CustomFieldType, DefinitionFields, ReferenceTarget } from '../domain/custom-field';
+import type {
+  CustomFieldConstraints,
+  CustomFieldDefinition,
+  CustomFieldOption,
+  CustomFieldType,
+  DefinitionFields,
+  ReferenceTarget,
+} from '../domain/custom-field';
 import type { CustomFieldCondition } from '../domain/custom-field-values';
 import { scopeCondition } from './scope-sql';
 
@@ -43,8 +50,15 @@ function toDefinition(row: DefinitionRow): CustomFieldDefinition {
 
 function definitionValues(definition: DefinitionFields): unknown[] {
   return [
-    definition.key, definition.label, definition.type, definition.required, JSON.stringify(definition.options),
-    definition.referenceTarget, JSON.stringify(definition.constraints), definition.enabled, definition.sortOrder,
+    definition.key,
+    definition.label,
+    definition.type,
+    definition.required,
+    JSON.stringify(definition.options),
+    definition.referenceTarget,
+    JSON.stringify(definition.constraints),
+    definition.enabled,
+    definition.sortOrder,
   ];
 }
 
@@ -59,7 +73,8 @@ function conflictOf(error: unknown): AppError | undefined {
 // Values read as text or number, for the range checks and filters.
 // Keys are parameters, cast because `->` is also defined for array indexes.
 const textOf = (key: string) => `(c.custom_fields ->> ${key}::text)`;
-const numberOf = (key: string) => `(CASE WHEN jsonb_typeof(c.custom_fields -> ${key}::text) = 'number' THEN (c.custom_fields ->> ${key}::text)::numeric END)`;
+const numberOf = (key: string) =>
+  `(CASE WHEN jsonb_typeof(c.custom_fields -> ${key}::text) = 'number' THEN (c.custom_fields ->> ${key}::text)::numeric END)`;
 
 export class CustomFieldRepository {
   async list(db: Queryable, includeDisabled: boolean): Promise<CustomFieldDefinition[]> {
@@ -84,7 +99,9 @@ export class CustomFieldRepository {
   }
 
   async findRequired(db: Queryable): Promise<CustomFieldDefinition[]> {
-    const { rows } = await db.query<DefinitionRow>(`SELECT ${COLUMNS} FROM custom_field_definitions d WHERE d.required AND d.enabled ORDER BY d.key`);
+    const { rows } = await db.query<DefinitionRow>(
+      `SELECT ${COLUMNS} FROM custom_field_definitions d WHERE d.required AND d.enabled ORDER BY d.key`,
+    );
     return rows.map(toDefinition);
   }
 
@@ -128,12 +145,18 @@ export class CustomFieldRepository {
   /** Customers holding the option, alone (option) or in their list (multi-option). */
   async countOptionUses(db: Queryable, key: string, type: CustomFieldType, option: string): Promise<number> {
     const probe = { [key]: type === 'multi_option' ? [option] : option };
-    const { rows } = await db.query<{ count: string }>('SELECT count(*) FROM customers c WHERE c.custom_fields @> $1::jsonb', [JSON.stringify(probe)]);
+    const { rows } = await db.query<{ count: string }>('SELECT count(*) FROM customers c WHERE c.custom_fields @> $1::jsonb', [
+      JSON.stringify(probe),
+    ]);
     return Number(rows[0].count);
   }
 
   /** Customers whose value the constraints would refuse. */
-  async countOutsideConstraints(db: Queryable, definition: Pick<DefinitionFields, 'key' | 'type' | 'constraints'>, defaultMaxLength: number): Promise<number> {
+  async countOutsideConstraints(
+    db: Queryable,
+    definition: Pick<DefinitionFields, 'key' | 'type' | 'constraints'>,
+    defaultMaxLength: number,
+  ): Promise<number> {
     const values: unknown[] = [definition.key];
     const add = (value: unknown) => `$${values.push(value)}`;
     const outside: string[] = [];
@@ -156,9 +179,10 @@ export class CustomFieldRepository {
   async visibleRecords(db: Queryable, target: ReferenceTarget, ids: string[], scope: DataScope): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
     const condition = scopeCondition(scope, 2);
-    const sql = target === 'customer'
-      ? `SELECT c.id FROM customers c WHERE c.id = ANY($1::uuid[]) AND ${condition.text}`
-      : `SELECT t.id FROM contacts t JOIN customers c ON c.id = t.customer_id WHERE t.id = ANY($1::uuid[]) AND t.deleted_at IS NULL AND ${condition.text}`;
+    const sql =
+      target === 'customer'
+        ? `SELECT c.id FROM customers c WHERE c.id = ANY($1::uuid[]) AND ${condition.text}`
+        : `SELECT t.id FROM contacts t JOIN customers c ON c.id = t.customer_id WHERE t.id = ANY($1::uuid[]) AND t.deleted_at IS NULL AND ${condition.text}`;
     const { rows } = await db.query<{ id: string }>(sql, [ids, ...condition.values]);
     return new Set(rows.map((row) => row.id));
   }
@@ -176,9 +200,10 @@ export function customFieldConditions(conditions: CustomFieldCondition[] | undef
       const probes = condition.anyOf.map((value) => ({ [condition.key]: condition.type === 'multi_option' ? [value] : value }));
       parts.push(`(${probes.map((probe) => `c.custom_fields @> ${add(JSON.stringify(probe))}::jsonb`).join(' OR ')})`);
     }
-    const bound = (value: number | string, op: string) => (condition.type === 'number'
-      ? `${numberOf(key())} ${op} ${add(value)}::numeric`
-      : `(jsonb_typeof(c.custom_fields -> ${key()}::text) = 'string' AND ${textOf(key())} ${op} ${add(value)})`);
+    const bound = (value: number | string, op: string) =>
+      condition.type === 'number'
+        ? `${numberOf(key())} ${op} ${add(value)}::numeric`
+        : `(jsonb_typeof(c.custom_fields -> ${key()}::text) = 'string' AND ${textOf(key())} ${op} ${add(value)})`;
     if (condition.min !== undefined) parts.push(bound(condition.min, '>='));
     if (condition.max !== undefined) parts.push(bound(condition.max, '<='));
     return parts.join(' AND ');

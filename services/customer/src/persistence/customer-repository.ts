@@ -50,7 +50,8 @@ export function toCustomer(row: CustomerRow): Customer {
     industry: row.industry,
     source: row.source,
     starRating: row.star_rating,
-    creditLimit: row.credit_limit_minor === null ? null : { minorUnits: Number(row.credit_limit_minor), currencyCode: row.credit_currency ?? '' },
+    creditLimit:
+      row.credit_limit_minor === null ? null : { minorUnits: Number(row.credit_limit_minor), currencyCode: row.credit_currency ?? '' },
     nature: row.nature,
     province: row.province,
     city: row.city,
@@ -71,9 +72,19 @@ export function toCustomer(row: CustomerRow): Customer {
 // The order of the $n placeholders in insert and update below.
 function fieldValues(fields: CustomerFields): unknown[] {
   return [
-    fields.name, fields.kind, fields.phone, fields.email, fields.industry, fields.source, fields.starRating,
-    fields.creditLimit?.minorUnits ?? null, fields.creditLimit?.currencyCode ?? null,
-    fields.nature, fields.province, fields.city, fields.isTarget,
+    fields.name,
+    fields.kind,
+    fields.phone,
+    fields.email,
+    fields.industry,
+    fields.source,
+    fields.starRating,
+    fields.creditLimit?.minorUnits ?? null,
+    fields.creditLimit?.currencyCode ?? null,
+    fields.nature,
+    fields.province,
+    fields.city,
+    fields.isTarget,
   ];
 }
 
@@ -147,16 +158,25 @@ export class CustomerRepository {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18, $19, $20::jsonb)
        ON CONFLICT ON CONSTRAINT customers_idempotency DO NOTHING
        RETURNING ${COLUMNS}`,
-      [customer.id, ...fieldValues(customer), customer.ownerId, customer.ownerUnit, customer.createdBy, customer.requestId, customer.category, JSON.stringify(customer.customFields)],
+      [
+        customer.id,
+        ...fieldValues(customer),
+        customer.ownerId,
+        customer.ownerUnit,
+        customer.createdBy,
+        customer.requestId,
+        customer.category,
+        JSON.stringify(customer.customFields),
+      ],
     );
     return rows[0] ? toCustomer(rows[0]) : null;
   }
 
   async findByRequestId(db: Queryable, createdBy: string, requestId: string): Promise<Customer | null> {
-    const { rows } = await db.query<CustomerRow>(
-      `SELECT ${COLUMNS} FROM customers c WHERE c.created_by = $1 AND c.request_id = $2`,
-      [createdBy, requestId],
-    );
+    const { rows } = await db.query<CustomerRow>(`SELECT ${COLUMNS} FROM customers c WHERE c.created_by = $1 AND c.request_id = $2`, [
+      createdBy,
+      requestId,
+    ]);
     return rows[0] ? toCustomer(rows[0]) : null;
   }
 
@@ -233,11 +253,21 @@ export class CustomerRepository {
     if (changes.length === 0) return;
     const values: unknown[] = [];
     const tuples = changes.map((change) => {
-      values.push(customerId, change.field, JSON.stringify(change.oldValue ?? null), JSON.stringify(change.newValue ?? null), change.reason ?? null, changedBy);
+      values.push(
+        customerId,
+        change.field,
+        JSON.stringify(change.oldValue ?? null),
+        JSON.stringify(change.newValue ?? null),
+        change.reason ?? null,
+        changedBy,
+      );
       const n = values.length;
       return `($${n - 5}, $${n - 4}, $${n - 3}::jsonb, $${n - 2}::jsonb, $${n - 1}, $${n})`;
     });
-    await tx.query(`INSERT INTO customer_history (customer_id, field, old_value, new_value, reason, changed_by) VALUES ${tuples.join(', ')}`, values);
+    await tx.query(
+      `INSERT INTO customer_history (customer_id, field, old_value, new_value, reason, changed_by) VALUES ${tuples.join(', ')}`,
+      values,
+    );
   }
 }
 

@@ -101,15 +101,28 @@ export class FollowUpRepository {
        VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8, $9, $10)
        ON CONFLICT ON CONSTRAINT follow_ups_idempotency DO NOTHING
        RETURNING ${COLUMNS}`,
-      [followUp.id, followUp.customerId, followUp.contactId, followUp.method, followUp.content, followUp.occurredAt,
-        followUp.nextFollowUpDate, followUp.reminder, followUp.authorId, followUp.requestId],
+      [
+        followUp.id,
+        followUp.customerId,
+        followUp.contactId,
+        followUp.method,
+        followUp.content,
+        followUp.occurredAt,
+        followUp.nextFollowUpDate,
+        followUp.reminder,
+        followUp.authorId,
+        followUp.requestId,
+      ],
     );
     return rows[0] ? toFollowUp(rows[0]) : null;
   }
 
   /** The id a request id was first used for, deleted or not. */
   async idOfRequest(db: Queryable, authorId: string, requestId: string): Promise<string | null> {
-    const { rows } = await db.query<{ id: string }>('SELECT id FROM follow_ups WHERE author_id = $1 AND request_id = $2', [authorId, requestId]);
+    const { rows } = await db.query<{ id: string }>('SELECT id FROM follow_ups WHERE author_id = $1 AND request_id = $2', [
+      authorId,
+      requestId,
+    ]);
     return rows[0]?.id ?? null;
   }
 
@@ -139,7 +152,10 @@ export class FollowUpRepository {
     );
     const page = rows.slice(0, filter.limit);
     const last = page[page.length - 1];
-    const annotations = await this.annotationsOf(db, page.map((row) => row.id));
+    const annotations = await this.annotationsOf(
+      db,
+      page.map((row) => row.id),
+    );
     return {
       followUps: page.map((row) => toFollowUp(row, annotations.get(row.id))),
       next: rows.length > filter.limit ? { occurredAt: last.occurred_key, seq: last.seq } : null,
@@ -171,10 +187,10 @@ export class FollowUpRepository {
 
   /** Moves the customer's last contact forward only: a late-recorded old visit never moves it back. */
   async touchLastContacted(tx: PoolClient, customerId: string, occurredAt: Date): Promise<void> {
-    await tx.query(
-      'UPDATE customers SET last_contacted_at = GREATEST(last_contacted_at, $2::timestamptz) WHERE id = $1',
-      [customerId, occurredAt],
-    );
+    await tx.query('UPDATE customers SET last_contacted_at = GREATEST(last_contacted_at, $2::timestamptz) WHERE id = $1', [
+      customerId,
+      occurredAt,
+    ]);
   }
 
   /**
@@ -182,12 +198,14 @@ export class FollowUpRepository {
    * the service that may not be migrated yet; without their table no contact can be checked.
    */
   async contactBelongsTo(db: Queryable, contactId: string, customerId: string): Promise<boolean | undefined> {
-    const { rows: [table] } = await db.query<{ exists: boolean }>("SELECT to_regclass('contacts') IS NOT NULL AS exists");
+    const {
+      rows: [table],
+    } = await db.query<{ exists: boolean }>("SELECT to_regclass('contacts') IS NOT NULL AS exists");
     if (!table.exists) return undefined;
-    const { rows } = await db.query(
-      'SELECT 1 FROM contacts WHERE id = $1 AND customer_id = $2 AND deleted_at IS NULL',
-      [contactId, customerId],
-    );
+    const { rows } = await db.query('SELECT 1 FROM contacts WHERE id = $1 AND customer_id = $2 AND deleted_at IS NULL', [
+      contactId,
+      customerId,
+    ]);
     return rows.length > 0;
   }
 

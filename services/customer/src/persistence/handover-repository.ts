@@ -169,7 +169,15 @@ export class HandoverRepository {
          version = c.version + 1, updated_at = now(), updated_by = $2
        FROM unnest($4::uuid[], $5::boolean[], $6::text[], $7::text[]) AS m(id, owned, to_id, to_unit)
        WHERE c.id = m.id`,
-      [fromUserId, actorId, rewriteCreator, moves.map((m) => m.id), moves.map((m) => m.owned), moves.map((m) => m.toId), moves.map((m) => m.toUnit)],
+      [
+        fromUserId,
+        actorId,
+        rewriteCreator,
+        moves.map((m) => m.id),
+        moves.map((m) => m.owned),
+        moves.map((m) => m.toId),
+        moves.map((m) => m.toUnit),
+      ],
     );
   }
 
@@ -185,13 +193,29 @@ export class HandoverRepository {
     return rowCount ?? 0;
   }
 
-  async recordOwnership(tx: PoolClient, changes: { customerId: string; fromUnit: string | null; toId: string; toUnit: string }[], fromUserId: string, reason: string, actorId: string, at: Date): Promise<void> {
+  async recordOwnership(
+    tx: PoolClient,
+    changes: { customerId: string; fromUnit: string | null; toId: string; toUnit: string }[],
+    fromUserId: string,
+    reason: string,
+    actorId: string,
+    at: Date,
+  ): Promise<void> {
     if (changes.length === 0) return;
     await tx.query(
       `INSERT INTO customer_ownership_history (customer_id, kind, from_owner_id, from_owner_unit, to_owner_id, to_owner_unit, reason, actor_id, changed_at)
        SELECT m.customer_id, 'handover', $1, m.from_unit, m.to_id, m.to_unit, $2, $3, $4
        FROM unnest($5::uuid[], $6::text[], $7::text[], $8::text[]) AS m(customer_id, from_unit, to_id, to_unit)`,
-      [fromUserId, reason, actorId, at, changes.map((c) => c.customerId), changes.map((c) => c.fromUnit), changes.map((c) => c.toId), changes.map((c) => c.toUnit)],
+      [
+        fromUserId,
+        reason,
+        actorId,
+        at,
+        changes.map((c) => c.customerId),
+        changes.map((c) => c.fromUnit),
+        changes.map((c) => c.toId),
+        changes.map((c) => c.toUnit),
+      ],
     );
   }
 
@@ -202,7 +226,15 @@ export class HandoverRepository {
       `INSERT INTO customer_history (customer_id, field, old_value, new_value, reason, changed_by, changed_at)
        SELECT m.customer_id, m.field, to_jsonb(m.old_value), to_jsonb(m.new_value), $1, $2, $3
        FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[]) AS m(customer_id, field, old_value, new_value)`,
-      [reason, actorId, at, rows.map((r) => r.customerId), rows.map((r) => r.field), rows.map((r) => r.oldValue ?? null), rows.map((r) => r.newValue ?? null)],
+      [
+        reason,
+        actorId,
+        at,
+        rows.map((r) => r.customerId),
+        rows.map((r) => r.field),
+        rows.map((r) => r.oldValue ?? null),
+        rows.map((r) => r.newValue ?? null),
+      ],
     );
   }
 
@@ -219,26 +251,51 @@ export class HandoverRepository {
          reason, customer_count, followed_count, creator_rewritten_count, actor_id, actor_name, request_id)
        VALUES ($1, $2, $3::jsonb, $4::text[], $5::text[], $6::text[], $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
        ON CONFLICT (actor_id, request_id) DO NOTHING`,
-      [handover.id, handover.fromUserId, JSON.stringify(handover.successors), handover.successors.map((s) => s.userId), handover.fromUnits, handover.toUnits,
-        handover.allCustomers, handover.distribution, handover.rewriteCreator, handover.reason, handover.customerCount, handover.followedCount,
-        handover.creatorRewrittenCount, handover.actorId, handover.actorName, handover.requestId],
+      [
+        handover.id,
+        handover.fromUserId,
+        JSON.stringify(handover.successors),
+        handover.successors.map((s) => s.userId),
+        handover.fromUnits,
+        handover.toUnits,
+        handover.allCustomers,
+        handover.distribution,
+        handover.rewriteCreator,
+        handover.reason,
+        handover.customerCount,
+        handover.followedCount,
+        handover.creatorRewrittenCount,
+        handover.actorId,
+        handover.actorName,
+        handover.requestId,
+      ],
     );
     return rowCount === 1;
   }
 
   async findByRequestId(db: Queryable, actorId: string, requestId: string): Promise<Handover | null> {
-    const { rows } = await db.query<HandoverRow>(`SELECT ${HANDOVER_COLUMNS} FROM handovers h WHERE h.actor_id = $1 AND h.request_id = $2`, [actorId, requestId]);
+    const { rows } = await db.query<HandoverRow>(
+      `SELECT ${HANDOVER_COLUMNS} FROM handovers h WHERE h.actor_id = $1 AND h.request_id = $2`,
+      [actorId, requestId],
+    );
     return rows[0] ? toHandover(rows[0]) : null;
   }
 
   async find(db: Queryable, id: string, viewer: HandoverViewer): Promise<Handover | null> {
     const values: unknown[] = [id];
     const add = (value: unknown) => `$${values.push(value)}`;
-    const { rows } = await db.query<HandoverRow>(`SELECT ${HANDOVER_COLUMNS} FROM handovers h WHERE h.id = $1 AND ${visibleTo(viewer, add)}`, values);
+    const { rows } = await db.query<HandoverRow>(
+      `SELECT ${HANDOVER_COLUMNS} FROM handovers h WHERE h.id = $1 AND ${visibleTo(viewer, add)}`,
+      values,
+    );
     return rows[0] ? toHandover(rows[0]) : null;
   }
 
-  async list(db: Queryable, viewer: HandoverViewer, filter: { fromUserId?: string; afterSeq?: string; limit: number }): Promise<{ items: Handover[]; nextSeq: string | null }> {
+  async list(
+    db: Queryable,
+    viewer: HandoverViewer,
+    filter: { fromUserId?: string; afterSeq?: string; limit: number },
+  ): Promise<{ items: Handover[]; nextSeq: string | null }> {
     const values: unknown[] = [];
     const add = (value: unknown) => `$${values.push(value)}`;
     const where = [visibleTo(viewer, add)];

@@ -72,21 +72,23 @@ const MERGE_RECONCILIATIONS: MergeReconciliation[] = [
   // The survivor already reaches these partners.
   {
     table: 'customer_shares',
-    apply: (tx, mergedId, survivorId) => tx.query(
-      `DELETE FROM customer_shares m WHERE m.customer_id = $1
+    apply: (tx, mergedId, survivorId) =>
+      tx.query(
+        `DELETE FROM customer_shares m WHERE m.customer_id = $1
          AND EXISTS (SELECT 1 FROM customer_shares s WHERE s.customer_id = $2 AND s.unit = m.unit)`,
-      [mergedId, survivorId],
-    ),
+        [mergedId, survivorId],
+      ),
   },
   // One primary contact per customer: the survivor's stays primary.
   {
     table: 'contacts',
-    apply: (tx, mergedId, survivorId) => tx.query(
-      `UPDATE contacts m SET is_primary = false, version = m.version + 1, updated_at = now()
+    apply: (tx, mergedId, survivorId) =>
+      tx.query(
+        `UPDATE contacts m SET is_primary = false, version = m.version + 1, updated_at = now()
        WHERE m.customer_id = $1 AND m.is_primary AND m.deleted_at IS NULL
          AND EXISTS (SELECT 1 FROM contacts s WHERE s.customer_id = $2 AND s.is_primary AND s.deleted_at IS NULL)`,
-      [mergedId, survivorId],
-    ),
+        [mergedId, survivorId],
+      ),
   },
   // Derived figures of the 360 view, one row per customer: the projection recomputes the
   // survivor's from the facts, which move with the merge.
@@ -136,7 +138,10 @@ export class MaintenanceRepository {
 
   async visibleIds(db: Queryable, ids: string[], scope: DataScope): Promise<Set<string>> {
     const condition = scopeCondition(scope, 2);
-    const { rows } = await db.query<{ id: string }>(`SELECT c.id FROM customers c WHERE c.id = ANY($1::uuid[]) AND ${condition.text}`, [ids, ...condition.values]);
+    const { rows } = await db.query<{ id: string }>(`SELECT c.id FROM customers c WHERE c.id = ANY($1::uuid[]) AND ${condition.text}`, [
+      ids,
+      ...condition.values,
+    ]);
     return new Set(rows.map((row) => row.id));
   }
 
@@ -161,14 +166,25 @@ export class MaintenanceRepository {
   // Duplicates
 
   /** Every pair of live customers in the scope that share a key, newest pairs first. */
-  async duplicatePairs(db: Queryable, scope: DataScope, after: [string, string] | undefined, limit: number): Promise<{ pairs: DuplicatePairRow[]; more: boolean }> {
+  async duplicatePairs(
+    db: Queryable,
+    scope: DataScope,
+    after: [string, string] | undefined,
+    limit: number,
+  ): Promise<{ pairs: DuplicatePairRow[]; more: boolean }> {
     const condition = scopeCondition(scope, 1);
     const values: unknown[] = [...condition.values];
     const add = (value: unknown) => `$${values.push(value)}`;
     const page = after ? `WHERE (second_seq, first_seq) < (${add(after[0])}::bigint, ${add(after[1])}::bigint)` : '';
     const join = (key: string) => `SELECT a.id AS first_id, a.seq AS first_seq, b.id AS second_id, b.seq AS second_seq, '${key}' AS reason
       FROM live a JOIN live b ON b.${key}_key = a.${key}_key AND a.seq < b.seq`;
-    const { rows } = await db.query<{ first_id: string; second_id: string; first_key: string; second_key: string; reasons: DuplicateReason[] }>(
+    const { rows } = await db.query<{
+      first_id: string;
+      second_id: string;
+      first_key: string;
+      second_key: string;
+      reasons: DuplicateReason[];
+    }>(
       `WITH live AS MATERIALIZED (
          SELECT c.id, c.seq, c.name_key, c.phone_key, lower(c.email) AS email_key FROM customers c WHERE ${condition.text}
        ), pairs AS (${join('name')} UNION ALL ${join('phone')} UNION ALL ${join('email')})
@@ -190,7 +206,13 @@ export class MaintenanceRepository {
   /** Live customers in the scope sharing a key with the given one; null when it is not in the scope. */
   async candidatesFor(db: Queryable, id: string, scope: DataScope, limit: number): Promise<CandidateRow[] | null> {
     const condition = scopeCondition(scope, 2);
-    const { rows } = await db.query<{ id: string | null; seq: string | null; same_name: boolean | null; same_phone: boolean | null; same_email: boolean | null }>(
+    const { rows } = await db.query<{
+      id: string | null;
+      seq: string | null;
+      same_name: boolean | null;
+      same_phone: boolean | null;
+      same_email: boolean | null;
+    }>(
       `WITH target AS (
          SELECT c.id, c.name_key, c.phone_key, lower(c.email) AS email_key FROM customers c WHERE c.id = $1 AND ${condition.text}
        )
@@ -219,8 +241,11 @@ export class MaintenanceRepository {
       if (rows[0].present) await reconciliation.apply(tx, fromId, toId);
     }
     for (const reference of await this.customerReferences(tx)) {
-      await tx.query(`UPDATE ${reference.table} SET ${reference.column} = $2 WHERE ${reference.column} = $1`, [fromId, toId])
-        .catch((error: unknown) => { throw mergeFailure(error, reference); });
+      await tx
+        .query(`UPDATE ${reference.table} SET ${reference.column} = $2 WHERE ${reference.column} = $1`, [fromId, toId])
+        .catch((error: unknown) => {
+          throw mergeFailure(error, reference);
+        });
     }
   }
 
@@ -274,14 +299,20 @@ export class MaintenanceRepository {
     return rows.map(toCustomer);
   }
 
-  async listDeleted(db: Queryable, scope: DataScope, filter: { nameContains?: string; after?: [string, string]; limit: number }): Promise<{ items: DeletedCustomerRow[]; more: boolean }> {
+  async listDeleted(
+    db: Queryable,
+    scope: DataScope,
+    filter: { nameContains?: string; after?: [string, string]; limit: number },
+  ): Promise<{ items: DeletedCustomerRow[]; more: boolean }> {
     const condition = scopeConditionAnyState(scope, 1);
     const values: unknown[] = [...condition.values];
     const add = (value: unknown) => `$${values.push(value)}`;
     const where = [condition.text, 'c.deleted_at IS NOT NULL', 'c.merged_into IS NULL'];
     if (filter.nameContains) where.push(`c.name ILIKE ${add(`%${escapeLike(filter.nameContains)}%`)}`);
     if (filter.after) where.push(`(c.deleted_at, c.seq) < (${add(filter.after[0])}::timestamptz, ${add(filter.after[1])}::bigint)`);
-    const { rows } = await db.query<CustomerRow & { deleted_at: Date; deleted_key: string; deleted_by: string | null; delete_reason: string | null }>(
+    const { rows } = await db.query<
+      CustomerRow & { deleted_at: Date; deleted_key: string; deleted_by: string | null; delete_reason: string | null }
+    >(
       `SELECT ${COLUMNS}, c.deleted_at, c.deleted_at::text AS deleted_key, c.deleted_by, c.delete_reason FROM customers c
        WHERE ${where.join(' AND ')} ORDER BY c.deleted_at DESC, c.seq DESC LIMIT ${add(filter.limit + 1)}`,
       values,
@@ -307,7 +338,10 @@ export class MaintenanceRepository {
       [customerId, unit, actorId],
     );
     if (inserted.rows[0]) return { share: toShare(inserted.rows[0]), created: true };
-    const existing = await tx.query<ShareRow>('SELECT customer_id, unit, shared_at, shared_by FROM customer_shares WHERE customer_id = $1 AND unit = $2', [customerId, unit]);
+    const existing = await tx.query<ShareRow>(
+      'SELECT customer_id, unit, shared_at, shared_by FROM customer_shares WHERE customer_id = $1 AND unit = $2',
+      [customerId, unit],
+    );
     return { share: toShare(existing.rows[0]), created: false };
   }
 
@@ -321,7 +355,10 @@ export class MaintenanceRepository {
     const values: unknown[] = [customerId];
     let filter = '';
     if (onlyUnits) {
-      values.push(onlyUnits, onlyUnits.map((unit) => `${escapeLike(unit)}/%`));
+      values.push(
+        onlyUnits,
+        onlyUnits.map((unit) => `${escapeLike(unit)}/%`),
+      );
       filter = 'AND (s.unit = ANY($2::text[]) OR s.unit LIKE ANY($3::text[]))';
     }
     const { rows } = await db.query<ShareRow>(
@@ -337,10 +374,20 @@ export class MaintenanceRepository {
 function mergeFailure(error: unknown, reference: CustomerReference): unknown {
   const { code, constraint } = error as { code?: string; constraint?: string };
   if (code === UNIQUE_VIOLATION) {
-    return new AppError('failed_precondition', `both customers hold records that must be unique per customer (${constraint ?? reference.table}); resolve that first`, [], 'merge_conflict');
+    return new AppError(
+      'failed_precondition',
+      `both customers hold records that must be unique per customer (${constraint ?? reference.table}); resolve that first`,
+      [],
+      'merge_conflict',
+    );
   }
   if (code === FOREIGN_KEY_VIOLATION) {
-    return new AppError('failed_precondition', `records of ${reference.table} cannot move to the survivor (${constraint ?? 'foreign key'}); the key referring to them must cascade updates`, [], 'merge_blocked');
+    return new AppError(
+      'failed_precondition',
+      `records of ${reference.table} cannot move to the survivor (${constraint ?? 'foreign key'}); the key referring to them must cascade updates`,
+      [],
+      'merge_blocked',
+    );
   }
   return error;
 }

@@ -31,10 +31,14 @@ export function scopeConditionAnyState(scope: DataScope, firstParam: number): Sq
     case 'own':
       return withFollowed(scope, { text: `c.owner_id = ${p(0)}`, values: [scope.userId] }, firstParam);
     case 'managed':
-      return withFollowed(scope, {
-        text: `(c.owner_id = ${p(0)} OR c.owner_unit = ANY(${p(1)}::text[]) OR c.owner_unit LIKE ANY(${p(2)}::text[]))`,
-        values: [scope.userId, scope.units, scope.units.map(likePrefix)],
-      }, firstParam);
+      return withFollowed(
+        scope,
+        {
+          text: `(c.owner_id = ${p(0)} OR c.owner_unit = ANY(${p(1)}::text[]) OR c.owner_unit LIKE ANY(${p(2)}::text[]))`,
+          values: [scope.userId, scope.units, scope.units.map(likePrefix)],
+        },
+        firstParam,
+      );
     case 'partner':
       // Owned inside the partner organisation, or shared with it (same rule as canSeeRecord).
       return {

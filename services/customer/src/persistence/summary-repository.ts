@@ -192,15 +192,36 @@ const FOLLOW_UPS_COLUMN = `(SELECT coalesce(json_agg(f ORDER BY f.occurred_at DE
     FROM follow_ups f WHERE f.customer_id = c.id AND f.deleted_at IS NULL
     ORDER BY f.occurred_at DESC, f.seq DESC LIMIT ${FOLLOW_UPS_SHOWN}) f) AS follow_ups`;
 
-interface ContactJson { id: string; name: string; title: string | null; phone: string | null; email: string | null; is_primary: boolean }
-interface FollowUpJson { id: string; method: string; content: string; occurred_at: string; author_id: string; contact_id: string | null }
+interface ContactJson {
+  id: string;
+  name: string;
+  title: string | null;
+  phone: string | null;
+  email: string | null;
+  is_primary: boolean;
+}
+interface FollowUpJson {
+  id: string;
+  method: string;
+  content: string;
+  occurred_at: string;
+  author_id: string;
+  contact_id: string | null;
+}
 
 function toContact(json: ContactJson): ContactBrief {
   return { id: json.id, name: json.name, title: json.title, phone: json.phone, email: json.email, isPrimary: json.is_primary };
 }
 
 function toFollowUp(json: FollowUpJson): FollowUpBrief {
-  return { id: json.id, method: json.method, content: json.content, occurredAt: new Date(json.occurred_at), authorId: json.author_id, contactId: json.contact_id };
+  return {
+    id: json.id,
+    method: json.method,
+    content: json.content,
+    occurredAt: new Date(json.occurred_at),
+    authorId: json.author_id,
+    contactId: json.contact_id,
+  };
 }
 
 function toTimelineRow(row: Row): TimelineRow {
@@ -224,7 +245,12 @@ export class SummaryRepository {
    * the scope (null outside it): the summary row, the contact count, and when asked for, the
    * first contacts and latest follow-ups.
    */
-  async findViewExtras(db: Queryable, id: string, scope: DataScope, wanted: { contacts: boolean; followUps: boolean }): Promise<ViewExtras | null> {
+  async findViewExtras(
+    db: Queryable,
+    id: string,
+    scope: DataScope,
+    wanted: { contacts: boolean; followUps: boolean },
+  ): Promise<ViewExtras | null> {
     const [hasContacts, hasFollowUps] = await Promise.all([contactsTable.exists(db), followUpsTable.exists(db)]);
     const condition = scopeCondition(scope, 2);
     const columns = ['row_to_json(s) AS summary'];
@@ -282,17 +308,25 @@ export class SummaryRepository {
     const sets = fields.map((field) => `${FIGURE_COLUMNS[field]} = $${values.push(summary.figures[field])}`);
     const { value, credit } = summary;
     sets.push(
-      `value_score = $${values.push(value.score)}`, `value_grade = $${values.push(value.grade)}`,
-      `recency_points = $${values.push(value.recencyPoints)}`, `frequency_points = $${values.push(value.frequencyPoints)}`,
-      `monetary_points = $${values.push(value.monetaryPoints)}`, `recency_days = $${values.push(value.recencyDays)}`,
-      `credit_risk = $${values.push(credit.level)}`, `credit_reasons = $${values.push(credit.reasons)}::text[]`,
+      `value_score = $${values.push(value.score)}`,
+      `value_grade = $${values.push(value.grade)}`,
+      `recency_points = $${values.push(value.recencyPoints)}`,
+      `frequency_points = $${values.push(value.frequencyPoints)}`,
+      `monetary_points = $${values.push(value.monetaryPoints)}`,
+      `recency_days = $${values.push(value.recencyDays)}`,
+      `credit_risk = $${values.push(credit.level)}`,
+      `credit_reasons = $${values.push(credit.reasons)}::text[]`,
       'computed_at = now()',
     );
     await tx.query(`UPDATE customer_summary SET ${sets.join(', ')} WHERE customer_id = $1`, values);
   }
 
   /** Applies a receivable balance unless a newer one is already there; true when applied. */
-  async applyBalance(tx: PoolClient, customerId: string, balance: { outstandingMinor: number; overdueDays: number; asOf: Date }): Promise<boolean> {
+  async applyBalance(
+    tx: PoolClient,
+    customerId: string,
+    balance: { outstandingMinor: number; overdueDays: number; asOf: Date },
+  ): Promise<boolean> {
     const { rowCount } = await tx.query(
       `UPDATE customer_summary SET outstanding_minor = $2, overdue_days = $3, balance_as_of = $4
        WHERE customer_id = $1 AND (balance_as_of IS NULL OR balance_as_of < $4)`,

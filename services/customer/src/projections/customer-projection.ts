@@ -25,7 +25,9 @@ interface CustomerTerms {
 /** The customer's currency (its credit limit's, else CNY) and credit limit; null for an unknown customer. */
 async function termsOf(tx: PoolClient, customerId: string): Promise<CustomerTerms | null> {
   const { rows } = await tx.query<{ credit_limit_minor: string | null; credit_currency: string | null }>(
-    'SELECT credit_limit_minor, credit_currency FROM customers WHERE id = $1', [customerId]);
+    'SELECT credit_limit_minor, credit_currency FROM customers WHERE id = $1',
+    [customerId],
+  );
   if (!rows[0]) return null;
   const limit = rows[0].credit_limit_minor;
   return { currency: rows[0].credit_currency?.trim() || DEFAULT_CURRENCY, creditLimitMinor: limit === null ? null : Number(limit) };
@@ -35,7 +37,8 @@ async function termsOf(tx: PoolClient, customerId: string): Promise<CustomerTerm
 function checkCurrency(event: ReceivedEvent, change: ProjectionChange, currency: string): void {
   const amounts: (Money | undefined)[] = [change.fact?.amount, change.balance?.outstanding];
   const foreign = amounts.find((amount) => amount && amount.currency !== currency);
-  if (foreign) throw new InvalidEventError(event.type, `amount in ${foreign.currency}, but customer ${change.customerId} is accounted in ${currency}`);
+  if (foreign)
+    throw new InvalidEventError(event.type, `amount in ${foreign.currency}, but customer ${change.customerId} is accounted in ${currency}`);
 }
 
 function sourceOf(event: ReceivedEvent): string {
@@ -48,12 +51,19 @@ async function applyChange(tx: PoolClient, event: ReceivedEvent, change: Project
   if (change.fact) {
     const stored = await upsertFact(tx, customerId, change.fact);
     if (stored.customerId !== customerId) {
-      throw new InvalidEventError(event.type, `${change.fact.kind} ${change.fact.refId} belongs to customer ${stored.customerId}, not ${customerId}`);
+      throw new InvalidEventError(
+        event.type,
+        `${change.fact.kind} ${change.fact.refId} belongs to customer ${stored.customerId}, not ${customerId}`,
+      );
     }
     factLive = stored.live;
   }
   if (change.balance) {
-    await summaries.applyBalance(tx, customerId, { outstandingMinor: change.balance.outstanding.minorUnits, overdueDays: change.balance.overdueDays, asOf: change.balance.asOf });
+    await summaries.applyBalance(tx, customerId, {
+      outstandingMinor: change.balance.outstanding.minorUnits,
+      overdueDays: change.balance.overdueDays,
+      asOf: change.balance.asOf,
+    });
   }
   // A follow-up deleted before its record arrived never shows up in the timeline.
   const voided = change.fact?.kind === 'follow_up' && !factLive;
@@ -63,14 +73,21 @@ async function applyChange(tx: PoolClient, event: ReceivedEvent, change: Project
 }
 
 function rescore(figures: Figures, terms: CustomerTerms, now: Date): Omit<CustomerSummary, 'computedAt'> {
-  const value = scoreCustomerValue({
-    lastOrderAt: figures.lastOrderAt,
-    lastFollowUpAt: figures.lastFollowUpAt,
-    ordersLast12Months: figures.ordersLast12Months,
-    followUpsLast12Months: figures.followUpsLast12Months,
-    orderAmountLast12MonthsMinor: figures.orderAmountLast12MonthsMinor,
-  }, now);
-  const credit = assessCreditRisk({ outstandingMinor: figures.outstandingMinor, creditLimitMinor: terms.creditLimitMinor, overdueDays: figures.overdueDays });
+  const value = scoreCustomerValue(
+    {
+      lastOrderAt: figures.lastOrderAt,
+      lastFollowUpAt: figures.lastFollowUpAt,
+      ordersLast12Months: figures.ordersLast12Months,
+      followUpsLast12Months: figures.followUpsLast12Months,
+      orderAmountLast12MonthsMinor: figures.orderAmountLast12MonthsMinor,
+    },
+    now,
+  );
+  const credit = assessCreditRisk({
+    outstandingMinor: figures.outstandingMinor,
+    creditLimitMinor: terms.creditLimitMinor,
+    overdueDays: figures.overdueDays,
+  });
   return { figures, value, credit };
 }
 
@@ -79,7 +96,13 @@ interface Before {
   credit: CreditRisk;
 }
 
-async function announceChanges(tx: PoolClient, customerId: string, before: Before, after: Omit<CustomerSummary, 'computedAt'>, terms: CustomerTerms): Promise<void> {
+async function announceChanges(
+  tx: PoolClient,
+  customerId: string,
+  before: Before,
+  after: Omit<CustomerSummary, 'computedAt'>,
+  terms: CustomerTerms,
+): Promise<void> {
   if (after.value.grade !== before.grade) await customerValueChanged(tx, customerId, before.grade, after);
   if (riskDirection(before.credit.level, after.credit.level) !== 0) {
     await creditRiskChanged(tx, customerId, before.credit.level, after, terms.creditLimitMinor);
@@ -114,7 +137,13 @@ export function customerProjectionHandler(options: ProjectionHandlerOptions) {
  * Recomputes a locked summary from its facts as of `now`, stores it, and announces a changed
  * grade or credit level. Returns true when the grade changed.
  */
-async function refreshSummary(tx: PoolClient, customerId: string, terms: CustomerTerms, previous: CustomerSummary | null, now: Date): Promise<boolean> {
+async function refreshSummary(
+  tx: PoolClient,
+  customerId: string,
+  terms: CustomerTerms,
+  previous: CustomerSummary | null,
+  now: Date,
+): Promise<boolean> {
   // A customer seen for the first time had no figures: grade D, no credit risk.
   const before: Before = { grade: previous?.value.grade ?? 'D', credit: previous?.credit ?? { level: 'none', reasons: [] } };
   const after = rescore(await recomputeFigures(tx, customerId, terms.currency), terms, now);

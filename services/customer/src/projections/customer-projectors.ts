@@ -15,7 +15,13 @@ export function customerCreated(event: ReceivedEvent): ProjectionChange {
   const customerId = customerIdOf(event, customer.id);
   return {
     customerId,
-    timeline: { kind: 'customer_created', section: 'customer', title: 'Customer created', at: timeOf(event, customer.audit?.createTime), refId: customerId },
+    timeline: {
+      kind: 'customer_created',
+      section: 'customer',
+      title: 'Customer created',
+      at: timeOf(event, customer.audit?.createTime),
+      refId: customerId,
+    },
   };
 }
 
@@ -32,7 +38,12 @@ export function customerCategoryChanged(event: ReceivedEvent): ProjectionChange 
   const move = `Category ${categoryFromProto(from) ?? 'unknown'} → ${categoryFromProto(to) ?? 'unknown'}`;
   return {
     customerId: customerIdOf(event, customer.id),
-    timeline: { kind: 'category_changed', section: 'customer', title: clip(reason.trim() ? `${move}: ${reason}` : move), at: timeOf(event, customer.audit?.updateTime) },
+    timeline: {
+      kind: 'category_changed',
+      section: 'customer',
+      title: clip(reason.trim() ? `${move}: ${reason}` : move),
+      at: timeOf(event, customer.audit?.updateTime),
+    },
   };
 }
 
@@ -44,7 +55,13 @@ export function followUpRecorded(event: ReceivedEvent): ProjectionChange {
   return {
     customerId: customerIdOf(event, followUp.customerId),
     fact: { kind: 'follow_up', refId: followUpId, startedAt: at },
-    timeline: { kind: 'follow_up_recorded', section: 'follow_ups', title: clip(followUp.content || 'Follow-up', FOLLOW_UP_TITLE_LENGTH), at, refId: followUpId },
+    timeline: {
+      kind: 'follow_up_recorded',
+      section: 'follow_ups',
+      title: clip(followUp.content || 'Follow-up', FOLLOW_UP_TITLE_LENGTH),
+      at,
+      refId: followUpId,
+    },
   };
 }
 
@@ -56,7 +73,12 @@ export function followUpUpdated(event: ReceivedEvent): ProjectionChange {
   return {
     customerId: customerIdOf(event, followUp.customerId),
     fact: { kind: 'follow_up', refId: followUpId, startedAt: at },
-    timelineEdit: { kind: 'follow_up_recorded', refId: followUpId, title: clip(followUp.content || 'Follow-up', FOLLOW_UP_TITLE_LENGTH), at },
+    timelineEdit: {
+      kind: 'follow_up_recorded',
+      refId: followUpId,
+      title: clip(followUp.content || 'Follow-up', FOLLOW_UP_TITLE_LENGTH),
+      at,
+    },
   };
 }
 

@@ -25,29 +25,66 @@ export async function upsertFact(tx: PoolClient, customerId: string, fact: FactC
        ended_at = coalesce(f.ended_at, EXCLUDED.ended_at),
        outcome = coalesce(f.outcome, EXCLUDED.outcome)
      RETURNING f.customer_id, (f.started_at IS NOT NULL AND f.ended_at IS NULL) AS live`,
-    [fact.kind, fact.refId, customerId, fact.amount?.minorUnits ?? null, fact.amount?.currency ?? null,
-      fact.startedAt ?? null, fact.endedAt ?? null, fact.outcome ?? null],
+    [
+      fact.kind,
+      fact.refId,
+      customerId,
+      fact.amount?.minorUnits ?? null,
+      fact.amount?.currency ?? null,
+      fact.startedAt ?? null,
+      fact.endedAt ?? null,
+      fact.outcome ?? null,
+    ],
   );
   return { customerId: rows[0].customer_id, live: rows[0].live };
 }
 
 /** One entry per event id, and per (kind, ref id) where there is one. */
-export async function addTimelineEntry(tx: PoolClient, customerId: string, eventId: string, source: string, entry: TimelineDraft): Promise<void> {
+export async function addTimelineEntry(
+  tx: PoolClient,
+  customerId: string,
+  eventId: string,
+  source: string,
+  entry: TimelineDraft,
+): Promise<void> {
   await tx.query(
     `INSERT INTO customer_timeline (customer_id, event_id, at, kind, section, title, source_service, ref_id, amount_minor, currency)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
-    [customerId, eventId, entry.at, entry.kind, entry.section, entry.title, source, entry.refId ?? null,
-      entry.amount?.minorUnits ?? null, entry.amount?.currency ?? null],
+    [
+      customerId,
+      eventId,
+      entry.at,
+      entry.kind,
+      entry.section,
+      entry.title,
+      source,
+      entry.refId ?? null,
+      entry.amount?.minorUnits ?? null,
+      entry.amount?.currency ?? null,
+    ],
   );
 }
 
-export async function editTimelineEntry(tx: PoolClient, customerId: string, edit: { kind: string; refId: string; title: string; at: Date }): Promise<void> {
-  await tx.query('UPDATE customer_timeline SET title = $4, at = $5 WHERE customer_id = $1 AND kind = $2 AND ref_id = $3',
-    [customerId, edit.kind, edit.refId, edit.title, edit.at]);
+export async function editTimelineEntry(
+  tx: PoolClient,
+  customerId: string,
+  edit: { kind: string; refId: string; title: string; at: Date },
+): Promise<void> {
+  await tx.query('UPDATE customer_timeline SET title = $4, at = $5 WHERE customer_id = $1 AND kind = $2 AND ref_id = $3', [
+    customerId,
+    edit.kind,
+    edit.refId,
+    edit.title,
+    edit.at,
+  ]);
 }
 
 export async function removeTimelineEntry(tx: PoolClient, customerId: string, removal: { kind: string; refId: string }): Promise<void> {
-  await tx.query('DELETE FROM customer_timeline WHERE customer_id = $1 AND kind = $2 AND ref_id = $3', [customerId, removal.kind, removal.refId]);
+  await tx.query('DELETE FROM customer_timeline WHERE customer_id = $1 AND kind = $2 AND ref_id = $3', [
+    customerId,
+    removal.kind,
+    removal.refId,
+  ]);
 }
 
 // A fact counts while it has started and not ended (cancelled orders, deleted follow-ups do not);

@@ -68,7 +68,12 @@ export function refIdOf(event: ReceivedEvent, value: string, field: string): str
   return ref;
 }
 
-export function moneyOf(event: ReceivedEvent, value: { minorUnits: number; currencyCode: string } | undefined, field: string, allowZero = false): Money {
+export function moneyOf(
+  event: ReceivedEvent,
+  value: { minorUnits: number; currencyCode: string } | undefined,
+  field: string,
+  allowZero = false,
+): Money {
   if (!value) throw new InvalidEventError(event.type, `${field} is missing`);
   const { minorUnits, currencyCode } = value;
   if (!Number.isSafeInteger(minorUnits) || minorUnits < 0 || (minorUnits === 0 && !allowZero)) {

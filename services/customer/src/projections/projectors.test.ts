@@ -8,8 +8,17 @@ const EVENT_TIME = new Date('2026-03-01T02:00:00Z');
 
 function eventOf<T>(type: EventType<T>, payload: Partial<T>): ReceivedEvent {
   return {
-    id: 'event-1', type: type.type, source: 'liaison.sales', time: EVENT_TIME, topic: type.topic, partition: 0, offset: '0',
-    key: CUSTOMER, payload: type.codec.fromPartial(payload), data: Buffer.alloc(0), headers: {},
+    id: 'event-1',
+    type: type.type,
+    source: 'liaison.sales',
+    time: EVENT_TIME,
+    topic: type.topic,
+    partition: 0,
+    offset: '0',
+    key: CUSTOMER,
+    payload: type.codec.fromPartial(payload),
+    data: Buffer.alloc(0),
+    headers: {},
   };
 }
 
@@ -19,11 +28,26 @@ const cny = (minorUnits: number) => ({ minorUnits, currencyCode: 'CNY' });
 describe('projectors', () => {
   it('turns an order into an order fact and a trade timeline entry', () => {
     const placedAt = new Date('2026-02-28T08:00:00Z');
-    const change = project(eventOf(EventTypes.OrderPlaced, { orderId: 'o-1', customerId: CUSTOMER.toUpperCase(), amount: cny(12_300), placedAt, orderNumber: 'SO-0001' }));
+    const change = project(
+      eventOf(EventTypes.OrderPlaced, {
+        orderId: 'o-1',
+        customerId: CUSTOMER.toUpperCase(),
+        amount: cny(12_300),
+        placedAt,
+        orderNumber: 'SO-0001',
+      }),
+    );
     expect(change).toEqual({
       customerId: CUSTOMER,
       fact: { kind: 'order', refId: 'o-1', startedAt: placedAt, amount: { minorUnits: 12_300, currency: 'CNY' } },
-      timeline: { kind: 'order_placed', section: 'trade', title: 'Order SO-0001 placed', at: placedAt, refId: 'o-1', amount: { minorUnits: 12_300, currency: 'CNY' } },
+      timeline: {
+        kind: 'order_placed',
+        section: 'trade',
+        title: 'Order SO-0001 placed',
+        at: placedAt,
+        refId: 'o-1',
+        amount: { minorUnits: 12_300, currency: 'CNY' },
+      },
     });
   });
 
@@ -39,7 +63,9 @@ describe('projectors', () => {
   });
 
   it('uses the service request title, in Chinese, for the timeline', () => {
-    const change = project(eventOf(EventTypes.ServiceRequestOpened, { requestId: 'sr-9', customerId: CUSTOMER, title: '设备异响，需要上门检修' }));
+    const change = project(
+      eventOf(EventTypes.ServiceRequestOpened, { requestId: 'sr-9', customerId: CUSTOMER, title: '设备异响，需要上门检修' }),
+    );
     expect(change?.fact).toEqual({ kind: 'service_request', refId: 'sr-9', startedAt: EVENT_TIME });
     expect(change?.timeline).toMatchObject({ section: 'service', title: '设备异响，需要上门检修' });
   });
@@ -52,7 +78,11 @@ describe('projectors', () => {
 
   it('voids a deleted follow-up and its timeline entry', () => {
     const change = project(eventOf(EventTypes.FollowUpDeleted, { followUpId: 'f-1', customerId: CUSTOMER }));
-    expect(change).toEqual({ customerId: CUSTOMER, fact: { kind: 'follow_up', refId: 'f-1', endedAt: EVENT_TIME }, timelineRemoval: { kind: 'follow_up_recorded', refId: 'f-1' } });
+    expect(change).toEqual({
+      customerId: CUSTOMER,
+      fact: { kind: 'follow_up', refId: 'f-1', endedAt: EVENT_TIME },
+      timelineRemoval: { kind: 'follow_up_recorded', refId: 'f-1' },
+    });
   });
 
   it.each([
@@ -60,9 +90,17 @@ describe('projectors', () => {
     ['an order without amount', eventOf(EventTypes.OrderPlaced, { orderId: 'o', customerId: CUSTOMER }), /amount is missing/],
     ['a zero payment', eventOf(EventTypes.PaymentReceived, { paymentId: 'p', customerId: CUSTOMER, amount: cny(0) }), /positive/],
     ['a negative balance', eventOf(EventTypes.ReceivableBalanceChanged, { customerId: CUSTOMER, outstanding: cny(-5) }), /zero or more/],
-    ['an amount without currency', eventOf(EventTypes.PaymentReceived, { paymentId: 'p', customerId: CUSTOMER, amount: { minorUnits: 5, currencyCode: 'yuan' } }), /currency/],
+    [
+      'an amount without currency',
+      eventOf(EventTypes.PaymentReceived, { paymentId: 'p', customerId: CUSTOMER, amount: { minorUnits: 5, currencyCode: 'yuan' } }),
+      /currency/,
+    ],
     ['an empty order id', eventOf(EventTypes.OrderCancelled, { orderId: '  ', customerId: CUSTOMER }), /order_id/],
-    ['negative overdue days', eventOf(EventTypes.ReceivableBalanceChanged, { customerId: CUSTOMER, outstanding: cny(5), overdueDays: -1 }), /overdue_days/],
+    [
+      'negative overdue days',
+      eventOf(EventTypes.ReceivableBalanceChanged, { customerId: CUSTOMER, outstanding: cny(5), overdueDays: -1 }),
+      /overdue_days/,
+    ],
   ])('rejects %s as an invalid event', (_name, event, message) => {
     expect(() => project(event)).toThrow(InvalidEventError);
     expect(() => project(event)).toThrow(message);

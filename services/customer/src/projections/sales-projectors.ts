@@ -14,7 +14,14 @@ export function orderPlaced(event: ReceivedEvent): ProjectionChange {
   return {
     customerId: customerIdOf(event, payload.customerId),
     fact: { kind: 'order', refId: orderId, startedAt: at, amount },
-    timeline: { kind: 'order_placed', section: 'trade', title: clip(`Order ${payload.orderNumber.trim() || orderId} placed`), at, refId: orderId, amount },
+    timeline: {
+      kind: 'order_placed',
+      section: 'trade',
+      title: clip(`Order ${payload.orderNumber.trim() || orderId} placed`),
+      at,
+      refId: orderId,
+      amount,
+    },
   };
 }
 
@@ -26,7 +33,13 @@ export function orderCancelled(event: ReceivedEvent): ProjectionChange {
   return {
     customerId: customerIdOf(event, payload.customerId),
     fact: { kind: 'order', refId: orderId, endedAt: at },
-    timeline: { kind: 'order_cancelled', section: 'trade', title: clip(`Order ${orderId} cancelled${reason ? `: ${reason}` : ''}`), at, refId: orderId },
+    timeline: {
+      kind: 'order_cancelled',
+      section: 'trade',
+      title: clip(`Order ${orderId} cancelled${reason ? `: ${reason}` : ''}`),
+      at,
+      refId: orderId,
+    },
   };
 }
 
@@ -39,20 +52,34 @@ export function paymentReceived(event: ReceivedEvent): ProjectionChange {
   return {
     customerId: customerIdOf(event, payload.customerId),
     fact: { kind: 'payment', refId: paymentId, startedAt: at, amount },
-    timeline: { kind: 'payment_received', section: 'finance', title: clip(`Payment received${forOrder ? ` for order ${forOrder}` : ''}`), at, refId: paymentId, amount },
+    timeline: {
+      kind: 'payment_received',
+      section: 'finance',
+      title: clip(`Payment received${forOrder ? ` for order ${forOrder}` : ''}`),
+      at,
+      refId: paymentId,
+      amount,
+    },
   };
 }
 
 export function receivableBalanceChanged(event: ReceivedEvent): ProjectionChange {
   const payload = event.payload as salesEventsV1.ReceivableBalanceChanged;
   const outstanding = moneyOf(event, payload.outstanding, 'outstanding', true);
-  if (!Number.isInteger(payload.overdueDays) || payload.overdueDays < 0) throw new InvalidEventError(event.type, 'overdue_days must be zero or more');
+  if (!Number.isInteger(payload.overdueDays) || payload.overdueDays < 0)
+    throw new InvalidEventError(event.type, 'overdue_days must be zero or more');
   const asOf = timeOf(event, payload.asOf);
   const overdue = payload.overdueDays > 0 ? `, ${payload.overdueDays} days overdue` : '';
   return {
     customerId: customerIdOf(event, payload.customerId),
     balance: { outstanding, overdueDays: payload.overdueDays, asOf },
-    timeline: { kind: 'receivable_changed', section: 'finance', title: `Receivable balance updated${overdue}`, at: asOf, amount: outstanding },
+    timeline: {
+      kind: 'receivable_changed',
+      section: 'finance',
+      title: `Receivable balance updated${overdue}`,
+      at: asOf,
+      amount: outstanding,
+    },
   };
 }
 
@@ -64,7 +91,14 @@ export function opportunityOpened(event: ReceivedEvent): ProjectionChange {
   return {
     customerId: customerIdOf(event, payload.customerId),
     fact: { kind: 'opportunity', refId: opportunityId, startedAt: at, amount },
-    timeline: { kind: 'opportunity_opened', section: 'trade', title: clip(payload.name.trim() || `Opportunity ${opportunityId} opened`), at, refId: opportunityId, amount },
+    timeline: {
+      kind: 'opportunity_opened',
+      section: 'trade',
+      title: clip(payload.name.trim() || `Opportunity ${opportunityId} opened`),
+      at,
+      refId: opportunityId,
+      amount,
+    },
   };
 }
 

@@ -12,7 +12,13 @@ export function serviceRequestOpened(event: ReceivedEvent): ProjectionChange {
   return {
     customerId: customerIdOf(event, payload.customerId),
     fact: { kind: 'service_request', refId: requestId, startedAt: at },
-    timeline: { kind: 'service_request_opened', section: 'service', title: clip(payload.title.trim() || `Service request ${requestId} opened`), at, refId: requestId },
+    timeline: {
+      kind: 'service_request_opened',
+      section: 'service',
+      title: clip(payload.title.trim() || `Service request ${requestId} opened`),
+      at,
+      refId: requestId,
+    },
   };
 }
 
