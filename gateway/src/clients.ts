@@ -11,7 +11,7 @@ import {
   handoverV1,
   historyV1,
   importExportV1,
-  maintenanceV1,
+  customerMaintenanceV1,
 } from '@liaison/contracts';
 import { createGrpcClient, type ServiceMetrics } from '@liaison/runtime';
 
@@ -25,7 +25,7 @@ export interface ServiceClients {
   customers: customerV1.CustomerServiceClient;
   baseData: baseDataV1.BaseDataServiceClient;
   customFields: customFieldV1.CustomFieldServiceClient;
-  maintenance: maintenanceV1.CustomerMaintenanceServiceClient;
+  customerMaintenance: customerMaintenanceV1.CustomerMaintenanceServiceClient;
   assignments: assignmentV1.CustomerAssignmentServiceClient;
   approvals: approvalV1.ApprovalServiceClient;
   followUps: followUpV1.FollowUpServiceClient;
@@ -67,8 +67,8 @@ export function createClients(settings: ClientSettings): ServiceClients {
       settings.customerAddress,
       options('liaison.customer.v1.CustomFieldService', ['ListCustomFieldDefinitions']),
     ),
-    maintenance: createGrpcClient(
-      maintenanceV1.CustomerMaintenanceServiceClient,
+    customerMaintenance: createGrpcClient(
+      customerMaintenanceV1.CustomerMaintenanceServiceClient,
       settings.customerAddress,
       options('liaison.customer.v1.CustomerMaintenanceService', ['FindDuplicateCustomers', 'ListDeletedCustomers', 'ListCustomerShares']),
     ),

@@ -960,7 +960,7 @@ const probeShareChange = (fixture: Fixture, before: boolean) => async () =>
     ? undefined
     : `the share with ${PROBE_PARTNER} was ${before ? 'removed' : 'added'}`;
 
-const maintenanceRecipes: Record<string, Recipe> = {
+const customerMaintenanceRecipes: Record<string, Recipe> = {
   'GET /duplicate-customers': {
     collection: true,
     async prepare(probe) {
@@ -1216,7 +1216,7 @@ const recipes: Record<string, Recipe> = {
   ...contactRecipes,
   ...approvalRecipes,
   ...assignmentRecipes,
-  ...maintenanceRecipes,
+  ...customerMaintenanceRecipes,
   ...referenceDataRecipes,
   ...alertRecipes,
   'POST /customers/{id}/follow-ups': {

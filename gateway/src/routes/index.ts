@@ -4,7 +4,7 @@ import { customerRoutes } from './customers';
 import { importExportRoutes } from './import-export';
 import { baseDataRoutes } from './base-data';
 import { customFieldRoutes } from './custom-fields';
-import { maintenanceRoutes } from './maintenance';
+import { customerMaintenanceRoutes } from './customer-maintenance';
 import { assignmentRoutes } from './assignment';
 import { approvalRoutes } from './approvals';
 import { followUpRoutes } from './followups';
@@ -23,7 +23,7 @@ export const routeModules: RouteModule[] = [
   (api, clients) => customerRoutes(api, clients.customers),
   (api, clients) => baseDataRoutes(api, clients.baseData),
   (api, clients) => customFieldRoutes(api, clients.customFields),
-  (api, clients) => maintenanceRoutes(api, clients.maintenance),
+  (api, clients) => customerMaintenanceRoutes(api, clients.customerMaintenance),
   (api, clients) => assignmentRoutes(api, clients.assignments),
   (api, clients) => approvalRoutes(api, clients.approvals),
   (api, clients) => followUpRoutes(api, clients.followUps),

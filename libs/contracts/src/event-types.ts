@@ -32,7 +32,7 @@ import {
   CustomersMerged,
   CustomerShared,
   CustomerUnshared,
-} from './gen/liaison/events/v1/maintenance_events';
+} from './gen/liaison/events/v1/customer_maintenance_events';
 import {
   CustomerAlertAcknowledged,
   CustomerAlertRuleChanged,

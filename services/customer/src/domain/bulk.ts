@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { customerScopeOf, customerWriteScopeOf, requirePermission, type Principal } from '@liaison/auth';
 import { AppError, inTransaction, type Pool, type PoolClient } from '@liaison/runtime';
-import { customerNotificationRequested, customersDeleted, customersRestored } from '../events/maintenance-events';
+import { customerNotificationRequested, customersDeleted, customersRestored } from '../events/customer-maintenance-events';
 import { CustomerRepository } from '../persistence/customer-repository';
-import { MaintenanceRepository, type LockedCustomer } from '../persistence/maintenance-repository';
+import { CustomerMaintenanceRepository, type LockedCustomer } from '../persistence/customer-maintenance-repository';
 import { checkIdList, checkPageSize, checkReason, decodePageToken, encodePageToken, notFoundError } from './bulk-input';
 import { checkNotification, type NotificationInput } from './bulk-notification';
 import type { Customer } from './customer';
@@ -51,7 +51,7 @@ async function recordEach(
 }
 
 export class BulkService {
-  private readonly repository = new MaintenanceRepository();
+  private readonly repository = new CustomerMaintenanceRepository();
 
   constructor(private readonly pool: Pool) {}
 

@@ -1,9 +1,9 @@
 import { customerScopeOf, customerWriteScopeOf, requirePermission, type DataScope, type Principal } from '@liaison/auth';
 import { AppError, inTransaction, type Pool, type PoolClient } from '@liaison/runtime';
 import { customerUpdated } from '../events/customer-events';
-import { customersMerged } from '../events/maintenance-events';
+import { customersMerged } from '../events/customer-maintenance-events';
 import { CustomerRepository } from '../persistence/customer-repository';
-import { MaintenanceRepository, type LockedCustomer } from '../persistence/maintenance-repository';
+import { CustomerMaintenanceRepository, type LockedCustomer } from '../persistence/customer-maintenance-repository';
 import { checkId, checkPageSize, checkReason, decodePageToken, encodePageToken } from './bulk-input';
 import { checkCustomerBaseData } from './base-data-rules';
 import { changedFields, validateFields, valueAt, type Customer, type CustomerFields } from './customer';
@@ -75,13 +75,13 @@ function checkExpectedVersion(customer: Customer, expected: number, role: string
  * may see it, so that clients can follow; plain not_found otherwise.
  */
 export async function missingCustomerError(db: Pool, id: string, scope: DataScope): Promise<AppError> {
-  const survivorId = await new MaintenanceRepository().visibleSurvivorOf(db, id, scope);
+  const survivorId = await new CustomerMaintenanceRepository().visibleSurvivorOf(db, id, scope);
   if (!survivorId) return AppError.notFound('customer');
   return new AppError('not_found', `customer ${id} was merged into ${survivorId}`, [], 'merged');
 }
 
 export class MergeService {
-  private readonly repository = new MaintenanceRepository();
+  private readonly repository = new CustomerMaintenanceRepository();
   private readonly customers = new CustomerRepository();
 
   constructor(private readonly pool: Pool) {}

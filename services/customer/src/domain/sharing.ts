@@ -1,7 +1,7 @@
 import { customerScopeOf, customerWriteScopeOf, requirePermission, type Principal } from '@liaison/auth';
 import { AppError, inTransaction, type Pool } from '@liaison/runtime';
-import { customerShared, customerUnshared } from '../events/maintenance-events';
-import { MaintenanceRepository, type Share } from '../persistence/maintenance-repository';
+import { customerShared, customerUnshared } from '../events/customer-maintenance-events';
+import { CustomerMaintenanceRepository, type Share } from '../persistence/customer-maintenance-repository';
 import { checkId } from './bulk-input';
 import { changeableOf } from './merge';
 
@@ -32,7 +32,7 @@ export function checkPartnerUnit(unit: string): string {
 }
 
 export class SharingService {
-  private readonly repository = new MaintenanceRepository();
+  private readonly repository = new CustomerMaintenanceRepository();
 
   constructor(private readonly pool: Pool) {}
 

@@ -26,7 +26,7 @@ import { followUpHandlers } from './followup-handlers';
 import { handoverHandlers } from './handover-handlers';
 import { historyHandlers } from './history-handlers';
 import { importHandlers } from './import-handlers';
-import { maintenanceHandlers, maintenanceServices } from './maintenance-handlers';
+import { customerMaintenanceHandlers, customerMaintenanceServices } from './customer-maintenance-handlers';
 
 // Every gRPC API of the customer service, one line each: a new API is one more line here and
 // its proto file in CUSTOMER_PROTO_FILES (for reflection).
@@ -34,7 +34,7 @@ import { maintenanceHandlers, maintenanceServices } from './maintenance-handlers
 export const CUSTOMER_PROTO_FILES = [
   'customer',
   'import_export',
-  'customer_admin',
+  'customer_maintenance',
   'base_data',
   'custom_field',
   'approval',
@@ -74,7 +74,7 @@ export async function addCustomerApis(grpc: GrpcServer<Principal>, deps: Custome
   grpc.addService(customerHandlers.definition, customerHandlers(customers));
   grpc.addService(importHandlers.definition, importHandlers(imports));
   grpc.addService(exportHandlers.definition, exportHandlers(new ExportService(customers, customFields)));
-  grpc.addService(maintenanceHandlers.definition, maintenanceHandlers(maintenanceServices(pool)));
+  grpc.addService(customerMaintenanceHandlers.definition, customerMaintenanceHandlers(customerMaintenanceServices(pool)));
   grpc.addService(baseDataHandlers.definition, baseDataHandlers(baseData));
   grpc.addService(customFieldHandlers.definition, customFieldHandlers(customFields));
   grpc.addService(approvalHandlers.definition, approvalHandlers(approvals));

@@ -1,5 +1,5 @@
-import { maintenanceV1 } from '@liaison/contracts';
-import { jsonFieldName, mergeRequestFromJson, notificationRequestFromJson, shareToJson } from './maintenance-json';
+import { customerMaintenanceV1 } from '@liaison/contracts';
+import { jsonFieldName, mergeRequestFromJson, notificationRequestFromJson, shareToJson } from './customer-maintenance-json';
 
 describe('maintenance JSON mapping', () => {
   it('turns the JSON field names of a merge into update mask paths', () => {
@@ -24,7 +24,7 @@ describe('maintenance JSON mapping', () => {
   it('maps channels and leaves absent texts empty', () => {
     expect(notificationRequestFromJson({ customerIds: ['a'], channel: 'system', templateId: 'welcome' })).toEqual({
       customerIds: ['a'],
-      channel: maintenanceV1.CustomerNotificationChannel.CUSTOMER_NOTIFICATION_CHANNEL_SYSTEM,
+      channel: customerMaintenanceV1.CustomerNotificationChannel.CUSTOMER_NOTIFICATION_CHANNEL_SYSTEM,
       text: '',
       templateId: 'welcome',
       subject: '',

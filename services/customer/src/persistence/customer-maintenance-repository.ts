@@ -115,7 +115,7 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 }
 
-export class MaintenanceRepository {
+export class CustomerMaintenanceRepository {
   private references: CustomerReference[] | undefined;
 
   // ------------------------------------------------------------------------------------------

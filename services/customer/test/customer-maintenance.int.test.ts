@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { customerV1, maintenanceEventsV1, maintenanceV1, eventsV1 } from '@liaison/contracts';
+import { customerV1, customerMaintenanceEventsV1, customerMaintenanceV1, eventsV1 } from '@liaison/contracts';
 import { createGrpcClient, createPool, unary, type Pool } from '@liaison/runtime';
 import {
   collectRecords,
@@ -18,7 +18,7 @@ import { callerMetadata, startServiceUnderTest } from './support';
 // restore; bulk notification requests; read-only partner sharing; and the events of each.
 
 const { CustomerKind } = customerV1;
-const { DuplicateReason: Reason, CustomerNotificationChannel: Channel } = maintenanceV1;
+const { DuplicateReason: Reason, CustomerNotificationChannel: Channel } = customerMaintenanceV1;
 const run = Date.now().toString(36);
 const UNKNOWN_ID = '8a1f3c52-0000-4000-8000-000000000000';
 // A table another feature might add later, referring to customers: the merge must move it too.
@@ -26,7 +26,7 @@ const PROBE_TABLE = 'merge_probe_notes';
 
 let service: RunningCustomerService;
 let customers: customerV1.CustomerServiceClient;
-let maintenance: maintenanceV1.CustomerMaintenanceServiceClient;
+let maintenance: customerMaintenanceV1.CustomerMaintenanceServiceClient;
 let pool: Pool;
 let events: RecordCollector;
 
@@ -60,14 +60,14 @@ const call = {
   duplicates: async (username: string, customerId = '', page: { pageSize?: number; pageToken?: string } = {}) =>
     unary(
       maintenance.findDuplicateCustomers.bind(maintenance),
-      maintenanceV1.FindDuplicateCustomersRequest.fromPartial({ customerId, page }),
+      customerMaintenanceV1.FindDuplicateCustomersRequest.fromPartial({ customerId, page }),
       await as(username),
     ),
-  merge: async (username: string, request: Partial<maintenanceV1.MergeCustomersRequest>) =>
+  merge: async (username: string, request: Partial<customerMaintenanceV1.MergeCustomersRequest>) =>
     (
       await unary(
         maintenance.mergeCustomers.bind(maintenance),
-        maintenanceV1.MergeCustomersRequest.fromPartial(request),
+        customerMaintenanceV1.MergeCustomersRequest.fromPartial(request),
         await as(username),
       )
     ).survivor!,
@@ -77,13 +77,13 @@ const call = {
   deleted: async (username: string, nameContains: string, page: { pageSize?: number; pageToken?: string } = {}) =>
     unary(
       maintenance.listDeletedCustomers.bind(maintenance),
-      maintenanceV1.ListDeletedCustomersRequest.fromPartial({ nameContains, page }),
+      customerMaintenanceV1.ListDeletedCustomersRequest.fromPartial({ nameContains, page }),
       await as(username),
     ),
-  notify: async (username: string, request: Partial<maintenanceV1.RequestCustomerNotificationRequest>) =>
+  notify: async (username: string, request: Partial<customerMaintenanceV1.RequestCustomerNotificationRequest>) =>
     unary(
       maintenance.requestCustomerNotification.bind(maintenance),
-      maintenanceV1.RequestCustomerNotificationRequest.fromPartial(request),
+      customerMaintenanceV1.RequestCustomerNotificationRequest.fromPartial(request),
       await as(username),
     ),
   share: async (username: string, customerId: string, unit: string) =>
@@ -97,8 +97,8 @@ const call = {
 function mergeOf(
   survivor: customerV1.Customer,
   merged: customerV1.Customer,
-  extra: Partial<maintenanceV1.MergeCustomersRequest> = {},
-): Partial<maintenanceV1.MergeCustomersRequest> {
+  extra: Partial<customerMaintenanceV1.MergeCustomersRequest> = {},
+): Partial<customerMaintenanceV1.MergeCustomersRequest> {
   return {
     survivorId: survivor.id,
     survivorExpectedVersion: survivor.version,
@@ -127,7 +127,7 @@ beforeAll(async () => {
     idempotentMethods: [],
     deadlineMs: 10_000,
   });
-  maintenance = createGrpcClient(maintenanceV1.CustomerMaintenanceServiceClient, address, {
+  maintenance = createGrpcClient(customerMaintenanceV1.CustomerMaintenanceServiceClient, address, {
     serviceName: 'liaison.customer.v1.CustomerMaintenanceService',
     idempotentMethods: [],
     deadlineMs: 10_000,
@@ -189,7 +189,7 @@ describe('duplicate candidates', () => {
   });
 
   it('lists every pair in the scope, newest first, across pages', async () => {
-    const seen: maintenanceV1.DuplicatePair[] = [];
+    const seen: customerMaintenanceV1.DuplicatePair[] = [];
     let pageToken = '';
     do {
       const page = await call.duplicates('rep.east.1', '', { pageSize: 2, pageToken });
@@ -305,7 +305,7 @@ describe('merging customers', () => {
     const { survivor, merged } = await pairToMerge('丙');
     const result = await call.merge('manager.east', mergeOf(survivor, merged, { takeFields: ['email'], reason: '同一家公司' }));
     const [record] = await eventsOf('CustomersMerged', (r) => r.key === merged.id);
-    const payload = maintenanceEventsV1.CustomersMerged.decode(record.value!);
+    const payload = customerMaintenanceEventsV1.CustomersMerged.decode(record.value!);
     expect(payload).toMatchObject({
       survivorId: survivor.id,
       mergedId: merged.id,
@@ -396,7 +396,7 @@ describe('bulk delete, the recycle bin and restore', () => {
     expect(await listIds('admin', name)).toEqual([]);
     await expect(call.duplicates('admin', one.id)).rejects.toMatchObject({ code: 'not_found' });
     const deleted = await eventsOf('CustomerDeleted', (r) => [one.id, two.id].includes(r.key ?? ''), 2);
-    const payload = maintenanceEventsV1.CustomerDeleted.decode(deleted[0].value!);
+    const payload = customerMaintenanceEventsV1.CustomerDeleted.decode(deleted[0].value!);
     expect(payload).toMatchObject({ reason: '客户已注销', deletedBy: await userId('manager.east') });
     expect(payload.customer?.version).toBe(2);
   });
@@ -436,7 +436,7 @@ describe('bulk delete, the recycle bin and restore', () => {
     ];
     await call.delete('manager.west', [one.id], '第一批');
     await call.delete('admin', [two.id, three.id], '第二批');
-    const seen: maintenanceV1.DeletedCustomer[] = [];
+    const seen: customerMaintenanceV1.DeletedCustomer[] = [];
     let pageToken = '';
     do {
       const page = await call.deleted('admin', name, { pageSize: 2, pageToken });
@@ -457,7 +457,7 @@ describe('bulk delete, the recycle bin and restore', () => {
     expect((await get('rep.west.1', one.id)).name).toBe(`${name}一`);
     expect((await call.deleted('admin', name)).customers.map((item) => item.customer!.id).sort()).toEqual([two.id, three.id].sort());
     const [event] = await eventsOf('CustomerRestored', (r) => r.key === one.id);
-    expect(maintenanceEventsV1.CustomerRestored.decode(event.value!).restoredBy).toBe(await userId('admin'));
+    expect(customerMaintenanceEventsV1.CustomerRestored.decode(event.value!).restoredBy).toBe(await userId('admin'));
     await expect(call.restore('admin', [one.id])).rejects.toMatchObject({ code: 'not_found' });
   });
 
@@ -484,7 +484,7 @@ describe('bulk notification requests', () => {
     expect(receipt.acceptedCustomerIds).toEqual([b.id, a.id]);
     expect(receipt.notFoundCustomerIds).toEqual([foreign.id, UNKNOWN_ID, gone.id]);
     const [record] = await eventsOf('CustomerNotificationRequested', (r) => r.key === receipt.notificationId);
-    expect(maintenanceEventsV1.CustomerNotificationRequested.decode(record.value!)).toEqual({
+    expect(customerMaintenanceEventsV1.CustomerNotificationRequested.decode(record.value!)).toEqual({
       notificationId: receipt.notificationId,
       customerIds: [b.id, a.id],
       channel: Channel.CUSTOMER_NOTIFICATION_CHANNEL_SMS,
@@ -570,12 +570,12 @@ describe('sharing with partner organisations', () => {
     await expect(call.unshare('manager.east', customer.id, '/Partners/Acme')).rejects.toMatchObject({ code: 'not_found' });
 
     const shared = await eventsOf('CustomerShared', (r) => r.key === customer.id, 2);
-    expect(shared.map((record) => maintenanceEventsV1.CustomerShared.decode(record.value!).unit)).toEqual([
+    expect(shared.map((record) => customerMaintenanceEventsV1.CustomerShared.decode(record.value!).unit)).toEqual([
       '/Partners/Acme',
       `/Partners/别家${run}`,
     ]);
     const [unshared] = await eventsOf('CustomerUnshared', (r) => r.key === customer.id);
-    expect(maintenanceEventsV1.CustomerUnshared.decode(unshared.value!)).toMatchObject({
+    expect(customerMaintenanceEventsV1.CustomerUnshared.decode(unshared.value!)).toMatchObject({
       unit: '/Partners/Acme',
       unsharedBy: await userId('manager.east'),
     });

@@ -1,13 +1,13 @@
 import type { Principal } from '@liaison/auth';
-import { maintenanceV1 } from '@liaison/contracts';
+import { customerMaintenanceV1 } from '@liaison/contracts';
 import type { CallContext, Pool } from '@liaison/runtime';
 import { BulkService } from '../domain/bulk';
 import type { NotificationChannel } from '../domain/bulk-notification';
 import { MergeService, type DuplicatePair } from '../domain/merge';
 import type { DuplicateReason } from '../domain/merge-duplicates';
 import { SharingService } from '../domain/sharing';
-import { CHANNEL_TO_PROTO } from '../events/maintenance-events';
-import type { Share } from '../persistence/maintenance-repository';
+import { CHANNEL_TO_PROTO } from '../events/customer-maintenance-events';
+import type { Share } from '../persistence/customer-maintenance-repository';
 import { toProtoCustomer } from './customer-mapper';
 
 type Ctx = CallContext<Principal>;
@@ -18,23 +18,23 @@ export interface MaintenanceServices {
   sharing: SharingService;
 }
 
-export function maintenanceServices(pool: Pool): MaintenanceServices {
+export function customerMaintenanceServices(pool: Pool): MaintenanceServices {
   return { merge: new MergeService(pool), bulk: new BulkService(pool), sharing: new SharingService(pool) };
 }
 
-const { DuplicateReason: ProtoReason } = maintenanceV1;
+const { DuplicateReason: ProtoReason } = customerMaintenanceV1;
 
-const REASON_TO_PROTO: Record<DuplicateReason, maintenanceV1.DuplicateReason> = {
+const REASON_TO_PROTO: Record<DuplicateReason, customerMaintenanceV1.DuplicateReason> = {
   name: ProtoReason.DUPLICATE_REASON_NAME,
   phone: ProtoReason.DUPLICATE_REASON_PHONE,
   email: ProtoReason.DUPLICATE_REASON_EMAIL,
 };
 
-function channelFromProto(channel: maintenanceV1.CustomerNotificationChannel): NotificationChannel | null {
+function channelFromProto(channel: customerMaintenanceV1.CustomerNotificationChannel): NotificationChannel | null {
   return (Object.keys(CHANNEL_TO_PROTO) as NotificationChannel[]).find((key) => CHANNEL_TO_PROTO[key] === channel) ?? null;
 }
 
-function toProtoPair(pair: DuplicatePair): maintenanceV1.DuplicatePair {
+function toProtoPair(pair: DuplicatePair): customerMaintenanceV1.DuplicatePair {
   return {
     first: toProtoCustomer(pair.first),
     second: toProtoCustomer(pair.second),
@@ -43,18 +43,18 @@ function toProtoPair(pair: DuplicatePair): maintenanceV1.DuplicatePair {
   };
 }
 
-function toProtoShare(share: Share): maintenanceV1.CustomerShare {
+function toProtoShare(share: Share): customerMaintenanceV1.CustomerShare {
   return { customerId: share.customerId, unit: share.unit, shareTime: share.sharedAt, sharedBy: share.sharedBy ?? '' };
 }
 
 /** CustomerMaintenanceService RPCs: protobuf in, domain use case, protobuf out. */
-export function maintenanceHandlers(services: MaintenanceServices) {
+export function customerMaintenanceHandlers(services: MaintenanceServices) {
   const { merge, bulk, sharing } = services;
   return {
     async findDuplicateCustomers(
-      request: maintenanceV1.FindDuplicateCustomersRequest,
+      request: customerMaintenanceV1.FindDuplicateCustomersRequest,
       ctx: Ctx,
-    ): Promise<maintenanceV1.FindDuplicateCustomersResponse> {
+    ): Promise<customerMaintenanceV1.FindDuplicateCustomersResponse> {
       const found = await merge.findDuplicates(ctx.principal, {
         customerId: request.customerId,
         pageSize: request.page?.pageSize ?? 0,
@@ -63,22 +63,31 @@ export function maintenanceHandlers(services: MaintenanceServices) {
       return { pairs: found.pairs.map(toProtoPair), page: { nextPageToken: found.nextPageToken } };
     },
 
-    async mergeCustomers(request: maintenanceV1.MergeCustomersRequest, ctx: Ctx): Promise<maintenanceV1.MergeCustomersResponse> {
+    async mergeCustomers(
+      request: customerMaintenanceV1.MergeCustomersRequest,
+      ctx: Ctx,
+    ): Promise<customerMaintenanceV1.MergeCustomersResponse> {
       return { survivor: toProtoCustomer(await merge.merge(ctx.principal, request)) };
     },
 
-    async deleteCustomers(request: maintenanceV1.DeleteCustomersRequest, ctx: Ctx): Promise<maintenanceV1.DeleteCustomersResponse> {
+    async deleteCustomers(
+      request: customerMaintenanceV1.DeleteCustomersRequest,
+      ctx: Ctx,
+    ): Promise<customerMaintenanceV1.DeleteCustomersResponse> {
       return { deletedIds: await bulk.deleteCustomers(ctx.principal, request.ids, request.reason) };
     },
 
-    async restoreCustomers(request: maintenanceV1.RestoreCustomersRequest, ctx: Ctx): Promise<maintenanceV1.RestoreCustomersResponse> {
+    async restoreCustomers(
+      request: customerMaintenanceV1.RestoreCustomersRequest,
+      ctx: Ctx,
+    ): Promise<customerMaintenanceV1.RestoreCustomersResponse> {
       return { customers: (await bulk.restoreCustomers(ctx.principal, request.ids)).map(toProtoCustomer) };
     },
 
     async listDeletedCustomers(
-      request: maintenanceV1.ListDeletedCustomersRequest,
+      request: customerMaintenanceV1.ListDeletedCustomersRequest,
       ctx: Ctx,
-    ): Promise<maintenanceV1.ListDeletedCustomersResponse> {
+    ): Promise<customerMaintenanceV1.ListDeletedCustomersResponse> {
       const page = await bulk.listDeleted(ctx.principal, {
         pageSize: request.page?.pageSize ?? 0,
         pageToken: request.page?.pageToken ?? '',
@@ -96,9 +105,9 @@ export function maintenanceHandlers(services: MaintenanceServices) {
     },
 
     async requestCustomerNotification(
-      request: maintenanceV1.RequestCustomerNotificationRequest,
+      request: customerMaintenanceV1.RequestCustomerNotificationRequest,
       ctx: Ctx,
-    ): Promise<maintenanceV1.RequestCustomerNotificationResponse> {
+    ): Promise<customerMaintenanceV1.RequestCustomerNotificationResponse> {
       const receipt = await bulk.requestNotification(ctx.principal, {
         customerIds: request.customerIds,
         channel: channelFromProto(request.channel),
@@ -109,23 +118,29 @@ export function maintenanceHandlers(services: MaintenanceServices) {
       return { notificationId: receipt.notificationId, acceptedCustomerIds: receipt.acceptedIds, notFoundCustomerIds: receipt.notFoundIds };
     },
 
-    async shareCustomer(request: maintenanceV1.ShareCustomerRequest, ctx: Ctx): Promise<maintenanceV1.ShareCustomerResponse> {
+    async shareCustomer(
+      request: customerMaintenanceV1.ShareCustomerRequest,
+      ctx: Ctx,
+    ): Promise<customerMaintenanceV1.ShareCustomerResponse> {
       const result = await sharing.share(ctx.principal, request.customerId, request.unit);
       return { share: toProtoShare(result.share), created: result.created };
     },
 
-    async unshareCustomer(request: maintenanceV1.UnshareCustomerRequest, ctx: Ctx): Promise<maintenanceV1.UnshareCustomerResponse> {
+    async unshareCustomer(
+      request: customerMaintenanceV1.UnshareCustomerRequest,
+      ctx: Ctx,
+    ): Promise<customerMaintenanceV1.UnshareCustomerResponse> {
       await sharing.unshare(ctx.principal, request.customerId, request.unit);
       return {};
     },
 
     async listCustomerShares(
-      request: maintenanceV1.ListCustomerSharesRequest,
+      request: customerMaintenanceV1.ListCustomerSharesRequest,
       ctx: Ctx,
-    ): Promise<maintenanceV1.ListCustomerSharesResponse> {
+    ): Promise<customerMaintenanceV1.ListCustomerSharesResponse> {
       return { shares: (await sharing.list(ctx.principal, request.customerId)).map(toProtoShare) };
     },
   };
 }
 
-maintenanceHandlers.definition = maintenanceV1.CustomerMaintenanceServiceService;
+customerMaintenanceHandlers.definition = customerMaintenanceV1.CustomerMaintenanceServiceService;

@@ -2,7 +2,7 @@
 // versions:
 //   protoc-gen-ts_proto  v2.18.0
 //   protoc               unknown
-// source: liaison/events/v1/maintenance_events.proto
+// source: liaison/events/v1/customer_maintenance_events.proto
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
@@ -11,7 +11,7 @@ import {
   CustomerNotificationChannel,
   customerNotificationChannelFromJSON,
   customerNotificationChannelToJSON,
-} from "../../customer/v1/customer_admin";
+} from "../../customer/v1/customer_maintenance";
 
 /**
  * One customer was merged into another. Every service holding records of merged_id re-points

@@ -1,4 +1,4 @@
-import { EventTypes, maintenanceV1 } from '@liaison/contracts';
+import { EventTypes, customerMaintenanceV1 } from '@liaison/contracts';
 import { createOutbox } from '@liaison/events';
 import type { PoolClient } from '@liaison/runtime';
 import type { NotificationChannel, NotificationRequest } from '../domain/bulk-notification';
@@ -10,9 +10,9 @@ import { toProtoCustomer } from '../grpc/customer-mapper';
 
 const outbox = createOutbox({ source: 'liaison.customer' });
 
-const { CustomerNotificationChannel: Channel } = maintenanceV1;
+const { CustomerNotificationChannel: Channel } = customerMaintenanceV1;
 
-export const CHANNEL_TO_PROTO: Record<NotificationChannel, maintenanceV1.CustomerNotificationChannel> = {
+export const CHANNEL_TO_PROTO: Record<NotificationChannel, customerMaintenanceV1.CustomerNotificationChannel> = {
   sms: Channel.CUSTOMER_NOTIFICATION_CHANNEL_SMS,
   email: Channel.CUSTOMER_NOTIFICATION_CHANNEL_EMAIL,
   system: Channel.CUSTOMER_NOTIFICATION_CHANNEL_SYSTEM,

@@ -1,4 +1,4 @@
-import { maintenanceEventsV1, maintenanceV1 } from '@liaison/contracts';
+import { customerMaintenanceEventsV1, customerMaintenanceV1 } from '@liaison/contracts';
 import { collectRecords, subjectOf, userToken, waitFor, type RecordCollector } from '@liaison/testkit';
 import { apiCaller, expectProblem } from './http';
 import { startPlatform, type Platform } from './platform';
@@ -128,7 +128,7 @@ describe('merging through the gateway', () => {
     expect(await listedIds('manager.east', `合并网关${run}`)).toEqual([survivor.id]);
 
     const record = await eventOf('CustomersMerged', merged.id);
-    expect(maintenanceEventsV1.CustomersMerged.decode(record.value!)).toMatchObject({
+    expect(customerMaintenanceEventsV1.CustomersMerged.decode(record.value!)).toMatchObject({
       survivorId: survivor.id,
       mergedId: merged.id,
       takenFields: ['phone', 'email'],
@@ -151,7 +151,7 @@ describe('bulk delete and the recycle bin through the gateway', () => {
     expectProblem(await call('GET', `/customers/${one.id}`, { user: 'admin' }), 404, 'not_found');
     expect(await listedIds('admin', name)).toEqual([]);
     const record = await eventOf('CustomerDeleted', one.id);
-    expect(maintenanceEventsV1.CustomerDeleted.decode(record.value!)).toMatchObject({
+    expect(customerMaintenanceEventsV1.CustomerDeleted.decode(record.value!)).toMatchObject({
       reason: '客户注销',
       deletedBy: subjectOf(await userToken('manager.west')),
     });
@@ -186,9 +186,9 @@ describe('bulk notification requests through the gateway', () => {
     expect(reply.status).toBe(202);
     expect(reply.body).toMatchObject({ acceptedCustomerIds: [mine.id, alsoMine.id], notFoundCustomerIds: [foreign.id, UNKNOWN_ID] });
     const record = await eventOf('CustomerNotificationRequested', reply.body.notificationId as string);
-    expect(maintenanceEventsV1.CustomerNotificationRequested.decode(record.value!)).toMatchObject({
+    expect(customerMaintenanceEventsV1.CustomerNotificationRequested.decode(record.value!)).toMatchObject({
       customerIds: [mine.id, alsoMine.id],
-      channel: maintenanceV1.CustomerNotificationChannel.CUSTOMER_NOTIFICATION_CHANNEL_EMAIL,
+      channel: customerMaintenanceV1.CustomerNotificationChannel.CUSTOMER_NOTIFICATION_CHANNEL_EMAIL,
       subject: '中秋问候',
       text: '祝您中秋快乐！',
     });
@@ -264,7 +264,7 @@ describe('partner sharing through the gateway', () => {
     expectProblem(await call('GET', `/customers/${customer.id}`, { user: 'partner.acme' }), 404, 'not_found');
     expect(await listedIds('partner.acme', `网关共享${run}`)).toEqual([]);
     expectProblem(await call('DELETE', acme, { user: 'manager.east' }), 404, 'not_found');
-    expect(maintenanceEventsV1.CustomerUnshared.decode((await eventOf('CustomerUnshared', customer.id)).value!)).toMatchObject({
+    expect(customerMaintenanceEventsV1.CustomerUnshared.decode((await eventOf('CustomerUnshared', customer.id)).value!)).toMatchObject({
       unit: '/Partners/Acme',
     });
   });

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { bearerMetadata } from '@liaison/auth';
-import { maintenanceV1 } from '@liaison/contracts';
+import { customerMaintenanceV1 } from '@liaison/contracts';
 import { unary } from '@liaison/runtime';
 import type { ApiRouter } from '../http/api-router';
 import { ProblemSchema } from '../http/problem-schema';
@@ -14,7 +14,7 @@ import {
   notificationRequestFromJson,
   pairToJson,
   shareToJson,
-} from './maintenance-json';
+} from './customer-maintenance-json';
 import {
   CustomerItems,
   DeleteCustomersBody,
@@ -33,14 +33,14 @@ import {
   ShareBody,
   ShareList,
   ShareParams,
-} from './maintenance-schemas';
+} from './customer-maintenance-schemas';
 import { pageFromQuery, nextPageTokenOf } from '../http/paging';
 import { withJsonFieldNames } from '../http/field-names';
 
 // Keeping the customer base clean: duplicates and merge (CUS-10), bulk delete, the recycle bin
 // and bulk notification requests (CUS-20), read-only sharing with partner organisations.
 
-type Client = maintenanceV1.CustomerMaintenanceServiceClient;
+type Client = customerMaintenanceV1.CustomerMaintenanceServiceClient;
 
 const TAG = 'Customer maintenance';
 const problem = (description: string) => ({ description, schema: ProblemSchema });
@@ -50,7 +50,7 @@ const ETAG = { ETag: { description: 'The customer version, for If-Match.', schem
 
 const withMaintenanceJsonNames = <T>(call: Promise<T>) => withJsonFieldNames(call, jsonFieldName);
 
-export function maintenanceRoutes(api: ApiRouter, client: Client): void {
+export function customerMaintenanceRoutes(api: ApiRouter, client: Client): void {
   duplicateRoutes(api, client);
   deletionRoutes(api, client);
   notificationRoutes(api, client);

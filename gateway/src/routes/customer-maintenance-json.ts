@@ -1,11 +1,11 @@
-import { maintenanceV1 } from '@liaison/contracts';
+import { customerMaintenanceV1 } from '@liaison/contracts';
 import { customerToJson } from './customer-json';
-import type { MergeCustomersJson, NotificationJson } from './maintenance-schemas';
+import type { MergeCustomersJson, NotificationJson } from './customer-maintenance-schemas';
 import { CUSTOMER_MASK_PATHS } from './customer-json';
 
 // JSON ⇄ protobuf for customer maintenance.
 
-const { DuplicateReason: ProtoReason, CustomerNotificationChannel: ProtoChannel } = maintenanceV1;
+const { DuplicateReason: ProtoReason, CustomerNotificationChannel: ProtoChannel } = customerMaintenanceV1;
 
 const REASONS: Record<number, 'name' | 'phone' | 'email'> = {
   [ProtoReason.DUPLICATE_REASON_NAME]: 'name',
@@ -13,15 +13,15 @@ const REASONS: Record<number, 'name' | 'phone' | 'email'> = {
   [ProtoReason.DUPLICATE_REASON_EMAIL]: 'email',
 };
 
-const CHANNELS: Record<NotificationJson['channel'], maintenanceV1.CustomerNotificationChannel> = {
+const CHANNELS: Record<NotificationJson['channel'], customerMaintenanceV1.CustomerNotificationChannel> = {
   sms: ProtoChannel.CUSTOMER_NOTIFICATION_CHANNEL_SMS,
   email: ProtoChannel.CUSTOMER_NOTIFICATION_CHANNEL_EMAIL,
   system: ProtoChannel.CUSTOMER_NOTIFICATION_CHANNEL_SYSTEM,
 };
 
-const reasonsToJson = (reasons: maintenanceV1.DuplicateReason[]) => reasons.map((reason) => REASONS[reason]).filter(Boolean);
+const reasonsToJson = (reasons: customerMaintenanceV1.DuplicateReason[]) => reasons.map((reason) => REASONS[reason]).filter(Boolean);
 
-export function pairToJson(pair: maintenanceV1.DuplicatePair) {
+export function pairToJson(pair: customerMaintenanceV1.DuplicatePair) {
   return {
     first: customerToJson(pair.first!),
     second: customerToJson(pair.second!),
@@ -30,11 +30,11 @@ export function pairToJson(pair: maintenanceV1.DuplicatePair) {
   };
 }
 
-export function candidateToJson(pair: maintenanceV1.DuplicatePair) {
+export function candidateToJson(pair: customerMaintenanceV1.DuplicatePair) {
   return { customer: customerToJson(pair.second!), reasons: reasonsToJson(pair.reasons), score: pair.score };
 }
 
-export function mergeRequestFromJson(body: MergeCustomersJson): maintenanceV1.MergeCustomersRequest {
+export function mergeRequestFromJson(body: MergeCustomersJson): customerMaintenanceV1.MergeCustomersRequest {
   return {
     survivorId: body.survivorId,
     survivorExpectedVersion: body.survivorVersion,
@@ -45,7 +45,7 @@ export function mergeRequestFromJson(body: MergeCustomersJson): maintenanceV1.Me
   };
 }
 
-export function deletedCustomerToJson(item: maintenanceV1.DeletedCustomer) {
+export function deletedCustomerToJson(item: customerMaintenanceV1.DeletedCustomer) {
   return {
     customer: customerToJson(item.customer!),
     deletedAt: item.deleteTime?.toISOString() ?? '',
@@ -54,7 +54,7 @@ export function deletedCustomerToJson(item: maintenanceV1.DeletedCustomer) {
   };
 }
 
-export function notificationRequestFromJson(body: NotificationJson): maintenanceV1.RequestCustomerNotificationRequest {
+export function notificationRequestFromJson(body: NotificationJson): customerMaintenanceV1.RequestCustomerNotificationRequest {
   return {
     customerIds: body.customerIds,
     channel: CHANNELS[body.channel],
@@ -64,7 +64,7 @@ export function notificationRequestFromJson(body: NotificationJson): maintenance
   };
 }
 
-export function shareToJson(share: maintenanceV1.CustomerShare) {
+export function shareToJson(share: customerMaintenanceV1.CustomerShare) {
   return {
     customerId: share.customerId,
     unit: share.unit,
