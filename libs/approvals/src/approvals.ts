@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { requirePermission } from '@liaison/auth';
-import { AppError, inTransaction, requireUuid, type Pool, type PoolClient } from '@liaison/runtime';
+import { AppError, inTransaction, pageSizeOf, requireUuid, seqPageTokens, type Pool, type PoolClient } from '@liaison/runtime';
 import type { ApprovalCallback, ApprovalKind, ApprovalKinds } from './kinds';
 import {
   REQUESTER_ROLE,
@@ -76,8 +76,7 @@ const STATUSES: readonly ApprovalStatus[] = ['pending', 'approved', 'rejected', 
 const MAX_TEXT = 1000;
 // Line breaks and tabs belong in a comment; other control characters break logs and exports.
 const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-const DEFAULT_PAGE_SIZE = 50;
-const MAX_PAGE_SIZE = 200;
+const approvalPages = seqPageTokens('approvals');
 
 /** NFC, trimmed, bounded free text (a reason or comment); throws a field violation otherwise. */
 export function cleanApprovalText(text: string, field: string, maxLength = MAX_TEXT): string {
@@ -165,10 +164,7 @@ export class Approvals {
 
   async list(actor: Actor, query: ListQuery): Promise<ApprovalList> {
     requirePermission(actor, 'approval', 'read');
-    const pageSize = query.pageSize === 0 ? DEFAULT_PAGE_SIZE : query.pageSize;
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-      throw AppError.invalid('page size out of range', [{ field: 'page_size', message: `must be 1 to ${MAX_PAGE_SIZE}` }]);
-    }
+    const pageSize = pageSizeOf(query.pageSize);
     this.checkFilter(query);
     const page = await this.repository.list(this.options.pool, actor, {
       role: query.role,
@@ -176,10 +172,10 @@ export class Approvals {
       kinds: query.kinds,
       subjectType: query.subjectType,
       subjectId: query.subjectId,
-      afterSeq: decodePageToken(query.pageToken),
+      afterSeq: approvalPages.decode(query.pageToken),
       limit: pageSize,
     });
-    return { approvals: page.requests, nextPageToken: page.nextSeq ? encodePageToken(page.nextSeq) : '' };
+    return { approvals: page.requests, nextPageToken: page.nextSeq ? approvalPages.encode(page.nextSeq) : '' };
   }
 
   approve(actor: Actor, input: DecisionInput): Promise<ApprovalRequest> {
@@ -277,19 +273,4 @@ export class Approvals {
     ];
     if (violations.length > 0) throw AppError.invalid('unknown filter values', violations);
   }
-}
-
-function encodePageToken(seq: string): string {
-  return Buffer.from(JSON.stringify({ v: 1, s: seq })).toString('base64url');
-}
-
-function decodePageToken(token: string): string | undefined {
-  if (!token) return undefined;
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { v?: number; s?: unknown };
-    if (parsed.v === 1 && typeof parsed.s === 'string' && /^\d{1,19}$/.test(parsed.s)) return parsed.s;
-  } catch {
-    // fall through to the error below
-  }
-  throw AppError.invalid('page_token is not valid', [{ field: 'page_token', message: 'use next_page_token of a previous response' }]);
 }

@@ -9,3 +9,5 @@ export * from './grpc-server';
 export * from './grpc-client';
 export * from './postgres';
 export * from './service-host';
+export * from './paging';
+export * from './versions';

@@ -300,7 +300,10 @@ describe('listing follow-up records', () => {
     await expect(listOfCustomer('rep.west.1', customer.id, { page: { pageSize: 5, pageToken: 'garbage' } })).rejects.toMatchObject({
       code: 'invalid_argument',
     });
-    const forged = Buffer.from(JSON.stringify({ v: 1, t: "2025-01-01'; DROP TABLE follow_ups; --", s: '1' })).toString('base64url');
+    // A token of the right list and shape whose time is an injection attempt.
+    const forged = Buffer.from(
+      JSON.stringify({ l: 'follow-ups', b: '', c: { occurredAt: "2025-01-01'; DROP TABLE follow_ups; --", seq: '1' } }),
+    ).toString('base64url');
     await expect(listOfTeam('admin', {}, { pageSize: 5, pageToken: forged })).rejects.toMatchObject({ code: 'invalid_argument' });
     const now = new Date();
     await expect(listOfTeam('admin', { occurredFrom: now, occurredTo: now })).rejects.toMatchObject({ code: 'invalid_argument' });

@@ -206,9 +206,9 @@ describe('customer service process', () => {
       .map((line) => JSON.parse(line).step as string);
     expect(steps).toEqual([
       'admin http',
-      'value rescore job',
-      'alert job',
-      'pool rule job',
+      'value-rescore job',
+      'customer-alerts job',
+      'pool-rule job',
       'grpc server',
       'imports',
       'customer projection',

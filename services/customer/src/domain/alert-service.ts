@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { can, customerScopeOf, customerWriteScopeOf, requirePermission, type DataScope, type Principal } from '@liaison/auth';
 import { PgJobLedger, runOncePerSlot } from '@liaison/jobs';
-import { AppError, inTransaction, isUuid, type Pool, type PoolClient } from '@liaison/runtime';
+import {
+  AppError,
+  checkVersion,
+  inTransaction,
+  isUuid,
+  pageSizeOf,
+  requireExpectedVersion,
+  seqPageTokens,
+  type Pool,
+  type PoolClient,
+} from '@liaison/runtime';
 import { alertAcknowledged, alertRuleChanged, alertsRaised } from '../events/alert-events';
 import { AlertRepository, type CustomerRange } from '../persistence/alert-repository';
 import {
@@ -15,7 +25,6 @@ import {
   type AlertStatus,
 } from './alert';
 import { careWindow, dueWithin, type CareDate } from './alert-dates';
-import { pageSizeOf } from './assignment-paging';
 
 /** The ledger name of the warning and care check, scheduled or run by hand. */
 export const ALERT_JOB = 'customer-alerts';
@@ -50,31 +59,8 @@ function checkId(id: string, field: string, what: string): void {
   if (!isUuid(id)) throw AppError.invalid(`${what} id is not a UUID`, [{ field, message: 'must be a UUID' }]);
 }
 
-function checkVersion(version: number): void {
-  if (!Number.isSafeInteger(version) || version < 1) {
-    throw AppError.invalid('expected_version is required', [
-      { field: 'expected_version', message: 'must be the version you read (1 or more)' },
-    ]);
-  }
-}
-
-// Keyset paging, newest first by seq; a token names its list, so another list's token is refused.
-function encodeAlertToken(seq: string): string {
-  return Buffer.from(JSON.stringify({ l: 'alerts', s: seq })).toString('base64url');
-}
-
-function decodeAlertToken(token: string): string | undefined {
-  if (!token) return undefined;
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { l?: string; s?: string };
-    if (parsed.l === 'alerts' && typeof parsed.s === 'string' && /^\d{1,19}$/.test(parsed.s)) return parsed.s;
-  } catch {
-    // refused below
-  }
-  throw AppError.invalid('page_token is not valid', [
-    { field: 'page_token', message: 'use next_page_token of a previous response of this list' },
-  ]);
-}
+// Keyset paging, newest first by seq.
+const alertPages = seqPageTokens('alerts');
 
 // Alerts are the sales team's reminders about its own customers: partners, whose scope is the
 // customers shared with them, see none.
@@ -150,12 +136,10 @@ export class AlertService {
   }
 
   private async lockRule(tx: PoolClient, id: string, expectedVersion: number): Promise<AlertRule> {
-    checkVersion(expectedVersion);
+    requireExpectedVersion(expectedVersion);
     const current = await this.repository.findRule(tx, id, true);
     if (!current) throw AppError.notFound('alert rule');
-    if (current.version !== expectedVersion) {
-      throw new AppError('version_conflict', `the rule was changed meanwhile: version is ${current.version}, not ${expectedVersion}`);
-    }
+    checkVersion('the rule', current.version, expectedVersion);
     return current;
   }
 
@@ -224,14 +208,14 @@ export class AlertService {
     if (query.ruleId) checkId(query.ruleId, 'rule_id', 'rule');
     if (query.customerId) checkId(query.customerId, 'customer_id', 'customer');
     const limit = pageSizeOf(query.pageSize);
-    const afterSeq = decodeAlertToken(query.pageToken);
+    const afterSeq = alertPages.decode(query.pageToken);
     const alerts = await this.repository.list(this.pool, alertScopeOf(customerScopeOf(principal)), {
       ...query,
       limit: limit + 1,
       afterSeq,
     });
     const page = alerts.slice(0, limit).map((alert) => withContactDetailsFor(principal, alert));
-    return { alerts: page, nextPageToken: alerts.length > limit ? encodeAlertToken(page[page.length - 1].seq) : '' };
+    return { alerts: page, nextPageToken: alerts.length > limit ? alertPages.encode(page[page.length - 1].seq) : '' };
   }
 
   /** Acknowledging again changes nothing and emits nothing. */

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { AuthError, can, customerScopeOf, customerWriteScopeOf, requirePermission, type Principal } from '@liaison/auth';
 import { PgJobLedger, runOncePerSlot } from '@liaison/jobs';
-import { AppError, inTransaction, type Pool, type PoolClient } from '@liaison/runtime';
+import {
+  AppError,
+  checkVersion,
+  inTransaction,
+  pageSizeOf,
+  requireExpectedVersion,
+  seqPageTokens,
+  type Pool,
+  type PoolClient,
+} from '@liaison/runtime';
 import {
   followerAssigned,
   ownershipChanged,
@@ -34,10 +43,13 @@ import {
   type RefusalCode,
   type TransferSettings,
 } from './assignment';
-import { decodeSeqToken, encodeSeqToken, pageSizeOf } from './assignment-paging';
 import type { Customer } from './customer';
 import type { Category } from './lifecycle';
 import { validateRule, type PoolRuleSettings } from './pool-rule';
+
+// Keyset pages of the pool and pending lists, newest first by seq.
+const poolPages = seqPageTokens('pool');
+const pendingPages = seqPageTokens('pending');
 
 /** The ledger name of the return-to-pool rule, scheduled or run by hand. */
 export const POOL_RULE_JOB = 'pool-rule';
@@ -113,10 +125,10 @@ export class AssignmentService {
     const page = await this.repository.listPool(this.pool, {
       nameContains: query.nameContains?.normalize('NFC').trim() || undefined,
       categories: query.categories,
-      afterSeq: decodeSeqToken(query.pageToken, 'pool'),
+      afterSeq: poolPages.decode(query.pageToken),
       limit,
     });
-    return { customers: page.items, nextPageToken: page.nextSeq ? encodeSeqToken(page.nextSeq, 'pool') : '' };
+    return { customers: page.items, nextPageToken: page.nextSeq ? poolPages.encode(page.nextSeq) : '' };
   }
 
   /** The caller becomes the owner, in their own unit; of concurrent claims exactly one wins. */
@@ -207,12 +219,12 @@ export class AssignmentService {
     const page = await this.repository.listPending(this.pool, customerScopeOf(principal), {
       contacted: query.contacted,
       unit,
-      afterSeq: decodeSeqToken(query.pageToken, 'pending'),
+      afterSeq: pendingPages.decode(query.pageToken),
       limit,
     });
     const customers: PendingCustomer[] = [];
     for (const { id, ...pending } of page.items) customers.push({ ...pending, customer: await this.reload(this.pool, id) });
-    return { customers, nextPageToken: page.nextSeq ? encodeSeqToken(page.nextSeq, 'pending') : '' };
+    return { customers, nextPageToken: page.nextSeq ? pendingPages.encode(page.nextSeq) : '' };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -272,15 +284,10 @@ export class AssignmentService {
 
   async updateTransferSettings(principal: Principal, approvalRequired: boolean, expectedVersion: number): Promise<TransferSettings> {
     requirePermission(principal, 'admin', 'update');
-    checkExpectedVersion(expectedVersion);
+    requireExpectedVersion(expectedVersion);
     return inTransaction(this.pool, async (tx) => {
       const current = await this.repository.transferSettings(tx, true);
-      if (current.version !== expectedVersion) {
-        throw new AppError(
-          'version_conflict',
-          `the transfer settings were changed meanwhile: version is ${current.version}, not ${expectedVersion}`,
-        );
-      }
+      checkVersion('the transfer settings', current.version, expectedVersion);
       await this.repository.updateTransferSettings(tx, approvalRequired, principal.userId);
       const updated = await this.repository.transferSettings(tx);
       await transferSettingsChanged(tx, updated);
@@ -312,12 +319,10 @@ export class AssignmentService {
   async updateRule(principal: Principal, settings: PoolRuleSettings, expectedVersion: number): Promise<PoolRule> {
     requirePermission(principal, 'admin', 'update');
     const valid = validateRule(settings);
-    checkExpectedVersion(expectedVersion);
+    requireExpectedVersion(expectedVersion);
     return inTransaction(this.pool, async (tx) => {
       const current = await this.repository.rule(tx, true);
-      if (current.version !== expectedVersion) {
-        throw new AppError('version_conflict', `the rule was changed meanwhile: version is ${current.version}, not ${expectedVersion}`);
-      }
+      checkVersion('the rule', current.version, expectedVersion);
       await this.repository.updateRule(tx, valid, principal.userId);
       const updated = await this.repository.rule(tx);
       await poolRuleChanged(tx, updated);
@@ -462,14 +467,6 @@ export function checkTransfer(command: TransferCommand): { ids: string[]; recipi
   const recipient = checkRecipient(command.toOwnerId, command.toOwnerUnit, { user: 'to_owner_id', unit: 'to_owner_unit' });
   const reason = cleanReason(command.reason, true)!;
   return { ids, recipient, reason };
-}
-
-function checkExpectedVersion(expectedVersion: number): void {
-  if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 1) {
-    throw AppError.invalid('expected_version is required', [
-      { field: 'expected_version', message: 'must be the version you read (1 or more)' },
-    ]);
-  }
 }
 
 function isPending(state: OwnershipState): boolean {

@@ -1,5 +1,5 @@
 import type { AppError } from '@liaison/runtime';
-import { checkIdList, checkPageSize, checkReason, decodePageToken, encodePageToken, notFoundError } from './bulk-input';
+import { checkIdList, checkReason, notFoundError } from './bulk-input';
 
 const A = '8a1f3c52-0000-4000-8000-00000000000a';
 const B = '8a1f3c52-0000-4000-8000-00000000000b';
@@ -35,21 +35,5 @@ describe('bulk input', () => {
     expect(checkReason('   ')).toBeNull();
     expect(checkReason('重'.repeat(500))).toHaveLength(500);
     expect(refusal(() => checkReason('重'.repeat(501))).violations[0].field).toBe('reason');
-  });
-
-  it('defaults the page size to 50 and keeps it within 1..200', () => {
-    expect(checkPageSize(0)).toBe(50);
-    expect(checkPageSize(200)).toBe(200);
-    expect(refusal(() => checkPageSize(201)).code).toBe('invalid_argument');
-    expect(refusal(() => checkPageSize(-1)).code).toBe('invalid_argument');
-  });
-
-  it('round-trips page tokens of one listing and refuses them in another or tampered', () => {
-    const token = encodePageToken('pairs', ['12', '7']);
-    expect(decodePageToken(token, 'pairs', () => true)).toEqual(['12', '7']);
-    expect(decodePageToken('', 'pairs', () => true)).toBeUndefined();
-    expect(refusal(() => decodePageToken(token, 'deleted', () => true)).code).toBe('invalid_argument');
-    expect(refusal(() => decodePageToken(token, 'pairs', () => false)).code).toBe('invalid_argument');
-    expect(refusal(() => decodePageToken('garbage', 'pairs', () => true)).code).toBe('invalid_argument');
   });
 });

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { customerScopeOf, customerWriteScopeOf, requirePermission, type Principal } from '@liaison/auth';
-import { AppError, inTransaction, type Pool, type PoolClient } from '@liaison/runtime';
+import { AppError, inTransaction, isSeq, pageSizeOf, pageTokens, type Pool, type PoolClient } from '@liaison/runtime';
 import { customerNotificationRequested, customersDeleted, customersRestored } from '../events/customer-maintenance-events';
 import { CustomerRepository } from '../persistence/customer-repository';
 import { CustomerMaintenanceRepository, type LockedCustomer } from '../persistence/customer-maintenance-repository';
-import { checkIdList, checkPageSize, checkReason, decodePageToken, encodePageToken, notFoundError } from './bulk-input';
+import { checkIdList, checkReason, notFoundError } from './bulk-input';
 import { checkNotification, type NotificationInput } from './bulk-notification';
 import type { Customer } from './customer';
 
@@ -13,7 +13,17 @@ import type { Customer } from './customer';
 // names that id, so that nothing is ever silently skipped.
 
 export const MAX_BULK_IDS = 200;
-const DELETED_LISTING = 'deleted-customers';
+// The recycle bin is paged by (deleted_at as PostgreSQL prints it, seq), newest first.
+const deletedPages = pageTokens('deleted-customers', (cursor) =>
+  Array.isArray(cursor) &&
+  cursor.length === 2 &&
+  typeof cursor[0] === 'string' &&
+  cursor[0].length <= 40 &&
+  !Number.isNaN(Date.parse(cursor[0])) &&
+  isSeq(cursor[1])
+    ? (cursor as [string, string])
+    : undefined,
+);
 
 export interface DeletedCustomer {
   customer: Customer;
@@ -88,22 +98,18 @@ export class BulkService {
     query: { pageSize: number; pageToken: string; nameContains: string },
   ): Promise<{ items: DeletedCustomer[]; nextPageToken: string }> {
     requirePermission(principal, 'admin', 'read');
-    const limit = checkPageSize(query.pageSize);
-    const after = decodePageToken(
-      query.pageToken,
-      DELETED_LISTING,
-      (position) => position.length === 2 && !Number.isNaN(Date.parse(position[0])) && /^\d{1,19}$/.test(position[1]),
-    );
+    const limit = pageSizeOf(query.pageSize);
+    const after = deletedPages.decode(query.pageToken);
     const nameContains = query.nameContains.normalize('NFC').trim().slice(0, 100) || undefined;
     const page = await this.repository.listDeleted(this.pool, customerScopeOf(principal), {
       nameContains,
-      after: after as [string, string] | undefined,
+      after,
       limit,
     });
     const last = page.items[page.items.length - 1];
     return {
       items: page.items.map(({ position: _position, ...item }) => item),
-      nextPageToken: page.more && last ? encodePageToken(DELETED_LISTING, last.position) : '',
+      nextPageToken: page.more && last ? deletedPages.encode(last.position) : '',
     };
   }
 

@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { customerScopeOf, customerWriteScopeOf, requirePermission, type Principal } from '@liaison/auth';
-import { AppError, inTransaction, requireUuid, type Pool, type PoolClient } from '@liaison/runtime';
+import {
+  AppError,
+  checkVersion,
+  inTransaction,
+  pageSizeOf,
+  requireExpectedVersion,
+  requireUuid,
+  seqPageTokens,
+  type Pool,
+  type PoolClient,
+} from '@liaison/runtime';
 import { contactCreated, contactDeleted, contactRelationChanged, contactsUpdated } from '../events/contact-events';
 import { ContactRepository } from '../persistence/contact-repository';
 import { CustomerRepository } from '../persistence/customer-repository';
@@ -21,8 +31,8 @@ import { checkRelationInput, closesReportingCycle, sameRelation, type ContactRel
 // Every write locks the customer row first, so that writers of one customer's contacts take
 // turns: that keeps "one primary contact" and "no reporting cycle" true without races.
 
-const DEFAULT_PAGE_SIZE = 50;
-const MAX_PAGE_SIZE = 200;
+// A page token is bound to the customer it was made for, so it cannot page another customer.
+const contactPages = seqPageTokens('contacts');
 
 export interface ContactUpdateCommand {
   id: string;
@@ -60,20 +70,6 @@ function checkId(id: string, field: string): void {
   requireUuid(id, field);
 }
 
-function checkExpectedVersion(version: number): void {
-  if (!Number.isSafeInteger(version) || version < 1) {
-    throw AppError.invalid('expected_version is required', [
-      { field: 'expected_version', message: 'must be the version you read (1 or more)' },
-    ]);
-  }
-}
-
-function checkCurrentVersion(contact: Contact, expectedVersion: number): void {
-  if (contact.version !== expectedVersion) {
-    throw new AppError('version_conflict', `contact was changed meanwhile: version is ${contact.version}, not ${expectedVersion}`);
-  }
-}
-
 export class ContactService {
   private readonly contacts = new ContactRepository();
   private readonly customers = new CustomerRepository();
@@ -108,29 +104,26 @@ export class ContactService {
   async list(principal: Principal, query: ContactListQuery): Promise<ContactList> {
     requirePermission(principal, 'contact', 'read');
     checkId(query.customerId, 'customer_id');
-    const pageSize = query.pageSize === 0 ? DEFAULT_PAGE_SIZE : query.pageSize;
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-      throw AppError.invalid('page size out of range', [{ field: 'page_size', message: `must be 1 to ${MAX_PAGE_SIZE}` }]);
-    }
+    const pageSize = pageSizeOf(query.pageSize);
     const filter = {
       nameContains: query.nameContains.normalize('NFC').trim() || undefined,
       phoneDigits: phoneSearchDigits(query.phoneContains.trim()),
-      afterSeq: decodePageToken(query.pageToken, query.customerId),
+      afterSeq: contactPages.decode(query.pageToken, query.customerId),
       limit: pageSize,
     };
     await this.visibleCustomer(principal, query.customerId);
     const page = await this.contacts.list(this.pool, query.customerId, filter);
-    return { contacts: page.contacts, nextPageToken: page.nextSeq ? encodePageToken(query.customerId, page.nextSeq) : '' };
+    return { contacts: page.contacts, nextPageToken: page.nextSeq ? contactPages.encode(page.nextSeq, query.customerId) : '' };
   }
 
   async update(principal: Principal, command: ContactUpdateCommand): Promise<Contact> {
     requirePermission(principal, 'contact', 'update');
     checkId(command.id, 'id');
     const keys = maskToFields(command.maskPaths);
-    checkExpectedVersion(command.expectedVersion);
+    requireExpectedVersion(command.expectedVersion);
     return inTransaction(this.pool, async (tx) => {
       const current = await this.lockContactForChange(tx, principal, command.id);
-      checkCurrentVersion(current, command.expectedVersion);
+      checkVersion('contact', current.version, command.expectedVersion);
       const next: ContactFields = { ...current };
       for (const key of keys) (next as unknown as Record<string, unknown>)[key] = command.fields[key];
       validateContact(next, keys);
@@ -150,10 +143,10 @@ export class ContactService {
   async delete(principal: Principal, id: string, expectedVersion: number): Promise<void> {
     requirePermission(principal, 'contact', 'delete');
     checkId(id, 'id');
-    checkExpectedVersion(expectedVersion);
+    requireExpectedVersion(expectedVersion);
     await inTransaction(this.pool, async (tx) => {
       const current = await this.lockContactForChange(tx, principal, id);
-      checkCurrentVersion(current, expectedVersion);
+      checkVersion('contact', current.version, expectedVersion);
       const removed = await this.contacts.deleteRelationsOf(tx, id);
       await this.contacts.softDelete(tx, id, principal.userId);
       await contactDeleted(tx, current, removed);
@@ -258,22 +251,4 @@ function maskToFields(paths: string[]): (keyof ContactFields)[] {
     );
   }
   return [...new Set(paths.map((path) => UPDATABLE_CONTACT_FIELDS[path]))];
-}
-
-// A page token is bound to the customer it was made for, so it cannot page another customer.
-function encodePageToken(customerId: string, seq: string): string {
-  return Buffer.from(JSON.stringify({ v: 1, c: customerId, s: seq })).toString('base64url');
-}
-
-function decodePageToken(token: string, customerId: string): string | undefined {
-  if (!token) return undefined;
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { v?: number; c?: string; s?: string };
-    if (parsed.v === 1 && parsed.c === customerId && typeof parsed.s === 'string' && /^\d{1,19}$/.test(parsed.s)) return parsed.s;
-  } catch {
-    // fall through to the error below
-  }
-  throw AppError.invalid('page_token is not valid', [
-    { field: 'page_token', message: 'use next_page_token of a previous response for the same customer' },
-  ]);
 }

@@ -1,14 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { can, customerScopeOf, customerWriteScopeOf, requirePermission, type Principal } from '@liaison/auth';
-import { AppError, inTransaction, requireUuid, type Pool, type PoolClient } from '@liaison/runtime';
-import { customerCategoryChanged, customerCreated, customerUpdated } from '../events/customer-events';
 import {
-  CustomerRepository,
-  type HistoryEntry,
-  type ListFilter,
-  type PageCursor,
-  type SortOrder,
-} from '../persistence/customer-repository';
+  AppError,
+  checkVersion,
+  inTransaction,
+  isRecord,
+  isSeq,
+  pageSizeOf,
+  pageTokens,
+  requireExpectedVersion,
+  requireUuid,
+  type Pool,
+  type PoolClient,
+} from '@liaison/runtime';
+import { customerCategoryChanged, customerCreated, customerUpdated } from '../events/customer-events';
+import { CustomerRepository, type HistoryEntry, type ListFilter, type PageCursor } from '../persistence/customer-repository';
 import { changedFields, validateFields, valueAt, UPDATABLE_FIELDS, type Customer, type CustomerFields } from './customer';
 import { checkMove, dealDateOf, INITIAL_CATEGORIES, needsSupervisor, type Category } from './lifecycle';
 import { missingCustomerError } from './merge';
@@ -20,8 +26,13 @@ import type { CustomFieldFilterInput, CustomFieldValues } from './custom-field-v
 // events, in that order. A customer outside the caller's scope is reported as not found, so
 // that its existence does not leak.
 
-const DEFAULT_PAGE_SIZE = 50;
-const MAX_PAGE_SIZE = 200;
+// A page token is bound to the sort it was made for: reusing it with another sort is an error,
+// not a silently wrong page.
+const customerPages = pageTokens<PageCursor>('customers', (cursor) =>
+  isRecord(cursor) && typeof cursor.key === 'string' && cursor.key.length <= 400 && isSeq(cursor.seq)
+    ? { key: cursor.key, seq: cursor.seq }
+    : undefined,
+);
 
 export interface CreateCommand {
   fields: CustomerFields;
@@ -126,10 +137,7 @@ export class CustomerService {
 
   async list(principal: Principal, query: ListQuery): Promise<CustomerList> {
     requirePermission(principal, 'customer', 'read');
-    const pageSize = query.pageSize === 0 ? DEFAULT_PAGE_SIZE : query.pageSize;
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-      throw AppError.invalid('page size out of range', [{ field: 'page_size', message: `must be 1 to ${MAX_PAGE_SIZE}` }]);
-    }
+    const pageSize = pageSizeOf(query.pageSize);
     const { pageToken, phoneContains, customFieldFilters, ...filter } = query;
     const phoneDigits = (phoneContains ?? '').replace(/\D/g, '');
     if (phoneContains && phoneDigits.length < 3) {
@@ -141,28 +149,19 @@ export class CustomerService {
       nameContains: filter.nameContains?.normalize('NFC').trim() || undefined,
       phoneDigits: phoneDigits || undefined,
       limit: pageSize,
-      after: decodePageToken(pageToken, query.sort),
+      after: customerPages.decode(pageToken, query.sort),
     });
-    return { customers: page.customers, nextPageToken: page.next ? encodePageToken(page.next, query.sort) : '' };
+    return { customers: page.customers, nextPageToken: page.next ? customerPages.encode(page.next, query.sort) : '' };
   }
 
   async update(principal: Principal, command: UpdateCommand): Promise<Customer> {
     requirePermission(principal, 'customer', 'update');
     checkId(command.id);
     const keys = maskToFields(command.maskPaths.map(maskPathOfCustomField));
-    if (!Number.isSafeInteger(command.expectedVersion) || command.expectedVersion < 1) {
-      throw AppError.invalid('expected_version is required', [
-        { field: 'expected_version', message: 'must be the version you read (1 or more)' },
-      ]);
-    }
+    requireExpectedVersion(command.expectedVersion);
     return inTransaction(this.pool, async (tx) => {
       const current = await this.findForChange(tx, principal, command.id);
-      if (current.version !== command.expectedVersion) {
-        throw new AppError(
-          'version_conflict',
-          `customer was changed meanwhile: version is ${current.version}, not ${command.expectedVersion}`,
-        );
-      }
+      checkVersion('customer', current.version, command.expectedVersion);
       const next: CustomerFields = { ...current };
       for (const key of keys) (next as unknown as Record<string, unknown>)[key] = command.fields[key];
       next.customFields = customFieldsAfterUpdate(
@@ -228,9 +227,7 @@ export class CustomerService {
   async moveCategory(tx: PoolClient, principal: Principal, move: CategoryMove): Promise<Customer> {
     const { reason, dealDate } = move;
     const current = await this.findForChange(tx, principal, move.id);
-    if (move.expectedVersion !== null && current.version !== move.expectedVersion) {
-      throw new AppError('version_conflict', `customer was changed meanwhile: version is ${current.version}, not ${move.expectedVersion}`);
-    }
+    if (move.expectedVersion !== null) checkVersion('customer', current.version, move.expectedVersion);
     checkMove(current.category, move.category);
     if (needsSupervisor(current.category, move.category) && !can(principal, 'customer', 'approve')) {
       throw new AppError(
@@ -267,32 +264,4 @@ function maskToFields(paths: string[]): (keyof CustomerFields)[] {
 export function primaryUnit(principal: Principal): string | null {
   const units = [...principal.units].sort((a, b) => b.split('/').length - a.split('/').length || a.localeCompare(b));
   return units[0] ?? null;
-}
-
-// A page token is bound to the sort it was made for: reusing it with another sort is an error,
-// not a silently wrong page.
-function encodePageToken(cursor: PageCursor, sort: SortOrder): string {
-  return Buffer.from(JSON.stringify({ v: 2, o: sort, k: cursor.key, s: cursor.seq })).toString('base64url');
-}
-
-function decodePageToken(token: string, sort: SortOrder): PageCursor | undefined {
-  if (!token) return undefined;
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { v?: number; o?: string; k?: string; s?: string };
-    if (
-      parsed.v === 2 &&
-      parsed.o === sort &&
-      typeof parsed.k === 'string' &&
-      parsed.k.length <= 400 &&
-      typeof parsed.s === 'string' &&
-      /^\d{1,19}$/.test(parsed.s)
-    ) {
-      return { key: parsed.k, seq: parsed.s };
-    }
-  } catch {
-    // fall through to the error below
-  }
-  throw AppError.invalid('page_token is not valid', [
-    { field: 'page_token', message: 'use next_page_token of a previous response with the same sort' },
-  ]);
 }

@@ -1,5 +1,5 @@
 import { can, customerScopeOf, requirePermission, type Principal } from '@liaison/auth';
-import { AppError, requireUuid, type Pool } from '@liaison/runtime';
+import { AppError, isRecord, isSeq, pageSizeOf, pageTokens, requireUuid, type Pool } from '@liaison/runtime';
 import { CustomerRepository } from '../persistence/customer-repository';
 import {
   emptySummary,
@@ -19,6 +19,17 @@ import { scoreCustomerValue } from './customer-value';
 // figures (trade, finance, value and credit risk) sales:read or analytics:read. Withheld
 // sections are named, so that a client can tell "none" from "not for you".
 
+// Newest first by (time as PostgreSQL prints it, id); a token is bound to its customer.
+const timelinePages = pageTokens<TimelineCursor>('customer-timeline', (cursor) =>
+  isRecord(cursor) &&
+  typeof cursor.atKey === 'string' &&
+  cursor.atKey.length <= 40 &&
+  !Number.isNaN(Date.parse(cursor.atKey)) &&
+  isSeq(cursor.id)
+    ? { atKey: cursor.atKey, id: cursor.id }
+    : undefined,
+);
+
 export type ViewSection = 'contacts' | 'follow_ups' | 'trade' | 'finance' | 'value';
 export type TimelineSection = 'customer' | 'follow_ups' | 'trade' | 'finance' | 'service';
 
@@ -37,9 +48,6 @@ export interface TimelinePage {
   nextPageToken: string;
   withheld: TimelineSection[];
 }
-
-const DEFAULT_PAGE_SIZE = 50;
-const MAX_PAGE_SIZE = 200;
 
 function checkCustomerId(id: string): void {
   requireUuid(id, 'customer_id');
@@ -114,11 +122,8 @@ export class CustomerViewService {
   async timeline(principal: Principal, customerId: string, page: { pageSize: number; pageToken: string }): Promise<TimelinePage> {
     requirePermission(principal, 'customer', 'read');
     checkCustomerId(customerId);
-    const pageSize = page.pageSize === 0 ? DEFAULT_PAGE_SIZE : page.pageSize;
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-      throw AppError.invalid('page size out of range', [{ field: 'page_size', message: `must be 1 to ${MAX_PAGE_SIZE}` }]);
-    }
-    const after = decodeTimelineToken(page.pageToken, customerId);
+    const pageSize = pageSizeOf(page.pageSize);
+    const after = timelinePages.decode(page.pageToken, customerId);
     if (!(await this.summaries.existsInScope(this.pool, customerId, customerScopeOf(principal)))) throw AppError.notFound('customer');
     const sections = timelineSections(principal);
     const rows = await this.summaries.timelinePage(this.pool, customerId, sections.visible, pageSize, after);
@@ -126,29 +131,8 @@ export class CustomerViewService {
     const last = entries[entries.length - 1];
     return {
       entries,
-      nextPageToken: rows.length > pageSize ? encodeTimelineToken({ atKey: last.atKey, id: last.id }, customerId) : '',
+      nextPageToken: rows.length > pageSize ? timelinePages.encode({ atKey: last.atKey, id: last.id }, customerId) : '',
       withheld: sections.withheld,
     };
   }
-}
-
-// A page token is bound to its customer: using it on another customer's timeline is an error.
-function encodeTimelineToken(cursor: TimelineCursor, customerId: string): string {
-  return Buffer.from(JSON.stringify({ v: 1, c: customerId, a: cursor.atKey, i: cursor.id })).toString('base64url');
-}
-
-function decodeTimelineToken(token: string, customerId: string): TimelineCursor | undefined {
-  if (!token) return undefined;
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { v?: number; c?: string; a?: unknown; i?: unknown };
-    const timestampLike = typeof parsed.a === 'string' && parsed.a.length <= 40 && !Number.isNaN(Date.parse(parsed.a));
-    if (parsed.v === 1 && parsed.c === customerId && timestampLike && typeof parsed.i === 'string' && /^\d{1,19}$/.test(parsed.i)) {
-      return { atKey: parsed.a as string, id: parsed.i };
-    }
-  } catch {
-    // fall through to the error below
-  }
-  throw AppError.invalid('page_token is not valid', [
-    { field: 'page_token', message: 'use next_page_token of a previous response for the same customer' },
-  ]);
 }

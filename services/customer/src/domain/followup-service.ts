@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { customerScopeOf, followUpWriteScopeOf, requirePermission, type DataScope, type Principal } from '@liaison/auth';
-import { AppError, inTransaction, requireUuid, type Pool, type PoolClient } from '@liaison/runtime';
+import {
+  AppError,
+  inTransaction,
+  isRecord,
+  isSeq,
+  pageSizeOf,
+  pageTokens,
+  requireUuid,
+  type Pool,
+  type PoolClient,
+} from '@liaison/runtime';
 import { followUpAnnotated, followUpDeleted, followUpRecorded, followUpUpdated } from '../events/followup-events';
 import { CustomerRepository } from '../persistence/customer-repository';
 import { FollowUpRepository, type FollowUpCursor, type FollowUpListFilter } from '../persistence/followup-repository';
@@ -21,9 +31,13 @@ import {
 // off), rules, persistence and events, in that order. A record whose customer the caller cannot
 // see is reported as not found, so that its existence does not leak.
 
-const DEFAULT_PAGE_SIZE = 50;
-const MAX_PAGE_SIZE = 200;
+// Newest first by (occurred_at in microseconds, seq); a forged time never reaches SQL unchecked.
 const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+const followUpPages = pageTokens<FollowUpCursor>('follow-ups', (cursor) =>
+  isRecord(cursor) && typeof cursor.occurredAt === 'string' && CURSOR_TIME.test(cursor.occurredAt) && isSeq(cursor.seq)
+    ? { occurredAt: cursor.occurredAt, seq: cursor.seq }
+    : undefined,
+);
 
 export interface CreateFollowUpCommand {
   customerId: string;
@@ -159,7 +173,7 @@ export class FollowUpService {
   private async list(scope: DataScope, filter: Omit<FollowUpListFilter, 'limit'>, requestedSize: number): Promise<FollowUpList> {
     const limit = pageSizeOf(requestedSize);
     const page = await this.followUps.list(this.pool, scope, { ...filter, limit });
-    return { followUps: page.followUps, nextPageToken: page.next ? encodePageToken(page.next) : '' };
+    return { followUps: page.followUps, nextPageToken: page.next ? followUpPages.encode(page.next) : '' };
   }
 
   private async firstCreate(principal: Principal, requestId: string): Promise<FollowUp> {
@@ -218,14 +232,6 @@ function maskToFields(paths: string[]): (keyof FollowUpFields)[] {
   return [...new Set(paths.map((path) => UPDATABLE_FOLLOW_UP_FIELDS[path]))];
 }
 
-function pageSizeOf(requested: number): number {
-  const size = requested === 0 ? DEFAULT_PAGE_SIZE : requested;
-  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
-    throw AppError.invalid('page size out of range', [{ field: 'page_size', message: `must be 1 to ${MAX_PAGE_SIZE}` }]);
-  }
-  return size;
-}
-
 function listFilter(query: FollowUpQuery): Omit<FollowUpListFilter, 'limit'> {
   if (query.occurredFrom && query.occurredTo && query.occurredFrom >= query.occurredTo) {
     throw AppError.invalid('empty time range', [{ field: 'filter.occurred_to', message: 'must be later than occurred_from' }]);
@@ -235,29 +241,6 @@ function listFilter(query: FollowUpQuery): Omit<FollowUpListFilter, 'limit'> {
     authorId: query.authorId,
     occurredFrom: query.occurredFrom,
     occurredTo: query.occurredTo,
-    after: decodePageToken(query.pageToken),
+    after: followUpPages.decode(query.pageToken),
   };
-}
-
-function encodePageToken(cursor: FollowUpCursor): string {
-  return Buffer.from(JSON.stringify({ v: 1, t: cursor.occurredAt, s: cursor.seq })).toString('base64url');
-}
-
-function decodePageToken(token: string): FollowUpCursor | undefined {
-  if (!token) return undefined;
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { v?: number; t?: unknown; s?: unknown };
-    if (
-      parsed.v === 1 &&
-      typeof parsed.t === 'string' &&
-      CURSOR_TIME.test(parsed.t) &&
-      typeof parsed.s === 'string' &&
-      /^\d{1,19}$/.test(parsed.s)
-    ) {
-      return { occurredAt: parsed.t, seq: parsed.s };
-    }
-  } catch {
-    // fall through to the error below
-  }
-  throw AppError.invalid('page_token is not valid', [{ field: 'page_token', message: 'use next_page_token of a previous response' }]);
 }

@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { customerScopeOf, customerWriteScopeOf, requirePermission, type Principal } from '@liaison/auth';
-import { AppError, inTransaction, requireUuid, type FieldViolation, type Pool, type PoolClient } from '@liaison/runtime';
+import {
+  AppError,
+  inTransaction,
+  pageSizeOf,
+  requireUuid,
+  seqPageTokens,
+  type FieldViolation,
+  type Pool,
+  type PoolClient,
+} from '@liaison/runtime';
 import { customersHandedOver, type MovedCustomer } from '../events/handover-events';
 import {
   HandoverRepository,
@@ -10,7 +19,6 @@ import {
   type MoveRow,
 } from '../persistence/handover-repository';
 import { requireUnitAuthority } from './assignment';
-import { decodeSeqToken, encodeSeqToken, pageSizeOf } from './assignment-paging';
 import {
   checkHandover,
   distribute,
@@ -20,6 +28,8 @@ import {
   type HandoverCommand,
   type HandoverMove,
 } from './handover';
+
+const handoverPages = seqPageTokens('handovers');
 
 // CUS-15 员工异动交接 use cases. One handover is one transaction: lock the employee's customers
 // in the caller's write scope, spread them over the successors, move them with a handful of
@@ -62,10 +72,10 @@ export class HandoverService {
     const limit = pageSizeOf(query.pageSize);
     const page = await this.repository.list(this.pool, viewerOf(principal), {
       fromUserId: query.fromUserId.trim() || undefined,
-      afterSeq: decodeSeqToken(query.pageToken, 'handovers'),
+      afterSeq: handoverPages.decode(query.pageToken),
       limit,
     });
-    return { handovers: page.items, nextPageToken: page.nextSeq ? encodeSeqToken(page.nextSeq, 'handovers') : '' };
+    return { handovers: page.items, nextPageToken: page.nextSeq ? handoverPages.encode(page.nextSeq) : '' };
   }
 
   private async earlier(principal: Principal, checked: CheckedHandover): Promise<Handover | null> {

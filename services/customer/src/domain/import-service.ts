@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { can, customerScopeOf, customerWriteScopeOf, requirePermission, type DataScope, type Principal } from '@liaison/auth';
-import { AppError, inTransaction, requireUuid, type Logger, type Pool, type PoolClient } from '@liaison/runtime';
+import { AppError, inTransaction, pageSizeOf, requireUuid, seqPageTokens, type Logger, type Pool, type PoolClient } from '@liaison/runtime';
 import { customerImportFinished, customersImported } from '../events/import-events';
 import { CsvFormatError, readCsv, type CsvEncoding } from '../files/csv-reader';
 import { csvLine, UTF8_BOM } from '../files/csv-writer';
@@ -28,6 +28,7 @@ const PROGRESS_EVERY_ROWS = 20_000;
 const ERROR_BATCH = 1000;
 const REPORT_PAGE = 5000;
 const MAX_PAGE_SIZE = 100;
+const importPages = seqPageTokens('customer-imports');
 // The pool's statement timeout suits requests; staging a million rows with COPY, or finding the
 // repeats among them, takes longer. A chunk gets minutes, not forever.
 const CHUNK_STATEMENT_TIMEOUT = '5min';
@@ -106,14 +107,11 @@ export class ImportService {
 
   async list(principal: Principal, pageSize: number, pageToken: string): Promise<ImportPage> {
     requirePermission(principal, 'import', 'read');
-    const size = pageSize || 20;
-    if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE)
-      throw AppError.invalid('page size out of range', [{ field: 'page_size', message: `must be 1 to ${MAX_PAGE_SIZE}` }]);
-    if (pageToken && !/^\d{1,19}$/.test(pageToken))
-      throw AppError.invalid('page_token is not valid', [{ field: 'page_token', message: 'use next_page_token of a previous response' }]);
-    const jobs = await this.repository.list(this.pool, seesEveryImport(principal) ? null : principal.userId, size + 1, pageToken || null);
+    const size = pageSizeOf(pageSize, { default: 20, max: MAX_PAGE_SIZE });
+    const after = importPages.decode(pageToken) ?? null;
+    const jobs = await this.repository.list(this.pool, seesEveryImport(principal) ? null : principal.userId, size + 1, after);
     const page = jobs.slice(0, size);
-    return { jobs: page, nextPageToken: jobs.length > size ? page[page.length - 1].seq : '' };
+    return { jobs: page, nextPageToken: jobs.length > size ? importPages.encode(page[page.length - 1].seq) : '' };
   }
 
   /** The error report as CSV chunks: BOM and header first, then the rows in file order. */

@@ -1,10 +1,20 @@
 import { customerScopeOf, customerWriteScopeOf, requirePermission, type DataScope, type Principal } from '@liaison/auth';
-import { AppError, inTransaction, type Pool, type PoolClient } from '@liaison/runtime';
+import {
+  AppError,
+  checkVersion,
+  inTransaction,
+  isSeq,
+  pageSizeOf,
+  pageTokens,
+  requireExpectedVersion,
+  type Pool,
+  type PoolClient,
+} from '@liaison/runtime';
 import { customerUpdated } from '../events/customer-events';
 import { customersMerged } from '../events/customer-maintenance-events';
 import { CustomerRepository } from '../persistence/customer-repository';
 import { CustomerMaintenanceRepository, type LockedCustomer } from '../persistence/customer-maintenance-repository';
-import { checkId, checkPageSize, checkReason, decodePageToken, encodePageToken } from './bulk-input';
+import { checkId, checkReason } from './bulk-input';
 import { checkCustomerBaseData } from './base-data-rules';
 import { changedFields, validateFields, valueAt, type Customer, type CustomerFields } from './customer';
 import { duplicateScore, orderedReasons, rankCandidates, type DuplicateReason } from './merge-duplicates';
@@ -37,22 +47,18 @@ export interface MergeCommand {
   reason: string;
 }
 
-const PAIRS_LISTING = 'duplicate-pairs';
-const isSeq = (part: string) => /^\d{1,19}$/.test(part);
-
-function checkVersion(version: number, field: string): void {
-  if (!Number.isSafeInteger(version) || version < 1) {
-    throw AppError.invalid(`${field} is required`, [{ field, message: 'must be the version you read (1 or more)' }]);
-  }
-}
+// Pairs are paged by the (lower, higher) seq of their two customers.
+const pairPages = pageTokens('duplicate-pairs', (cursor) =>
+  Array.isArray(cursor) && cursor.length === 2 && cursor.every(isSeq) ? (cursor as [string, string]) : undefined,
+);
 
 function checkMergeCommand(command: MergeCommand) {
   const survivorId = checkId(command.survivorId, 'survivor_id');
   const mergedId = checkId(command.mergedId, 'merged_id');
   if (survivorId === mergedId)
     throw AppError.invalid('a customer cannot be merged into itself', [{ field: 'merged_id', message: 'must differ from survivor_id' }]);
-  checkVersion(command.survivorExpectedVersion, 'survivor_expected_version');
-  checkVersion(command.mergedExpectedVersion, 'merged_expected_version');
+  requireExpectedVersion(command.survivorExpectedVersion, 'survivor_expected_version');
+  requireExpectedVersion(command.mergedExpectedVersion, 'merged_expected_version');
   return { survivorId, mergedId, taken: checkTakeFields(command.takeFields), reason: checkReason(command.reason) };
 }
 
@@ -62,12 +68,6 @@ export function changeableOf(locked: Map<string, LockedCustomer>, id: string): C
   if (!found) throw AppError.notFound('customer');
   if (!found.writable) throw new AppError('permission_denied', 'this customer is read-only for you', [], 'read_only');
   return found.customer;
-}
-
-function checkExpectedVersion(customer: Customer, expected: number, role: string): void {
-  if (customer.version !== expected) {
-    throw new AppError('version_conflict', `the ${role} was changed meanwhile: version is ${customer.version}, not ${expected}`);
-  }
 }
 
 /**
@@ -88,11 +88,11 @@ export class MergeService {
 
   async findDuplicates(principal: Principal, query: DuplicateQuery): Promise<{ pairs: DuplicatePair[]; nextPageToken: string }> {
     requirePermission(principal, 'customer', 'read');
-    const pageSize = checkPageSize(query.pageSize);
+    const pageSize = pageSizeOf(query.pageSize);
     const scope = customerScopeOf(principal);
     if (query.customerId)
       return { pairs: await this.candidatesOf(checkId(query.customerId, 'customer_id'), scope, pageSize), nextPageToken: '' };
-    const after = decodePageToken(query.pageToken, PAIRS_LISTING, (position) => position.length === 2 && position.every(isSeq));
+    const after = pairPages.decode(query.pageToken);
     const found = await this.repository.duplicatePairs(this.pool, scope, after as [string, string] | undefined, pageSize);
     const customers = await this.repository.customersByIds(
       this.pool,
@@ -103,7 +103,7 @@ export class MergeService {
       return { first: customers.get(pair.firstId)!, second: customers.get(pair.secondId)!, reasons, score: duplicateScore(reasons) };
     });
     const last = found.pairs[found.pairs.length - 1];
-    return { pairs, nextPageToken: found.more && last ? encodePageToken(PAIRS_LISTING, last.position) : '' };
+    return { pairs, nextPageToken: found.more && last ? pairPages.encode(last.position) : '' };
   }
 
   // Candidates beyond a few hundred are noise, not duplicates: rank what the cap lets through.
@@ -134,8 +134,8 @@ export class MergeService {
       const merged = changeableOf(locked, mergedId);
       // Only after the scope, so that a customer outside it stays not_found for everyone.
       requirePermission(principal, 'customer', 'approve');
-      checkExpectedVersion(survivor, command.survivorExpectedVersion, 'survivor');
-      checkExpectedVersion(merged, command.mergedExpectedVersion, 'merged customer');
+      checkVersion('the survivor', survivor.version, command.survivorExpectedVersion);
+      checkVersion('the merged customer', merged.version, command.mergedExpectedVersion);
       const updated = await this.takeFields(tx, principal, survivor, merged, taken.keys);
       await this.repository.repointReferences(tx, mergedId, survivorId);
       await this.repository.markMerged(tx, mergedId, survivorId, principal.userId, reason);
