@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EventTypes, type EventType } from '@liaison/contracts';
+import { EventTypes, Topics, type EventType } from '@liaison/contracts';
 import { cloudEventHeaders } from '@liaison/events';
 import { stack, waitFor } from '@liaison/testkit';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
@@ -44,7 +44,7 @@ const salesEvent = <T>(type: EventType<T>, payload: Partial<T>): SalesEvent => (
 /** Sends events with fixed CloudEvents ids: sending them again is a redelivery the inbox drops. */
 async function publish(customerId: string, events: SalesEvent[]): Promise<void> {
   await producer.send({
-    topic: EventTypes.OrderPlaced.topic,
+    topic: Topics.sales,
     acks: -1,
     messages: events.map((event) => ({
       key: customerId,

@@ -14,9 +14,9 @@ describe('contracts', () => {
     expect(decoded.customer).toEqual(customer);
   });
 
-  it('resolves event payload codecs by CloudEvents type and topic', () => {
+  it('resolves event payload codecs by CloudEvents type', () => {
     expect(eventTypeOf('liaison.events.v1.CustomerCreated')).toBe(EventTypes.CustomerCreated);
-    expect(EventTypes.CustomerUpdated.topic).toBe('liaison.customer.v1');
+    expect(EventTypes.CustomerUpdated.type).toBe('liaison.events.v1.CustomerUpdated');
     expect(eventTypeOf('liaison.events.v1.Nope')).toBeUndefined();
   });
 });

@@ -48,142 +48,86 @@ export interface ProtoCodec<T> {
   toJSON(message: T): unknown;
 }
 
+/**
+ * An event payload: its CloudEvents `ce_type` (the full protobuf message name) and codec. The
+ * topic is not the type's: an event goes to the topic of the service that publishes it
+ * (createOutbox in libs/events), so an ApprovalRequested of the sales pipeline lands on
+ * liaison.sales.v1 and one of the customer service on liaison.customer.v1.
+ */
 export interface EventType<T> {
-  /** CloudEvents `ce_type`, the full protobuf message name. */
   type: string;
-  /** Kafka topic the event is published to: liaison.<domain>.v1. */
-  topic: string;
   codec: ProtoCodec<T>;
 }
 
-function eventType<T>(type: string, topic: string, codec: ProtoCodec<T>): EventType<T> {
-  return { type, topic, codec };
-}
-
+/** The topic of each domain, published to by the service that owns the domain. */
 export const Topics = {
   customer: 'liaison.customer.v1',
   sales: 'liaison.sales.v1',
   service: 'liaison.service.v1',
 } as const;
 
-export const EventTypes = {
-  CustomerValueChanged: eventType(
-    'liaison.events.v1.CustomerValueChanged',
-    Topics.customer,
-    CustomerValueChanged as ProtoCodec<CustomerValueChanged>,
-  ),
-  CreditRiskRaised: eventType('liaison.events.v1.CreditRiskRaised', Topics.customer, CreditRiskRaised as ProtoCodec<CreditRiskRaised>),
-  CreditRiskLowered: eventType('liaison.events.v1.CreditRiskLowered', Topics.customer, CreditRiskLowered as ProtoCodec<CreditRiskLowered>),
-  OrderPlaced: eventType('liaison.events.v1.OrderPlaced', Topics.sales, OrderPlaced as ProtoCodec<OrderPlaced>),
-  OrderCancelled: eventType('liaison.events.v1.OrderCancelled', Topics.sales, OrderCancelled as ProtoCodec<OrderCancelled>),
-  PaymentReceived: eventType('liaison.events.v1.PaymentReceived', Topics.sales, PaymentReceived as ProtoCodec<PaymentReceived>),
-  ReceivableBalanceChanged: eventType(
-    'liaison.events.v1.ReceivableBalanceChanged',
-    Topics.sales,
-    ReceivableBalanceChanged as ProtoCodec<ReceivableBalanceChanged>,
-  ),
-  OpportunityOpened: eventType('liaison.events.v1.OpportunityOpened', Topics.sales, OpportunityOpened as ProtoCodec<OpportunityOpened>),
-  OpportunityClosed: eventType('liaison.events.v1.OpportunityClosed', Topics.sales, OpportunityClosed as ProtoCodec<OpportunityClosed>),
-  ServiceRequestOpened: eventType(
-    'liaison.events.v1.ServiceRequestOpened',
-    Topics.service,
-    ServiceRequestOpened as ProtoCodec<ServiceRequestOpened>,
-  ),
-  ServiceRequestClosed: eventType(
-    'liaison.events.v1.ServiceRequestClosed',
-    Topics.service,
-    ServiceRequestClosed as ProtoCodec<ServiceRequestClosed>,
-  ),
-  CustomerCreated: eventType('liaison.events.v1.CustomerCreated', Topics.customer, CustomerCreated as ProtoCodec<CustomerCreated>),
-  CustomerUpdated: eventType('liaison.events.v1.CustomerUpdated', Topics.customer, CustomerUpdated as ProtoCodec<CustomerUpdated>),
-  CustomerCategoryChanged: eventType(
-    'liaison.events.v1.CustomerCategoryChanged',
-    Topics.customer,
-    CustomerCategoryChanged as ProtoCodec<CustomerCategoryChanged>,
-  ),
-  CustomersImported: eventType('liaison.events.v1.CustomersImported', Topics.customer, CustomersImported as ProtoCodec<CustomersImported>),
-  CustomerImportFinished: eventType(
-    'liaison.events.v1.CustomerImportFinished',
-    Topics.customer,
-    CustomerImportFinished as ProtoCodec<CustomerImportFinished>,
-  ),
-  ApprovalRequested: eventType('liaison.events.v1.ApprovalRequested', Topics.customer, ApprovalRequested as ProtoCodec<ApprovalRequested>),
-  ApprovalDecided: eventType('liaison.events.v1.ApprovalDecided', Topics.customer, ApprovalDecided as ProtoCodec<ApprovalDecided>),
-  ApprovalCompleted: eventType('liaison.events.v1.ApprovalCompleted', Topics.customer, ApprovalCompleted as ProtoCodec<ApprovalCompleted>),
-  CustomerClaimed: eventType('liaison.events.v1.CustomerClaimed', Topics.customer, CustomerClaimed as ProtoCodec<CustomerClaimed>),
-  CustomerReleased: eventType('liaison.events.v1.CustomerReleased', Topics.customer, CustomerReleased as ProtoCodec<CustomerReleased>),
-  CustomerAssigned: eventType('liaison.events.v1.CustomerAssigned', Topics.customer, CustomerAssigned as ProtoCodec<CustomerAssigned>),
-  CustomerTransferred: eventType(
-    'liaison.events.v1.CustomerTransferred',
-    Topics.customer,
-    CustomerTransferred as ProtoCodec<CustomerTransferred>,
-  ),
-  CustomerReturnedToPool: eventType(
-    'liaison.events.v1.CustomerReturnedToPool',
-    Topics.customer,
-    CustomerReturnedToPool as ProtoCodec<CustomerReturnedToPool>,
-  ),
-  CustomerFollowerAssigned: eventType(
-    'liaison.events.v1.CustomerFollowerAssigned',
-    Topics.customer,
-    CustomerFollowerAssigned as ProtoCodec<CustomerFollowerAssigned>,
-  ),
-  PoolRuleChanged: eventType('liaison.events.v1.PoolRuleChanged', Topics.customer, PoolRuleChanged as ProtoCodec<PoolRuleChanged>),
-  EmployeeHandedOver: eventType(
-    'liaison.events.v1.EmployeeHandedOver',
-    Topics.customer,
-    EmployeeHandedOver as ProtoCodec<EmployeeHandedOver>,
-  ),
-  TransferSettingsChanged: eventType(
-    'liaison.events.v1.TransferSettingsChanged',
-    Topics.customer,
-    TransferSettingsChanged as ProtoCodec<TransferSettingsChanged>,
-  ),
-  BaseDataChanged: eventType('liaison.events.v1.BaseDataChanged', Topics.customer, BaseDataChanged as ProtoCodec<BaseDataChanged>),
-  CustomFieldDefinitionChanged: eventType(
-    'liaison.events.v1.CustomFieldDefinitionChanged',
-    Topics.customer,
-    CustomFieldDefinitionChanged as ProtoCodec<CustomFieldDefinitionChanged>,
-  ),
-  ContactCreated: eventType('liaison.events.v1.ContactCreated', Topics.customer, ContactCreated as ProtoCodec<ContactCreated>),
-  ContactUpdated: eventType('liaison.events.v1.ContactUpdated', Topics.customer, ContactUpdated as ProtoCodec<ContactUpdated>),
-  ContactDeleted: eventType('liaison.events.v1.ContactDeleted', Topics.customer, ContactDeleted as ProtoCodec<ContactDeleted>),
-  ContactRelationChanged: eventType(
-    'liaison.events.v1.ContactRelationChanged',
-    Topics.customer,
-    ContactRelationChanged as ProtoCodec<ContactRelationChanged>,
-  ),
-  FollowUpRecorded: eventType('liaison.events.v1.FollowUpRecorded', Topics.customer, FollowUpRecorded as ProtoCodec<FollowUpRecorded>),
-  FollowUpUpdated: eventType('liaison.events.v1.FollowUpUpdated', Topics.customer, FollowUpUpdated as ProtoCodec<FollowUpUpdated>),
-  FollowUpAnnotated: eventType('liaison.events.v1.FollowUpAnnotated', Topics.customer, FollowUpAnnotated as ProtoCodec<FollowUpAnnotated>),
-  FollowUpDeleted: eventType('liaison.events.v1.FollowUpDeleted', Topics.customer, FollowUpDeleted as ProtoCodec<FollowUpDeleted>),
-  CustomersMerged: eventType('liaison.events.v1.CustomersMerged', Topics.customer, CustomersMerged as ProtoCodec<CustomersMerged>),
-  CustomerDeleted: eventType('liaison.events.v1.CustomerDeleted', Topics.customer, CustomerDeleted as ProtoCodec<CustomerDeleted>),
-  CustomerRestored: eventType('liaison.events.v1.CustomerRestored', Topics.customer, CustomerRestored as ProtoCodec<CustomerRestored>),
-  CustomerNotificationRequested: eventType(
-    'liaison.events.v1.CustomerNotificationRequested',
-    Topics.customer,
-    CustomerNotificationRequested as ProtoCodec<CustomerNotificationRequested>,
-  ),
-  CustomerShared: eventType('liaison.events.v1.CustomerShared', Topics.customer, CustomerShared as ProtoCodec<CustomerShared>),
-  CustomerUnshared: eventType('liaison.events.v1.CustomerUnshared', Topics.customer, CustomerUnshared as ProtoCodec<CustomerUnshared>),
-  CustomerWarningRaised: eventType(
-    'liaison.events.v1.CustomerWarningRaised',
-    Topics.customer,
-    CustomerWarningRaised as ProtoCodec<CustomerWarningRaised>,
-  ),
-  CustomerCareDue: eventType('liaison.events.v1.CustomerCareDue', Topics.customer, CustomerCareDue as ProtoCodec<CustomerCareDue>),
-  CustomerAlertAcknowledged: eventType(
-    'liaison.events.v1.CustomerAlertAcknowledged',
-    Topics.customer,
-    CustomerAlertAcknowledged as ProtoCodec<CustomerAlertAcknowledged>,
-  ),
-  CustomerAlertRuleChanged: eventType(
-    'liaison.events.v1.CustomerAlertRuleChanged',
-    Topics.customer,
-    CustomerAlertRuleChanged as ProtoCodec<CustomerAlertRuleChanged>,
-  ),
-} as const;
+const EVENTS_PACKAGE = 'liaison.events.v1';
+
+type PayloadOf<C> = C extends { decode(input: Uint8Array): infer T } ? T : never;
+
+/** Event types named by their message: `{ CustomerCreated }` → `liaison.events.v1.CustomerCreated`. */
+function eventTypes<M extends Record<string, { decode(input: Uint8Array): unknown }>>(
+  codecs: M,
+): { [K in keyof M]: EventType<PayloadOf<M[K]>> } {
+  const entries = Object.entries(codecs).map(([name, codec]) => [name, { type: `${EVENTS_PACKAGE}.${name}`, codec }]);
+  return Object.fromEntries(entries) as { [K in keyof M]: EventType<PayloadOf<M[K]>> };
+}
+
+export const EventTypes = eventTypes({
+  CustomerValueChanged,
+  CreditRiskRaised,
+  CreditRiskLowered,
+  OrderPlaced,
+  OrderCancelled,
+  PaymentReceived,
+  ReceivableBalanceChanged,
+  OpportunityOpened,
+  OpportunityClosed,
+  ServiceRequestOpened,
+  ServiceRequestClosed,
+  CustomerCreated,
+  CustomerUpdated,
+  CustomerCategoryChanged,
+  CustomersImported,
+  CustomerImportFinished,
+  ApprovalRequested,
+  ApprovalDecided,
+  ApprovalCompleted,
+  CustomerClaimed,
+  CustomerReleased,
+  CustomerAssigned,
+  CustomerTransferred,
+  CustomerReturnedToPool,
+  CustomerFollowerAssigned,
+  PoolRuleChanged,
+  EmployeeHandedOver,
+  TransferSettingsChanged,
+  BaseDataChanged,
+  CustomFieldDefinitionChanged,
+  ContactCreated,
+  ContactUpdated,
+  ContactDeleted,
+  ContactRelationChanged,
+  FollowUpRecorded,
+  FollowUpUpdated,
+  FollowUpAnnotated,
+  FollowUpDeleted,
+  CustomersMerged,
+  CustomerDeleted,
+  CustomerRestored,
+  CustomerNotificationRequested,
+  CustomerShared,
+  CustomerUnshared,
+  CustomerWarningRaised,
+  CustomerCareDue,
+  CustomerAlertAcknowledged,
+  CustomerAlertRuleChanged,
+});
 
 const byType = new Map<string, EventType<unknown>>(Object.values(EventTypes).map((t) => [t.type, t as EventType<unknown>]));
 

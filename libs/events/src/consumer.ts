@@ -16,7 +16,7 @@ import { PgInbox, type Inbox } from './inbox';
 import { createConsumerMetrics, type ConsumeOutcome, type ConsumerMetrics } from './metrics';
 import { decodeRecord, type ReceivedEvent } from './received-event';
 import { backoffDelay, sleep } from './timing';
-import { ensureTopics, type TopicConfig } from './topics';
+import { ensureTopics, prefixedTopic, type TopicConfig } from './topics';
 
 export type EventHandler<Tx = PoolClient> = (event: ReceivedEvent, tx: Tx) => Promise<void>;
 
@@ -38,6 +38,8 @@ export interface EventConsumerOptions<Tx = PoolClient> {
   fromBeginning?: boolean;
   /** Topics (and their DLQs) are created on start unless `false`. */
   topicConfig?: TopicConfig | false;
+  /** Put before each topic name on the broker (KAFKA_TOPIC_PREFIX), as the publishers do. */
+  topicPrefix?: string;
   /** Passed to kafkajs (session timeout, fetch sizes, maxWaitTimeInMs…). */
   consumerConfig?: Omit<ConsumerConfig, 'groupId'>;
 }
@@ -80,7 +82,8 @@ export class EventConsumer<Tx = PoolClient> {
 
   async start(): Promise<void> {
     if (this.consumer) return;
-    const { kafka, groupId, topics, topicConfig } = this.options;
+    const { kafka, groupId, topicConfig } = this.options;
+    const topics = this.options.topics.map((topic) => prefixedTopic(topic, this.options.topicPrefix));
     if (topicConfig !== false) await ensureTopics(kafka, topics, topicConfig);
     this.abort = new AbortController();
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });

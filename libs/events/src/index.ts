@@ -13,3 +13,4 @@ export * from './received-event';
 export * from './relay';
 export * from './timing';
 export * from './topics';
+export * from './projection-consumer';

@@ -22,7 +22,7 @@ describe('toOutboxRow', () => {
   it('encodes the payload with the type codec and fills defaults', () => {
     const row = toOutboxRow(
       { type: EventTypes.CustomerCreated, aggregateId: 'c-1', payload: { customer } },
-      { source: 'liaison.customer', now, headers: {} },
+      { source: 'liaison.customer', topic: 'liaison.customer.v1', now, headers: {} },
     );
     expect(row).toMatchObject({
       topic: 'liaison.customer.v1',
@@ -41,15 +41,17 @@ describe('toOutboxRow', () => {
     const id = '3f1c4f3e-1111-4222-8333-444455556666';
     const row = toOutboxRow(
       { type: EventTypes.CustomerCreated, aggregateId: 'c-1', payload: {}, id, time, subject: 'customers/c-1', source: 'liaison.import' },
-      { source: 'liaison.customer', now, headers: {} },
+      { source: 'liaison.customer', topic: 'liaison.customer.v1', now, headers: {} },
     );
     expect(row).toMatchObject({ eventId: id, time, subject: 'customers/c-1', source: 'liaison.import' });
   });
 
-  it('refuses an event without any source', () => {
-    expect(() => toOutboxRow({ type: EventTypes.CustomerCreated, aggregateId: 'c-1', payload: {} }, { now, headers: {} })).toThrow(
-      /no source/,
+  it("puts every event on the owning service's topic, whatever the event type", () => {
+    const approval = toOutboxRow(
+      { type: EventTypes.ApprovalRequested, aggregateId: 'a-1', payload: {} },
+      { source: 'liaison.sales', topic: 'liaison.sales.v1', now, headers: {} },
     );
+    expect(approval).toMatchObject({ topic: 'liaison.sales.v1', source: 'liaison.sales', type: 'liaison.events.v1.ApprovalRequested' });
   });
 });
 
@@ -57,7 +59,7 @@ describe('insertOutboxQuery', () => {
   it('numbers the placeholders of every row in one statement', () => {
     const row = toOutboxRow(
       { type: EventTypes.CustomerCreated, aggregateId: 'c-1', payload: {} },
-      { source: 's', now: new Date(), headers: { traceparent: 'tp' } },
+      { source: 's', topic: 't', now: new Date(), headers: { traceparent: 'tp' } },
     );
     const query = insertOutboxQuery([row, row]);
     expect(query.text).toContain('VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9), ($10, $11, $12, $13, $14, $15, $16, $17, $18)');
@@ -78,7 +80,7 @@ describe('appendToOutbox', () => {
 
   it('inserts through the given client, then notifies the relay in the same transaction', async () => {
     const { client, queries } = recordingClient();
-    const ids = await createOutbox({ source: 'liaison.customer' }).append(client, [
+    const ids = await createOutbox({ source: 'liaison.customer', topic: 'liaison.customer.v1' }).append(client, [
       { type: EventTypes.CustomerCreated, aggregateId: 'c-1', payload: { customer } },
       { type: EventTypes.CustomerUpdated, aggregateId: 'c-1', payload: { customer, changedFields: ['name'] } },
     ]);
@@ -92,7 +94,7 @@ describe('appendToOutbox', () => {
     const spanContext = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: TraceFlags.SAMPLED };
     const { client, queries } = recordingClient();
     await context.with(trace.setSpanContext(context.active(), spanContext), () =>
-      appendToOutbox(client, [{ type: EventTypes.CustomerCreated, aggregateId: 'c-1', payload: {} }], { source: 's' }),
+      appendToOutbox(client, [{ type: EventTypes.CustomerCreated, aggregateId: 'c-1', payload: {} }], { source: 's', topic: 't' }),
     );
     expect(JSON.parse(queries[0].values?.[8] as string)).toEqual({
       traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
@@ -101,7 +103,7 @@ describe('appendToOutbox', () => {
 
   it('does nothing for no events', async () => {
     const { client, queries } = recordingClient();
-    expect(await appendToOutbox(client, [], { source: 's' })).toEqual([]);
+    expect(await appendToOutbox(client, [], { source: 's', topic: 't' })).toEqual([]);
     expect(queries).toEqual([]);
   });
 });

@@ -15,7 +15,7 @@ export interface OutboxEvent<T = unknown> {
   /** CloudEvents `id`, a UUID; generated when omitted. Reusing one makes a retried append fail instead of duplicating. */
   id?: string;
   time?: Date;
-  /** CloudEvents `source`, overriding the outbox default, e.g. `liaison.customer`. */
+  /** CloudEvents `source`, overriding the outbox's, e.g. `liaison.customer`. */
   source?: string;
 }
 
@@ -37,8 +37,15 @@ export interface OutboxRow {
   headers: Record<string, string>;
 }
 
-export interface RowDefaults {
-  source?: string;
+/** The service that publishes through an outbox: its CloudEvents source and its topic. */
+export interface OutboxOwner {
+  /** e.g. `liaison.customer`. */
+  source: string;
+  /** The owning service's topic, e.g. `liaison.customer.v1` (Topics in libs/contracts). */
+  topic: string;
+}
+
+export interface RowDefaults extends OutboxOwner {
   now: Date;
   /** Trace context of the writing request, forwarded as Kafka headers by the relay. */
   headers: Record<string, string>;
@@ -48,11 +55,10 @@ export const OUTBOX_CHANNEL = 'outbox_new';
 
 export function toOutboxRow<T>(event: OutboxEvent<T>, defaults: RowDefaults): OutboxRow {
   const source = event.source ?? defaults.source;
-  if (!source) throw new Error(`outbox event ${event.type.type} has no source: pass one to createOutbox or on the event`);
   const bytes = event.type.codec.encode(event.payload).finish();
   return {
     eventId: event.id ?? randomUUID(),
-    topic: event.type.topic,
+    topic: defaults.topic,
     key: event.aggregateId,
     type: event.type.type,
     source,
@@ -82,11 +88,6 @@ function activeTraceHeaders(): Record<string, string> {
   return carrier;
 }
 
-export interface AppendOptions {
-  /** Default CloudEvents `source` for events that do not name one. */
-  source?: string;
-}
-
 /**
  * Stores events in the outbox through `tx`, which must be the client running the caller's
  * transaction: the events then commit or roll back together with the state change. Append
@@ -96,10 +97,10 @@ export interface AppendOptions {
 export async function appendToOutbox<T extends readonly unknown[]>(
   tx: ClientBase,
   events: OutboxEvents<T>,
-  options: AppendOptions = {},
+  owner: OutboxOwner,
 ): Promise<string[]> {
   if (events.length === 0) return [];
-  const defaults: RowDefaults = { source: options.source, now: new Date(), headers: activeTraceHeaders() };
+  const defaults: RowDefaults = { ...owner, now: new Date(), headers: activeTraceHeaders() };
   const rows = (events as OutboxEvent[]).map((event) => toOutboxRow(event, defaults));
   await tx.query(insertOutboxQuery(rows));
   // NOTIFY is transactional: the relay is woken on commit, and never for a rollback.
@@ -111,7 +112,10 @@ export interface Outbox {
   append<T extends readonly unknown[]>(tx: ClientBase, events: OutboxEvents<T>): Promise<string[]>;
 }
 
-/** An outbox bound to the service's CloudEvents source, e.g. `createOutbox({ source: 'liaison.customer' })`. */
-export function createOutbox(options: { source: string }): Outbox {
-  return { append: (tx, events) => appendToOutbox(tx, events, options) };
+/**
+ * The outbox of a service: every event it appends goes to its own topic with its source, e.g.
+ * `createOutbox({ source: 'liaison.customer', topic: Topics.customer })`.
+ */
+export function createOutbox(owner: OutboxOwner): Outbox {
+  return { append: (tx, events) => appendToOutbox(tx, events, owner) };
 }

@@ -43,4 +43,10 @@ describe('toTopicMessages', () => {
       ['b', ['e-2']],
     ]);
   });
+
+  it("publishes under the deployment's topic prefix", () => {
+    expect(toTopicMessages([record('1', 'liaison.customer.v1', 'k1')], 'bench-').map((group) => group.topic)).toEqual([
+      'bench-liaison.customer.v1',
+    ]);
+  });
 });

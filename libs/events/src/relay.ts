@@ -7,7 +7,7 @@ import { createRelayMetrics, type RelayMetrics } from './metrics';
 import type { OutboxBatch, OutboxRecord, OutboxStore } from './outbox-store';
 import { PgOutboxStore } from './pg-outbox-store';
 import { backoffDelay, sleep, Wakeup, withJitter } from './timing';
-import { ensureTopics, type TopicConfig } from './topics';
+import { ensureTopics, prefixedTopic, type TopicConfig } from './topics';
 
 export interface OutboxRelayOptions {
   /** The service's pool; used for the default PgOutboxStore when no `store` is given. */
@@ -27,6 +27,8 @@ export interface OutboxRelayOptions {
   flushTimeoutMs?: number;
   /** Topics the relay may create on first use; set `false` when topics are provisioned elsewhere. */
   topics?: TopicConfig | false;
+  /** Put before each record's topic on the broker (KAFKA_TOPIC_PREFIX); none by default. */
+  topicPrefix?: string;
   /** kafkajs retries within one send, before the batch counts as failed and the relay backs off. */
   producerRetry?: RetryOptions;
   /** Broker ack timeout per send. */
@@ -41,12 +43,13 @@ export function toKafkaMessage(record: OutboxRecord): Message {
 }
 
 /** Groups records by topic, keeping outbox order within each topic (and so within each key). */
-export function toTopicMessages(records: readonly OutboxRecord[]): TopicMessages[] {
+export function toTopicMessages(records: readonly OutboxRecord[], topicPrefix = ''): TopicMessages[] {
   const byTopic = new Map<string, Message[]>();
   for (const record of records) {
-    const messages = byTopic.get(record.topic) ?? [];
+    const topic = prefixedTopic(record.topic, topicPrefix);
+    const messages = byTopic.get(topic) ?? [];
     messages.push(toKafkaMessage(record));
-    byTopic.set(record.topic, messages);
+    byTopic.set(topic, messages);
   }
   return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
 }
@@ -71,6 +74,7 @@ export class OutboxRelay {
   private readonly maxBackoffMs: number;
   private readonly flushTimeoutMs: number;
   private readonly topicConfig: TopicConfig | false;
+  private readonly topicPrefix: string;
   private readonly producerRetry: RetryOptions;
   private readonly sendTimeoutMs: number;
   private readonly lagRefreshMs: number;
@@ -97,6 +101,7 @@ export class OutboxRelay {
     this.maxBackoffMs = options.maxBackoffMs ?? 5_000;
     this.flushTimeoutMs = options.flushTimeoutMs ?? 5_000;
     this.topicConfig = options.topics ?? {};
+    this.topicPrefix = options.topicPrefix ?? '';
     this.producerRetry = options.producerRetry ?? { retries: 3, initialRetryTime: 200, maxRetryTime: 2_000 };
     this.sendTimeoutMs = options.sendTimeoutMs ?? 10_000;
     this.lagRefreshMs = options.lagRefreshMs ?? 5_000;
@@ -201,7 +206,7 @@ export class OutboxRelay {
     await this.ensureTopicsOf(records);
     const producer = await this.connectedProducer();
     await producer.sendBatch({
-      topicMessages: toTopicMessages(records),
+      topicMessages: toTopicMessages(records, this.topicPrefix),
       acks: -1,
       timeout: this.sendTimeoutMs,
       compression: CompressionTypes.None,
@@ -210,7 +215,8 @@ export class OutboxRelay {
 
   private async ensureTopicsOf(records: readonly OutboxRecord[]): Promise<void> {
     if (this.topicConfig === false) return;
-    const unknown = [...new Set(records.map((record) => record.topic))].filter((topic) => !this.knownTopics.has(topic));
+    const topics = records.map((record) => prefixedTopic(record.topic, this.topicPrefix));
+    const unknown = [...new Set(topics)].filter((topic) => !this.knownTopics.has(topic));
     if (unknown.length === 0) return;
     const created = await ensureTopics(this.kafka, unknown, this.topicConfig);
     if (created.length > 0) this.logger.info({ topics: created }, 'created Kafka topics');

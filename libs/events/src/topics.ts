@@ -10,6 +10,11 @@ export interface TopicConfig {
   deadLetter?: boolean;
 }
 
+/** The name on the broker of a domain topic, under a deployment's prefix (KAFKA_TOPIC_PREFIX). */
+export function prefixedTopic(topic: string, prefix = ''): string {
+  return `${prefix}${topic}`;
+}
+
 function wantedTopics(topics: readonly string[], deadLetter: boolean): string[] {
   const wanted = topics.flatMap((topic) => (deadLetter && !isDeadLetterTopic(topic) ? [topic, deadLetterTopicOf(topic)] : [topic]));
   return [...new Set(wanted)];

@@ -1,13 +1,13 @@
 import { context, propagation, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { eventsV1 } from '@liaison/contracts';
+import { EventTypes, eventsV1 } from '@liaison/contracts';
 import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
-import { createOutbox, OutboxRelay, PgOutboxStore, type OutboxBatch, type OutboxRelayOptions, type OutboxStore } from '../src';
+import { OutboxRelay, PgOutboxStore, type OutboxBatch, type OutboxRelayOptions, type OutboxStore } from '../src';
 import {
   createTestSchema,
-  customerCreatedOn,
+  outboxOn,
   header,
   inTransaction,
   logger,
@@ -20,8 +20,6 @@ import {
   waitFor,
   type TestSchema,
 } from './support';
-
-const outbox = createOutbox({ source: 'liaison.customer' });
 
 function customer(id: string, name = '上海华东精密机械有限公司'): eventsV1.CustomerCreated {
   return eventsV1.CustomerCreated.fromPartial({ customer: { id, name, version: 1 } });
@@ -70,7 +68,8 @@ describe('OutboxRelay against PostgreSQL and Kafka', () => {
   function append(aggregateId: string, outcome: 'commit' | 'rollback' = 'commit'): Promise<string> {
     return inTransaction(
       db.pool,
-      async (tx) => (await outbox.append(tx, [{ type: customerCreatedOn(topic), aggregateId, payload: customer(aggregateId) }]))[0],
+      async (tx) =>
+        (await outboxOn(topic).append(tx, [{ type: EventTypes.CustomerCreated, aggregateId, payload: customer(aggregateId) }]))[0],
       outcome,
     );
   }
@@ -86,7 +85,7 @@ describe('OutboxRelay against PostgreSQL and Kafka', () => {
     const origin = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.SAMPLED };
     const [eventId] = await context.with(trace.setSpanContext(ROOT_CONTEXT, origin), () =>
       inTransaction(db.pool, (tx) =>
-        outbox.append(tx, [{ type: customerCreatedOn(topic), aggregateId: 'c-42', payload: customer('c-42'), time }]),
+        outboxOn(topic).append(tx, [{ type: EventTypes.CustomerCreated, aggregateId: 'c-42', payload: customer('c-42'), time }]),
       ),
     );
     startRelay({ registry });

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import { EventTypes, type EventType, type eventsV1 } from '@liaison/contracts';
 import { Kafka, Partitioners, type Consumer, type KafkaConfig, type KafkaMessage, type Message } from 'kafkajs';
 import { Client, Pool, type PoolClient } from 'pg';
 import pino from 'pino';
 import type { Registry } from 'prom-client';
-import { applyEventsMigrations, ensureTopics, kafkaLogCreator } from '../src';
+import { applyEventsMigrations, createOutbox, ensureTopics, kafkaLogCreator, type Outbox } from '../src';
 
 // Silent unless asked: several tests provoke failures on purpose.
 export const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -91,9 +90,9 @@ export function uniqueTopic(): string {
   return `liaison.test${randomSuffix()}.v1`;
 }
 
-/** The CustomerCreated event type re-routed to a topic of the test's own. */
-export function customerCreatedOn(topic: string): EventType<eventsV1.CustomerCreated> {
-  return { ...EventTypes.CustomerCreated, topic };
+/** An outbox publishing to a topic of the test's own, as a service publishes to its own. */
+export function outboxOn(topic: string): Outbox {
+  return createOutbox({ source: 'liaison.customer', topic });
 }
 
 export async function waitFor<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 20_000): Promise<NonNullable<T>> {

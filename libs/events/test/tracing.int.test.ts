@@ -2,11 +2,11 @@ import { context, propagation, SpanKind, trace, type SpanContext } from '@opente
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { eventsV1 } from '@liaison/contracts';
-import { createOutbox, EventConsumer, OutboxRelay } from '../src';
+import { EventTypes, eventsV1 } from '@liaison/contracts';
+import { EventConsumer, OutboxRelay } from '../src';
 import {
   createTestSchema,
-  customerCreatedOn,
+  outboxOn,
   inTransaction,
   logger,
   randomSuffix,
@@ -54,10 +54,11 @@ describe('trace context from the writing request to the event handler', () => {
     await consumer.start();
     relay.start();
     try {
-      const outbox = createOutbox({ source: 'liaison.customer' });
       const payload = eventsV1.CustomerCreated.fromPartial({ customer: { id: 'c-1', name: '南方电网' } });
       const request = await trace.getTracer('test').startActiveSpan('POST /v1/customers', { kind: SpanKind.SERVER }, async (span) => {
-        await inTransaction(db.pool, (tx) => outbox.append(tx, [{ type: customerCreatedOn(topic), aggregateId: 'c-1', payload }]));
+        await inTransaction(db.pool, (tx) =>
+          outboxOn(topic).append(tx, [{ type: EventTypes.CustomerCreated, aggregateId: 'c-1', payload }]),
+        );
         span.end();
         return span.spanContext();
       });

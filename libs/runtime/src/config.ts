@@ -126,3 +126,13 @@ export const oidcSettings = {
   OIDC_CLIENT_ID: env.string('liaison-internal'),
   OIDC_CLIENT_SECRET: env.secret(),
 };
+
+/** Kafka, for every service that publishes or consumes events. */
+export const kafkaSettings = {
+  KAFKA_BROKERS: env.list(),
+  KAFKA_TOPIC_PARTITIONS: env.int(3, 1),
+  KAFKA_REPLICATION_FACTOR: env.int(1, 1),
+  // Put before every topic name, e.g. "bench-" for a benchmark whose events must not reach the
+  // consumers of a platform sharing the broker. Empty in every real deployment.
+  KAFKA_TOPIC_PREFIX: env.string(''),
+};

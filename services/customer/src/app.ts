@@ -3,7 +3,15 @@ import { approvalsMigrations, APPROVALS_MIGRATION_SCOPE } from '@liaison/approva
 import { createTokenVerifier, type Principal } from '@liaison/auth';
 import { Topics } from '@liaison/contracts';
 import { jobsMigrations, JOBS_MIGRATION_SCOPE, PgJobLedger, schedule } from '@liaison/jobs';
-import { ensureTopics, eventsMigrations, kafkaLogCreator, OutboxRelay } from '@liaison/events';
+import {
+  databaseOf,
+  ensureTopics,
+  prefixedTopic,
+  eventsMigrations,
+  kafkaLogCreator,
+  OutboxRelay,
+  ProjectionConsumer,
+} from '@liaison/events';
 import { createPool, GrpcServer, loadSqlMigrations, runMigrations, ServiceHost } from '@liaison/runtime';
 import { stopTelemetry } from '@liaison/runtime/telemetry';
 import { Kafka } from 'kafkajs';
@@ -11,7 +19,8 @@ import { loadConfig, type CustomerConfig } from './config';
 import { BaseDataService } from './domain/base-data-service';
 import { addCustomerApis, CUSTOMER_PROTO_FILES } from './grpc/customer-apis';
 import { customerJobs } from './jobs/customer-jobs';
-import { ProjectionConsumer } from './projections/projection-consumer';
+import { customerProjectionHandler } from './projections/customer-projection';
+import { PROJECTED_TOPICS } from './projections/projectors';
 
 const MIGRATIONS_DIR = path.resolve(__dirname, '../migrations');
 
@@ -37,7 +46,7 @@ export async function startCustomerService(config: CustomerConfig = loadConfig()
 
   const kafka = new Kafka({ clientId: config.SERVICE_NAME, brokers: config.KAFKA_BROKERS, logCreator: kafkaLogCreator(host.logger) });
   const topicConfig = { partitions: config.KAFKA_TOPIC_PARTITIONS, replication: config.KAFKA_REPLICATION_FACTOR };
-  await ensureTopics(kafka, [Topics.customer], topicConfig).catch((error: Error) =>
+  await ensureTopics(kafka, [prefixedTopic(Topics.customer, config.KAFKA_TOPIC_PREFIX)], topicConfig).catch((error: Error) =>
     host.logger.warn({ err: error }, 'could not ensure topics yet; the relay retries'),
   );
   const kafkaAdmin = kafka.admin();
@@ -55,18 +64,22 @@ export async function startCustomerService(config: CustomerConfig = loadConfig()
     );
   await host.health.start();
 
-  const relay = new OutboxRelay({ pool, kafka, logger: host.logger, registry: host.metrics.registry, topics: topicConfig });
+  const topicPrefix = config.KAFKA_TOPIC_PREFIX;
+  const relay = new OutboxRelay({ pool, kafka, logger: host.logger, registry: host.metrics.registry, topics: topicConfig, topicPrefix });
   relay.start();
   host.onStop('outbox relay', () => relay.stop());
   if (config.PROJECTIONS_ENABLED) {
     // Registered after the relay so that it stops first: its last events still get flushed.
     const projection = new ProjectionConsumer(
-      { kafka, pool, logger: host.logger, registry: host.metrics.registry },
+      { kafka, pool, logger: host.logger, registry: host.metrics.registry, handler: customerProjectionHandler({ logger: host.logger }) },
       {
+        name: 'customer-projections',
+        topics: PROJECTED_TOPICS,
         groupId: config.PROJECTIONS_GROUP_ID,
         fromBeginning: config.PROJECTIONS_FROM_BEGINNING,
-        databaseUrl: config.DATABASE_URL,
+        database: databaseOf(config.DATABASE_URL),
         topicConfig,
+        topicPrefix,
       },
     );
     projection.start();

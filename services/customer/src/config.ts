@@ -1,13 +1,11 @@
-import { commonSettings, env, loadConfigOrExit, oidcSettings } from '@liaison/runtime';
+import { commonSettings, env, kafkaSettings, loadConfigOrExit, oidcSettings } from '@liaison/runtime';
 
 export const settings = {
   ...commonSettings,
   ...oidcSettings,
+  ...kafkaSettings,
   GRPC_PORT: env.port(50051),
   DATABASE_URL: env.url(undefined, ['postgres', 'postgresql']),
-  KAFKA_BROKERS: env.list(),
-  KAFKA_TOPIC_PARTITIONS: env.int(3, 1),
-  KAFKA_REPLICATION_FACTOR: env.int(1, 1),
   // Rows per import transaction: the unit of progress and of what a failure leaves committed.
   IMPORT_CHUNK_ROWS: env.int(10_000, 1),
   // The customer projection's consumer (360 figures, value score); off for processes that only serve.

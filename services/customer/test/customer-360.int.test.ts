@@ -56,18 +56,28 @@ interface Publish {
   value?: Buffer;
 }
 
+// The topic of the service that publishes each event type: sales and service events come from
+// their services, the rest from the customer service itself.
+function producerTopicOf(type: EventType<unknown>): string {
+  const name = type.type.split('.').pop()!;
+  if (/^(Order|Payment|Receivable|Opportunity)/.test(name)) return Topics.sales;
+  if (/^ServiceRequest/.test(name)) return Topics.service;
+  return Topics.customer;
+}
+
 /** Publishes one event as its producer would: protobuf value, CloudEvents headers, key = customer id. */
 async function publish<T>(type: EventType<T>, payload: Partial<T>, options: Publish): Promise<string> {
+  const topic = producerTopicOf(type as EventType<unknown>);
   const id = options.id ?? randomUUID();
   const value = options.value ?? Buffer.from(type.codec.encode(type.codec.fromPartial(payload)).finish());
   const headers = cloudEventHeaders({
     id,
     type: type.type,
-    source: options.source ?? `liaison.${type.topic.split('.')[1]}`,
+    source: options.source ?? `liaison.${topic.split('.')[1]}`,
     time: new Date(),
     subject: options.key,
   });
-  await producer.send({ topic: type.topic, acks: -1, messages: [{ key: options.key, value, headers, partition: options.partition }] });
+  await producer.send({ topic, acks: -1, messages: [{ key: options.key, value, headers, partition: options.partition }] });
   return id;
 }
 

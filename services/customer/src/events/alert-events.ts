@@ -1,5 +1,5 @@
 import { EventTypes } from '@liaison/contracts';
-import { createOutbox } from '@liaison/events';
+import { outbox } from './outbox';
 import type { PoolClient } from '@liaison/runtime';
 import type { Alert, AlertRule } from '../domain/alert';
 import { toProtoAlert, toProtoAlertRule } from '../grpc/alert-mapper';
@@ -7,8 +7,6 @@ import { toProtoAlert, toProtoAlertRule } from '../grpc/alert-mapper';
 // Alert events on liaison.customer.v1, keyed by customer id with the alert id as subject,
 // written in the transaction that records (or acknowledges) the alert. Rule changes are keyed by
 // the rule (alert-rule/<id>).
-
-const outbox = createOutbox({ source: 'liaison.customer' });
 
 // Bounds the parameters of one outbox INSERT (nine per event).
 const APPEND_CHUNK = 500;

@@ -1,12 +1,10 @@
 import type { ApprovalEvents } from '@liaison/approvals';
 import { EventTypes } from '@liaison/contracts';
-import { createOutbox } from '@liaison/events';
+import { outbox } from './outbox';
 import { actionToProto, statusToProto, toProtoApproval } from '../grpc/approval-mapper';
 
 // Approval events of the customer domain, written to the outbox in the action's transaction and
 // keyed by the subject (the customer id), so that they stay in order with the customer's events.
-
-const outbox = createOutbox({ source: 'liaison.customer' });
 
 export const approvalEvents: ApprovalEvents = {
   requested: (tx, request) =>

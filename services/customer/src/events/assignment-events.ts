@@ -1,5 +1,5 @@
 import { EventTypes } from '@liaison/contracts';
-import { createOutbox } from '@liaison/events';
+import { outbox } from './outbox';
 import type { PoolClient } from '@liaison/runtime';
 import type { FollowerRef, OwnershipChange, PoolRule, TransferSettings } from '../domain/assignment';
 import type { Customer } from '../domain/customer';
@@ -8,8 +8,6 @@ import { toProtoCustomer } from '../grpc/customer-mapper';
 
 // Ownership events, written to the outbox in the transaction of the change and published to
 // liaison.customer.v1 keyed by customer id: one event type per kind of change.
-
-const outbox = createOutbox({ source: 'liaison.customer' });
 
 export interface ChangedCustomer {
   change: OwnershipChange;

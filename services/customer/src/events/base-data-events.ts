@@ -1,5 +1,5 @@
 import { baseDataEventsV1, EventTypes } from '@liaison/contracts';
-import { createOutbox } from '@liaison/events';
+import { outbox } from './outbox';
 import type { PoolClient } from '@liaison/runtime';
 import type { BaseDataEntry } from '../domain/base-data';
 import type { CustomFieldDefinition } from '../domain/custom-field';
@@ -10,7 +10,6 @@ import { toProtoDefinition } from '../grpc/custom-field-mapper';
 // customer events, keyed by the entry ("base_data/<kind>/<code>", "custom_field/<key>") so the
 // changes of one entry stay in order.
 
-const outbox = createOutbox({ source: 'liaison.customer' });
 // Each outbox row takes 9 parameters of one INSERT; PostgreSQL allows 65535.
 const EVENTS_PER_INSERT = 1000;
 

@@ -1,5 +1,5 @@
 import { EventTypes } from '@liaison/contracts';
-import { createOutbox } from '@liaison/events';
+import { outbox } from './outbox';
 import type { PoolClient } from '@liaison/runtime';
 import type { Contact } from '../domain/contact';
 import type { ContactRelation } from '../domain/contact-relations';
@@ -7,8 +7,6 @@ import { toProtoContact, toProtoRelation } from '../grpc/contact-mapper';
 
 // Contact events, written to the outbox in the caller's transaction. The key is the customer id,
 // so that they stay in order with the customer's own events; the subject names the contact.
-
-const outbox = createOutbox({ source: 'liaison.customer' });
 
 export function contactCreated(tx: PoolClient, contact: Contact): Promise<string[]> {
   return outbox.append(tx, [

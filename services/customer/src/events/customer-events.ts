@@ -1,5 +1,5 @@
 import { EventTypes } from '@liaison/contracts';
-import { createOutbox } from '@liaison/events';
+import { outbox } from './outbox';
 import type { PoolClient } from '@liaison/runtime';
 import type { Customer } from '../domain/customer';
 import type { Category } from '../domain/lifecycle';
@@ -7,8 +7,6 @@ import { categoryToProto, toProtoCustomer } from '../grpc/customer-mapper';
 
 // Domain events of the customer aggregate, written to the outbox in the caller's transaction
 // and published by the relay to liaison.customer.v1, keyed by customer id.
-
-const outbox = createOutbox({ source: 'liaison.customer' });
 
 export function customerCreated(tx: PoolClient, customer: Customer): Promise<string[]> {
   return outbox.append(tx, [

@@ -1,5 +1,5 @@
 import { EventTypes, customerMaintenanceV1 } from '@liaison/contracts';
-import { createOutbox } from '@liaison/events';
+import { outbox } from './outbox';
 import type { PoolClient } from '@liaison/runtime';
 import type { NotificationChannel, NotificationRequest } from '../domain/bulk-notification';
 import type { Customer } from '../domain/customer';
@@ -7,8 +7,6 @@ import { toProtoCustomer } from '../grpc/customer-mapper';
 
 // Events of the maintenance use cases, written to the outbox in the caller's transaction and
 // published to liaison.customer.v1.
-
-const outbox = createOutbox({ source: 'liaison.customer' });
 
 const { CustomerNotificationChannel: Channel } = customerMaintenanceV1;
 

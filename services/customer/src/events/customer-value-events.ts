@@ -1,5 +1,5 @@
 import { EventTypes } from '@liaison/contracts';
-import { createOutbox } from '@liaison/events';
+import { outbox } from './outbox';
 import type { PoolClient } from '@liaison/runtime';
 import { riskDirection, type CreditRiskLevel, type ValueGrade } from '../domain/customer-value';
 import { gradeToProto, levelToProto, valueToProto } from '../grpc/customer-view-mapper';
@@ -8,8 +8,6 @@ import type { CustomerSummary } from '../persistence/summary-repository';
 // CUS-19 events, written to the outbox in the projection's transaction (the same one as the
 // inbox row of the event that caused them) and published to liaison.customer.v1, keyed by
 // customer id.
-
-const outbox = createOutbox({ source: 'liaison.customer' });
 
 type Rescored = Omit<CustomerSummary, 'computedAt'>;
 

@@ -1,13 +1,11 @@
 import { EventTypes } from '@liaison/contracts';
-import { createOutbox } from '@liaison/events';
+import { outbox } from './outbox';
 import type { PoolClient } from '@liaison/runtime';
 import type { Annotation, FollowUp } from '../domain/followup';
 import { toProtoAnnotation, toProtoFollowUp } from '../grpc/followup-mapper';
 
 // Follow-up events, written to the outbox in the caller's transaction and published to
 // liaison.customer.v1 keyed by the customer id, in order with the customer's own events.
-
-const outbox = createOutbox({ source: 'liaison.customer' });
 
 export function followUpRecorded(tx: PoolClient, followUp: FollowUp): Promise<string[]> {
   return outbox.append(tx, [

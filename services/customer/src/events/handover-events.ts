@@ -1,5 +1,5 @@
 import { EventTypes } from '@liaison/contracts';
-import { createOutbox } from '@liaison/events';
+import { outbox } from './outbox';
 import type { PoolClient } from '@liaison/runtime';
 import type { Customer } from '../domain/customer';
 import type { Handover, HandoverMove } from '../domain/handover';
@@ -9,8 +9,6 @@ import { toProtoCustomer } from '../grpc/customer-mapper';
 // Events of a handover, in its transaction: per customer the ownership event a transfer emits
 // (CustomerTransferred, change kind HANDOVER) or CustomerFollowerAssigned, keyed by customer id;
 // then EmployeeHandedOver for the other services, keyed by the handover id.
-
-const outbox = createOutbox({ source: 'liaison.customer' });
 
 /** Events per INSERT: a handover of tens of thousands of customers is a few dozen statements. */
 const APPEND_BATCH = 500;

@@ -1,5 +1,5 @@
 import { EventTypes } from '@liaison/contracts';
-import { createOutbox } from '@liaison/events';
+import { outbox } from './outbox';
 import type { PoolClient } from '@liaison/runtime';
 import type { ImportJob } from '../domain/import-job';
 import { toProtoImport } from '../grpc/import-mapper';
@@ -8,7 +8,6 @@ import type { ChunkOutcome } from '../persistence/import-repository';
 // Events of import jobs, keyed by the import id (see proto/liaison/events/v1/import_events.proto
 // for why imports do not emit one CustomerCreated per row).
 
-const outbox = createOutbox({ source: 'liaison.customer' });
 // 64 ids of 36 characters keep each record near 2.5 KB, so a relay batch of 200 records on one
 // partition stays well below Kafka's default 1 MB limit.
 const IDS_PER_EVENT = 64;

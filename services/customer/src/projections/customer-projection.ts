@@ -118,7 +118,7 @@ export interface ProjectionHandlerOptions {
 export function customerProjectionHandler(options: ProjectionHandlerOptions) {
   const now = options.now ?? (() => new Date());
   return async (event: ReceivedEvent, tx: PoolClient): Promise<void> => {
-    const change = projectors.get(event.type)?.(event);
+    const change = projectors.projectorOf(event.type)?.(event);
     if (!change) return;
     const terms = await termsOf(tx, change.customerId);
     if (!terms) {

@@ -12,7 +12,7 @@ function eventOf<T>(type: EventType<T>, payload: Partial<T>): ReceivedEvent {
     type: type.type,
     source: 'liaison.sales',
     time: EVENT_TIME,
-    topic: type.topic,
+    topic: 'liaison.sales.v1',
     partition: 0,
     offset: '0',
     key: CUSTOMER,
@@ -22,7 +22,7 @@ function eventOf<T>(type: EventType<T>, payload: Partial<T>): ReceivedEvent {
   };
 }
 
-const project = (event: ReceivedEvent) => projectors.get(event.type)!(event);
+const project = (event: ReceivedEvent) => projectors.projectorOf(event.type)!(event);
 const cny = (minorUnits: number) => ({ minorUnits, currencyCode: 'CNY' });
 
 describe('projectors', () => {

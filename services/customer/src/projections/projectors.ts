@@ -1,6 +1,7 @@
 import { EventTypes, Topics } from '@liaison/contracts';
+import { ProjectorRegistry } from '@liaison/events';
 import * as customer from './customer-projectors';
-import type { Projector } from './projection-change';
+import type { ProjectionChange } from './projection-change';
 import * as sales from './sales-projectors';
 import * as service from './service-projectors';
 
@@ -9,19 +10,18 @@ import * as service from './service-projectors';
 
 export const PROJECTED_TOPICS = [Topics.sales, Topics.service, Topics.customer];
 
-export const projectors: ReadonlyMap<string, Projector> = new Map<string, Projector>([
-  [EventTypes.OrderPlaced.type, sales.orderPlaced],
-  [EventTypes.OrderCancelled.type, sales.orderCancelled],
-  [EventTypes.PaymentReceived.type, sales.paymentReceived],
-  [EventTypes.ReceivableBalanceChanged.type, sales.receivableBalanceChanged],
-  [EventTypes.OpportunityOpened.type, sales.opportunityOpened],
-  [EventTypes.OpportunityClosed.type, sales.opportunityClosed],
-  [EventTypes.ServiceRequestOpened.type, service.serviceRequestOpened],
-  [EventTypes.ServiceRequestClosed.type, service.serviceRequestClosed],
-  [EventTypes.CustomerCreated.type, customer.customerCreated],
-  [EventTypes.CustomerUpdated.type, customer.customerUpdated],
-  [EventTypes.CustomerCategoryChanged.type, customer.customerCategoryChanged],
-  [EventTypes.FollowUpRecorded.type, customer.followUpRecorded],
-  [EventTypes.FollowUpUpdated.type, customer.followUpUpdated],
-  [EventTypes.FollowUpDeleted.type, customer.followUpDeleted],
-]);
+export const projectors = new ProjectorRegistry<ProjectionChange | null>()
+  .on(EventTypes.OrderPlaced, sales.orderPlaced)
+  .on(EventTypes.OrderCancelled, sales.orderCancelled)
+  .on(EventTypes.PaymentReceived, sales.paymentReceived)
+  .on(EventTypes.ReceivableBalanceChanged, sales.receivableBalanceChanged)
+  .on(EventTypes.OpportunityOpened, sales.opportunityOpened)
+  .on(EventTypes.OpportunityClosed, sales.opportunityClosed)
+  .on(EventTypes.ServiceRequestOpened, service.serviceRequestOpened)
+  .on(EventTypes.ServiceRequestClosed, service.serviceRequestClosed)
+  .on(EventTypes.CustomerCreated, customer.customerCreated)
+  .on(EventTypes.CustomerUpdated, customer.customerUpdated)
+  .on(EventTypes.CustomerCategoryChanged, customer.customerCategoryChanged)
+  .on(EventTypes.FollowUpRecorded, customer.followUpRecorded)
+  .on(EventTypes.FollowUpUpdated, customer.followUpUpdated)
+  .on(EventTypes.FollowUpDeleted, customer.followUpDeleted);
