@@ -1,5 +1,5 @@
 // Authentication and authorization for Liaison services: Keycloak access-token verification,
-// the caller as a Principal, the role → permission matrix, customer data scopes, and token
+// the caller as a Principal, the role → permission matrix, data scopes (in memory, SQL, MongoDB), and token
 // propagation over gRPC.
 export { AuthError, isAuthError, type AuthErrorCode } from './errors';
 export { principalFromClaims, type Principal, type PrincipalKind } from './principal';
@@ -19,12 +19,21 @@ export {
 export {
   canSeeRecord,
   customerScopeOf,
+  customerScopePolicy,
   customerWriteScopeOf,
   followUpWriteScopeOf,
+  isUnitPath,
+  readScopeOf,
+  splitFollowed,
   unitCovers,
+  writeScopeOf,
   type DataScope,
   type ScopedRecord,
+  type ScopeKind,
+  type ScopePolicy,
 } from './scope';
+export { scopeSql, unitPrefixPattern, type ScopeColumns, type SqlCondition } from './scope-sql';
+export { scopeFilter, type MongoFilter, type ScopeFields } from './scope-mongo';
 export { bearerMetadata, tokenFromAuthorizationHeader, tokenFromMetadata } from './propagation';
 export {
   createClientCredentialsSource,

@@ -1,7 +1,9 @@
-// Which customer records a principal may see. Permissions say what a role may do to a module;
-// the scope says to which rows. Org units are Keycloak group paths, and a unit covers itself and
-// every unit below it in the tree.
-import { can } from './permissions';
+// Which records a principal may see. Permissions say what a role may do to a module; the scope
+// says to which rows. Org units are Keycloak group paths, and a unit covers itself and every unit
+// below it in the tree. The rules are written once here, over owned records (an owner, the
+// owner's unit, an optional follower, optional units the record is shared with), and rendered
+// for each store: canSeeRecord in memory, scope-sql.ts for PostgreSQL, scope-mongo.ts for MongoDB.
+import { can, type Module } from './permissions';
 import type { Principal } from './principal';
 
 export type DataScope =
@@ -19,10 +21,13 @@ export interface ScopedRecord {
   sharedWithUnits?: readonly string[] | null;
 }
 
-type ScopeKind = DataScope['kind'];
+export type ScopeKind = DataScope['kind'];
+
+/** How widely each realm role sees the records of a module; roles absent here see none. */
+export type ScopePolicy = Readonly<Record<string, ScopeKind>>;
 
 // Roles absent here see no customer rows, even if the permission table lets them read.
-const customerScopeByRole: Readonly<Record<string, ScopeKind>> = {
+export const customerScopePolicy: ScopePolicy = {
   'admin': 'all',
   'director': 'all',
   'internal-service': 'all',
@@ -47,7 +52,12 @@ const PARTNER_ROOT = '/Partners';
  * (跟进人) for another owner: a follower must see what they were asked to work on.
  */
 export function customerScopeOf(principal: Principal): DataScope {
-  return withFollowed(widestScope(principal.roles, principal), principal);
+  return readScopeOf(principal, customerScopePolicy);
+}
+
+/** The records of a module a principal may read, under the module's policy; read scopes include followed records. */
+export function readScopeOf(principal: Principal, policy: ScopePolicy): DataScope {
+  return withFollowed(widestScope(principal.roles, principal, policy), principal);
 }
 
 /**
@@ -69,19 +79,27 @@ function withFollowed(scope: DataScope, principal: Principal): DataScope {
  * partner shares are read-only.
  */
 export function customerWriteScopeOf(principal: Principal): DataScope {
-  const writers = principal.roles.filter((role) => can({ roles: [role] }, 'customer', 'update'));
-  const scope = widestScope(writers, principal);
+  return writeScopeOf(principal, customerScopePolicy, 'customer');
+}
+
+/**
+ * The records of a module a principal may change: the widest scope among only the roles that may
+ * update the module, so that a read-wide role never widens writes; partner shares are read-only.
+ */
+export function writeScopeOf(principal: Principal, policy: ScopePolicy, module: Module): DataScope {
+  const writers = principal.roles.filter((role) => can({ roles: [role] }, module, 'update'));
+  const scope = widestScope(writers, principal, policy);
   return scope.kind === 'partner' ? { kind: 'none' } : scope;
 }
 
-function widestScope(roles: readonly string[], principal: Principal): DataScope {
-  const kinds = new Set(roles.map(scopeKindOf));
+function widestScope(roles: readonly string[], principal: Principal, policy: ScopePolicy): DataScope {
+  const kinds = new Set(roles.map((role) => scopeKindOf(role, policy)));
   const widest = widestFirst.find((kind) => kinds.has(kind)) ?? 'none';
   return scopeOfKind(widest, principal);
 }
 
-function scopeKindOf(role: string): ScopeKind {
-  return Object.hasOwn(customerScopeByRole, role) ? customerScopeByRole[role] : 'none';
+function scopeKindOf(role: string, policy: ScopePolicy): ScopeKind {
+  return Object.hasOwn(policy, role) ? policy[role] : 'none';
 }
 
 function scopeOfKind(kind: ScopeKind, principal: Principal): DataScope {
@@ -140,7 +158,18 @@ function coveredByAny(units: readonly string[], unit: string | null | undefined)
   return typeof unit === 'string' && units.some((managed) => unitCovers(managed, unit));
 }
 
+/**
+ * A read scope split into what the user owns (or manages) and what they only follow, for lists
+ * that must keep using owner-led sort indexes: an OR across two columns cannot walk one index in
+ * order, a UNION of two branches can. Null when the scope has no follower branch.
+ */
+export function splitFollowed(scope: DataScope): { owned: DataScope; followerId: string } | null {
+  if ((scope.kind !== 'own' && scope.kind !== 'managed') || scope.followerId === undefined) return null;
+  const { followerId, ...owned } = scope;
+  return { owned, followerId };
+}
+
 // An absolute group path without empty segments: `/A/B`, never `/`, `A/B`, `/A/` or `/A//B`.
-function isUnitPath(path: string): boolean {
+export function isUnitPath(path: string): boolean {
   return path.length > 1 && path.startsWith('/') && !path.split('/').slice(1).includes('');
 }

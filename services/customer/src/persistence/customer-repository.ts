@@ -1,8 +1,8 @@
-import type { DataScope } from '@liaison/auth';
+import { splitFollowed, type DataScope } from '@liaison/auth';
 import type { PoolClient, Queryable } from '@liaison/runtime';
 import type { Customer, CustomerFields } from '../domain/customer';
 import type { Category } from '../domain/lifecycle';
-import { scopeCondition, splitFollowed } from './scope-sql';
+import { scopeCondition } from './scope-sql';
 import { sortedValues, type CustomFieldCondition } from '../domain/custom-field-values';
 import { customFieldConditions } from './custom-field-repository';
 
