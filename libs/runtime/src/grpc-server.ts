@@ -19,84 +19,127 @@ import { AppError, toGrpcError } from './errors';
 import type { HealthMonitor, HealthReport } from './health';
 import type { ServiceMetrics } from './metrics';
 
-export interface CallContext<P> {
+export interface CallContext<P, Tx = never> {
   principal: P;
   /** The caller's bearer token, forwarded on calls this handler makes to other services. */
   token: string;
   metadata: Metadata;
   logger: Logger;
   deadline?: Date;
+  /** The RPC's transaction; only RPCs declared `transaction: true` have one (others throw on access). */
+  tx: Tx;
 }
 
-export type UnaryHandler<Req, Res, P> = (request: Req, ctx: CallContext<P>) => Promise<Res>;
+export type UnaryHandler<Req, Res, P, Tx = never> = (request: Req, ctx: CallContext<P, Tx>) => Promise<Res>;
 
 /** Client streaming: the messages arrive as an async iterable, pulled (so with backpressure). */
-export type ClientStreamHandler<Req, Res, P> = (requests: AsyncIterable<Req>, ctx: CallContext<P>) => Promise<Res>;
+export type ClientStreamHandler<Req, Res, P, Tx = never> = (requests: AsyncIterable<Req>, ctx: CallContext<P, Tx>) => Promise<Res>;
 
 /** Server streaming: `send` resolves once the message is buffered below the high-water mark. */
-export type ServerStreamHandler<Req, Res, P> = (request: Req, ctx: CallContext<P>, send: (response: Res) => Promise<void>) => Promise<void>;
+export type ServerStreamHandler<Req, Res, P, Tx = never> = (
+  request: Req,
+  ctx: CallContext<P, Tx>,
+  send: (response: Res) => Promise<void>,
+) => Promise<void>;
+
+/**
+ * What an RPC requires, declared once where it is registered; the server's pipeline enforces it
+ * around the handler (like a pipeline behaviour), so use cases do not repeat it.
+ */
+export interface RpcPolicy<Perm> {
+  /**
+   * The permission the caller must hold, checked before the handler runs. 'authenticated' admits
+   * any verified caller: only for RPCs whose use case decides from the input which permission
+   * applies (it then checks it itself).
+   */
+  permission: Perm | 'authenticated';
+  /** Runs the handler in one transaction (ctx.tx): committed when it returns, rolled back when it throws. */
+  transaction?: boolean;
+}
+
+/** Every RPC of a service with its policy: a method without one does not compile. */
+export type RpcPolicies<S, Perm> = { [M in keyof S]: RpcPolicy<Perm> };
 
 /** Resolves a bearer token to the caller; throws AppError('unauthenticated') when it cannot. */
 export type Authenticate<P> = (token: string) => Promise<P>;
 
-type HandlerOf<Req, Res, P, RequestStream, ResponseStream> = RequestStream extends true
+type HandlerOf<Req, Res, P, Tx, RequestStream, ResponseStream> = RequestStream extends true
   ? ResponseStream extends true
     ? never
-    : ClientStreamHandler<Req, Res, P>
+    : ClientStreamHandler<Req, Res, P, Tx>
   : ResponseStream extends true
-    ? ServerStreamHandler<Req, Res, P>
-    : UnaryHandler<Req, Res, P>;
+    ? ServerStreamHandler<Req, Res, P, Tx>
+    : UnaryHandler<Req, Res, P, Tx>;
 
-type HandlersOf<S extends ServiceDefinition, P> = {
+export type HandlersOf<S extends ServiceDefinition, P, Tx = never> = {
   [M in keyof S]: S[M] extends {
     requestDeserialize: (b: Buffer) => infer Req;
     responseSerialize: (r: infer Res) => Buffer;
     requestStream: infer RS;
     responseStream: infer SS;
   }
-    ? HandlerOf<Req, Res, P, RS, SS>
+    ? HandlerOf<Req, Res, P, Tx, RS, SS>
     : never;
 };
 
-type AnyHandler<P> =
-  UnaryHandler<unknown, unknown, P> | ClientStreamHandler<unknown, unknown, P> | ServerStreamHandler<unknown, unknown, P>;
+type AnyHandler<P, Tx> =
+  UnaryHandler<unknown, unknown, P, Tx> | ClientStreamHandler<unknown, unknown, P, Tx> | ServerStreamHandler<unknown, unknown, P, Tx>;
 
-export interface GrpcServerOptions<P> {
+/** Runs work in one transaction: commit when it resolves, rollback when it rejects. */
+export type UnitOfWork<Tx> = <T>(work: (tx: Tx) => Promise<T>) => Promise<T>;
+
+export interface GrpcServerOptions<P, Perm = never, Tx = never> {
   logger: Logger;
   metrics: ServiceMetrics;
   health: HealthMonitor;
   authenticate: Authenticate<P>;
+  /** Throws (e.g. AuthError('forbidden')) unless the principal holds the permission an RPC declares. */
+  authorize?: (principal: P, permission: Perm) => void;
+  /** Opens the transaction of RPCs declared `transaction: true`. */
+  unitOfWork?: UnitOfWork<Tx>;
   /** Proto files (relative to protoRoot) served by server reflection. */
   reflectionFiles?: string[];
   protoRoot?: string;
 }
 
+interface RpcRoute<Perm> {
+  service: string;
+  method: string;
+  policy: RpcPolicy<Perm>;
+}
+
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 /**
- * A grpc-js server with the platform's interceptor chain around every unary handler:
- * metrics → authentication → handler → error mapping. grpc.health.v1 and reflection are
- * added unauthenticated, as probes and tooling expect.
+ * A grpc-js server with the platform's pipeline around every handler: metrics → authentication
+ * → the RPC's declared permission → its transaction → handler → error mapping. grpc.health.v1
+ * and reflection are added unauthenticated, as probes and tooling expect.
  */
-export class GrpcServer<P> {
+export class GrpcServer<P, Perm = never, Tx = never> {
   readonly server = new Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES });
   private readonly healthService: HealthImplementation;
   private readonly serviceNames: string[] = [];
 
-  constructor(private readonly options: GrpcServerOptions<P>) {
+  constructor(private readonly options: GrpcServerOptions<P, Perm, Tx>) {
     // `liveness` is for liveness probes: the process answers, whatever its dependencies do.
     this.healthService = new HealthImplementation({ '': 'NOT_SERVING', 'liveness': 'SERVING' });
     this.healthService.addToServer(this.server);
     options.health.onChange((report) => this.publishHealth(report));
   }
 
-  addService<S extends ServiceDefinition>(definition: S, handlers: HandlersOf<S, P>): this {
+  /** Registers a service: its handlers, and each RPC's permission and transaction. */
+  addService<S extends ServiceDefinition>(definition: S, handlers: HandlersOf<S, P, Tx>, policies: RpcPolicies<S, Perm>): this {
     const implementation: UntypedServiceImplementation = {};
     let fullName = '';
     for (const [method, spec] of Object.entries(definition)) {
       const [, serviceName, rpcName] = spec.path.split('/');
       fullName = serviceName;
-      implementation[method] = this.wrapAny(serviceName, rpcName, spec, handlers[method as keyof S] as AnyHandler<P>);
+      const route = {
+        service: serviceName,
+        method: rpcName,
+        policy: this.checkedPolicy(serviceName, rpcName, spec, policies[method as keyof S]),
+      };
+      implementation[method] = this.wrapAny(route, spec, handlers[method as keyof S] as AnyHandler<P, Tx>);
     }
     this.server.addService(definition, implementation);
     this.serviceNames.push(fullName);
@@ -153,34 +196,65 @@ export class GrpcServer<P> {
     new ReflectionService(definition).addToServer(this.server);
   }
 
-  private wrapAny(service: string, method: string, spec: { requestStream: boolean; responseStream: boolean }, handler: AnyHandler<P>) {
-    if (spec.requestStream && spec.responseStream) throw new Error(`${service}/${method}: bidirectional streaming is not supported`);
-    if (spec.requestStream) return this.wrapClientStream(service, method, handler as ClientStreamHandler<unknown, unknown, P>);
-    if (spec.responseStream) return this.wrapServerStream(service, method, handler as ServerStreamHandler<unknown, unknown, P>);
-    return this.wrap(service, method, handler as UnaryHandler<unknown, unknown, P>);
-  }
-
-  private async callContext(
-    call: { metadata: Metadata; getDeadline(): Date | number },
+  // A policy that cannot be enforced is a wiring mistake, refused when the service starts.
+  private checkedPolicy(
     service: string,
     method: string,
-  ): Promise<CallContext<P>> {
+    spec: { requestStream: boolean; responseStream: boolean },
+    policy: RpcPolicy<Perm> | undefined,
+  ): RpcPolicy<Perm> {
+    const rpc = `${service}/${method}`;
+    if (!policy) throw new Error(`${rpc} has no policy: declare its permission and transaction`);
+    if (policy.permission !== 'authenticated' && !this.options.authorize)
+      throw new Error(`${rpc} declares a permission but the server has no authorize`);
+    if (policy.transaction && !this.options.unitOfWork) throw new Error(`${rpc} declares a transaction but the server has no unitOfWork`);
+    if (policy.transaction && (spec.requestStream || spec.responseStream))
+      throw new Error(`${rpc}: streaming RPCs run no declared transaction`);
+    return policy;
+  }
+
+  private wrapAny(route: RpcRoute<Perm>, spec: { requestStream: boolean; responseStream: boolean }, handler: AnyHandler<P, Tx>) {
+    if (spec.requestStream && spec.responseStream)
+      throw new Error(`${route.service}/${route.method}: bidirectional streaming is not supported`);
+    if (spec.requestStream) return this.wrapClientStream(route, handler as ClientStreamHandler<unknown, unknown, P, Tx>);
+    if (spec.responseStream) return this.wrapServerStream(route, handler as ServerStreamHandler<unknown, unknown, P, Tx>);
+    return this.wrap(route, handler as UnaryHandler<unknown, unknown, P, Tx>);
+  }
+
+  /** Authenticates the caller and checks the RPC's permission. */
+  private async callContext(
+    call: { metadata: Metadata; getDeadline(): Date | number },
+    route: RpcRoute<Perm>,
+  ): Promise<CallContext<P, Tx>> {
     const token = bearerToken(call.metadata);
     const principal = await this.options.authenticate(token);
+    if (route.policy.permission !== 'authenticated') this.options.authorize!(principal, route.policy.permission);
     const deadline = call.getDeadline();
-    return {
+    const rpc = `${route.service}/${route.method}`;
+    const context = {
       principal,
       token,
       metadata: call.metadata,
-      logger: this.options.logger.child({ rpc: `${service}/${method}` }),
+      logger: this.options.logger.child({ rpc }),
       deadline: deadline instanceof Date ? deadline : Number.isFinite(deadline) ? new Date(deadline) : undefined,
     };
+    return Object.defineProperty(context, 'tx', {
+      get() {
+        throw new Error(`${rpc} uses ctx.tx but is not declared transaction: true`);
+      },
+    }) as CallContext<P, Tx>;
+  }
+
+  /** Runs a unary handler, inside the RPC's transaction when it declares one. */
+  private run<Res>(route: RpcRoute<Perm>, ctx: CallContext<P, Tx>, handler: (ctx: CallContext<P, Tx>) => Promise<Res>): Promise<Res> {
+    if (!route.policy.transaction) return handler(ctx);
+    const { principal, token, metadata, logger, deadline } = ctx;
+    return this.options.unitOfWork!((tx) => handler({ principal, token, metadata, logger, deadline, tx }));
   }
 
   // The same chain for every kind of call: metrics around, authentication first, errors mapped.
   private async observe(
-    service: string,
-    method: string,
+    { service, method }: RpcRoute<Perm>,
     run: () => Promise<void>,
     fail: (error: ReturnType<typeof toGrpcError>) => void,
   ): Promise<void> {
@@ -201,27 +275,25 @@ export class GrpcServer<P> {
     }
   }
 
-  private wrap(service: string, method: string, handler: UnaryHandler<unknown, unknown, P>) {
+  private wrap(route: RpcRoute<Perm>, handler: UnaryHandler<unknown, unknown, P, Tx>) {
     return async (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
       await this.observe(
-        service,
-        method,
+        route,
         async () => {
-          const ctx = await this.callContext(call, service, method);
-          callback(null, await handler(call.request, ctx));
+          const ctx = await this.callContext(call, route);
+          callback(null, await this.run(route, ctx, (context) => handler(call.request, context)));
         },
         (error) => callback(error),
       );
     };
   }
 
-  private wrapClientStream(service: string, method: string, handler: ClientStreamHandler<unknown, unknown, P>) {
+  private wrapClientStream(route: RpcRoute<Perm>, handler: ClientStreamHandler<unknown, unknown, P, Tx>) {
     return async (call: ServerReadableStream<unknown, unknown>, callback: sendUnaryData<unknown>) => {
       await this.observe(
-        service,
-        method,
+        route,
         async () => {
-          const ctx = await this.callContext(call, service, method);
+          const ctx = await this.callContext(call, route);
           callback(null, await handler(call, ctx));
         },
         (error) => callback(error),
@@ -229,13 +301,12 @@ export class GrpcServer<P> {
     };
   }
 
-  private wrapServerStream(service: string, method: string, handler: ServerStreamHandler<unknown, unknown, P>) {
+  private wrapServerStream(route: RpcRoute<Perm>, handler: ServerStreamHandler<unknown, unknown, P, Tx>) {
     return async (call: ServerWritableStream<unknown, unknown>) => {
       await this.observe(
-        service,
-        method,
+        route,
         async () => {
-          const ctx = await this.callContext(call, service, method);
+          const ctx = await this.callContext(call, route);
           await handler(call.request, ctx, (response) => writeWithBackpressure(call, response));
           call.end();
         },

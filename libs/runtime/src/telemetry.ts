@@ -54,3 +54,16 @@ export async function stopTelemetry(): Promise<void> {
   await sdk?.shutdown();
   sdk = undefined;
 }
+
+/**
+ * The entry of a service process: tracing first (it must patch http, grpc-js and pg before they
+ * load), then the service, loaded lazily by `start`; a failed start exits with status 1.
+ * A service's main.ts is this one call: `serviceMain('customer', () => import('./app').then((app) => app.start()))`.
+ */
+export function serviceMain(serviceName: string, start: () => Promise<unknown>): void {
+  startTelemetry(process.env.SERVICE_NAME || serviceName);
+  start().catch((error: unknown) => {
+    process.stderr.write(`${JSON.stringify({ level: 'fatal', msg: `${serviceName} failed to start`, err: String(error) })}\n`);
+    process.exit(1);
+  });
+}

@@ -1,7 +1,2 @@
-import './instrument';
-import { startCustomerService } from './app';
-
-startCustomerService().catch((error: unknown) => {
-  process.stderr.write(`${JSON.stringify({ level: 'fatal', msg: 'customer service failed to start', err: String(error) })}\n`);
-  process.exit(1);
-});
+import { serviceMain } from '@liaison/runtime/telemetry';
+serviceMain('customer', () => import('./app').then((app) => app.startCustomerService()));

@@ -211,7 +211,7 @@ describe('customer service process', () => {
       'pool-rule job',
       'grpc server',
       'imports',
-      'customer projection',
+      'projection customer-projections',
       'outbox relay',
       'kafka admin',
       'postgres',

@@ -1,6 +1,5 @@
-import type { Principal } from '@liaison/auth';
+import type { Policies, RpcContext } from '@liaison/platform';
 import { alertV1 } from '@liaison/contracts';
-import type { CallContext } from '@liaison/runtime';
 import type { AlertService } from '../domain/alert-service';
 import {
   alertKindFromProto,
@@ -11,7 +10,7 @@ import {
   toProtoAlertRule,
 } from './alert-mapper';
 
-type Ctx = CallContext<Principal>;
+type Ctx = RpcContext;
 
 /** CustomerAlertService RPCs: protobuf in, alert use case, protobuf out. */
 export function alertHandlers(service: AlertService) {
@@ -62,3 +61,13 @@ export function alertHandlers(service: AlertService) {
 }
 
 alertHandlers.definition = alertV1.CustomerAlertServiceService;
+alertHandlers.policies = {
+  listAlertRules: { permission: ['admin', 'read'] },
+  getAlertRule: { permission: ['admin', 'read'] },
+  createAlertRule: { permission: ['admin', 'create'] },
+  updateAlertRule: { permission: ['admin', 'update'] },
+  deleteAlertRule: { permission: ['admin', 'delete'] },
+  runAlertRulesNow: { permission: ['admin', 'update'] },
+  listAlerts: { permission: ['customer', 'read'] },
+  acknowledgeAlert: { permission: ['customer', 'update'] },
+} satisfies Policies<typeof alertV1.CustomerAlertServiceService>;

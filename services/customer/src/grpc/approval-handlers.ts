@@ -1,11 +1,11 @@
+import type { Policies, RpcContext } from '@liaison/platform';
 import type { ApprovalStatus, ListFilter } from '@liaison/approvals';
-import type { Principal } from '@liaison/auth';
 import { approvalV1 } from '@liaison/contracts';
-import { AppError, type CallContext } from '@liaison/runtime';
+import { AppError } from '@liaison/runtime';
 import type { CustomerApprovals } from '../domain/approval-kinds';
 import { statusFromProto, toProtoApproval } from './approval-mapper';
 
-type Ctx = CallContext<Principal>;
+type Ctx = RpcContext;
 
 const { ApprovalRole } = approvalV1;
 
@@ -69,3 +69,11 @@ export function approvalHandlers({ approvals, invalidApplications }: CustomerApp
 }
 
 approvalHandlers.definition = approvalV1.ApprovalServiceService;
+approvalHandlers.policies = {
+  listApprovals: { permission: ['approval', 'read'] },
+  getApproval: { permission: ['approval', 'read'] },
+  approve: { permission: ['approval', 'approve'] },
+  reject: { permission: ['approval', 'approve'] },
+  withdraw: { permission: ['approval', 'create'] },
+  applyForInvalid: { permission: ['approval', 'create'] },
+} satisfies Policies<typeof approvalV1.ApprovalServiceService>;

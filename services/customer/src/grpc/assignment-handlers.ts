@@ -1,6 +1,5 @@
-import type { Principal } from '@liaison/auth';
+import type { Policies, RpcContext } from '@liaison/platform';
 import { assignmentV1 } from '@liaison/contracts';
-import type { CallContext } from '@liaison/runtime';
 import type { AssignmentService } from '../domain/assignment-service';
 import type { TransferRequests } from '../domain/transfer-approval';
 import { toProtoApproval } from './approval-mapper';
@@ -14,7 +13,7 @@ import {
 } from './assignment-mapper';
 import { toProtoCustomer } from './customer-mapper';
 
-type Ctx = CallContext<Principal>;
+type Ctx = RpcContext;
 
 /** CustomerAssignmentService RPCs: protobuf in, ownership use case, protobuf out. */
 export function assignmentHandlers(service: AssignmentService, transfers: TransferRequests) {
@@ -136,3 +135,20 @@ export function assignmentHandlers(service: AssignmentService, transfers: Transf
 }
 
 assignmentHandlers.definition = assignmentV1.CustomerAssignmentServiceService;
+assignmentHandlers.policies = {
+  listPool: { permission: ['pool', 'read'] },
+  claimFromPool: { permission: ['pool', 'update'] },
+  releaseToPool: { permission: ['pool', 'update'] },
+  // The use case decides from the input which permission applies.
+  assignCustomers: { permission: 'authenticated' },
+  assignFollowers: { permission: ['customer', 'assign'] },
+  listPending: { permission: ['customer', 'read'] },
+  // The use case decides from the input which permission applies.
+  transferCustomers: { permission: 'authenticated' },
+  getOwnershipHistory: { permission: ['customer', 'read'] },
+  getPoolRule: { permission: ['admin', 'read'] },
+  updatePoolRule: { permission: ['admin', 'update'] },
+  getTransferSettings: { permission: ['admin', 'read'] },
+  updateTransferSettings: { permission: ['admin', 'update'] },
+  runPoolRuleNow: { permission: ['admin', 'update'] },
+} satisfies Policies<typeof assignmentV1.CustomerAssignmentServiceService>;

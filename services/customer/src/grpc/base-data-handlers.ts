@@ -1,10 +1,9 @@
-import type { Principal } from '@liaison/auth';
+import type { Policies, RpcContext } from '@liaison/platform';
 import { baseDataV1 } from '@liaison/contracts';
-import { type CallContext } from '@liaison/runtime';
 import type { BaseDataService } from '../domain/base-data-service';
 import { kindFromProto, newEntryFromProto, toProtoEntry } from './base-data-mapper';
 
-type Ctx = CallContext<Principal>;
+type Ctx = RpcContext;
 
 /** BaseDataService RPCs: protobuf in, domain use case, protobuf out. */
 export function baseDataHandlers(service: BaseDataService) {
@@ -46,3 +45,11 @@ export function baseDataHandlers(service: BaseDataService) {
 }
 
 baseDataHandlers.definition = baseDataV1.BaseDataServiceService;
+baseDataHandlers.policies = {
+  listBaseDataEntries: { permission: ['customer', 'read'] },
+  listRegions: { permission: ['customer', 'read'] },
+  createBaseDataEntry: { permission: ['admin', 'create'] },
+  updateBaseDataEntry: { permission: ['admin', 'update'] },
+  deleteBaseDataEntry: { permission: ['admin', 'delete'] },
+  importBaseData: { permission: ['admin', 'import'] },
+} satisfies Policies<typeof baseDataV1.BaseDataServiceService>;

@@ -1,11 +1,11 @@
-import type { Principal } from '@liaison/auth';
+import type { Policies, RpcContext } from '@liaison/platform';
 import { contactV1 } from '@liaison/contracts';
-import { AppError, type CallContext } from '@liaison/runtime';
+import { AppError } from '@liaison/runtime';
 import { cleanText } from '../domain/contact';
 import type { ContactService } from '../domain/contact-service';
 import { contactFieldsFromProto, relationKindFromProto, toProtoContact, toProtoRelation } from './contact-mapper';
 
-type Ctx = CallContext<Principal>;
+type Ctx = RpcContext;
 
 const emptyContact = () => contactV1.Contact.fromPartial({});
 
@@ -75,3 +75,13 @@ export function contactHandlers(service: ContactService) {
 }
 
 contactHandlers.definition = contactV1.ContactServiceService;
+contactHandlers.policies = {
+  createContact: { permission: ['contact', 'create'] },
+  getContact: { permission: ['contact', 'read'] },
+  listContacts: { permission: ['contact', 'read'] },
+  updateContact: { permission: ['contact', 'update'] },
+  deleteContact: { permission: ['contact', 'delete'] },
+  setContactRelation: { permission: ['contact', 'update'] },
+  removeContactRelation: { permission: ['contact', 'update'] },
+  getContactGraph: { permission: ['contact', 'read'] },
+} satisfies Policies<typeof contactV1.ContactServiceService>;

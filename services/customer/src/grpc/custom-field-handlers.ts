@@ -1,10 +1,9 @@
-import type { Principal } from '@liaison/auth';
+import type { Policies, RpcContext } from '@liaison/platform';
 import { customFieldV1 } from '@liaison/contracts';
-import type { CallContext } from '@liaison/runtime';
 import type { CustomFieldService } from '../domain/custom-field-service';
 import { fieldsFromProto, toProtoDefinition } from './custom-field-mapper';
 
-type Ctx = CallContext<Principal>;
+type Ctx = RpcContext;
 
 /** CustomFieldService RPCs: protobuf in, domain use case, protobuf out. */
 export function customFieldHandlers(service: CustomFieldService) {
@@ -42,3 +41,9 @@ export function customFieldHandlers(service: CustomFieldService) {
 }
 
 customFieldHandlers.definition = customFieldV1.CustomFieldServiceService;
+customFieldHandlers.policies = {
+  listCustomFieldDefinitions: { permission: ['customer', 'read'] },
+  createCustomFieldDefinition: { permission: ['admin', 'create'] },
+  updateCustomFieldDefinition: { permission: ['admin', 'update'] },
+  deleteCustomFieldDefinition: { permission: ['admin', 'delete'] },
+} satisfies Policies<typeof customFieldV1.CustomFieldServiceService>;

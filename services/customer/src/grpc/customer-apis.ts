@@ -1,5 +1,5 @@
-import type { Principal } from '@liaison/auth';
-import type { GrpcServer, Pool, ServiceHost } from '@liaison/runtime';
+import type { PostgresGrpcServer } from '@liaison/platform';
+import type { Pool, ServiceHost } from '@liaison/runtime';
 import { AlertService } from '../domain/alert-service';
 import { customerApprovals } from '../domain/approval-kinds';
 import { AssignmentService } from '../domain/assignment-service';
@@ -60,7 +60,7 @@ export interface CustomerJobServices {
   alerts: AlertService;
 }
 
-export async function addCustomerApis(grpc: GrpcServer<Principal>, deps: CustomerApiDependencies): Promise<CustomerJobServices> {
+export async function addCustomerApis(grpc: PostgresGrpcServer, deps: CustomerApiDependencies): Promise<CustomerJobServices> {
   const { pool, host, baseData } = deps;
   const customers = new CustomerService(pool);
   const customFields = new CustomFieldService(pool);
@@ -71,19 +71,23 @@ export async function addCustomerApis(grpc: GrpcServer<Principal>, deps: Custome
   const approvals = customerApprovals(pool, assignments);
   const alerts = new AlertService(pool);
 
-  grpc.addService(customerHandlers.definition, customerHandlers(customers));
-  grpc.addService(importHandlers.definition, importHandlers(imports));
-  grpc.addService(exportHandlers.definition, exportHandlers(new ExportService(customers, customFields)));
-  grpc.addService(customerMaintenanceHandlers.definition, customerMaintenanceHandlers(customerMaintenanceServices(pool)));
-  grpc.addService(baseDataHandlers.definition, baseDataHandlers(baseData));
-  grpc.addService(customFieldHandlers.definition, customFieldHandlers(customFields));
-  grpc.addService(approvalHandlers.definition, approvalHandlers(approvals));
-  grpc.addService(assignmentHandlers.definition, assignmentHandlers(assignments, approvals.transfers));
-  grpc.addService(handoverHandlers.definition, handoverHandlers(new HandoverService(pool)));
-  grpc.addService(followUpHandlers.definition, followUpHandlers(new FollowUpService(pool)));
-  grpc.addService(historyHandlers.definition, historyHandlers(new HistoryService(pool)));
-  grpc.addService(contactHandlers.definition, contactHandlers(new ContactService(pool)));
-  grpc.addService(customerViewHandlers.definition, customerViewHandlers(new CustomerViewService(pool)));
-  grpc.addService(alertHandlers.definition, alertHandlers(alerts));
+  grpc.addService(customerHandlers.definition, customerHandlers(customers), customerHandlers.policies);
+  grpc.addService(importHandlers.definition, importHandlers(imports), importHandlers.policies);
+  grpc.addService(exportHandlers.definition, exportHandlers(new ExportService(customers, customFields)), exportHandlers.policies);
+  grpc.addService(
+    customerMaintenanceHandlers.definition,
+    customerMaintenanceHandlers(customerMaintenanceServices(pool)),
+    customerMaintenanceHandlers.policies,
+  );
+  grpc.addService(baseDataHandlers.definition, baseDataHandlers(baseData), baseDataHandlers.policies);
+  grpc.addService(customFieldHandlers.definition, customFieldHandlers(customFields), customFieldHandlers.policies);
+  grpc.addService(approvalHandlers.definition, approvalHandlers(approvals), approvalHandlers.policies);
+  grpc.addService(assignmentHandlers.definition, assignmentHandlers(assignments, approvals.transfers), assignmentHandlers.policies);
+  grpc.addService(handoverHandlers.definition, handoverHandlers(new HandoverService(pool)), handoverHandlers.policies);
+  grpc.addService(followUpHandlers.definition, followUpHandlers(new FollowUpService(pool)), followUpHandlers.policies);
+  grpc.addService(historyHandlers.definition, historyHandlers(new HistoryService(pool)), historyHandlers.policies);
+  grpc.addService(contactHandlers.definition, contactHandlers(new ContactService(pool)), contactHandlers.policies);
+  grpc.addService(customerViewHandlers.definition, customerViewHandlers(new CustomerViewService(pool)), customerViewHandlers.policies);
+  grpc.addService(alertHandlers.definition, alertHandlers(alerts), alertHandlers.policies);
   return { assignments, alerts };
 }

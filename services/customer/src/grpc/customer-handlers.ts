@@ -1,6 +1,6 @@
-import type { Principal } from '@liaison/auth';
+import type { Policies, RpcContext } from '@liaison/platform';
 import { customerV1 } from '@liaison/contracts';
-import { AppError, type CallContext } from '@liaison/runtime';
+import { AppError } from '@liaison/runtime';
 import type { CustomerService, ListQuery } from '../domain/customer-service';
 import type { Category } from '../domain/lifecycle';
 import { categoryFromProto, fieldsFromProto, sortFromProto, toProtoCustomer } from './customer-mapper';
@@ -18,7 +18,7 @@ function cleanList(values: string[]): string[] | undefined {
   return cleaned.length ? cleaned : undefined;
 }
 
-type Ctx = CallContext<Principal>;
+type Ctx = RpcContext;
 
 /** CustomerService RPCs: protobuf in, domain use case, protobuf out. */
 export function customerHandlers(service: CustomerService) {
@@ -71,6 +71,13 @@ export function customerHandlers(service: CustomerService) {
 }
 
 customerHandlers.definition = customerV1.CustomerServiceService;
+customerHandlers.policies = {
+  createCustomer: { permission: ['customer', 'create'] },
+  getCustomer: { permission: ['customer', 'read'] },
+  listCustomers: { permission: ['customer', 'read'] },
+  updateCustomer: { permission: ['customer', 'update'] },
+  changeCustomerCategory: { permission: ['customer', 'update'] },
+} satisfies Policies<typeof customerV1.CustomerServiceService>;
 
 /** The search of a ListCustomersRequest, also used by exports (same filters, same rules). */
 export function listQueryFromProto(request: customerV1.ListCustomersRequest): ListQuery {

@@ -1,6 +1,6 @@
-import type { Principal } from '@liaison/auth';
+import type { Policies, RpcContext } from '@liaison/platform';
 import { customerMaintenanceV1 } from '@liaison/contracts';
-import type { CallContext, Pool } from '@liaison/runtime';
+import type { Pool } from '@liaison/runtime';
 import { BulkService } from '../domain/bulk';
 import type { NotificationChannel } from '../domain/bulk-notification';
 import { MergeService, type DuplicatePair } from '../domain/merge';
@@ -10,7 +10,7 @@ import { CHANNEL_TO_PROTO } from '../events/customer-maintenance-events';
 import type { Share } from '../persistence/customer-maintenance-repository';
 import { toProtoCustomer } from './customer-mapper';
 
-type Ctx = CallContext<Principal>;
+type Ctx = RpcContext;
 
 export interface MaintenanceServices {
   merge: MergeService;
@@ -144,3 +144,14 @@ export function customerMaintenanceHandlers(services: MaintenanceServices) {
 }
 
 customerMaintenanceHandlers.definition = customerMaintenanceV1.CustomerMaintenanceServiceService;
+customerMaintenanceHandlers.policies = {
+  findDuplicateCustomers: { permission: ['customer', 'read'] },
+  mergeCustomers: { permission: ['customer', 'update'] },
+  deleteCustomers: { permission: ['customer', 'delete'] },
+  restoreCustomers: { permission: ['admin', 'update'] },
+  listDeletedCustomers: { permission: ['admin', 'read'] },
+  requestCustomerNotification: { permission: ['messaging', 'create'] },
+  shareCustomer: { permission: ['customer', 'assign'] },
+  unshareCustomer: { permission: ['customer', 'assign'] },
+  listCustomerShares: { permission: ['customer', 'read'] },
+} satisfies Policies<typeof customerMaintenanceV1.CustomerMaintenanceServiceService>;

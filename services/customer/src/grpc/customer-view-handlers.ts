@@ -1,10 +1,9 @@
-import type { Principal } from '@liaison/auth';
+import type { Policies, RpcContext } from '@liaison/platform';
 import { customerViewV1 } from '@liaison/contracts';
-import type { CallContext } from '@liaison/runtime';
 import type { CustomerViewService } from '../domain/customer-view-service';
 import { timelineToProto, view360ToProto } from './customer-view-mapper';
 
-type Ctx = CallContext<Principal>;
+type Ctx = RpcContext;
 
 /** CustomerViewService RPCs: the 360 view and the timeline of one customer. */
 export function customerViewHandlers(service: CustomerViewService) {
@@ -27,3 +26,7 @@ export function customerViewHandlers(service: CustomerViewService) {
 }
 
 customerViewHandlers.definition = customerViewV1.CustomerViewServiceService;
+customerViewHandlers.policies = {
+  getCustomer360: { permission: ['customer', 'read'] },
+  getCustomerTimeline: { permission: ['customer', 'read'] },
+} satisfies Policies<typeof customerViewV1.CustomerViewServiceService>;

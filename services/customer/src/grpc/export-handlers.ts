@@ -1,11 +1,11 @@
-import type { Principal } from '@liaison/auth';
+import type { Policies, RpcContext } from '@liaison/platform';
 import { customerV1, importExportV1 } from '@liaison/contracts';
-import { AppError, type CallContext } from '@liaison/runtime';
+import { AppError } from '@liaison/runtime';
 import type { ExportService } from '../domain/export-service';
 import { listQueryFromProto } from './customer-handlers';
 import { formatFromProto } from './import-mapper';
 
-type Ctx = CallContext<Principal>;
+type Ctx = RpcContext;
 
 // Chunks of about this size keep gRPC messages small and the download flowing.
 const CHUNK_BYTES = 64 * 1024;
@@ -39,3 +39,6 @@ export function exportHandlers(service: ExportService) {
 }
 
 exportHandlers.definition = importExportV1.CustomerExportServiceService;
+exportHandlers.policies = {
+  exportCustomers: { permission: ['customer', 'export'] },
+} satisfies Policies<typeof importExportV1.CustomerExportServiceService>;

@@ -1,11 +1,11 @@
-import type { Principal } from '@liaison/auth';
+import type { Policies, RpcContext } from '@liaison/platform';
 import { followUpV1 } from '@liaison/contracts';
-import { AppError, type CallContext } from '@liaison/runtime';
+import { AppError } from '@liaison/runtime';
 import { cleanNote, type FollowUpFields, type FollowUpMethod, type ReminderLevel } from '../domain/followup';
 import type { FollowUpQuery, FollowUpService } from '../domain/followup-service';
 import { methodFromProto, reminderFromProto, toProtoAnnotation, toProtoFollowUp } from './followup-mapper';
 
-type Ctx = CallContext<Principal>;
+type Ctx = RpcContext;
 
 /** The editable fields of a request, cleaned but not yet validated; empty strings are absent values. */
 function fieldsFromProto(message: {
@@ -96,3 +96,12 @@ export function followUpHandlers(service: FollowUpService) {
 }
 
 followUpHandlers.definition = followUpV1.FollowUpServiceService;
+followUpHandlers.policies = {
+  createFollowUp: { permission: ['followup', 'create'] },
+  getFollowUp: { permission: ['followup', 'read'] },
+  listFollowUps: { permission: ['followup', 'read'] },
+  listTeamFollowUps: { permission: ['followup', 'read'] },
+  updateFollowUp: { permission: ['followup', 'update'] },
+  deleteFollowUp: { permission: ['followup', 'delete'] },
+  annotateFollowUp: { permission: ['followup', 'approve'] },
+} satisfies Policies<typeof followUpV1.FollowUpServiceService>;

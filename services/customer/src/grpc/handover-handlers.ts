@@ -1,10 +1,10 @@
-import type { Principal } from '@liaison/auth';
+import type { Policies, RpcContext } from '@liaison/platform';
 import { handoverV1 } from '@liaison/contracts';
-import { AppError, type CallContext } from '@liaison/runtime';
+import { AppError } from '@liaison/runtime';
 import type { Handover, HandoverDistribution } from '../domain/handover';
 import type { HandoverService } from '../domain/handover-service';
 
-type Ctx = CallContext<Principal>;
+type Ctx = RpcContext;
 
 const { HandoverDistribution: ProtoDistribution } = handoverV1;
 
@@ -73,3 +73,8 @@ export function handoverHandlers(service: HandoverService) {
 }
 
 handoverHandlers.definition = handoverV1.HandoverServiceService;
+handoverHandlers.policies = {
+  createHandover: { permission: ['customer', 'transfer'] },
+  getHandover: { permission: ['customer', 'read'] },
+  listHandovers: { permission: ['customer', 'read'] },
+} satisfies Policies<typeof handoverV1.HandoverServiceService>;

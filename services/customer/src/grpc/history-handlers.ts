@@ -1,10 +1,9 @@
-import type { Principal } from '@liaison/auth';
+import type { Policies, RpcContext } from '@liaison/platform';
 import { historyV1 } from '@liaison/contracts';
-import type { CallContext } from '@liaison/runtime';
 import type { HistoryService } from '../domain/history-service';
 import type { HistoryRecord } from '../persistence/history-repository';
 
-type Ctx = CallContext<Principal>;
+type Ctx = RpcContext;
 
 function toProtoEntry(entry: HistoryRecord): historyV1.CustomerHistoryEntry {
   return historyV1.CustomerHistoryEntry.fromPartial({
@@ -30,3 +29,6 @@ export function historyHandlers(service: HistoryService) {
 }
 
 historyHandlers.definition = historyV1.CustomerHistoryServiceService;
+historyHandlers.policies = {
+  getCustomerHistory: { permission: ['customer', 'read'] },
+} satisfies Policies<typeof historyV1.CustomerHistoryServiceService>;

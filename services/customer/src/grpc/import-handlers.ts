@@ -1,11 +1,11 @@
-import type { Principal } from '@liaison/auth';
+import type { Policies, RpcContext } from '@liaison/platform';
 import { importExportV1 } from '@liaison/contracts';
-import { AppError, type CallContext } from '@liaison/runtime';
+import { AppError } from '@liaison/runtime';
 import { checkOptions, type ImportOptions } from '../domain/import-job';
 import type { ImportService } from '../domain/import-service';
 import { assignToFromProto, duplicateKeyFromProto, duplicatesFromProto, formatFromProto, toProtoImport } from './import-mapper';
 
-type Ctx = CallContext<Principal>;
+type Ctx = RpcContext;
 
 function optionsFromProto(options: importExportV1.CustomerImportOptions): ImportOptions {
   const duplicates = duplicatesFromProto(options.duplicates);
@@ -85,3 +85,9 @@ export function importHandlers(service: ImportService) {
 }
 
 importHandlers.definition = importExportV1.CustomerImportServiceService;
+importHandlers.policies = {
+  uploadCustomerImport: { permission: ['import', 'create'] },
+  getCustomerImport: { permission: ['import', 'read'] },
+  listCustomerImports: { permission: ['import', 'read'] },
+  downloadCustomerImportErrors: { permission: ['import', 'read'] },
+} satisfies Policies<typeof importExportV1.CustomerImportServiceService>;
