@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { can, customerScopeOf, customerWriteScopeOf, requirePermission, type DataScope, type Principal } from '@liaison/auth';
+import { can, customerScopeOf, customerWriteScopeOf, type DataScope, type Principal } from '@liaison/auth';
 import { PgJobLedger, runOncePerSlot } from '@liaison/jobs';
 import {
   AppError,
@@ -90,49 +90,44 @@ export class AlertService {
   // Rules
 
   async listRules(principal: Principal): Promise<AlertRule[]> {
-    requirePermission(principal, 'admin', 'read');
     return this.repository.listRules(this.pool);
   }
 
   async getRule(principal: Principal, id: string): Promise<AlertRule> {
-    requirePermission(principal, 'admin', 'read');
     checkId(id, 'id', 'rule');
     const rule = await this.repository.findRule(this.pool, id);
     if (!rule) throw AppError.notFound('alert rule');
     return rule;
   }
 
-  async createRule(principal: Principal, kind: AlertRuleKind | undefined, settings: AlertRuleSettings): Promise<AlertRule> {
-    requirePermission(principal, 'admin', 'create');
+  async createRule(tx: PoolClient, principal: Principal, kind: AlertRuleKind | undefined, settings: AlertRuleSettings): Promise<AlertRule> {
     const valid = validateRuleSettings(kind, settings);
-    return inTransaction(this.pool, async (tx) => {
-      const rule = await this.repository.insertRule(tx, randomUUID(), kind!, valid, principal.userId);
-      await alertRuleChanged(tx, rule, 'created', principal.userId);
-      return rule;
-    });
+    const rule = await this.repository.insertRule(tx, randomUUID(), kind!, valid, principal.userId);
+    await alertRuleChanged(tx, rule, 'created', principal.userId);
+    return rule;
   }
 
   /** Every setting but the kind, which decides what the rule's past alerts mean. */
-  async updateRule(principal: Principal, id: string, settings: AlertRuleSettings, expectedVersion: number): Promise<AlertRule> {
-    requirePermission(principal, 'admin', 'update');
+  async updateRule(
+    tx: PoolClient,
+    principal: Principal,
+    id: string,
+    settings: AlertRuleSettings,
+    expectedVersion: number,
+  ): Promise<AlertRule> {
     checkId(id, 'id', 'rule');
-    return inTransaction(this.pool, async (tx) => {
-      const current = await this.lockRule(tx, id, expectedVersion);
-      const valid = validateRuleSettings(current.kind, settings);
-      const updated = await this.repository.updateRule(tx, id, valid, principal.userId);
-      await alertRuleChanged(tx, updated, 'updated', principal.userId);
-      return updated;
-    });
+    const current = await this.lockRule(tx, id, expectedVersion);
+    const valid = validateRuleSettings(current.kind, settings);
+    const updated = await this.repository.updateRule(tx, id, valid, principal.userId);
+    await alertRuleChanged(tx, updated, 'updated', principal.userId);
+    return updated;
   }
 
-  async deleteRule(principal: Principal, id: string, expectedVersion: number): Promise<void> {
-    requirePermission(principal, 'admin', 'delete');
+  async deleteRule(tx: PoolClient, principal: Principal, id: string, expectedVersion: number): Promise<void> {
     checkId(id, 'id', 'rule');
-    await inTransaction(this.pool, async (tx) => {
-      const current = await this.lockRule(tx, id, expectedVersion);
-      await this.repository.deleteRule(tx, id);
-      await alertRuleChanged(tx, current, 'deleted', principal.userId);
-    });
+    const current = await this.lockRule(tx, id, expectedVersion);
+    await this.repository.deleteRule(tx, id);
+    await alertRuleChanged(tx, current, 'deleted', principal.userId);
   }
 
   private async lockRule(tx: PoolClient, id: string, expectedVersion: number): Promise<AlertRule> {
@@ -148,7 +143,6 @@ export class AlertService {
 
   /** A slot of its own in the job ledger per call, for the record; see checkAll. */
   async runNow(principal: Principal): Promise<AlertCheckRun> {
-    requirePermission(principal, 'admin', 'update');
     const slot = `manual:${new Date().toISOString()}:${randomUUID()}`;
     const outcome = await runOncePerSlot(new PgJobLedger(this.pool), { job: ALERT_JOB, slot, runner: principal.userId }, () =>
       this.checkAll(),
@@ -204,7 +198,6 @@ export class AlertService {
   // Alerts
 
   async list(principal: Principal, query: AlertListQuery): Promise<{ alerts: Alert[]; nextPageToken: string }> {
-    requirePermission(principal, 'customer', 'read');
     if (query.ruleId) checkId(query.ruleId, 'rule_id', 'rule');
     if (query.customerId) checkId(query.customerId, 'customer_id', 'customer');
     const limit = pageSizeOf(query.pageSize);
@@ -219,17 +212,14 @@ export class AlertService {
   }
 
   /** Acknowledging again changes nothing and emits nothing. */
-  async acknowledge(principal: Principal, id: string): Promise<Alert> {
-    requirePermission(principal, 'customer', 'update');
+  async acknowledge(tx: PoolClient, principal: Principal, id: string): Promise<Alert> {
     checkId(id, 'id', 'alert');
-    return inTransaction(this.pool, async (tx) => {
-      const alert = await this.repository.lockInScope(tx, id, alertScopeOf(customerWriteScopeOf(principal)));
-      if (!alert) throw AppError.notFound('alert');
-      if (alert.status === 'acknowledged') return withContactDetailsFor(principal, alert);
-      const acknowledged = await this.repository.acknowledge(tx, id, principal.userId);
-      await alertAcknowledged(tx, acknowledged);
-      return withContactDetailsFor(principal, acknowledged);
-    });
+    const alert = await this.repository.lockInScope(tx, id, alertScopeOf(customerWriteScopeOf(principal)));
+    if (!alert) throw AppError.notFound('alert');
+    if (alert.status === 'acknowledged') return withContactDetailsFor(principal, alert);
+    const acknowledged = await this.repository.acknowledge(tx, id, principal.userId);
+    await alertAcknowledged(tx, acknowledged);
+    return withContactDetailsFor(principal, acknowledged);
   }
 }
 

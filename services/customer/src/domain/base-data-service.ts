@@ -1,4 +1,4 @@
-import { requirePermission, type Principal } from '@liaison/auth';
+import { type Principal } from '@liaison/auth';
 import { AppError, inTransaction, type FieldViolation, type Pool, type PoolClient } from '@liaison/runtime';
 import { baseDataChanged, baseDataChanges } from '../events/base-data-events';
 import { BaseDataRepository } from '../persistence/base-data-repository';
@@ -50,12 +50,10 @@ export class BaseDataService {
   constructor(private readonly pool: Pool) {}
 
   async list(principal: Principal, kind: BaseDataKind, includeDisabled: boolean, parentCode?: string): Promise<BaseDataEntry[]> {
-    requirePermission(principal, 'customer', 'read');
     return this.repository.list(this.pool, kind, includeDisabled, parentCode?.trim() || undefined);
   }
 
   async regions(principal: Principal, includeDisabled: boolean): Promise<RegionTree[]> {
-    requirePermission(principal, 'customer', 'read');
     const entries = await this.repository.listRegions(this.pool, includeDisabled);
     const trees = new Map<string, RegionTree>();
     for (const province of entries.filter((entry) => entry.kind === 'province')) trees.set(province.code, { province, cities: [] });
@@ -63,71 +61,61 @@ export class BaseDataService {
     return [...trees.values()];
   }
 
-  async create(principal: Principal, entry: NewBaseDataEntry): Promise<BaseDataEntry> {
-    requirePermission(principal, 'admin', 'create');
+  async create(tx: PoolClient, principal: Principal, entry: NewBaseDataEntry): Promise<BaseDataEntry> {
     checkNewEntry(entry);
-    return inTransaction(this.pool, async (tx) => {
-      if (entry.parentCode) await this.requireProvince(tx, entry.parentCode, 'parent_code');
-      const created = await this.repository.insert(tx, entry, principal.userId);
-      await baseDataChanged(tx, created, 'created');
-      return created;
-    });
+    if (entry.parentCode) await this.requireProvince(tx, entry.parentCode, 'parent_code');
+    const created = await this.repository.insert(tx, entry, principal.userId);
+    await baseDataChanged(tx, created, 'created');
+    return created;
   }
 
-  async update(principal: Principal, kind: BaseDataKind, code: string, maskPaths: string[], values: EntryChanges): Promise<BaseDataEntry> {
-    requirePermission(principal, 'admin', 'update');
+  async update(
+    tx: PoolClient,
+    principal: Principal,
+    kind: BaseDataKind,
+    code: string,
+    maskPaths: string[],
+    values: EntryChanges,
+  ): Promise<BaseDataEntry> {
     const changes = changesOf(maskPaths, values);
     checkChanges(changes);
-    return inTransaction(this.pool, async (tx) => {
-      const entry = await this.repository.find(tx, kind, code, true);
-      if (!entry) throw AppError.notFound(kindLabel(kind));
-      const changed = changedEntryFields(entry, changes);
-      if (changed.length === 0) return entry;
-      if (changed.includes('name')) {
-        const customers = await this.repository.countCustomersUsing(tx, entry);
-        if (customers > 0) throw inUse(entry, customers, 'renamed');
-      }
-      const updated = await this.repository.update(tx, entry, changes, principal.userId);
-      await baseDataChanged(tx, updated, 'updated', changed);
-      return updated;
-    });
+    const entry = await this.repository.find(tx, kind, code, true);
+    if (!entry) throw AppError.notFound(kindLabel(kind));
+    const changed = changedEntryFields(entry, changes);
+    if (changed.length === 0) return entry;
+    if (changed.includes('name')) {
+      const customers = await this.repository.countCustomersUsing(tx, entry);
+      if (customers > 0) throw inUse(entry, customers, 'renamed');
+    }
+    const updated = await this.repository.update(tx, entry, changes, principal.userId);
+    await baseDataChanged(tx, updated, 'updated', changed);
+    return updated;
   }
 
-  async delete(principal: Principal, kind: BaseDataKind, code: string): Promise<void> {
-    requirePermission(principal, 'admin', 'delete');
-    await inTransaction(this.pool, async (tx) => {
-      const entry = await this.repository.find(tx, kind, code, true);
-      if (!entry) throw AppError.notFound(kindLabel(kind));
-      const customers = await this.repository.countCustomersUsing(tx, entry);
-      if (customers > 0) throw inUse(entry, customers, 'deleted');
-      if (kind === 'province' && (await this.repository.countCities(tx, code)) > 0) {
-        throw new AppError(
-          'failed_precondition',
-          `province ${entry.name} still has cities; delete or disable them first`,
-          [],
-          'has_cities',
-        );
-      }
-      await this.repository.delete(tx, entry);
-      await baseDataChanged(tx, entry, 'deleted');
-    });
+  async delete(tx: PoolClient, principal: Principal, kind: BaseDataKind, code: string): Promise<void> {
+    const entry = await this.repository.find(tx, kind, code, true);
+    if (!entry) throw AppError.notFound(kindLabel(kind));
+    const customers = await this.repository.countCustomersUsing(tx, entry);
+    if (customers > 0) throw inUse(entry, customers, 'deleted');
+    if (kind === 'province' && (await this.repository.countCities(tx, code)) > 0) {
+      throw new AppError('failed_precondition', `province ${entry.name} still has cities; delete or disable them first`, [], 'has_cities');
+    }
+    await this.repository.delete(tx, entry);
+    await baseDataChanged(tx, entry, 'deleted');
   }
 
   /** All or nothing: any bad line and nothing is written; the error lists every bad line. */
-  async import(principal: Principal, csv: string, dryRun: boolean): Promise<ImportResult> {
-    requirePermission(principal, 'admin', 'import');
+  async import(tx: PoolClient, principal: Principal, csv: string, dryRun: boolean): Promise<ImportResult> {
     const parsed = parseImport(csv);
     if (parsed.lines.length === 0 && parsed.violations.length > 0) throw importRejected(parsed.violations);
-    return inTransaction(this.pool, async (tx) => {
-      // The lines that parsed are checked against the data too, so that one report lists all.
-      const plan = await this.planImport(tx, parsed.lines);
-      const violations = [...parsed.violations, ...plan.violations];
-      if (violations.length > 0) throw importRejected(violations);
-      const result = { created: plan.creates.length, updated: plan.updates.length, unchanged: plan.unchanged, dryRun };
-      if (dryRun) return result;
-      await this.applyImport(tx, plan, principal.userId);
-      return result;
-    });
+    // The lines that parsed are checked against the data too, so that one report lists all.
+    const plan = await this.planImport(tx, parsed.lines);
+    const violations = [...parsed.violations, ...plan.violations];
+    if (violations.length > 0) throw importRejected(violations);
+    const result = { created: plan.creates.length, updated: plan.updates.length, unchanged: plan.unchanged, dryRun };
+    if (dryRun) return result;
+    await this.applyImport(tx, plan, principal.userId);
+    return result;
   }
 
   /** Applies the seed of this build once per database; later starts leave the data alone. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { customerScopeOf, customerWriteScopeOf, requirePermission, type Principal } from '@liaison/auth';
+import { customerScopeOf, customerWriteScopeOf, type Principal } from '@liaison/auth';
 import {
   AppError,
   checkVersion,
@@ -76,25 +76,21 @@ export class ContactService {
 
   constructor(private readonly pool: Pool) {}
 
-  async create(principal: Principal, customerId: string, fields: ContactFields): Promise<Contact> {
-    requirePermission(principal, 'contact', 'create');
+  async create(tx: PoolClient, principal: Principal, customerId: string, fields: ContactFields): Promise<Contact> {
     checkId(customerId, 'customer_id');
     validateContact(fields);
-    return inTransaction(this.pool, async (tx) => {
-      await this.lockWritableCustomer(tx, principal, customerId);
-      const demoted = fields.isPrimary ? await this.contacts.clearPrimary(tx, customerId, null, principal.userId) : [];
-      const contact = await this.contacts.insert(tx, { ...fields, id: randomUUID(), customerId, createdBy: principal.userId });
-      await contactsUpdated(
-        tx,
-        demoted.map((other) => ({ contact: other, changedFields: ['is_primary'] })),
-      );
-      await contactCreated(tx, contact);
-      return contact;
-    });
+    await this.lockWritableCustomer(tx, principal, customerId);
+    const demoted = fields.isPrimary ? await this.contacts.clearPrimary(tx, customerId, null, principal.userId) : [];
+    const contact = await this.contacts.insert(tx, { ...fields, id: randomUUID(), customerId, createdBy: principal.userId });
+    await contactsUpdated(
+      tx,
+      demoted.map((other) => ({ contact: other, changedFields: ['is_primary'] })),
+    );
+    await contactCreated(tx, contact);
+    return contact;
   }
 
   async get(principal: Principal, id: string): Promise<Contact> {
-    requirePermission(principal, 'contact', 'read');
     checkId(id, 'id');
     const contact = await this.contacts.findInScope(this.pool, id, customerScopeOf(principal));
     if (!contact) throw AppError.notFound('contact');
@@ -102,7 +98,6 @@ export class ContactService {
   }
 
   async list(principal: Principal, query: ContactListQuery): Promise<ContactList> {
-    requirePermission(principal, 'contact', 'read');
     checkId(query.customerId, 'customer_id');
     const pageSize = pageSizeOf(query.pageSize);
     const filter = {
@@ -116,90 +111,79 @@ export class ContactService {
     return { contacts: page.contacts, nextPageToken: page.nextSeq ? contactPages.encode(page.nextSeq, query.customerId) : '' };
   }
 
-  async update(principal: Principal, command: ContactUpdateCommand): Promise<Contact> {
-    requirePermission(principal, 'contact', 'update');
+  async update(tx: PoolClient, principal: Principal, command: ContactUpdateCommand): Promise<Contact> {
     checkId(command.id, 'id');
     const keys = maskToFields(command.maskPaths);
     requireExpectedVersion(command.expectedVersion);
-    return inTransaction(this.pool, async (tx) => {
-      const current = await this.lockContactForChange(tx, principal, command.id);
-      checkVersion('contact', current.version, command.expectedVersion);
-      const next: ContactFields = { ...current };
-      for (const key of keys) (next as unknown as Record<string, unknown>)[key] = command.fields[key];
-      validateContact(next, keys);
-      const changed = changedContactFields(current, next);
-      if (changed.length === 0) return current;
-      const demoted =
-        next.isPrimary && !current.isPrimary ? await this.contacts.clearPrimary(tx, current.customerId, current.id, principal.userId) : [];
-      const updated = await this.contacts.update(tx, current.id, next, principal.userId);
-      await contactsUpdated(tx, [
-        ...demoted.map((other) => ({ contact: other, changedFields: ['is_primary'] })),
-        { contact: updated, changedFields: changed },
-      ]);
-      return updated;
-    });
+    const current = await this.lockContactForChange(tx, principal, command.id);
+    checkVersion('contact', current.version, command.expectedVersion);
+    const next: ContactFields = { ...current };
+    for (const key of keys) (next as unknown as Record<string, unknown>)[key] = command.fields[key];
+    validateContact(next, keys);
+    const changed = changedContactFields(current, next);
+    if (changed.length === 0) return current;
+    const demoted =
+      next.isPrimary && !current.isPrimary ? await this.contacts.clearPrimary(tx, current.customerId, current.id, principal.userId) : [];
+    const updated = await this.contacts.update(tx, current.id, next, principal.userId);
+    await contactsUpdated(tx, [
+      ...demoted.map((other) => ({ contact: other, changedFields: ['is_primary'] })),
+      { contact: updated, changedFields: changed },
+    ]);
+    return updated;
   }
 
-  async delete(principal: Principal, id: string, expectedVersion: number): Promise<void> {
-    requirePermission(principal, 'contact', 'delete');
+  async delete(tx: PoolClient, principal: Principal, id: string, expectedVersion: number): Promise<void> {
     checkId(id, 'id');
     requireExpectedVersion(expectedVersion);
-    await inTransaction(this.pool, async (tx) => {
-      const current = await this.lockContactForChange(tx, principal, id);
-      checkVersion('contact', current.version, expectedVersion);
-      const removed = await this.contacts.deleteRelationsOf(tx, id);
-      await this.contacts.softDelete(tx, id, principal.userId);
-      await contactDeleted(tx, current, removed);
-    });
+    const current = await this.lockContactForChange(tx, principal, id);
+    checkVersion('contact', current.version, expectedVersion);
+    const removed = await this.contacts.deleteRelationsOf(tx, id);
+    await this.contacts.softDelete(tx, id, principal.userId);
+    await contactDeleted(tx, current, removed);
   }
 
   /** Creates or replaces the relation; `created` says whether the pair had none before. */
-  async setRelation(principal: Principal, command: RelationCommand): Promise<{ relation: ContactRelation; created: boolean }> {
-    requirePermission(principal, 'contact', 'update');
+  async setRelation(
+    tx: PoolClient,
+    principal: Principal,
+    command: RelationCommand,
+  ): Promise<{ relation: ContactRelation; created: boolean }> {
     checkId(command.fromContactId, 'from_contact_id');
     checkId(command.toContactId, 'to_contact_id');
     checkRelationInput(command.fromContactId, command.toContactId, command.label);
-    return inTransaction(this.pool, async (tx) => {
-      const from = await this.lockContactForChange(tx, principal, command.fromContactId);
-      await this.checkSameCustomer(tx, principal, from, command.toContactId);
-      const relations = await this.contacts.relationsOf(tx, from.customerId);
-      if (command.kind === 'reports_to' && closesReportingCycle(relations, from.id, command.toContactId)) {
-        throw new AppError(
-          'failed_precondition',
-          'the other contact already reports to this one, directly or through others',
-          [],
-          'reporting_cycle',
-        );
-      }
-      const previous = relations.find((r) => r.fromContactId === from.id && r.toContactId === command.toContactId) ?? null;
-      if (previous && sameRelation(previous, command)) return { relation: previous, created: false };
-      const relation = await this.contacts.upsertRelation(tx, { ...command, customerId: from.customerId }, principal.userId);
-      await contactRelationChanged(tx, from.customerId, relation, previous);
-      return { relation, created: previous === null };
-    });
+    const from = await this.lockContactForChange(tx, principal, command.fromContactId);
+    await this.checkSameCustomer(tx, principal, from, command.toContactId);
+    const relations = await this.contacts.relationsOf(tx, from.customerId);
+    if (command.kind === 'reports_to' && closesReportingCycle(relations, from.id, command.toContactId)) {
+      throw new AppError(
+        'failed_precondition',
+        'the other contact already reports to this one, directly or through others',
+        [],
+        'reporting_cycle',
+      );
+    }
+    const previous = relations.find((r) => r.fromContactId === from.id && r.toContactId === command.toContactId) ?? null;
+    if (previous && sameRelation(previous, command)) return { relation: previous, created: false };
+    const relation = await this.contacts.upsertRelation(tx, { ...command, customerId: from.customerId }, principal.userId);
+    await contactRelationChanged(tx, from.customerId, relation, previous);
+    return { relation, created: previous === null };
   }
 
-  async removeRelation(principal: Principal, fromContactId: string, toContactId: string): Promise<void> {
-    requirePermission(principal, 'contact', 'update');
+  async removeRelation(tx: PoolClient, principal: Principal, fromContactId: string, toContactId: string): Promise<void> {
     checkId(fromContactId, 'from_contact_id');
     checkId(toContactId, 'to_contact_id');
-    await inTransaction(this.pool, async (tx) => {
-      const from = await this.lockContactForChange(tx, principal, fromContactId);
-      const removed = await this.contacts.deleteRelation(tx, from.id, toContactId);
-      if (!removed) throw AppError.notFound('contact relation');
-      await contactRelationChanged(tx, from.customerId, null, removed);
-    });
+    const from = await this.lockContactForChange(tx, principal, fromContactId);
+    const removed = await this.contacts.deleteRelation(tx, from.id, toContactId);
+    if (!removed) throw AppError.notFound('contact relation');
+    await contactRelationChanged(tx, from.customerId, null, removed);
   }
 
-  async graph(principal: Principal, customerId: string): Promise<ContactGraph> {
-    requirePermission(principal, 'contact', 'read');
+  async graph(tx: PoolClient, principal: Principal, customerId: string): Promise<ContactGraph> {
     checkId(customerId, 'customer_id');
-    return inTransaction(this.pool, async (tx) => {
-      // One snapshot for nodes and edges, so that no edge points at a contact deleted in between.
-      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-      await this.visibleCustomer(principal, customerId, tx);
-      return { nodes: await this.contacts.allOf(tx, customerId), edges: await this.contacts.relationsOf(tx, customerId) };
-    });
+    // One snapshot for nodes and edges, so that no edge points at a contact deleted in between.
+    await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+    await this.visibleCustomer(principal, customerId, tx);
+    return { nodes: await this.contacts.allOf(tx, customerId), edges: await this.contacts.relationsOf(tx, customerId) };
   }
 
   private async visibleCustomer(principal: Principal, customerId: string, db: Pool | PoolClient = this.pool): Promise<void> {

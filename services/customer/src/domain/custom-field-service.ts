@@ -1,5 +1,5 @@
-import { requirePermission, type Principal } from '@liaison/auth';
-import { AppError, inTransaction, type Pool, type PoolClient } from '@liaison/runtime';
+import { type Principal } from '@liaison/auth';
+import { AppError, type Pool, type PoolClient } from '@liaison/runtime';
 import { customFieldDefinitionChanged } from '../events/base-data-events';
 import { CustomFieldRepository } from '../persistence/custom-field-repository';
 import {
@@ -35,48 +35,44 @@ export class CustomFieldService {
   constructor(private readonly pool: Pool) {}
 
   async list(principal: Principal, includeDisabled: boolean): Promise<CustomFieldDefinition[]> {
-    requirePermission(principal, 'customer', 'read');
     return this.repository.list(this.pool, includeDisabled);
   }
 
-  async create(principal: Principal, fields: DefinitionFields): Promise<CustomFieldDefinition> {
-    requirePermission(principal, 'admin', 'create');
+  async create(tx: PoolClient, principal: Principal, fields: DefinitionFields): Promise<CustomFieldDefinition> {
     const definition = normalised({ ...fields, enabled: true });
     checkDefinition(definition);
-    return inTransaction(this.pool, async (tx) => {
-      const created = await this.repository.insert(tx, definition, principal.userId);
-      await customFieldDefinitionChanged(tx, created, 'created');
-      return created;
-    });
+    const created = await this.repository.insert(tx, definition, principal.userId);
+    await customFieldDefinitionChanged(tx, created, 'created');
+    return created;
   }
 
-  async update(principal: Principal, key: string, maskPaths: string[], values: DefinitionFields): Promise<CustomFieldDefinition> {
-    requirePermission(principal, 'admin', 'update');
+  async update(
+    tx: PoolClient,
+    principal: Principal,
+    key: string,
+    maskPaths: string[],
+    values: DefinitionFields,
+  ): Promise<CustomFieldDefinition> {
     const fields = fieldsOfMask(maskPaths);
-    return inTransaction(this.pool, async (tx) => {
-      const [current] = await this.repository.findMany(tx, [key], 'update');
-      if (!current) throw AppError.notFound('custom field');
-      const next = normalised({ ...current, ...Object.fromEntries(fields.map((field) => [field, values[field]])) });
-      checkDefinition(next);
-      const changed = changedDefinitionFields(current, next);
-      if (changed.length === 0) return current;
-      await this.guardStoredValues(tx, current, next, changed);
-      const updated = await this.repository.update(tx, next, principal.userId);
-      await customFieldDefinitionChanged(tx, updated, 'updated', changed);
-      return updated;
-    });
+    const [current] = await this.repository.findMany(tx, [key], 'update');
+    if (!current) throw AppError.notFound('custom field');
+    const next = normalised({ ...current, ...Object.fromEntries(fields.map((field) => [field, values[field]])) });
+    checkDefinition(next);
+    const changed = changedDefinitionFields(current, next);
+    if (changed.length === 0) return current;
+    await this.guardStoredValues(tx, current, next, changed);
+    const updated = await this.repository.update(tx, next, principal.userId);
+    await customFieldDefinitionChanged(tx, updated, 'updated', changed);
+    return updated;
   }
 
-  async delete(principal: Principal, key: string): Promise<void> {
-    requirePermission(principal, 'admin', 'delete');
-    await inTransaction(this.pool, async (tx) => {
-      const [current] = await this.repository.findMany(tx, [key], 'update');
-      if (!current) throw AppError.notFound('custom field');
-      const customers = await this.repository.countValues(tx, key);
-      if (customers > 0) throw inUse(`${customers} customer(s) hold a value of ${current.label}; disable the field instead`);
-      await this.repository.delete(tx, key);
-      await customFieldDefinitionChanged(tx, current, 'deleted');
-    });
+  async delete(tx: PoolClient, principal: Principal, key: string): Promise<void> {
+    const [current] = await this.repository.findMany(tx, [key], 'update');
+    if (!current) throw AppError.notFound('custom field');
+    const customers = await this.repository.countValues(tx, key);
+    if (customers > 0) throw inUse(`${customers} customer(s) hold a value of ${current.label}; disable the field instead`);
+    await this.repository.delete(tx, key);
+    await customFieldDefinitionChanged(tx, current, 'deleted');
   }
 
   /** Refuses a change that would leave stored values invalid; the definition row is locked. */

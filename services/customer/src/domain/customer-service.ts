@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { can, customerScopeOf, customerWriteScopeOf, requirePermission, type Principal } from '@liaison/auth';
+import { can, customerScopeOf, customerWriteScopeOf, type Principal } from '@liaison/auth';
 import {
   AppError,
   checkVersion,
-  inTransaction,
   isRecord,
   isSeq,
   pageSizeOf,
@@ -12,6 +11,7 @@ import {
   requireUuid,
   type Pool,
   type PoolClient,
+  type Queryable,
 } from '@liaison/runtime';
 import { customerCategoryChanged, customerCreated, customerUpdated } from '../events/customer-events';
 import { CustomerRepository, type HistoryEntry, type ListFilter, type PageCursor } from '../persistence/customer-repository';
@@ -87,8 +87,7 @@ export class CustomerService {
 
   constructor(private readonly pool: Pool) {}
 
-  async create(principal: Principal, command: CreateCommand): Promise<Customer> {
-    requirePermission(principal, 'customer', 'create');
+  async create(tx: PoolClient, principal: Principal, command: CreateCommand): Promise<Customer> {
     validateFields(command.fields);
     const category = command.category ?? 'potential';
     if (!INITIAL_CATEGORIES.includes(category)) {
@@ -103,40 +102,42 @@ export class CustomerService {
     if (command.requestId && command.requestId.length > 100) {
       throw AppError.invalid('request_id is too long', [{ field: 'request_id', message: 'must be at most 100 characters' }]);
     }
-    const created = await inTransaction(this.pool, async (tx) => {
-      const customFields = await this.checkReferenceData(tx, principal, command.fields, null);
-      const customer = await this.repository.insert(tx, {
-        ...command.fields,
-        customFields,
-        category,
-        id: randomUUID(),
-        ownerId: principal.userId,
-        ownerUnit: primaryUnit(principal),
-        createdBy: principal.userId,
-        requestId: command.requestId,
-      });
-      if (customer) await customerCreated(tx, customer);
-      return customer;
+    const customFields = await this.checkReferenceData(tx, principal, command.fields, null);
+    const created = await this.repository.insert(tx, {
+      ...command.fields,
+      customFields,
+      category,
+      id: randomUUID(),
+      ownerId: principal.userId,
+      ownerUnit: primaryUnit(principal),
+      createdBy: principal.userId,
+      requestId: command.requestId,
     });
-    if (created) return created;
-    // Same request id again: answer with what the first request created.
-    const existing = await this.repository.findByRequestId(this.pool, principal.userId, command.requestId ?? '');
+    if (created) {
+      await customerCreated(tx, created);
+      return created;
+    }
+    // Same request id again: the insert waited for the first request's commit and did nothing;
+    // answer with what that request created.
+    const existing = await this.repository.findByRequestId(tx, principal.userId, command.requestId ?? '');
     if (!existing) throw new AppError('internal', 'idempotent create found no customer');
     // Read through the scope: since the first request the customer may have been deleted,
     // merged (the answer names the survivor) or passed to someone else.
-    return this.get(principal, existing.id);
+    return this.visible(tx, principal, existing.id);
   }
 
   async get(principal: Principal, id: string): Promise<Customer> {
-    requirePermission(principal, 'customer', 'read');
     checkId(id);
-    const customer = await this.repository.findInScope(this.pool, id, customerScopeOf(principal));
-    if (!customer) throw await missingCustomerError(this.pool, id, customerScopeOf(principal));
+    return this.visible(this.pool, principal, id);
+  }
+
+  private async visible(db: Queryable, principal: Principal, id: string): Promise<Customer> {
+    const customer = await this.repository.findInScope(db, id, customerScopeOf(principal));
+    if (!customer) throw await missingCustomerError(db, id, customerScopeOf(principal));
     return customer;
   }
 
   async list(principal: Principal, query: ListQuery): Promise<CustomerList> {
-    requirePermission(principal, 'customer', 'read');
     const pageSize = pageSizeOf(query.pageSize);
     const { pageToken, phoneContains, customFieldFilters, ...filter } = query;
     const phoneDigits = (phoneContains ?? '').replace(/\D/g, '');
@@ -154,35 +155,28 @@ export class CustomerService {
     return { customers: page.customers, nextPageToken: page.next ? customerPages.encode(page.next, query.sort) : '' };
   }
 
-  async update(principal: Principal, command: UpdateCommand): Promise<Customer> {
-    requirePermission(principal, 'customer', 'update');
+  async update(tx: PoolClient, principal: Principal, command: UpdateCommand): Promise<Customer> {
     checkId(command.id);
     const keys = maskToFields(command.maskPaths.map(maskPathOfCustomField));
     requireExpectedVersion(command.expectedVersion);
-    return inTransaction(this.pool, async (tx) => {
-      const current = await this.findForChange(tx, principal, command.id);
-      checkVersion('customer', current.version, command.expectedVersion);
-      const next: CustomerFields = { ...current };
-      for (const key of keys) (next as unknown as Record<string, unknown>)[key] = command.fields[key];
-      next.customFields = customFieldsAfterUpdate(
-        current.customFields,
-        command.fields.customFields,
-        command.maskPaths,
-      ) as CustomFieldValues;
-      validateFields(next, keys);
-      next.customFields = await this.checkReferenceData(tx, principal, next, current);
-      const changed = changedFields(current, next);
-      if (changed.length === 0) return current;
-      const updated = await this.repository.update(tx, current.id, next, principal.userId);
-      await this.repository.recordHistory(
-        tx,
-        current.id,
-        principal.userId,
-        changed.map((path) => ({ field: path, oldValue: valueAt(current, path), newValue: valueAt(next, path) })),
-      );
-      await customerUpdated(tx, updated, changed);
-      return updated;
-    });
+    const current = await this.findForChange(tx, principal, command.id);
+    checkVersion('customer', current.version, command.expectedVersion);
+    const next: CustomerFields = { ...current };
+    for (const key of keys) (next as unknown as Record<string, unknown>)[key] = command.fields[key];
+    next.customFields = customFieldsAfterUpdate(current.customFields, command.fields.customFields, command.maskPaths) as CustomFieldValues;
+    validateFields(next, keys);
+    next.customFields = await this.checkReferenceData(tx, principal, next, current);
+    const changed = changedFields(current, next);
+    if (changed.length === 0) return current;
+    const updated = await this.repository.update(tx, current.id, next, principal.userId);
+    await this.repository.recordHistory(
+      tx,
+      current.id,
+      principal.userId,
+      changed.map((path) => ({ field: path, oldValue: valueAt(current, path), newValue: valueAt(next, path) })),
+    );
+    await customerUpdated(tx, updated, changed);
+    return updated;
   }
 
   // Base data and custom field definitions live in the database, so they are checked in the
@@ -210,14 +204,13 @@ export class CustomerService {
     throw AppError.notFound('customer');
   }
 
-  async changeCategory(principal: Principal, command: CategoryCommand): Promise<Customer> {
-    requirePermission(principal, 'customer', 'update');
+  async changeCategory(tx: PoolClient, principal: Principal, command: CategoryCommand): Promise<Customer> {
     checkId(command.id);
     const reason = command.reason.normalize('NFC').trim();
     if ([...reason].length > 500)
       throw AppError.invalid('reason is too long', [{ field: 'reason', message: 'must be at most 500 characters' }]);
     const dealDate = command.category === 'deal' ? dealDateOf(command.dealDate) : null;
-    return inTransaction(this.pool, (tx) => this.moveCategory(tx, principal, { ...command, reason, dealDate }));
+    return this.moveCategory(tx, principal, { ...command, reason, dealDate });
   }
 
   /**

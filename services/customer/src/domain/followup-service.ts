@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { customerScopeOf, followUpWriteScopeOf, requirePermission, type DataScope, type Principal } from '@liaison/auth';
+import { customerScopeOf, followUpWriteScopeOf, type DataScope, type Principal } from '@liaison/auth';
 import {
   AppError,
-  inTransaction,
   isRecord,
   isSeq,
   pageSizeOf,
@@ -10,6 +9,7 @@ import {
   requireUuid,
   type Pool,
   type PoolClient,
+  type Queryable,
 } from '@liaison/runtime';
 import { followUpAnnotated, followUpDeleted, followUpRecorded, followUpUpdated } from '../events/followup-events';
 import { CustomerRepository } from '../persistence/customer-repository';
@@ -75,40 +75,34 @@ export class FollowUpService {
 
   constructor(private readonly pool: Pool) {}
 
-  async create(principal: Principal, command: CreateFollowUpCommand): Promise<FollowUp> {
-    requirePermission(principal, 'followup', 'create');
+  async create(tx: PoolClient, principal: Principal, command: CreateFollowUpCommand): Promise<FollowUp> {
     checkId(command.customerId, 'customer_id');
     const fields: FollowUpFields = { ...command.fields, occurredAt: command.fields.occurredAt ?? new Date() };
     validateFollowUp(fields);
     checkRequestId(command.requestId);
-    const created = await inTransaction(this.pool, async (tx) => {
-      await this.findWritableCustomer(tx, principal, command.customerId);
-      await this.checkContact(tx, fields.contactId, command.customerId);
-      const followUp = await this.followUps.insert(tx, {
-        ...fields,
-        id: randomUUID(),
-        customerId: command.customerId,
-        authorId: principal.userId,
-        requestId: command.requestId,
-      });
-      if (!followUp) return null;
-      await this.followUps.touchLastContacted(tx, followUp.customerId, followUp.occurredAt);
-      await followUpRecorded(tx, followUp);
-      return followUp;
+    await this.findWritableCustomer(tx, principal, command.customerId);
+    await this.checkContact(tx, fields.contactId, command.customerId);
+    const followUp = await this.followUps.insert(tx, {
+      ...fields,
+      id: randomUUID(),
+      customerId: command.customerId,
+      authorId: principal.userId,
+      requestId: command.requestId,
     });
-    return created ?? this.firstCreate(principal, command.requestId ?? '');
+    if (!followUp) return this.firstCreate(tx, principal, command.requestId ?? '');
+    await this.followUps.touchLastContacted(tx, followUp.customerId, followUp.occurredAt);
+    await followUpRecorded(tx, followUp);
+    return followUp;
   }
 
-  async get(principal: Principal, id: string): Promise<FollowUp> {
-    requirePermission(principal, 'followup', 'read');
+  async get(principal: Principal, id: string, db: Queryable = this.pool): Promise<FollowUp> {
     checkId(id);
-    const followUp = await this.followUps.findInScope(this.pool, id, customerScopeOf(principal));
+    const followUp = await this.followUps.findInScope(db, id, customerScopeOf(principal));
     if (!followUp) throw AppError.notFound('follow-up');
     return followUp;
   }
 
   async listOfCustomer(principal: Principal, customerId: string, query: FollowUpQuery): Promise<FollowUpList> {
-    requirePermission(principal, 'followup', 'read');
     checkId(customerId, 'customer_id');
     const scope = customerScopeOf(principal);
     if (!(await this.customers.findInScope(this.pool, customerId, scope))) throw AppError.notFound('customer');
@@ -117,57 +111,52 @@ export class FollowUpService {
 
   /** Every record on the customers the caller may see: a manager's team, a rep's own customers. */
   async listOfTeam(principal: Principal, query: FollowUpQuery): Promise<FollowUpList> {
-    requirePermission(principal, 'followup', 'read');
     return this.list(customerScopeOf(principal), listFilter(query), query.pageSize);
   }
 
-  async update(principal: Principal, command: UpdateFollowUpCommand): Promise<FollowUp> {
-    requirePermission(principal, 'followup', 'update');
+  async update(tx: PoolClient, principal: Principal, command: UpdateFollowUpCommand): Promise<FollowUp> {
     checkId(command.id);
     const keys = maskToFields(command.maskPaths);
-    return inTransaction(this.pool, async (tx) => {
-      const current = await this.findForChange(tx, principal, command.id);
-      checkEditable(current, principal.userId);
-      const next: FollowUpFields = { ...current };
-      for (const key of keys) (next as unknown as Record<string, unknown>)[key] = command.fields[key];
-      validateFollowUp(next, new Date(), keys);
-      const changed = changedFollowUpFields(current, next);
-      if (changed.length === 0) return current;
-      if (changed.includes('contact_id')) await this.checkContact(tx, next.contactId, current.customerId);
-      const updated = await this.followUps.update(tx, current.id, next);
-      if (changed.includes('occur_time')) await this.followUps.touchLastContacted(tx, updated.customerId, updated.occurredAt);
-      await followUpUpdated(tx, updated, changed);
-      return updated;
-    });
+    const current = await this.findForChange(tx, principal, command.id);
+    checkEditable(current, principal.userId);
+    const next: FollowUpFields = { ...current };
+    for (const key of keys) (next as unknown as Record<string, unknown>)[key] = command.fields[key];
+    validateFollowUp(next, new Date(), keys);
+    const changed = changedFollowUpFields(current, next);
+    if (changed.length === 0) return current;
+    if (changed.includes('contact_id')) await this.checkContact(tx, next.contactId, current.customerId);
+    const updated = await this.followUps.update(tx, current.id, next);
+    if (changed.includes('occur_time')) await this.followUps.touchLastContacted(tx, updated.customerId, updated.occurredAt);
+    await followUpUpdated(tx, updated, changed);
+    return updated;
   }
 
   /** Soft delete: the record leaves every read but stays in the database. */
-  async delete(principal: Principal, id: string): Promise<void> {
-    requirePermission(principal, 'followup', 'delete');
+  async delete(tx: PoolClient, principal: Principal, id: string): Promise<void> {
     checkId(id);
-    await inTransaction(this.pool, async (tx) => {
-      const followUp = await this.findForChange(tx, principal, id);
-      await this.followUps.softDelete(tx, followUp.id, principal.userId);
-      await followUpDeleted(tx, followUp, principal.userId);
-    });
+    const followUp = await this.findForChange(tx, principal, id);
+    await this.followUps.softDelete(tx, followUp.id, principal.userId);
+    await followUpDeleted(tx, followUp, principal.userId);
   }
 
   /**
    * A supervisor's annotation (批示). Supervising is reading, not changing, the customer, so the
    * read scope applies: a director annotates any record, a manager those of the units they manage.
    */
-  async annotate(principal: Principal, followUpId: string, rawComment: string): Promise<{ followUp: FollowUp; annotation: Annotation }> {
-    requirePermission(principal, 'followup', 'approve');
+  async annotate(
+    tx: PoolClient,
+    principal: Principal,
+    followUpId: string,
+    rawComment: string,
+  ): Promise<{ followUp: FollowUp; annotation: Annotation }> {
     checkId(followUpId, 'follow_up_id');
     const comment = cleanNote(rawComment);
     validateComment(comment);
-    return inTransaction(this.pool, async (tx) => {
-      const followUp = await this.followUps.findInScope(tx, followUpId, customerScopeOf(principal), true);
-      if (!followUp) throw AppError.notFound('follow-up');
-      const annotation = await this.followUps.addAnnotation(tx, { id: randomUUID(), followUpId, authorId: principal.userId, comment });
-      await followUpAnnotated(tx, followUp, annotation);
-      return { followUp: { ...followUp, annotations: [...followUp.annotations, annotation] }, annotation };
-    });
+    const followUp = await this.followUps.findInScope(tx, followUpId, customerScopeOf(principal), true);
+    if (!followUp) throw AppError.notFound('follow-up');
+    const annotation = await this.followUps.addAnnotation(tx, { id: randomUUID(), followUpId, authorId: principal.userId, comment });
+    await followUpAnnotated(tx, followUp, annotation);
+    return { followUp: { ...followUp, annotations: [...followUp.annotations, annotation] }, annotation };
   }
 
   private async list(scope: DataScope, filter: Omit<FollowUpListFilter, 'limit'>, requestedSize: number): Promise<FollowUpList> {
@@ -176,12 +165,13 @@ export class FollowUpService {
     return { followUps: page.followUps, nextPageToken: page.next ? followUpPages.encode(page.next) : '' };
   }
 
-  private async firstCreate(principal: Principal, requestId: string): Promise<FollowUp> {
-    // The same request id again: answer with what the first request recorded.
-    const id = await this.followUps.idOfRequest(this.pool, principal.userId, requestId);
+  private async firstCreate(tx: PoolClient, principal: Principal, requestId: string): Promise<FollowUp> {
+    // The same request id again: the insert waited for the first request's commit and did
+    // nothing; answer with what the first request recorded.
+    const id = await this.followUps.idOfRequest(tx, principal.userId, requestId);
     if (!id) throw new AppError('internal', 'idempotent create found no follow-up');
     // Read through the scope: the record may be deleted, or its customer passed on, since then.
-    return this.get(principal, id);
+    return this.get(principal, id, tx);
   }
 
   /** One the caller may only read answers permission_denied; one it cannot see, not_found. */

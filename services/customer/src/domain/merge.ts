@@ -9,6 +9,7 @@ import {
   requireExpectedVersion,
   type Pool,
   type PoolClient,
+  type Queryable,
 } from '@liaison/runtime';
 import { customerUpdated } from '../events/customer-events';
 import { customersMerged } from '../events/customer-maintenance-events';
@@ -74,7 +75,7 @@ export function changeableOf(locked: Map<string, LockedCustomer>, id: string): C
  * What a read of a missing customer answers: `merged` (404) naming the survivor when the caller
  * may see it, so that clients can follow; plain not_found otherwise.
  */
-export async function missingCustomerError(db: Pool, id: string, scope: DataScope): Promise<AppError> {
+export async function missingCustomerError(db: Queryable, id: string, scope: DataScope): Promise<AppError> {
   const survivorId = await new CustomerMaintenanceRepository().visibleSurvivorOf(db, id, scope);
   if (!survivorId) return AppError.notFound('customer');
   return new AppError('not_found', `customer ${id} was merged into ${survivorId}`, [], 'merged');

@@ -24,17 +24,23 @@ export function alertHandlers(service: AlertService) {
     },
 
     async createAlertRule(request: alertV1.CreateAlertRuleRequest, ctx: Ctx): Promise<alertV1.CreateAlertRuleResponse> {
-      const rule = await service.createRule(ctx.principal, ruleKindFromProto(request.kind), settingsFromProto(request.settings));
+      const rule = await service.createRule(ctx.tx, ctx.principal, ruleKindFromProto(request.kind), settingsFromProto(request.settings));
       return { rule: toProtoAlertRule(rule) };
     },
 
     async updateAlertRule(request: alertV1.UpdateAlertRuleRequest, ctx: Ctx): Promise<alertV1.UpdateAlertRuleResponse> {
-      const rule = await service.updateRule(ctx.principal, request.id, settingsFromProto(request.settings), request.expectedVersion);
+      const rule = await service.updateRule(
+        ctx.tx,
+        ctx.principal,
+        request.id,
+        settingsFromProto(request.settings),
+        request.expectedVersion,
+      );
       return { rule: toProtoAlertRule(rule) };
     },
 
     async deleteAlertRule(request: alertV1.DeleteAlertRuleRequest, ctx: Ctx): Promise<alertV1.DeleteAlertRuleResponse> {
-      await service.deleteRule(ctx.principal, request.id, request.expectedVersion);
+      await service.deleteRule(ctx.tx, ctx.principal, request.id, request.expectedVersion);
       return {};
     },
 
@@ -55,7 +61,7 @@ export function alertHandlers(service: AlertService) {
     },
 
     async acknowledgeAlert(request: alertV1.AcknowledgeAlertRequest, ctx: Ctx): Promise<alertV1.AcknowledgeAlertResponse> {
-      return { alert: toProtoAlert(await service.acknowledge(ctx.principal, request.id)) };
+      return { alert: toProtoAlert(await service.acknowledge(ctx.tx, ctx.principal, request.id)) };
     },
   };
 }
@@ -64,10 +70,10 @@ alertHandlers.definition = alertV1.CustomerAlertServiceService;
 alertHandlers.policies = {
   listAlertRules: { permission: ['admin', 'read'] },
   getAlertRule: { permission: ['admin', 'read'] },
-  createAlertRule: { permission: ['admin', 'create'] },
-  updateAlertRule: { permission: ['admin', 'update'] },
-  deleteAlertRule: { permission: ['admin', 'delete'] },
+  createAlertRule: { permission: ['admin', 'create'], transaction: true },
+  updateAlertRule: { permission: ['admin', 'update'], transaction: true },
+  deleteAlertRule: { permission: ['admin', 'delete'], transaction: true },
   runAlertRulesNow: { permission: ['admin', 'update'] },
   listAlerts: { permission: ['customer', 'read'] },
-  acknowledgeAlert: { permission: ['customer', 'update'] },
+  acknowledgeAlert: { permission: ['customer', 'update'], transaction: true },
 } satisfies Policies<typeof alertV1.CustomerAlertServiceService>;

@@ -19,12 +19,12 @@ export function baseDataHandlers(service: BaseDataService) {
     },
 
     async createBaseDataEntry(request: baseDataV1.CreateBaseDataEntryRequest, ctx: Ctx): Promise<baseDataV1.CreateBaseDataEntryResponse> {
-      return { entry: toProtoEntry(await service.create(ctx.principal, newEntryFromProto(request.entry))) };
+      return { entry: toProtoEntry(await service.create(ctx.tx, ctx.principal, newEntryFromProto(request.entry))) };
     },
 
     async updateBaseDataEntry(request: baseDataV1.UpdateBaseDataEntryRequest, ctx: Ctx): Promise<baseDataV1.UpdateBaseDataEntryResponse> {
       const values = request.entry ?? baseDataV1.BaseDataEntry.fromPartial({});
-      const entry = await service.update(ctx.principal, kindFromProto(request.kind), request.code, request.updateMask ?? [], {
+      const entry = await service.update(ctx.tx, ctx.principal, kindFromProto(request.kind), request.code, request.updateMask ?? [], {
         name: values.name,
         nameEn: values.nameEn,
         sortOrder: values.sortOrder,
@@ -34,12 +34,12 @@ export function baseDataHandlers(service: BaseDataService) {
     },
 
     async deleteBaseDataEntry(request: baseDataV1.DeleteBaseDataEntryRequest, ctx: Ctx): Promise<baseDataV1.DeleteBaseDataEntryResponse> {
-      await service.delete(ctx.principal, kindFromProto(request.kind), request.code);
+      await service.delete(ctx.tx, ctx.principal, kindFromProto(request.kind), request.code);
       return {};
     },
 
     async importBaseData(request: baseDataV1.ImportBaseDataRequest, ctx: Ctx): Promise<baseDataV1.ImportBaseDataResponse> {
-      return service.import(ctx.principal, request.csv, request.dryRun);
+      return service.import(ctx.tx, ctx.principal, request.csv, request.dryRun);
     },
   };
 }
@@ -48,8 +48,8 @@ baseDataHandlers.definition = baseDataV1.BaseDataServiceService;
 baseDataHandlers.policies = {
   listBaseDataEntries: { permission: ['customer', 'read'] },
   listRegions: { permission: ['customer', 'read'] },
-  createBaseDataEntry: { permission: ['admin', 'create'] },
-  updateBaseDataEntry: { permission: ['admin', 'update'] },
-  deleteBaseDataEntry: { permission: ['admin', 'delete'] },
-  importBaseData: { permission: ['admin', 'import'] },
+  createBaseDataEntry: { permission: ['admin', 'create'], transaction: true },
+  updateBaseDataEntry: { permission: ['admin', 'update'], transaction: true },
+  deleteBaseDataEntry: { permission: ['admin', 'delete'], transaction: true },
+  importBaseData: { permission: ['admin', 'import'], transaction: true },
 } satisfies Policies<typeof baseDataV1.BaseDataServiceService>;

@@ -13,7 +13,12 @@ const emptyContact = () => contactV1.Contact.fromPartial({});
 export function contactHandlers(service: ContactService) {
   return {
     async createContact(request: contactV1.CreateContactRequest, ctx: Ctx): Promise<contactV1.CreateContactResponse> {
-      const contact = await service.create(ctx.principal, request.customerId, contactFieldsFromProto(request.contact ?? emptyContact()));
+      const contact = await service.create(
+        ctx.tx,
+        ctx.principal,
+        request.customerId,
+        contactFieldsFromProto(request.contact ?? emptyContact()),
+      );
       return { contact: toProtoContact(contact) };
     },
 
@@ -33,7 +38,7 @@ export function contactHandlers(service: ContactService) {
     },
 
     async updateContact(request: contactV1.UpdateContactRequest, ctx: Ctx): Promise<contactV1.UpdateContactResponse> {
-      const contact = await service.update(ctx.principal, {
+      const contact = await service.update(ctx.tx, ctx.principal, {
         id: request.id,
         expectedVersion: request.expectedVersion,
         maskPaths: request.updateMask ?? [],
@@ -43,14 +48,14 @@ export function contactHandlers(service: ContactService) {
     },
 
     async deleteContact(request: contactV1.DeleteContactRequest, ctx: Ctx): Promise<contactV1.DeleteContactResponse> {
-      await service.delete(ctx.principal, request.id, request.expectedVersion);
+      await service.delete(ctx.tx, ctx.principal, request.id, request.expectedVersion);
       return {};
     },
 
     async setContactRelation(request: contactV1.SetContactRelationRequest, ctx: Ctx): Promise<contactV1.SetContactRelationResponse> {
       const kind = relationKindFromProto(request.kind);
       if (!kind) throw AppError.invalid('kind is required', [{ field: 'kind', message: 'must be REPORTS_TO, INFLUENCES or OTHER' }]);
-      const { relation, created } = await service.setRelation(ctx.principal, {
+      const { relation, created } = await service.setRelation(ctx.tx, ctx.principal, {
         fromContactId: request.fromContactId,
         toContactId: request.toContactId,
         kind,
@@ -63,12 +68,12 @@ export function contactHandlers(service: ContactService) {
       request: contactV1.RemoveContactRelationRequest,
       ctx: Ctx,
     ): Promise<contactV1.RemoveContactRelationResponse> {
-      await service.removeRelation(ctx.principal, request.fromContactId, request.toContactId);
+      await service.removeRelation(ctx.tx, ctx.principal, request.fromContactId, request.toContactId);
       return {};
     },
 
     async getContactGraph(request: contactV1.GetContactGraphRequest, ctx: Ctx): Promise<contactV1.GetContactGraphResponse> {
-      const graph = await service.graph(ctx.principal, request.customerId);
+      const graph = await service.graph(ctx.tx, ctx.principal, request.customerId);
       return { nodes: graph.nodes.map(toProtoContact), edges: graph.edges.map(toProtoRelation) };
     },
   };
@@ -76,12 +81,12 @@ export function contactHandlers(service: ContactService) {
 
 contactHandlers.definition = contactV1.ContactServiceService;
 contactHandlers.policies = {
-  createContact: { permission: ['contact', 'create'] },
+  createContact: { permission: ['contact', 'create'], transaction: true },
   getContact: { permission: ['contact', 'read'] },
   listContacts: { permission: ['contact', 'read'] },
-  updateContact: { permission: ['contact', 'update'] },
-  deleteContact: { permission: ['contact', 'delete'] },
-  setContactRelation: { permission: ['contact', 'update'] },
-  removeContactRelation: { permission: ['contact', 'update'] },
-  getContactGraph: { permission: ['contact', 'read'] },
+  updateContact: { permission: ['contact', 'update'], transaction: true },
+  deleteContact: { permission: ['contact', 'delete'], transaction: true },
+  setContactRelation: { permission: ['contact', 'update'], transaction: true },
+  removeContactRelation: { permission: ['contact', 'update'], transaction: true },
+  getContactGraph: { permission: ['contact', 'read'], transaction: true },
 } satisfies Policies<typeof contactV1.ContactServiceService>;

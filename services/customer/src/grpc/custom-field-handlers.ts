@@ -19,14 +19,20 @@ export function customFieldHandlers(service: CustomFieldService) {
       request: customFieldV1.CreateCustomFieldDefinitionRequest,
       ctx: Ctx,
     ): Promise<customFieldV1.CreateCustomFieldDefinitionResponse> {
-      return { definition: toProtoDefinition(await service.create(ctx.principal, fieldsFromProto(request.definition))) };
+      return { definition: toProtoDefinition(await service.create(ctx.tx, ctx.principal, fieldsFromProto(request.definition))) };
     },
 
     async updateCustomFieldDefinition(
       request: customFieldV1.UpdateCustomFieldDefinitionRequest,
       ctx: Ctx,
     ): Promise<customFieldV1.UpdateCustomFieldDefinitionResponse> {
-      const updated = await service.update(ctx.principal, request.key, request.updateMask ?? [], fieldsFromProto(request.definition));
+      const updated = await service.update(
+        ctx.tx,
+        ctx.principal,
+        request.key,
+        request.updateMask ?? [],
+        fieldsFromProto(request.definition),
+      );
       return { definition: toProtoDefinition(updated) };
     },
 
@@ -34,7 +40,7 @@ export function customFieldHandlers(service: CustomFieldService) {
       request: customFieldV1.DeleteCustomFieldDefinitionRequest,
       ctx: Ctx,
     ): Promise<customFieldV1.DeleteCustomFieldDefinitionResponse> {
-      await service.delete(ctx.principal, request.key);
+      await service.delete(ctx.tx, ctx.principal, request.key);
       return {};
     },
   };
@@ -43,7 +49,7 @@ export function customFieldHandlers(service: CustomFieldService) {
 customFieldHandlers.definition = customFieldV1.CustomFieldServiceService;
 customFieldHandlers.policies = {
   listCustomFieldDefinitions: { permission: ['customer', 'read'] },
-  createCustomFieldDefinition: { permission: ['admin', 'create'] },
-  updateCustomFieldDefinition: { permission: ['admin', 'update'] },
-  deleteCustomFieldDefinition: { permission: ['admin', 'delete'] },
+  createCustomFieldDefinition: { permission: ['admin', 'create'], transaction: true },
+  updateCustomFieldDefinition: { permission: ['admin', 'update'], transaction: true },
+  deleteCustomFieldDefinition: { permission: ['admin', 'delete'], transaction: true },
 } satisfies Policies<typeof customFieldV1.CustomFieldServiceService>;

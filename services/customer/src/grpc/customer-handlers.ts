@@ -24,7 +24,7 @@ type Ctx = RpcContext;
 export function customerHandlers(service: CustomerService) {
   return {
     async createCustomer(request: customerV1.CreateCustomerRequest, ctx: Ctx): Promise<customerV1.CreateCustomerResponse> {
-      const customer = await service.create(ctx.principal, {
+      const customer = await service.create(ctx.tx, ctx.principal, {
         fields: fieldsFromProto(request),
         category: request.category ? (categoryFromProto(request.category) ?? ('unknown' as Category)) : null,
         ownerId: request.ownerId || null,
@@ -43,7 +43,7 @@ export function customerHandlers(service: CustomerService) {
     },
 
     async updateCustomer(request: customerV1.UpdateCustomerRequest, ctx: Ctx): Promise<customerV1.UpdateCustomerResponse> {
-      const customer = await service.update(ctx.principal, {
+      const customer = await service.update(ctx.tx, ctx.principal, {
         id: request.id,
         expectedVersion: request.expectedVersion,
         maskPaths: request.updateMask ?? [],
@@ -58,7 +58,7 @@ export function customerHandlers(service: CustomerService) {
     ): Promise<customerV1.ChangeCustomerCategoryResponse> {
       const category = categoryFromProto(request.category);
       if (!category) throw AppError.invalid('category is required', [{ field: 'category', message: 'must be a category' }]);
-      const customer = await service.changeCategory(ctx.principal, {
+      const customer = await service.changeCategory(ctx.tx, ctx.principal, {
         id: request.id,
         expectedVersion: request.expectedVersion,
         category,
@@ -72,11 +72,11 @@ export function customerHandlers(service: CustomerService) {
 
 customerHandlers.definition = customerV1.CustomerServiceService;
 customerHandlers.policies = {
-  createCustomer: { permission: ['customer', 'create'] },
+  createCustomer: { permission: ['customer', 'create'], transaction: true },
   getCustomer: { permission: ['customer', 'read'] },
   listCustomers: { permission: ['customer', 'read'] },
-  updateCustomer: { permission: ['customer', 'update'] },
-  changeCustomerCategory: { permission: ['customer', 'update'] },
+  updateCustomer: { permission: ['customer', 'update'], transaction: true },
+  changeCustomerCategory: { permission: ['customer', 'update'], transaction: true },
 } satisfies Policies<typeof customerV1.CustomerServiceService>;
 
 /** The search of a ListCustomersRequest, also used by exports (same filters, same rules). */

@@ -50,7 +50,7 @@ function queryFromProto(
 export function followUpHandlers(service: FollowUpService) {
   return {
     async createFollowUp(request: followUpV1.CreateFollowUpRequest, ctx: Ctx): Promise<followUpV1.CreateFollowUpResponse> {
-      const followUp = await service.create(ctx.principal, {
+      const followUp = await service.create(ctx.tx, ctx.principal, {
         customerId: request.customerId,
         fields: fieldsFromProto(request),
         requestId: request.requestId || null,
@@ -75,7 +75,7 @@ export function followUpHandlers(service: FollowUpService) {
     async updateFollowUp(request: followUpV1.UpdateFollowUpRequest, ctx: Ctx): Promise<followUpV1.UpdateFollowUpResponse> {
       const fields = fieldsFromProto(request.followUp ?? followUpV1.FollowUp.fromPartial({}));
       // A masked occur_time without a value is an error, not "now".
-      const followUp = await service.update(ctx.principal, {
+      const followUp = await service.update(ctx.tx, ctx.principal, {
         id: request.id,
         maskPaths: request.updateMask ?? [],
         fields: { ...fields, occurredAt: fields.occurredAt ?? new Date(Number.NaN) },
@@ -84,12 +84,12 @@ export function followUpHandlers(service: FollowUpService) {
     },
 
     async deleteFollowUp(request: followUpV1.DeleteFollowUpRequest, ctx: Ctx): Promise<followUpV1.DeleteFollowUpResponse> {
-      await service.delete(ctx.principal, request.id);
+      await service.delete(ctx.tx, ctx.principal, request.id);
       return {};
     },
 
     async annotateFollowUp(request: followUpV1.AnnotateFollowUpRequest, ctx: Ctx): Promise<followUpV1.AnnotateFollowUpResponse> {
-      const { followUp, annotation } = await service.annotate(ctx.principal, request.followUpId, request.comment);
+      const { followUp, annotation } = await service.annotate(ctx.tx, ctx.principal, request.followUpId, request.comment);
       return { followUp: toProtoFollowUp(followUp), annotation: toProtoAnnotation(annotation) };
     },
   };
@@ -97,11 +97,11 @@ export function followUpHandlers(service: FollowUpService) {
 
 followUpHandlers.definition = followUpV1.FollowUpServiceService;
 followUpHandlers.policies = {
-  createFollowUp: { permission: ['followup', 'create'] },
+  createFollowUp: { permission: ['followup', 'create'], transaction: true },
   getFollowUp: { permission: ['followup', 'read'] },
   listFollowUps: { permission: ['followup', 'read'] },
   listTeamFollowUps: { permission: ['followup', 'read'] },
-  updateFollowUp: { permission: ['followup', 'update'] },
-  deleteFollowUp: { permission: ['followup', 'delete'] },
-  annotateFollowUp: { permission: ['followup', 'approve'] },
+  updateFollowUp: { permission: ['followup', 'update'], transaction: true },
+  deleteFollowUp: { permission: ['followup', 'delete'], transaction: true },
+  annotateFollowUp: { permission: ['followup', 'approve'], transaction: true },
 } satisfies Policies<typeof followUpV1.FollowUpServiceService>;
