@@ -89,7 +89,7 @@ export class AlertService {
   // -------------------------------------------------------------------------------------------
   // Rules
 
-  async listRules(principal: Principal): Promise<AlertRule[]> {
+  async listRules(): Promise<AlertRule[]> {
     return this.repository.listRules(this.pool);
   }
 

@@ -120,7 +120,6 @@ export class AssignmentService {
   // The pool
 
   async listPool(principal: Principal, query: PoolQuery): Promise<{ customers: PoolCustomer[]; nextPageToken: string }> {
-    requirePermission(principal, 'pool', 'read');
     const limit = pageSizeOf(query.pageSize);
     const page = await this.repository.listPool(this.pool, {
       nameContains: query.nameContains?.normalize('NFC').trim() || undefined,
@@ -132,15 +131,12 @@ export class AssignmentService {
   }
 
   /** The caller becomes the owner, in their own unit; of concurrent claims exactly one wins. */
-  async claim(principal: Principal, customerId: string): Promise<Customer> {
-    requirePermission(principal, 'pool', 'update');
+  async claim(tx: PoolClient, principal: Principal, customerId: string): Promise<Customer> {
     const id = checkCustomerId(customerId);
     const to = { ownerId: principal.userId, ownerUnit: homeUnitOf(principal) };
-    return inTransaction(this.pool, async (tx) => {
-      if (!(await this.repository.claim(tx, id, to.ownerId, to.ownerUnit))) throw await this.claimRefusal(tx, principal, id);
-      const [changed] = await this.record(tx, 'claim', principal.userId, null, [{ id, from: { ownerId: null, ownerUnit: null }, to }]);
-      return changed.customer;
-    });
+    if (!(await this.repository.claim(tx, id, to.ownerId, to.ownerUnit))) throw await this.claimRefusal(tx, principal, id);
+    const [changed] = await this.record(tx, 'claim', principal.userId, null, [{ id, from: { ownerId: null, ownerUnit: null }, to }]);
+    return changed.customer;
   }
 
   // A customer that was ever in the pool was public to pool readers, so saying it is taken
@@ -154,18 +150,15 @@ export class AssignmentService {
   }
 
   /** Its owner, or a supervisor of the owner's unit, gives a customer up to the pool. */
-  async release(principal: Principal, customerId: string, rawReason: string): Promise<Customer> {
-    requirePermission(principal, 'pool', 'update');
+  async release(tx: PoolClient, principal: Principal, customerId: string, rawReason: string): Promise<Customer> {
     const id = checkCustomerId(customerId);
     const reason = cleanReason(rawReason, true);
-    return inTransaction(this.pool, async (tx) => {
-      const state = (await this.repository.lockOwnership(tx, [id], customerScopeOf(principal), customerWriteScopeOf(principal))).get(id);
-      const refusal = scopeRefusal(state) ?? (state?.ownerId ? undefined : 'already_in_pool');
-      if (refusal || !state) throw refusalError(refusal ?? 'not_found');
-      const update: OwnerUpdate = { ownerId: null, ownerUnit: null, pending: 'clear', follower: null };
-      const [changed] = await this.apply(tx, 'release', principal.userId, reason, [state], update);
-      return changed.customer;
-    });
+    const state = (await this.repository.lockOwnership(tx, [id], customerScopeOf(principal), customerWriteScopeOf(principal))).get(id);
+    const refusal = scopeRefusal(state) ?? (state?.ownerId ? undefined : 'already_in_pool');
+    if (refusal || !state) throw refusalError(refusal ?? 'not_found');
+    const update: OwnerUpdate = { ownerId: null, ownerUnit: null, pending: 'clear', follower: null };
+    const [changed] = await this.apply(tx, 'release', principal.userId, reason, [state], update);
+    return changed.customer;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -176,44 +169,38 @@ export class AssignmentService {
    * customer that someone already works is moved by a transfer instead, which keeps its reason
    * (and, later, its approval).
    */
-  async assign(principal: Principal, command: AssignCommand): Promise<Customer[]> {
+  async assign(tx: PoolClient, principal: Principal, command: AssignCommand): Promise<Customer[]> {
     if (!can(principal, 'pool', 'assign') && !can(principal, 'customer', 'assign')) throw new AuthError('forbidden');
     const ids = checkCustomerIds(command.customerIds);
     const assignee = checkRecipient(command.assigneeId, command.assigneeUnit, { user: 'assignee_id', unit: 'assignee_unit' });
     const reason = cleanReason(command.reason, false);
     requireUnitAuthority(principal, assignee.unit, 'assignee_unit');
-    return inTransaction(this.pool, async (tx) => {
-      const states = await this.lockAll(tx, principal, ids, (state) => assignRefusal(state, assignee));
-      const update: OwnerUpdate = { ownerId: assignee.userId, ownerUnit: assignee.unit, pending: 'start', follower: 'keep' };
-      return (await this.apply(tx, 'assign', principal.userId, reason, states, update)).map(({ customer }) => customer);
-    });
+    const states = await this.lockAll(tx, principal, ids, (state) => assignRefusal(state, assignee));
+    const update: OwnerUpdate = { ownerId: assignee.userId, ownerUnit: assignee.unit, pending: 'start', follower: 'keep' };
+    return (await this.apply(tx, 'assign', principal.userId, reason, states, update)).map(({ customer }) => customer);
   }
 
   /** Names a follower (跟进人) for owned customers the caller may change. */
-  async assignFollowers(principal: Principal, command: FollowerCommand): Promise<Customer[]> {
-    requirePermission(principal, 'customer', 'assign');
+  async assignFollowers(tx: PoolClient, principal: Principal, command: FollowerCommand): Promise<Customer[]> {
     const ids = checkCustomerIds(command.customerIds);
     const follower = checkRecipient(command.followerId, command.followerUnit, { user: 'follower_id', unit: 'follower_unit' });
     requireUnitAuthority(principal, follower.unit, 'follower_unit');
-    return inTransaction(this.pool, async (tx) => {
-      const states = await this.lockAll(tx, principal, ids, (state) => followerRefusal(state));
-      const ref: FollowerRef = { id: follower.userId, unit: follower.unit };
-      const updated: Customer[] = [];
-      for (const state of states) {
-        await this.repository.setFollower(tx, state.id, ref, principal.userId);
-        await this.customers.recordHistory(tx, state.id, principal.userId, [
-          { field: 'follower_id', oldValue: state.follower?.id ?? null, newValue: ref.id },
-        ]);
-        await followerAssigned(tx, state.id, ref, state.follower, principal.userId);
-        updated.push(await this.reload(tx, state.id));
-      }
-      return updated;
-    });
+    const states = await this.lockAll(tx, principal, ids, (state) => followerRefusal(state));
+    const ref: FollowerRef = { id: follower.userId, unit: follower.unit };
+    const updated: Customer[] = [];
+    for (const state of states) {
+      await this.repository.setFollower(tx, state.id, ref, principal.userId);
+      await this.customers.recordHistory(tx, state.id, principal.userId, [
+        { field: 'follower_id', oldValue: state.follower?.id ?? null, newValue: ref.id },
+      ]);
+      await followerAssigned(tx, state.id, ref, state.follower, principal.userId);
+      updated.push(await this.reload(tx, state.id));
+    }
+    return updated;
   }
 
   /** Pending customers (待处理) in the caller's scope, newest first. */
   async listPending(principal: Principal, query: PendingQuery): Promise<{ customers: PendingCustomer[]; nextPageToken: string }> {
-    requirePermission(principal, 'customer', 'read');
     const limit = pageSizeOf(query.pageSize);
     const unit = query.unit?.trim() ? checkUnit(query.unit.trim(), 'unit') : undefined;
     const page = await this.repository.listPending(this.pool, customerScopeOf(principal), {
@@ -234,31 +221,25 @@ export class AssignmentService {
    * Moves owned customers to another rep: the owners' supervisor (the customers must lie in the
    * caller's write scope) or an admin, into a unit the caller manages. This is also the step an
    * approval runs when a requested transfer is approved: it calls this with the approver as
-   * principal (so scope and units are checked again at that moment) and passes its own
-   * transaction, so that the approval's decision and the transfer commit together.
+   * principal (so scope and units are checked again at that moment) in its own transaction, so
+   * that the approval's decision and the transfer commit together.
    */
-  async transfer(
-    principal: Principal,
-    command: TransferCommand,
-    within?: PoolClient,
-    conditions: TransferConditions = {},
-  ): Promise<Customer[]> {
+  async transfer(tx: PoolClient, principal: Principal, command: TransferCommand, conditions: TransferConditions = {}): Promise<Customer[]> {
+    // Checked here, not declared on the RPC: TransferCustomers also opens approvals, and an
+    // approved transfer arrives here from the approval's decision.
     requirePermission(principal, 'customer', 'transfer');
     const { ids, recipient, reason } = checkTransfer(command);
     requireUnitAuthority(principal, recipient.unit, 'to_owner_unit');
-    const run = async (tx: PoolClient) => {
-      const states = await this.lockAll(tx, principal, ids, (state) => transferRefusal(state, recipient, conditions.expectedOwners));
-      const changed: ChangedCustomer[] = [];
-      for (const state of states) {
-        const follower = command.keepPreviousOwnerAsFollower
-          ? { id: state.ownerId!, unit: state.ownerUnit }
-          : followerAfterTransfer(state, recipient);
-        const update: OwnerUpdate = { ownerId: recipient.userId, ownerUnit: recipient.unit, pending: 'keep', follower };
-        changed.push(...(await this.apply(tx, 'transfer', principal.userId, reason, [state], update, { followerId: follower?.id ?? '' })));
-      }
-      return changed.map(({ customer }) => customer);
-    };
-    return within ? run(within) : inTransaction(this.pool, run);
+    const states = await this.lockAll(tx, principal, ids, (state) => transferRefusal(state, recipient, conditions.expectedOwners));
+    const changed: ChangedCustomer[] = [];
+    for (const state of states) {
+      const follower = command.keepPreviousOwnerAsFollower
+        ? { id: state.ownerId!, unit: state.ownerUnit }
+        : followerAfterTransfer(state, recipient);
+      const update: OwnerUpdate = { ownerId: recipient.userId, ownerUnit: recipient.unit, pending: 'keep', follower };
+      changed.push(...(await this.apply(tx, 'transfer', principal.userId, reason, [state], update, { followerId: follower?.id ?? '' })));
+    }
+    return changed.map(({ customer }) => customer);
   }
 
   /**
@@ -272,8 +253,7 @@ export class AssignmentService {
   // -------------------------------------------------------------------------------------------
   // Transfer settings (CUS-07 transfer approval)
 
-  async transferSettings(principal: Principal): Promise<TransferSettings> {
-    requirePermission(principal, 'admin', 'read');
+  async transferSettings(): Promise<TransferSettings> {
     return this.repository.transferSettings(this.pool);
   }
 
@@ -282,17 +262,19 @@ export class AssignmentService {
     return (await this.repository.transferSettings(this.pool)).approvalRequired;
   }
 
-  async updateTransferSettings(principal: Principal, approvalRequired: boolean, expectedVersion: number): Promise<TransferSettings> {
-    requirePermission(principal, 'admin', 'update');
+  async updateTransferSettings(
+    tx: PoolClient,
+    principal: Principal,
+    approvalRequired: boolean,
+    expectedVersion: number,
+  ): Promise<TransferSettings> {
     requireExpectedVersion(expectedVersion);
-    return inTransaction(this.pool, async (tx) => {
-      const current = await this.repository.transferSettings(tx, true);
-      checkVersion('the transfer settings', current.version, expectedVersion);
-      await this.repository.updateTransferSettings(tx, approvalRequired, principal.userId);
-      const updated = await this.repository.transferSettings(tx);
-      await transferSettingsChanged(tx, updated);
-      return updated;
-    });
+    const current = await this.repository.transferSettings(tx, true);
+    checkVersion('the transfer settings', current.version, expectedVersion);
+    await this.repository.updateTransferSettings(tx, approvalRequired, principal.userId);
+    const updated = await this.repository.transferSettings(tx);
+    await transferSettingsChanged(tx, updated);
+    return updated;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -300,7 +282,6 @@ export class AssignmentService {
 
   /** Visible like the customer; a pool customer's history to every pool reader. */
   async history(principal: Principal, customerId: string): Promise<OwnershipChange[]> {
-    requirePermission(principal, 'customer', 'read');
     const id = checkCustomerId(customerId);
     const seen = await this.repository.visibility(this.pool, id, customerScopeOf(principal));
     const poolReader = seen?.ownerId === null && can(principal, 'pool', 'read');
@@ -311,28 +292,23 @@ export class AssignmentService {
   // -------------------------------------------------------------------------------------------
   // The return-to-pool rule
 
-  async rule(principal: Principal): Promise<PoolRule> {
-    requirePermission(principal, 'admin', 'read');
+  async rule(): Promise<PoolRule> {
     return this.repository.rule(this.pool);
   }
 
-  async updateRule(principal: Principal, settings: PoolRuleSettings, expectedVersion: number): Promise<PoolRule> {
-    requirePermission(principal, 'admin', 'update');
+  async updateRule(tx: PoolClient, principal: Principal, settings: PoolRuleSettings, expectedVersion: number): Promise<PoolRule> {
     const valid = validateRule(settings);
     requireExpectedVersion(expectedVersion);
-    return inTransaction(this.pool, async (tx) => {
-      const current = await this.repository.rule(tx, true);
-      checkVersion('the rule', current.version, expectedVersion);
-      await this.repository.updateRule(tx, valid, principal.userId);
-      const updated = await this.repository.rule(tx);
-      await poolRuleChanged(tx, updated);
-      return updated;
-    });
+    const current = await this.repository.rule(tx, true);
+    checkVersion('the rule', current.version, expectedVersion);
+    await this.repository.updateRule(tx, valid, principal.userId);
+    const updated = await this.repository.rule(tx);
+    await poolRuleChanged(tx, updated);
+    return updated;
   }
 
   /** Every call runs (a slot of its own in the job ledger, for the record); see returnDueCustomers. */
   async runRuleNow(principal: Principal): Promise<PoolRuleRun> {
-    requirePermission(principal, 'admin', 'update');
     const slot = `manual:${new Date().toISOString()}:${randomUUID()}`;
     const outcome = await runOncePerSlot(new PgJobLedger(this.pool), { job: POOL_RULE_JOB, slot, runner: principal.userId }, () =>
       this.returnDueCustomers(),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { customerScopeOf, customerWriteScopeOf, requirePermission, type Principal } from '@liaison/auth';
-import { AppError, inTransaction, isSeq, pageSizeOf, pageTokens, type Pool, type PoolClient } from '@liaison/runtime';
+import { customerScopeOf, customerWriteScopeOf, type Principal } from '@liaison/auth';
+import { AppError, isSeq, pageSizeOf, pageTokens, type Pool, type PoolClient } from '@liaison/runtime';
 import { customerNotificationRequested, customersDeleted, customersRestored } from '../events/customer-maintenance-events';
 import { CustomerRepository } from '../persistence/customer-repository';
 import { CustomerMaintenanceRepository, type LockedCustomer } from '../persistence/customer-maintenance-repository';
@@ -65,39 +65,32 @@ export class BulkService {
 
   constructor(private readonly pool: Pool) {}
 
-  async deleteCustomers(principal: Principal, ids: string[], reasonText: string): Promise<string[]> {
-    requirePermission(principal, 'customer', 'delete');
+  async deleteCustomers(tx: PoolClient, principal: Principal, ids: string[], reasonText: string): Promise<string[]> {
     const wanted = checkIdList(ids, 'ids', MAX_BULK_IDS);
     const reason = checkReason(reasonText);
-    return inTransaction(this.pool, async (tx) => {
-      checkWritable(wanted, await this.repository.lockVisible(tx, wanted, customerScopeOf(principal), customerWriteScopeOf(principal)));
-      const deleted = await this.repository.markDeleted(tx, wanted, principal.userId, reason);
-      await recordEach(tx, deleted, principal.userId, 'deleted', true, reason);
-      await customersDeleted(tx, deleted, principal.userId, reason);
-      return wanted;
-    });
+    checkWritable(wanted, await this.repository.lockVisible(tx, wanted, customerScopeOf(principal), customerWriteScopeOf(principal)));
+    const deleted = await this.repository.markDeleted(tx, wanted, principal.userId, reason);
+    await recordEach(tx, deleted, principal.userId, 'deleted', true, reason);
+    await customersDeleted(tx, deleted, principal.userId, reason);
+    return wanted;
   }
 
-  async restoreCustomers(principal: Principal, ids: string[]): Promise<Customer[]> {
-    requirePermission(principal, 'admin', 'update');
+  async restoreCustomers(tx: PoolClient, principal: Principal, ids: string[]): Promise<Customer[]> {
     const wanted = checkIdList(ids, 'ids', MAX_BULK_IDS);
-    return inTransaction(this.pool, async (tx) => {
-      const found = await this.repository.lockDeleted(tx, wanted, customerWriteScopeOf(principal));
-      const missing = new Set(wanted.filter((id) => !found.has(id)));
-      if (missing.size > 0) throw notFoundError('deleted customer', 'ids', wanted, missing);
-      const restored = await this.repository.restore(tx, wanted, principal.userId);
-      await recordEach(tx, restored, principal.userId, 'deleted', false, null);
-      await customersRestored(tx, restored, principal.userId);
-      const byId = new Map(restored.map((customer) => [customer.id, customer]));
-      return wanted.map((id) => byId.get(id)!);
-    });
+    const found = await this.repository.lockDeleted(tx, wanted, customerWriteScopeOf(principal));
+    const missing = new Set(wanted.filter((id) => !found.has(id)));
+    if (missing.size > 0) throw notFoundError('deleted customer', 'ids', wanted, missing);
+    const restored = await this.repository.restore(tx, wanted, principal.userId);
+    await recordEach(tx, restored, principal.userId, 'deleted', false, null);
+    await customersRestored(tx, restored, principal.userId);
+    const byId = new Map(restored.map((customer) => [customer.id, customer]));
+    return wanted.map((id) => byId.get(id)!);
   }
 
   async listDeleted(
     principal: Principal,
     query: { pageSize: number; pageToken: string; nameContains: string },
   ): Promise<{ items: DeletedCustomer[]; nextPageToken: string }> {
-    requirePermission(principal, 'admin', 'read');
     const limit = pageSizeOf(query.pageSize);
     const after = deletedPages.decode(query.pageToken);
     const nameContains = query.nameContains.normalize('NFC').trim().slice(0, 100) || undefined;
@@ -114,17 +107,14 @@ export class BulkService {
   }
 
   /** One event for the customers the caller may see; the others are named back, not dropped. */
-  async requestNotification(principal: Principal, input: NotificationInput): Promise<NotificationReceipt> {
-    requirePermission(principal, 'messaging', 'create');
+  async requestNotification(tx: PoolClient, principal: Principal, input: NotificationInput): Promise<NotificationReceipt> {
     const request = checkNotification(input);
-    const visible = await this.repository.visibleIds(this.pool, request.customerIds, customerScopeOf(principal));
+    const visible = await this.repository.visibleIds(tx, request.customerIds, customerScopeOf(principal));
     const acceptedIds = request.customerIds.filter((id) => visible.has(id));
     const notFoundIds = request.customerIds.filter((id) => !visible.has(id));
     if (acceptedIds.length === 0) throw notFoundError('customer', 'customer_ids', request.customerIds, new Set(notFoundIds));
     const notificationId = randomUUID();
-    await inTransaction(this.pool, (tx) =>
-      customerNotificationRequested(tx, notificationId, { ...request, customerIds: acceptedIds }, principal.userId),
-    );
+    await customerNotificationRequested(tx, notificationId, { ...request, customerIds: acceptedIds }, principal.userId);
     return { notificationId, acceptedIds, notFoundIds };
   }
 }

@@ -3,7 +3,6 @@ import { customerScopeOf, customerWriteScopeOf, type Principal } from '@liaison/
 import {
   AppError,
   checkVersion,
-  inTransaction,
   pageSizeOf,
   requireExpectedVersion,
   requireUuid,

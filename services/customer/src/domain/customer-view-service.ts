@@ -1,4 +1,4 @@
-import { can, customerScopeOf, requirePermission, type Principal } from '@liaison/auth';
+import { can, customerScopeOf, type Principal } from '@liaison/auth';
 import { AppError, isRecord, isSeq, pageSizeOf, pageTokens, requireUuid, type Pool } from '@liaison/runtime';
 import { CustomerRepository } from '../persistence/customer-repository';
 import {
@@ -96,7 +96,6 @@ export class CustomerViewService {
   constructor(private readonly pool: Pool) {}
 
   async get360(principal: Principal, customerId: string): Promise<Customer360> {
-    requirePermission(principal, 'customer', 'read');
     checkCustomerId(customerId);
     const scope = customerScopeOf(principal);
     const withheld = withheldSections(principal);
@@ -120,7 +119,6 @@ export class CustomerViewService {
   }
 
   async timeline(principal: Principal, customerId: string, page: { pageSize: number; pageToken: string }): Promise<TimelinePage> {
-    requirePermission(principal, 'customer', 'read');
     checkCustomerId(customerId);
     const pageSize = pageSizeOf(page.pageSize);
     const after = timelinePages.decode(page.pageToken, customerId);

@@ -1,4 +1,4 @@
-import { customerScopeOf, requirePermission, type Principal } from '@liaison/auth';
+import { customerScopeOf, type Principal } from '@liaison/auth';
 import { AppError, pageSizeOf, requireUuid, seqPageTokens, type Pool } from '@liaison/runtime';
 import { CustomerRepository } from '../persistence/customer-repository';
 import { HistoryRepository, type HistoryRecord } from '../persistence/history-repository';
@@ -21,7 +21,6 @@ export class HistoryService {
   constructor(private readonly pool: Pool) {}
 
   async ofCustomer(principal: Principal, customerId: string, pageSize: number, pageToken: string): Promise<HistoryList> {
-    requirePermission(principal, 'customer', 'read');
     requireUuid(customerId, 'customer_id');
     const limit = pageSizeOf(pageSize);
     const beforeId = historyPages.decode(pageToken, customerId);

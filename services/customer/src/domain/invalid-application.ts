@@ -1,6 +1,6 @@
-import { requirePermission, type Principal } from '@liaison/auth';
+import { type Principal } from '@liaison/auth';
 import { cleanApprovalText, type ApprovalKind, type ApprovalRequest, type Approvals, type StepRule } from '@liaison/approvals';
-import { AppError, inTransaction, requireUuid, type Pool } from '@liaison/runtime';
+import { AppError, requireUuid, type Pool, type PoolClient } from '@liaison/runtime';
 import type { CustomerService } from './customer-service';
 import { checkMove, type Category } from './lifecycle';
 
@@ -62,23 +62,20 @@ export class InvalidApplications {
   ) {}
 
   /** Opens the application for a customer the caller may change, that could become invalid. */
-  async apply(principal: Principal, customerId: string, rawReason: string): Promise<ApprovalRequest> {
-    requirePermission(principal, 'approval', 'create');
+  async apply(tx: PoolClient, principal: Principal, customerId: string, rawReason: string): Promise<ApprovalRequest> {
     requireUuid(customerId, 'customer_id');
     const reason = cleanApprovalText(rawReason, 'reason', MAX_REASON);
     if (!reason) throw AppError.invalid('reason is required', [{ field: 'reason', message: 'say why the customer is invalid' }]);
-    return inTransaction(this.pool, async (tx) => {
-      const customer = await this.customers.findForChange(tx, principal, customerId);
-      if (customer.category === 'invalid')
-        throw new AppError('failed_precondition', 'the customer is already invalid', [], 'already_invalid');
-      checkMove(customer.category, 'invalid');
-      return this.approvals.submit<InvalidApplicationPayload>(tx, principal, {
-        kind: INVALID_APPLICATION,
-        subject: { type: 'customer', id: customer.id, title: customer.name },
-        unit: customer.ownerUnit,
-        reason,
-        payload: { fromCategory: customer.category },
-      });
+    const customer = await this.customers.findForChange(tx, principal, customerId);
+    if (customer.category === 'invalid')
+      throw new AppError('failed_precondition', 'the customer is already invalid', [], 'already_invalid');
+    checkMove(customer.category, 'invalid');
+    return this.approvals.submit<InvalidApplicationPayload>(tx, principal, {
+      kind: INVALID_APPLICATION,
+      subject: { type: 'customer', id: customer.id, title: customer.name },
+      unit: customer.ownerUnit,
+      reason,
+      payload: { fromCategory: customer.category },
     });
   }
 }

@@ -2,7 +2,6 @@ import { customerScopeOf, customerWriteScopeOf, requirePermission, type DataScop
 import {
   AppError,
   checkVersion,
-  inTransaction,
   isSeq,
   pageSizeOf,
   pageTokens,
@@ -88,7 +87,6 @@ export class MergeService {
   constructor(private readonly pool: Pool) {}
 
   async findDuplicates(principal: Principal, query: DuplicateQuery): Promise<{ pairs: DuplicatePair[]; nextPageToken: string }> {
-    requirePermission(principal, 'customer', 'read');
     const pageSize = pageSizeOf(query.pageSize);
     const scope = customerScopeOf(principal);
     if (query.customerId)
@@ -121,34 +119,31 @@ export class MergeService {
     }));
   }
 
-  async merge(principal: Principal, command: MergeCommand): Promise<Customer> {
-    requirePermission(principal, 'customer', 'update');
+  async merge(tx: PoolClient, principal: Principal, command: MergeCommand): Promise<Customer> {
     const { survivorId, mergedId, taken, reason } = checkMergeCommand(command);
-    return inTransaction(this.pool, async (tx) => {
-      const locked = await this.repository.lockVisible(
-        tx,
-        [survivorId, mergedId],
-        customerScopeOf(principal),
-        customerWriteScopeOf(principal),
-      );
-      const survivor = changeableOf(locked, survivorId);
-      const merged = changeableOf(locked, mergedId);
-      // Only after the scope, so that a customer outside it stays not_found for everyone.
-      requirePermission(principal, 'customer', 'approve');
-      checkVersion('the survivor', survivor.version, command.survivorExpectedVersion);
-      checkVersion('the merged customer', merged.version, command.mergedExpectedVersion);
-      const updated = await this.takeFields(tx, principal, survivor, merged, taken.keys);
-      await this.repository.repointReferences(tx, mergedId, survivorId);
-      await this.repository.markMerged(tx, mergedId, survivorId, principal.userId, reason);
-      await this.customers.recordHistory(tx, survivorId, principal.userId, [
-        { field: 'merged_from', oldValue: null, newValue: mergedId, reason: reason ?? undefined },
-      ]);
-      await this.customers.recordHistory(tx, mergedId, principal.userId, [
-        { field: 'merged_into', oldValue: null, newValue: survivorId, reason: reason ?? undefined },
-      ]);
-      await customersMerged(tx, { survivor: updated, mergedId, takenFields: taken.paths, mergedBy: principal.userId, reason });
-      return updated;
-    });
+    const locked = await this.repository.lockVisible(
+      tx,
+      [survivorId, mergedId],
+      customerScopeOf(principal),
+      customerWriteScopeOf(principal),
+    );
+    const survivor = changeableOf(locked, survivorId);
+    const merged = changeableOf(locked, mergedId);
+    // Only after the scope, so that a customer outside it stays not_found for everyone.
+    requirePermission(principal, 'customer', 'approve');
+    checkVersion('the survivor', survivor.version, command.survivorExpectedVersion);
+    checkVersion('the merged customer', merged.version, command.mergedExpectedVersion);
+    const updated = await this.takeFields(tx, principal, survivor, merged, taken.keys);
+    await this.repository.repointReferences(tx, mergedId, survivorId);
+    await this.repository.markMerged(tx, mergedId, survivorId, principal.userId, reason);
+    await this.customers.recordHistory(tx, survivorId, principal.userId, [
+      { field: 'merged_from', oldValue: null, newValue: mergedId, reason: reason ?? undefined },
+    ]);
+    await this.customers.recordHistory(tx, mergedId, principal.userId, [
+      { field: 'merged_into', oldValue: null, newValue: survivorId, reason: reason ?? undefined },
+    ]);
+    await customersMerged(tx, { survivor: updated, mergedId, takenFields: taken.paths, mergedBy: principal.userId, reason });
+    return updated;
   }
 
   private async takeFields(

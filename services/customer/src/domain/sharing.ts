@@ -1,5 +1,5 @@
-import { customerScopeOf, customerWriteScopeOf, requirePermission, type Principal } from '@liaison/auth';
-import { AppError, inTransaction, type Pool } from '@liaison/runtime';
+import { customerScopeOf, customerWriteScopeOf, type Principal } from '@liaison/auth';
+import { AppError, type Pool, type PoolClient } from '@liaison/runtime';
 import { customerShared, customerUnshared } from '../events/customer-maintenance-events';
 import { CustomerMaintenanceRepository, type Share } from '../persistence/customer-maintenance-repository';
 import { checkId } from './bulk-input';
@@ -36,38 +36,31 @@ export class SharingService {
 
   constructor(private readonly pool: Pool) {}
 
-  async share(principal: Principal, customerIdText: string, unitText: string): Promise<{ share: Share; created: boolean }> {
-    requirePermission(principal, 'customer', 'assign');
+  async share(tx: PoolClient, principal: Principal, customerIdText: string, unitText: string): Promise<{ share: Share; created: boolean }> {
     const customerId = checkId(customerIdText, 'customer_id');
     const unit = checkPartnerUnit(unitText);
-    return inTransaction(this.pool, async (tx) => {
-      changeableOf(
-        await this.repository.lockVisible(tx, [customerId], customerScopeOf(principal), customerWriteScopeOf(principal)),
-        customerId,
-      );
-      const result = await this.repository.addShare(tx, customerId, unit, principal.userId);
-      if (result.created) await customerShared(tx, customerId, unit, principal.userId);
-      return result;
-    });
+    changeableOf(
+      await this.repository.lockVisible(tx, [customerId], customerScopeOf(principal), customerWriteScopeOf(principal)),
+      customerId,
+    );
+    const result = await this.repository.addShare(tx, customerId, unit, principal.userId);
+    if (result.created) await customerShared(tx, customerId, unit, principal.userId);
+    return result;
   }
 
-  async unshare(principal: Principal, customerIdText: string, unitText: string): Promise<void> {
-    requirePermission(principal, 'customer', 'assign');
+  async unshare(tx: PoolClient, principal: Principal, customerIdText: string, unitText: string): Promise<void> {
     const customerId = checkId(customerIdText, 'customer_id');
     const unit = checkPartnerUnit(unitText);
-    await inTransaction(this.pool, async (tx) => {
-      changeableOf(
-        await this.repository.lockVisible(tx, [customerId], customerScopeOf(principal), customerWriteScopeOf(principal)),
-        customerId,
-      );
-      if (!(await this.repository.removeShare(tx, customerId, unit))) throw AppError.notFound('share');
-      await customerUnshared(tx, customerId, unit, principal.userId);
-    });
+    changeableOf(
+      await this.repository.lockVisible(tx, [customerId], customerScopeOf(principal), customerWriteScopeOf(principal)),
+      customerId,
+    );
+    if (!(await this.repository.removeShare(tx, customerId, unit))) throw AppError.notFound('share');
+    await customerUnshared(tx, customerId, unit, principal.userId);
   }
 
   /** A partner sees only its own organisation's share, never which other partners have one. */
   async list(principal: Principal, customerIdText: string): Promise<Share[]> {
-    requirePermission(principal, 'customer', 'read');
     const customerId = checkId(customerIdText, 'customer_id');
     const scope = customerScopeOf(principal);
     const visible = await this.repository.visibleIds(this.pool, [customerId], scope);

@@ -1,6 +1,6 @@
 import { AuthError, can, customerWriteScopeOf, requirePermission, unitCovers, type Principal } from '@liaison/auth';
 import type { ApprovalKind, ApprovalRequest, Approvals, StepRule } from '@liaison/approvals';
-import { AppError, inTransaction, type Pool, type PoolClient } from '@liaison/runtime';
+import { AppError, type Pool, type PoolClient } from '@liaison/runtime';
 import { AssignmentRepository } from '../persistence/assignment-repository';
 import { refusalError, type OwnershipState, type Recipient } from './assignment';
 import { checkTransfer, type AssignmentService, type TransferCommand } from './assignment-service';
@@ -94,7 +94,7 @@ export function transferApprovalKind(assignments: AssignmentService): ApprovalKi
       await pending.releasePendingTransfer(tx, request.id);
       const command = commandOf(request);
       const conditions = { expectedOwners: new Map(Object.entries(request.payload.owners)) };
-      await assignments.transfer(withApprovedUnits(decider, request), command, tx, conditions).catch(explainApprovalFailure);
+      await assignments.transfer(tx, withApprovedUnits(decider, request), command, conditions).catch(explainApprovalFailure);
     },
     onRejected: (tx, request) => pending.releasePendingTransfer(tx, request.id),
     onWithdrawn: (tx, request) => pending.releasePendingTransfer(tx, request.id),
@@ -139,45 +139,43 @@ export class TransferRequests {
     private readonly approvals: Approvals,
   ) {}
 
-  async transfer(principal: Principal, command: TransferCommand): Promise<TransferOutcome> {
+  async transfer(tx: PoolClient, principal: Principal, command: TransferCommand): Promise<TransferOutcome> {
     const direct = customerWriteScopeOf(principal).kind === 'all' || !(await this.assignments.transferNeedsApproval());
-    if (direct && !can(principal, 'customer', 'transfer')) return this.refuseDirect(principal, command);
-    if (direct) return { customers: await this.assignments.transfer(principal, command) };
-    return { customers: [], approval: await this.request(principal, command) };
+    if (direct && !can(principal, 'customer', 'transfer')) return this.refuseDirect(tx, principal, command);
+    if (direct) return { customers: await this.assignments.transfer(tx, principal, command) };
+    return { customers: [], approval: await this.request(tx, principal, command) };
   }
 
   // A rep may ask for transfers only while they go through approval. Their customers' scope is
   // checked first, so that a customer outside it stays not found rather than forbidden.
-  private async refuseDirect(principal: Principal, command: TransferCommand): Promise<never> {
+  private async refuseDirect(tx: PoolClient, principal: Principal, command: TransferCommand): Promise<never> {
     if (!can(principal, 'customer', 'update')) throw new AuthError('forbidden');
     const { ids, recipient } = checkTransfer(command);
-    await inTransaction(this.pool, (tx) => this.assignments.lockForTransferRequest(tx, principal, ids, recipient));
+    await this.assignments.lockForTransferRequest(tx, principal, ids, recipient);
     throw new AuthError('forbidden');
   }
 
   /** Opens the approval: a rep for customers they own, a supervisor for their unit's. */
-  async request(principal: Principal, command: TransferCommand): Promise<ApprovalRequest<TransferApprovalPayload>> {
+  async request(tx: PoolClient, principal: Principal, command: TransferCommand): Promise<ApprovalRequest<TransferApprovalPayload>> {
     requirePermission(principal, 'approval', 'create');
     if (!can(principal, 'customer', 'transfer') && !can(principal, 'customer', 'update')) throw new AuthError('forbidden');
     const { ids, recipient, reason } = checkTransfer(command);
-    return inTransaction(this.pool, async (tx) => {
-      const states = await this.assignments.lockForTransferRequest(tx, principal, ids, recipient);
-      await this.refuseAlreadyPending(tx, ids);
-      const plan = planTransferApproval(
-        states.map((state) => state.ownerUnit),
-        recipient.unit,
-      );
-      const request = await this.approvals.submit<TransferApprovalPayload>(tx, principal, {
-        kind: TRANSFER_APPROVAL,
-        subject: { type: 'customer', id: ids[0], title: await this.titleOf(tx, ids) },
-        unit: plan.unit,
-        reason,
-        payload: payloadOf(states, recipient, command.keepPreviousOwnerAsFollower),
-        extraSteps: plan.receivingUnit ? [receivingStep(plan.receivingUnit)] : [],
-      });
-      await this.repository.reservePendingTransfer(tx, request.id, ids);
-      return request;
+    const states = await this.assignments.lockForTransferRequest(tx, principal, ids, recipient);
+    await this.refuseAlreadyPending(tx, ids);
+    const plan = planTransferApproval(
+      states.map((state) => state.ownerUnit),
+      recipient.unit,
+    );
+    const request = await this.approvals.submit<TransferApprovalPayload>(tx, principal, {
+      kind: TRANSFER_APPROVAL,
+      subject: { type: 'customer', id: ids[0], title: await this.titleOf(tx, ids) },
+      unit: plan.unit,
+      reason,
+      payload: payloadOf(states, recipient, command.keepPreviousOwnerAsFollower),
+      extraSteps: plan.receivingUnit ? [receivingStep(plan.receivingUnit)] : [],
     });
+    await this.repository.reservePendingTransfer(tx, request.id, ids);
+    return request;
   }
 
   private async refuseAlreadyPending(tx: PoolClient, ids: string[]): Promise<void> {

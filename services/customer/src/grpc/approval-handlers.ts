@@ -63,7 +63,7 @@ export function approvalHandlers({ approvals, invalidApplications }: CustomerApp
     },
 
     async applyForInvalid(request: approvalV1.ApplyForInvalidRequest, ctx: Ctx): Promise<approvalV1.ApplyForInvalidResponse> {
-      return answer(await invalidApplications.apply(ctx.principal, request.customerId, request.reason));
+      return answer(await invalidApplications.apply(ctx.tx, ctx.principal, request.customerId, request.reason));
     },
   };
 }
@@ -75,5 +75,5 @@ approvalHandlers.policies = {
   approve: { permission: ['approval', 'approve'] },
   reject: { permission: ['approval', 'approve'] },
   withdraw: { permission: ['approval', 'create'] },
-  applyForInvalid: { permission: ['approval', 'create'] },
+  applyForInvalid: { permission: ['approval', 'create'], transaction: true },
 } satisfies Policies<typeof approvalV1.ApprovalServiceService>;

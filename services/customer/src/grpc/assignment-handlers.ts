@@ -29,15 +29,15 @@ export function assignmentHandlers(service: AssignmentService, transfers: Transf
     },
 
     async claimFromPool(request: assignmentV1.ClaimFromPoolRequest, ctx: Ctx): Promise<assignmentV1.ClaimFromPoolResponse> {
-      return { customer: toProtoCustomer(await service.claim(ctx.principal, request.customerId)) };
+      return { customer: toProtoCustomer(await service.claim(ctx.tx, ctx.principal, request.customerId)) };
     },
 
     async releaseToPool(request: assignmentV1.ReleaseToPoolRequest, ctx: Ctx): Promise<assignmentV1.ReleaseToPoolResponse> {
-      return { customer: toProtoCustomer(await service.release(ctx.principal, request.customerId, request.reason)) };
+      return { customer: toProtoCustomer(await service.release(ctx.tx, ctx.principal, request.customerId, request.reason)) };
     },
 
     async assignCustomers(request: assignmentV1.AssignCustomersRequest, ctx: Ctx): Promise<assignmentV1.AssignCustomersResponse> {
-      const customers = await service.assign(ctx.principal, {
+      const customers = await service.assign(ctx.tx, ctx.principal, {
         customerIds: request.customerIds,
         assigneeId: request.assigneeId,
         assigneeUnit: request.assigneeUnit,
@@ -47,7 +47,7 @@ export function assignmentHandlers(service: AssignmentService, transfers: Transf
     },
 
     async assignFollowers(request: assignmentV1.AssignFollowersRequest, ctx: Ctx): Promise<assignmentV1.AssignFollowersResponse> {
-      const customers = await service.assignFollowers(ctx.principal, {
+      const customers = await service.assignFollowers(ctx.tx, ctx.principal, {
         customerIds: request.customerIds,
         followerId: request.followerId,
         followerUnit: request.followerUnit,
@@ -77,7 +77,7 @@ export function assignmentHandlers(service: AssignmentService, transfers: Transf
     },
 
     async transferCustomers(request: assignmentV1.TransferCustomersRequest, ctx: Ctx): Promise<assignmentV1.TransferCustomersResponse> {
-      const outcome = await transfers.transfer(ctx.principal, {
+      const outcome = await transfers.transfer(ctx.tx, ctx.principal, {
         customerIds: request.customerIds,
         toOwnerId: request.toOwnerId,
         toOwnerUnit: request.toOwnerUnit,
@@ -95,12 +95,13 @@ export function assignmentHandlers(service: AssignmentService, transfers: Transf
       return { changes: (await service.history(ctx.principal, request.customerId)).map(toProtoChange) };
     },
 
-    async getPoolRule(_request: assignmentV1.GetPoolRuleRequest, ctx: Ctx): Promise<assignmentV1.GetPoolRuleResponse> {
-      return { rule: toProtoRule(await service.rule(ctx.principal)) };
+    async getPoolRule(_request: assignmentV1.GetPoolRuleRequest, _ctx: Ctx): Promise<assignmentV1.GetPoolRuleResponse> {
+      return { rule: toProtoRule(await service.rule()) };
     },
 
     async updatePoolRule(request: assignmentV1.UpdatePoolRuleRequest, ctx: Ctx): Promise<assignmentV1.UpdatePoolRuleResponse> {
       const rule = await service.updateRule(
+        ctx.tx,
         ctx.principal,
         {
           enabled: request.enabled,
@@ -114,16 +115,16 @@ export function assignmentHandlers(service: AssignmentService, transfers: Transf
 
     async getTransferSettings(
       _request: assignmentV1.GetTransferSettingsRequest,
-      ctx: Ctx,
+      _ctx: Ctx,
     ): Promise<assignmentV1.GetTransferSettingsResponse> {
-      return { settings: toProtoTransferSettings(await service.transferSettings(ctx.principal)) };
+      return { settings: toProtoTransferSettings(await service.transferSettings()) };
     },
 
     async updateTransferSettings(
       request: assignmentV1.UpdateTransferSettingsRequest,
       ctx: Ctx,
     ): Promise<assignmentV1.UpdateTransferSettingsResponse> {
-      const settings = await service.updateTransferSettings(ctx.principal, request.approvalRequired, request.expectedVersion);
+      const settings = await service.updateTransferSettings(ctx.tx, ctx.principal, request.approvalRequired, request.expectedVersion);
       return { settings: toProtoTransferSettings(settings) };
     },
 
@@ -137,18 +138,18 @@ export function assignmentHandlers(service: AssignmentService, transfers: Transf
 assignmentHandlers.definition = assignmentV1.CustomerAssignmentServiceService;
 assignmentHandlers.policies = {
   listPool: { permission: ['pool', 'read'] },
-  claimFromPool: { permission: ['pool', 'update'] },
-  releaseToPool: { permission: ['pool', 'update'] },
+  claimFromPool: { permission: ['pool', 'update'], transaction: true },
+  releaseToPool: { permission: ['pool', 'update'], transaction: true },
   // The use case decides from the input which permission applies.
-  assignCustomers: { permission: 'authenticated' },
-  assignFollowers: { permission: ['customer', 'assign'] },
+  assignCustomers: { permission: 'authenticated', transaction: true },
+  assignFollowers: { permission: ['customer', 'assign'], transaction: true },
   listPending: { permission: ['customer', 'read'] },
   // The use case decides from the input which permission applies.
-  transferCustomers: { permission: 'authenticated' },
+  transferCustomers: { permission: 'authenticated', transaction: true },
   getOwnershipHistory: { permission: ['customer', 'read'] },
   getPoolRule: { permission: ['admin', 'read'] },
-  updatePoolRule: { permission: ['admin', 'update'] },
+  updatePoolRule: { permission: ['admin', 'update'], transaction: true },
   getTransferSettings: { permission: ['admin', 'read'] },
-  updateTransferSettings: { permission: ['admin', 'update'] },
+  updateTransferSettings: { permission: ['admin', 'update'], transaction: true },
   runPoolRuleNow: { permission: ['admin', 'update'] },
 } satisfies Policies<typeof assignmentV1.CustomerAssignmentServiceService>;

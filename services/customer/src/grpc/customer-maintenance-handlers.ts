@@ -67,21 +67,21 @@ export function customerMaintenanceHandlers(services: MaintenanceServices) {
       request: customerMaintenanceV1.MergeCustomersRequest,
       ctx: Ctx,
     ): Promise<customerMaintenanceV1.MergeCustomersResponse> {
-      return { survivor: toProtoCustomer(await merge.merge(ctx.principal, request)) };
+      return { survivor: toProtoCustomer(await merge.merge(ctx.tx, ctx.principal, request)) };
     },
 
     async deleteCustomers(
       request: customerMaintenanceV1.DeleteCustomersRequest,
       ctx: Ctx,
     ): Promise<customerMaintenanceV1.DeleteCustomersResponse> {
-      return { deletedIds: await bulk.deleteCustomers(ctx.principal, request.ids, request.reason) };
+      return { deletedIds: await bulk.deleteCustomers(ctx.tx, ctx.principal, request.ids, request.reason) };
     },
 
     async restoreCustomers(
       request: customerMaintenanceV1.RestoreCustomersRequest,
       ctx: Ctx,
     ): Promise<customerMaintenanceV1.RestoreCustomersResponse> {
-      return { customers: (await bulk.restoreCustomers(ctx.principal, request.ids)).map(toProtoCustomer) };
+      return { customers: (await bulk.restoreCustomers(ctx.tx, ctx.principal, request.ids)).map(toProtoCustomer) };
     },
 
     async listDeletedCustomers(
@@ -108,7 +108,7 @@ export function customerMaintenanceHandlers(services: MaintenanceServices) {
       request: customerMaintenanceV1.RequestCustomerNotificationRequest,
       ctx: Ctx,
     ): Promise<customerMaintenanceV1.RequestCustomerNotificationResponse> {
-      const receipt = await bulk.requestNotification(ctx.principal, {
+      const receipt = await bulk.requestNotification(ctx.tx, ctx.principal, {
         customerIds: request.customerIds,
         channel: channelFromProto(request.channel),
         templateId: request.templateId,
@@ -122,7 +122,7 @@ export function customerMaintenanceHandlers(services: MaintenanceServices) {
       request: customerMaintenanceV1.ShareCustomerRequest,
       ctx: Ctx,
     ): Promise<customerMaintenanceV1.ShareCustomerResponse> {
-      const result = await sharing.share(ctx.principal, request.customerId, request.unit);
+      const result = await sharing.share(ctx.tx, ctx.principal, request.customerId, request.unit);
       return { share: toProtoShare(result.share), created: result.created };
     },
 
@@ -130,7 +130,7 @@ export function customerMaintenanceHandlers(services: MaintenanceServices) {
       request: customerMaintenanceV1.UnshareCustomerRequest,
       ctx: Ctx,
     ): Promise<customerMaintenanceV1.UnshareCustomerResponse> {
-      await sharing.unshare(ctx.principal, request.customerId, request.unit);
+      await sharing.unshare(ctx.tx, ctx.principal, request.customerId, request.unit);
       return {};
     },
 
@@ -146,12 +146,13 @@ export function customerMaintenanceHandlers(services: MaintenanceServices) {
 customerMaintenanceHandlers.definition = customerMaintenanceV1.CustomerMaintenanceServiceService;
 customerMaintenanceHandlers.policies = {
   findDuplicateCustomers: { permission: ['customer', 'read'] },
-  mergeCustomers: { permission: ['customer', 'update'] },
-  deleteCustomers: { permission: ['customer', 'delete'] },
-  restoreCustomers: { permission: ['admin', 'update'] },
+  // customer:approve as well, checked once the customers are found in scope (see MergeService).
+  mergeCustomers: { permission: ['customer', 'update'], transaction: true },
+  deleteCustomers: { permission: ['customer', 'delete'], transaction: true },
+  restoreCustomers: { permission: ['admin', 'update'], transaction: true },
   listDeletedCustomers: { permission: ['admin', 'read'] },
-  requestCustomerNotification: { permission: ['messaging', 'create'] },
-  shareCustomer: { permission: ['customer', 'assign'] },
-  unshareCustomer: { permission: ['customer', 'assign'] },
+  requestCustomerNotification: { permission: ['messaging', 'create'], transaction: true },
+  shareCustomer: { permission: ['customer', 'assign'], transaction: true },
+  unshareCustomer: { permission: ['customer', 'assign'], transaction: true },
   listCustomerShares: { permission: ['customer', 'read'] },
 } satisfies Policies<typeof customerMaintenanceV1.CustomerMaintenanceServiceService>;
