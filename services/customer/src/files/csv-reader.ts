@@ -1,16 +1,10 @@
+import { Readable, pipeline } from 'node:stream';
 import { TextDecoder } from 'node:util';
+import { CsvError, Parser, type Options } from 'csv-parse';
 
-// Streaming RFC 4180 reader: bytes in, records out, a chunk at a time so that a million-row file
-// never sits in memory. Quoted fields may hold commas, quotes ("") and line breaks; CRLF, LF and
-// CR all end a record. Chinese Excel saves CSV as GB18030 (GBK) unless told otherwise, so the
-// encoding is either given or detected from the first bytes.
-
-const QUOTE = 0x22;
-const COMMA = 0x2c;
-const LF = 0x0a;
-const CR = 0x0d;
-// A record longer than this is not a customer row but a broken file (an unclosed quote).
-const MAX_RECORD_CHARS = 1_000_000;
+// A CSV upload as records, a chunk at a time so that a million-row file never sits in memory:
+// the bytes are decoded here and parsed by csv-parse. Chinese Excel saves CSV as GB18030 (GBK)
+// unless told otherwise, so the encoding is either given or detected from the first bytes.
 
 export type CsvEncoding = 'utf-8' | 'gb18030';
 
@@ -21,6 +15,23 @@ export interface CsvRecord {
   rowNo: number;
   cells: string[];
 }
+
+const PARSE_OPTIONS: Options = {
+  // Files saved by hand or joined from several sources mix line ends; csv-parse would otherwise
+  // keep the first one it sees. CRLF comes first so that it ends one record, not two.
+  record_delimiter: ['\r\n', '\n', '\r'],
+  // Empty lines stay records: they count when a user looks for a row number in a spreadsheet.
+  skip_empty_lines: false,
+  // A row with missing or extra cells, or a stray quote, is the row checker's business (it
+  // reports per row) rather than a reason to refuse the whole file.
+  relax_column_count: true,
+  relax_quotes: true,
+  // A record longer than this is not a customer row but a broken file (an unclosed quote).
+  max_record_size: 1_000_000,
+};
+
+// Enough records per batch for the stager's round trips, few enough to keep memory flat.
+const MAX_BATCH = 5_000;
 
 /** 'utf-8' or 'gb18030' for a requested encoding name; undefined for one we cannot read. */
 export function encodingOf(requested: string): CsvEncoding | undefined {
@@ -41,110 +52,39 @@ export function detectEncoding(sample: Uint8Array): CsvEncoding {
   }
 }
 
-/** Splits text into records across chunk boundaries; feed with push, finish with end. */
-export class CsvParser {
-  private carry = '';
-  private nextRowNo = 1;
-
-  push(text: string): CsvRecord[] {
-    const input = this.carry + text;
-    const { records, rest } = this.parse(input, false);
-    this.carry = input.slice(rest);
-    if (this.carry.length > MAX_RECORD_CHARS) throw new CsvFormatError(`row ${this.nextRowNo} never ends: is a quote left open?`);
-    return records;
-  }
-
-  end(): CsvRecord[] {
-    const { records } = this.parse(this.carry, true);
-    this.carry = '';
-    return records;
-  }
-
-  // Returns the complete records and where the first incomplete one starts.
-  private parse(text: string, final: boolean): { records: CsvRecord[]; rest: number } {
-    const records: CsvRecord[] = [];
-    const n = text.length;
-    let i = 0;
-    let recordStart = 0;
-    let cells: string[] = [];
-    while (i < n) {
-      let value: string;
-      if (text.charCodeAt(i) === QUOTE) {
-        const quoted = readQuoted(text, i, final);
-        if (!quoted) return { records, rest: recordStart };
-        [value, i] = quoted;
-      } else {
-        let j = i;
-        while (j < n) {
-          const c = text.charCodeAt(j);
-          if (c === COMMA || c === LF || c === CR) break;
-          j += 1;
-        }
-        if (j === n && !final) return { records, rest: recordStart };
-        value = text.slice(i, j);
-        i = j;
-      }
-      cells.push(value);
-      if (i === n) break;
-      const c = text.charCodeAt(i);
-      i += 1;
-      if (c === COMMA) {
-        if (i === n && final) cells.push('');
-        continue;
-      }
-      if (c === CR && i < n && text.charCodeAt(i) === LF) i += 1;
-      else if (c === CR && i === n && !final) return { records, rest: recordStart };
-      records.push({ rowNo: this.nextRowNo++, cells });
-      cells = [];
-      recordStart = i;
-    }
-    if (final && cells.length > 0) records.push({ rowNo: this.nextRowNo++, cells });
-    return { records, rest: final ? n : recordStart };
-  }
-}
-
-// A quoted field from its opening quote: [value, index after it], or undefined when the text
-// ends before the field does. Characters between the closing quote and the next separator are
-// kept (lenient, like Excel) rather than failing the whole file.
-function readQuoted(text: string, start: number, final: boolean): [string, number] | undefined {
-  const n = text.length;
-  let value = '';
-  let from = start + 1;
-  for (;;) {
-    const quote = text.indexOf('"', from);
-    if (quote === -1) {
-      if (final) throw new CsvFormatError('the file ends inside a quoted field');
-      return undefined;
-    }
-    if (quote + 1 === n && !final) return undefined;
-    if (text.charCodeAt(quote + 1) === QUOTE) {
-      value += text.slice(from, quote + 1);
-      from = quote + 2;
-      continue;
-    }
-    value += text.slice(from, quote);
-    let end = quote + 1;
-    while (end < n) {
-      const c = text.charCodeAt(end);
-      if (c === COMMA || c === LF || c === CR) break;
-      end += 1;
-    }
-    if (end === n && !final) return undefined;
-    return [value + text.slice(quote + 1, end), end];
-  }
-}
-
 /**
- * Records of a CSV byte stream. The encoding is detected from the first chunk unless given;
- * `onEncoding` learns which one was used. A UTF-8 byte order mark is dropped.
+ * Records of a CSV byte stream, in batches. The encoding is detected from the first chunk unless
+ * given; `onEncoding` learns which one was used. A UTF-8 byte order mark is dropped. A file that
+ * cannot be read fails with a CsvFormatError saying why.
  */
 export async function* readCsv(
   chunks: AsyncIterable<Uint8Array>,
   requested: CsvEncoding | undefined,
   onEncoding: (encoding: CsvEncoding) => void,
 ): AsyncGenerator<CsvRecord[]> {
+  const parser = new Parser(PARSE_OPTIONS);
+  // Any failure, the decoder's included, destroys the parser and so reaches the loop below.
+  pipeline(Readable.from(decode(chunks, requested, onEncoding)), parser, () => undefined);
+  let rowNo = 0;
+  try {
+    for await (const first of parser as AsyncIterable<string[]>) {
+      // Take what the last chunk produced in one go: one await per batch, not per record.
+      const batch: CsvRecord[] = [{ rowNo: ++rowNo, cells: first }];
+      let cells: string[] | null;
+      while (batch.length < MAX_BATCH && (cells = parser.read() as string[] | null) !== null) batch.push({ rowNo: ++rowNo, cells });
+      yield batch;
+    }
+  } catch (error) {
+    throw error instanceof CsvError ? explain(error) : error;
+  }
+}
+
+async function* decode(
+  chunks: AsyncIterable<Uint8Array>,
+  requested: CsvEncoding | undefined,
+  onEncoding: (encoding: CsvEncoding) => void,
+): AsyncGenerator<string> {
   let decoder: TextDecoder | undefined;
-  const parser = new CsvParser();
   let bytesRead = 0;
   for await (const chunk of chunks) {
     if (!decoder) {
@@ -154,12 +94,10 @@ export async function* readCsv(
     }
     const text = decodeOrExplain(decoder, chunk, bytesRead);
     bytesRead += chunk.byteLength;
-    const records = parser.push(text);
-    if (records.length > 0) yield records;
+    if (text) yield text;
   }
-  if (decoder) parser.push(decodeOrExplain(decoder, undefined, bytesRead));
-  const last = parser.end();
-  if (last.length > 0) yield last;
+  const rest = decoder ? decodeOrExplain(decoder, undefined, bytesRead) : '';
+  if (rest) yield rest;
 }
 
 function decodeOrExplain(decoder: TextDecoder, chunk: Uint8Array | undefined, offset: number): string {
@@ -168,4 +106,13 @@ function decodeOrExplain(decoder: TextDecoder, chunk: Uint8Array | undefined, of
   } catch {
     throw new CsvFormatError(`the file is not valid ${decoder.encoding} (near byte ${offset}); save it as UTF-8 or name its encoding`);
   }
+}
+
+// csv-parse's messages speak of its options and count physical lines; ours name the row the way
+// the rest of the import does.
+function explain(error: CsvError): CsvFormatError {
+  const rowNo = Number(error.records ?? 0) + 1;
+  if (error.code === 'CSV_QUOTE_NOT_CLOSED') return new CsvFormatError(`the file ends inside a quoted field that opens in row ${rowNo}`);
+  if (error.code === 'CSV_MAX_RECORD_SIZE') return new CsvFormatError(`row ${rowNo} never ends: is a quote left open?`);
+  return new CsvFormatError(`the file is not valid CSV near row ${rowNo}: ${error.message}`);
 }

@@ -1,20 +1,24 @@
-import { CsvParser, detectEncoding, encodingOf, readCsv } from './csv-reader';
+import { CsvFormatError, detectEncoding, encodingOf, readCsv, type CsvEncoding } from './csv-reader';
 import { csvCell, csvLine } from './csv-writer';
 import { plainNumber } from './plain-number';
 import { cellText, readXlsx, XlsxWriter } from './xlsx';
 
-const parseAll = (text: string, cut = 3) => {
-  const parser = new CsvParser();
+async function* pieces(bytes: Uint8Array, cut: number) {
+  for (let start = 0; start < bytes.length; start += cut) yield bytes.subarray(start, start + cut);
+}
+
+/** Every record of the text, uploaded in pieces of `cut` bytes (so characters arrive split too). */
+const readAll = async (text: string, cut = 3, encoding: CsvEncoding = 'utf-8') => {
   const records = [];
-  for (let start = 0; start < text.length; start += cut) records.push(...parser.push(text.slice(start, start + cut)));
-  return [...records, ...parser.end()];
+  for await (const batch of readCsv(pieces(Buffer.from(text, 'utf8'), cut), encoding, () => undefined)) records.push(...batch);
+  return records;
 };
 
 describe('CSV reader', () => {
-  it('reads quotes, doubled quotes, commas and line breaks inside fields, whatever the chunk cuts', () => {
+  it('reads quotes, doubled quotes, commas and line breaks inside fields, whatever the chunk cuts', async () => {
     const text = 'name,note\r\n"华东, ""精密""",第一\r\n"多\r\n行",x\nlast,\rcr,end';
     for (const cut of [1, 2, 3, 7, 1000]) {
-      expect(parseAll(text, cut)).toEqual([
+      expect(await readAll(text, cut)).toEqual([
         { rowNo: 1, cells: ['name', 'note'] },
         { rowNo: 2, cells: ['华东, "精密"', '第一'] },
         { rowNo: 3, cells: ['多\r\n行', 'x'] },
@@ -24,10 +28,61 @@ describe('CSV reader', () => {
     }
   });
 
-  it('keeps a trailing empty cell and refuses an unclosed quote at the end', () => {
-    expect(parseAll('a,\r\n')).toEqual([{ rowNo: 1, cells: ['a', ''] }]);
-    expect(parseAll('a,')).toEqual([{ rowNo: 1, cells: ['a', ''] }]);
-    expect(() => parseAll('"open')).toThrow('quoted field');
+  it('keeps a trailing empty cell and refuses an unclosed quote at the end', async () => {
+    expect(await readAll('a,\r\n')).toEqual([{ rowNo: 1, cells: ['a', ''] }]);
+    expect(await readAll('a,')).toEqual([{ rowNo: 1, cells: ['a', ''] }]);
+    await expect(readAll('a\r\n"open')).rejects.toThrow(new CsvFormatError('the file ends inside a quoted field that opens in row 2'));
+  });
+
+  it('numbers empty lines as rows and leaves short rows and stray quotes to the row checks', async () => {
+    expect(await readAll('a,b\r\n\r\nc\r\nd"e,"f"g,h\r\n')).toEqual([
+      { rowNo: 1, cells: ['a', 'b'] },
+      { rowNo: 2, cells: [''] },
+      { rowNo: 3, cells: ['c'] },
+      { rowNo: 4, cells: ['d"e', '"f"g', 'h'] },
+    ]);
+  });
+
+  it('refuses a record that never ends without reading the rest of the file', async () => {
+    let pulled = 0;
+    async function* endlessQuote() {
+      yield Buffer.from('name\r\nok\r\n"');
+      for (; pulled < 500; pulled += 1) yield Buffer.alloc(64 * 1024, 'y');
+    }
+    const reading = (async () => {
+      for await (const batch of readCsv(endlessQuote(), 'utf-8', () => undefined)) void batch;
+    })();
+    await expect(reading).rejects.toThrow(new CsvFormatError('row 3 never ends: is a quote left open?'));
+    expect(pulled).toBeLessThan(100);
+  });
+
+  it('reads no further ahead than a few chunks while the caller is busy, and stops the upload when the caller does', async () => {
+    let pulled = 0;
+    let closed = false;
+    async function* millionRows() {
+      try {
+        for (; pulled < 10_000; pulled += 1) yield Buffer.from('华东精密,13800138000\r\n'.repeat(100));
+      } finally {
+        closed = true;
+      }
+    }
+    const reader = readCsv(millionRows(), undefined, () => undefined);
+    const first = await reader.next();
+    expect(first.value?.[0]).toEqual({ rowNo: 1, cells: ['华东精密', '13800138000'] });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(pulled).toBeLessThan(100);
+    await reader.return(undefined);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(closed).toBe(true);
+    expect(pulled).toBeLessThan(100);
+  });
+
+  it('says which encoding the bytes are not', async () => {
+    const gbk = Buffer.from([0x41, 0x0d, 0x0a, 0xbf, 0xcd, 0xbb, 0xa7]);
+    const reading = (async () => {
+      for await (const batch of readCsv(pieces(gbk, 3), 'utf-8', () => undefined)) void batch;
+    })();
+    await expect(reading).rejects.toThrow(/^the file is not valid utf-8 \(near byte 3\)/);
   });
 
   it('detects UTF-8 (with or without BOM) and falls back to GB18030', () => {
@@ -70,9 +125,9 @@ describe('CSV writer', () => {
     expect(csvLine(['a', 'b,c'])).toBe('a,"b,c"\r\n');
   });
 
-  it('writes what the reader reads back', () => {
+  it('writes what the reader reads back', async () => {
     const cells = ['华东 "精密", 有限公司', 'line\r\nbreak', '', '普通'];
-    expect(parseAll(csvLine(cells))).toEqual([{ rowNo: 1, cells }]);
+    expect(await readAll(csvLine(cells))).toEqual([{ rowNo: 1, cells }]);
   });
 });
 
