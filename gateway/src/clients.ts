@@ -1,6 +1,6 @@
 import {
   alertV1,
-  approvalV1,
+  customerApprovalV1,
   assignmentV1,
   baseDataV1,
   contactV1,
@@ -27,7 +27,7 @@ export interface ServiceClients {
   customFields: customFieldV1.CustomFieldServiceClient;
   customerMaintenance: customerMaintenanceV1.CustomerMaintenanceServiceClient;
   assignments: assignmentV1.CustomerAssignmentServiceClient;
-  approvals: approvalV1.ApprovalServiceClient;
+  approvals: customerApprovalV1.ApprovalServiceClient;
   followUps: followUpV1.FollowUpServiceClient;
   history: historyV1.CustomerHistoryServiceClient;
   contacts: contactV1.ContactServiceClient;
@@ -84,7 +84,7 @@ export function createClients(settings: ClientSettings): ServiceClients {
       deadlineMs: Math.max(settings.deadlineMs, HANDOVER_DEADLINE_MS),
     }),
     approvals: createGrpcClient(
-      approvalV1.ApprovalServiceClient,
+      customerApprovalV1.ApprovalServiceClient,
       settings.customerAddress,
       options('liaison.customer.v1.ApprovalService', ['GetApproval', 'ListApprovals']),
     ),

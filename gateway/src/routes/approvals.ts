@@ -1,5 +1,5 @@
 import { bearerMetadata } from '@liaison/auth';
-import { approvalV1 } from '@liaison/contracts';
+import { customerApprovalV1 } from '@liaison/contracts';
 import { unary } from '@liaison/runtime';
 import type { ApiRouter } from '../http/api-router';
 import { ProblemSchema } from '../http/problem-schema';
@@ -25,7 +25,7 @@ const authProblems = {
 const notVisible = { 404: problem('No such approval among those the caller may read.') };
 const TAG = 'Approvals';
 
-export function approvalRoutes(api: ApiRouter, client: approvalV1.ApprovalServiceClient): void {
+export function approvalRoutes(api: ApiRouter, client: customerApprovalV1.ApprovalServiceClient): void {
   api.add({
     method: 'post',
     path: '/customers/{id}/invalid-applications',

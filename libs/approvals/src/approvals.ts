@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { requirePermission } from '@liaison/auth';
-import { AppError, inTransaction, pageSizeOf, requireUuid, seqPageTokens, type Pool, type PoolClient } from '@liaison/runtime';
+import { AppError, isIsoTime, isRecord, isUuid, pageSizeOf, pageTokens, requireUuid, type Pool, type PoolClient } from '@liaison/runtime';
 import type { ApprovalCallback, ApprovalKind, ApprovalKinds } from './kinds';
 import {
   REQUESTER_ROLE,
@@ -11,7 +11,7 @@ import {
   type Decision,
   type LogEntry,
 } from './model';
-import { ApprovalRepository, type ListFilter } from './repository';
+import { ApprovalRepository, type ListCursor, type ListFilter } from './repository';
 import { checkWithdraw, decide, resolveSteps, type DecisionPolicy } from './state-machine';
 import type { ViewerPolicy } from './viewer-sql';
 
@@ -60,11 +60,14 @@ export interface DecisionInput {
 export interface ListQuery {
   role: ListFilter['role'];
   statuses: ApprovalStatus[];
+  /** Kinds of any service: those this service does not decide are ignored. */
   kinds: string[];
   subjectType?: string;
   subjectId?: string;
   pageSize: number;
+  /** Continues this service's list; `before` continues a list merged across services. */
   pageToken: string;
+  before?: ListCursor;
 }
 
 export interface ApprovalList {
@@ -76,7 +79,12 @@ const STATUSES: readonly ApprovalStatus[] = ['pending', 'approved', 'rejected', 
 const MAX_TEXT = 1000;
 // Line breaks and tabs belong in a comment; other control characters break logs and exports.
 const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-const approvalPages = seqPageTokens('approvals');
+// The list order's position (created_at in ms, id) is the token: the same in every service.
+const approvalPages = pageTokens<{ t: string; id: string }>('approvals', (cursor) =>
+  isRecord(cursor) && isIsoTime(cursor.t) && typeof cursor.id === 'string' && isUuid(cursor.id)
+    ? { t: cursor.t, id: cursor.id }
+    : undefined,
+);
 
 /** NFC, trimmed, bounded free text (a reason or comment); throws a field violation otherwise. */
 export function cleanApprovalText(text: string, field: string, maxLength = MAX_TEXT): string {
@@ -117,6 +125,8 @@ export class Approvals {
    * (and locked it, so that concurrent submissions for one subject queue up).
    */
   async submit<P extends Record<string, unknown>>(tx: PoolClient, actor: Actor, submission: Submission<P>): Promise<ApprovalRequest<P>> {
+    // Checked here, not only by an RPC: a submission is the last step of use cases whose RPCs
+    // declare permissions of their own (a transfer, an invalid-customer application).
     requirePermission(actor, 'approval', 'create');
     const kind = this.kindOf(submission.kind);
     if (kind.subjectType !== submission.subject.type)
@@ -155,7 +165,6 @@ export class Approvals {
   }
 
   async get(actor: Actor, id: string): Promise<ApprovalRequest> {
-    requirePermission(actor, 'approval', 'read');
     checkId(id);
     const request = await this.repository.findReadable(this.options.pool, id, actor);
     if (!request) throw AppError.notFound('approval');
@@ -163,83 +172,87 @@ export class Approvals {
   }
 
   async list(actor: Actor, query: ListQuery): Promise<ApprovalList> {
-    requirePermission(actor, 'approval', 'read');
     const pageSize = pageSizeOf(query.pageSize);
-    this.checkFilter(query);
+    this.checkStatuses(query.statuses);
+    const known = this.options.kinds.names();
+    const kinds = query.kinds.filter((kind) => known.includes(kind));
+    // Only kinds of other services asked for: none of their requests lives here.
+    if (query.kinds.length > 0 && kinds.length === 0) return { approvals: [], nextPageToken: '' };
+    const token = approvalPages.decode(query.pageToken);
     const page = await this.repository.list(this.options.pool, actor, {
       role: query.role,
       statuses: query.statuses,
-      kinds: query.kinds,
+      kinds,
       subjectType: query.subjectType,
       subjectId: query.subjectId,
-      afterSeq: approvalPages.decode(query.pageToken),
+      before: token ? { createdAt: new Date(token.t), id: token.id } : query.before,
       limit: pageSize,
     });
-    return { approvals: page.requests, nextPageToken: page.nextSeq ? approvalPages.encode(page.nextSeq) : '' };
+    const next = page.next && approvalPages.encode({ t: page.next.createdAt.toISOString(), id: page.next.id });
+    return { approvals: page.requests, nextPageToken: next || '' };
   }
 
-  approve(actor: Actor, input: DecisionInput): Promise<ApprovalRequest> {
-    return this.decide(actor, input, 'approve');
+  /** The kinds of approval this service decides. */
+  kinds(): string[] {
+    return this.options.kinds.names();
   }
 
-  reject(actor: Actor, input: DecisionInput): Promise<ApprovalRequest> {
-    return this.decide(actor, input, 'reject');
+  approve(tx: PoolClient, actor: Actor, input: DecisionInput): Promise<ApprovalRequest> {
+    return this.decide(tx, actor, input, 'approve');
   }
 
-  async withdraw(actor: Actor, input: { id: string; comment: string }): Promise<ApprovalRequest> {
-    requirePermission(actor, 'approval', 'create');
+  reject(tx: PoolClient, actor: Actor, input: DecisionInput): Promise<ApprovalRequest> {
+    return this.decide(tx, actor, input, 'reject');
+  }
+
+  async withdraw(tx: PoolClient, actor: Actor, input: { id: string; comment: string }): Promise<ApprovalRequest> {
     checkId(input.id);
     const comment = cleanApprovalText(input.comment, 'comment');
-    return inTransaction(this.options.pool, async (tx) => {
-      const request = await this.lockReadable(tx, input.id, actor);
-      checkWithdraw(request, actor);
-      await this.runCallback(tx, this.kindOf(request.kind).onWithdrawn, { ...request, status: 'withdrawn' }, actor);
-      await this.repository.updateState(tx, request.id, 'withdrawn', request.currentStep);
-      await this.repository.appendLog(tx, request.id, {
-        step: request.currentStep,
-        action: 'withdraw',
-        actorId: actor.userId,
-        actorName: actor.username,
-        actorRole: REQUESTER_ROLE,
-        comment,
-      });
-      const withdrawn = await this.repository.reload(tx, request.id);
-      await this.options.events.completed(tx, withdrawn);
-      return withdrawn;
+    const request = await this.lockReadable(tx, input.id, actor);
+    checkWithdraw(request, actor);
+    await this.runCallback(tx, this.kindOf(request.kind).onWithdrawn, { ...request, status: 'withdrawn' }, actor);
+    await this.repository.updateState(tx, request.id, 'withdrawn', request.currentStep);
+    await this.repository.appendLog(tx, request.id, {
+      step: request.currentStep,
+      action: 'withdraw',
+      actorId: actor.userId,
+      actorName: actor.username,
+      actorRole: REQUESTER_ROLE,
+      comment,
     });
+    const withdrawn = await this.repository.reload(tx, request.id);
+    await this.options.events.completed(tx, withdrawn);
+    return withdrawn;
   }
 
-  private async decide(actor: Actor, input: DecisionInput, decision: Decision): Promise<ApprovalRequest> {
-    requirePermission(actor, 'approval', 'approve');
+  private async decide(tx: PoolClient, actor: Actor, input: DecisionInput, decision: Decision): Promise<ApprovalRequest> {
     checkId(input.id);
     checkStep(input.step);
     const comment = cleanApprovalText(input.comment, 'comment');
-    return inTransaction(this.options.pool, async (tx) => {
-      const request = await this.lockReadable(tx, input.id, actor);
-      const transition = decide(request, actor, { step: input.step, decision, comment }, this.policy);
-      const entry = {
-        step: request.currentStep,
-        action: decision,
-        actorId: actor.userId,
-        actorName: actor.username,
-        actorRole: transition.role,
-        comment,
-      };
-      await this.repository.recordDecision(tx, request.id, request.currentStep, decision, actor, comment);
-      await this.repository.appendLog(tx, request.id, entry);
-      // The subject changes before the request row does: a submission for the same subject holds
-      // the subject's lock while it checks for a pending request, so this order cannot deadlock.
-      if (transition.status !== 'pending') {
-        const kind = this.kindOf(request.kind);
-        const callback = transition.status === 'approved' ? kind.onApproved : kind.onRejected;
-        await this.runCallback(tx, callback, { ...(await this.repository.reload(tx, request.id)), status: transition.status }, actor);
-      }
-      await this.repository.updateState(tx, request.id, transition.status, transition.currentStep);
-      const decided = await this.repository.reload(tx, request.id);
-      await this.options.events.decided(tx, decided, entry);
-      if (decided.status !== 'pending') await this.options.events.completed(tx, decided);
-      return decided;
-    });
+    const request = await this.lockReadable(tx, input.id, actor);
+    const transition = decide(request, actor, { step: input.step, decision, comment }, this.policy);
+    const entry = {
+      step: request.currentStep,
+      action: decision,
+      actorId: actor.userId,
+      actorName: actor.username,
+      actorRole: transition.role,
+      comment,
+    };
+    await this.repository.recordDecision(tx, request.id, request.currentStep, decision, actor, comment);
+    await this.repository.appendLog(tx, request.id, entry);
+    // The subject changes before the request row does: a submission for the same subject holds
+    // the subject's lock while it checks for a pending request, so this order cannot deadlock.
+    if (transition.status !== 'pending') {
+      const kind = this.kindOf(request.kind);
+      const callback = transition.status === 'approved' ? kind.onApproved : kind.onRejected;
+      await this.runCallback(tx, callback, { ...(await this.repository.reload(tx, request.id)), status: transition.status }, actor);
+    }
+    await this.repository.updateState(tx, request.id, transition.status, transition.currentStep);
+    const decided = await this.repository.reload(tx, request.id);
+    await this.options.events.decided(tx, decided, entry);
+    if (decided.status !== 'pending') await this.options.events.completed(tx, decided);
+    return decided;
   }
 
   private async lockReadable(tx: PoolClient, id: string, actor: Actor): Promise<ApprovalRequest> {
@@ -263,14 +276,9 @@ export class Approvals {
     return kind;
   }
 
-  private checkFilter(query: ListQuery): void {
-    const unknownStatuses = query.statuses.filter((status) => !STATUSES.includes(status));
-    const known = this.options.kinds.names();
-    const unknownKinds = query.kinds.filter((kind) => !known.includes(kind));
-    const violations = [
-      ...unknownStatuses.map((status) => ({ field: 'statuses', message: `"${status}" is not a status (${STATUSES.join(', ')})` })),
-      ...unknownKinds.map((kind) => ({ field: 'kinds', message: `"${kind}" is not a kind (${known.join(', ')})` })),
-    ];
-    if (violations.length > 0) throw AppError.invalid('unknown filter values', violations);
+  private checkStatuses(statuses: ApprovalStatus[]): void {
+    const unknown = statuses.filter((status) => !STATUSES.includes(status));
+    const violations = unknown.map((status) => ({ field: 'statuses', message: `"${status}" is not a status (${STATUSES.join(', ')})` }));
+    if (violations.length > 0) throw AppError.invalid('unknown statuses', violations);
   }
 }

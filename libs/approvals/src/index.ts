@@ -6,4 +6,7 @@ export * from './kinds';
 export * from './approvals';
 export * from './migrations';
 export { deciderRoleOf, resolveSteps, unitAbove, type DecisionPolicy } from './state-machine';
-export type { ListFilter } from './repository';
+export type { ListCursor, ListFilter } from './repository';
+export * from './approval-mapper';
+export * from './approval-handlers';
+export * from './approval-events';

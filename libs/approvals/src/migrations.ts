@@ -71,6 +71,19 @@ CREATE INDEX approval_log_request ON approval_log (request_id, id);
 CREATE INDEX approval_log_actor ON approval_log (actor_id, request_id);
 `,
   },
+  {
+    version: 2,
+    name: 'list_order_across_services',
+    sql: `
+-- Lists are ordered by (created_at, id), newest first, in every service alike, so that the gateway
+-- merges the lists of several services into one. Times are kept to the millisecond: that is what
+-- travels in protobuf Timestamps and JavaScript Dates, so a cursor compares exactly.
+UPDATE approval_requests SET created_at = date_trunc('milliseconds', created_at)
+  WHERE created_at <> date_trunc('milliseconds', created_at);
+ALTER TABLE approval_requests ALTER COLUMN created_at SET DEFAULT date_trunc('milliseconds', now());
+CREATE INDEX approval_requests_list_order ON approval_requests (created_at DESC, id DESC);
+`,
+  },
 ];
 
 /** Applies the approval tables (scope `approvals`). */

@@ -102,6 +102,12 @@ function parameters(): { values: unknown[]; add: AddParam } {
   return { values, add: (value) => `$${values.push(value)}` };
 }
 
+/** A position in the list order, the same in every service: created_at (ms precision) and id. */
+export interface ListCursor {
+  createdAt: Date;
+  id: string;
+}
+
 export interface ListFilter {
   /** requester: the actor's own; decider: awaiting the actor's decision; all: every readable one. */
   role: 'requester' | 'decider' | 'all';
@@ -109,15 +115,15 @@ export interface ListFilter {
   kinds: string[];
   subjectType?: string;
   subjectId?: string;
-  /** seq of the last request of the previous page. */
-  afterSeq?: string;
+  /** Only requests after this one in list order (newest first by created_at, then id). */
+  before?: ListCursor;
   limit: number;
 }
 
 export interface RequestPage {
   requests: ApprovalRequest[];
-  /** seq of the last request, when more follow. */
-  nextSeq: string | null;
+  /** The last request of the page when more follow. */
+  next: ListCursor | null;
 }
 
 export interface NewRequest {
@@ -185,7 +191,7 @@ export class ApprovalRepository {
     const where = [readableBy(actor, this.policy, add), ...filterConditions(actor, filter, add)];
     const { rows } = await db.query<RequestRow>(
       `SELECT ${COLUMNS} FROM approval_requests r WHERE ${where.join(' AND ')}
-       ORDER BY r.seq DESC LIMIT ${add(filter.limit + 1)}`,
+       ORDER BY r.created_at DESC, r.id DESC LIMIT ${add(filter.limit + 1)}`,
       values,
     );
     const page = rows.slice(0, filter.limit);
@@ -195,7 +201,7 @@ export class ApprovalRepository {
     );
     return {
       requests: page.map((row) => toRequest(row, steps.get(row.id) ?? [])),
-      nextSeq: rows.length > filter.limit ? page[page.length - 1].seq : null,
+      next: rows.length > filter.limit ? { createdAt: page[page.length - 1].created_at, id: page[page.length - 1].id } : null,
     };
   }
 
@@ -260,6 +266,6 @@ function filterConditions(actor: Actor, filter: ListFilter, add: AddParam): stri
   if (filter.kinds.length > 0) where.push(`r.kind = ANY(${add(filter.kinds)}::text[])`);
   if (filter.subjectType) where.push(`r.subject_type = ${add(filter.subjectType)}`);
   if (filter.subjectId) where.push(`r.subject_id = ${add(filter.subjectId)}`);
-  if (filter.afterSeq) where.push(`r.seq < ${add(filter.afterSeq)}::bigint`);
+  if (filter.before) where.push(`(r.created_at, r.id) < (${add(filter.before.createdAt)}, ${add(filter.before.id)}::uuid)`);
   return where;
 }

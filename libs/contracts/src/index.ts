@@ -13,7 +13,10 @@ export * as followUpEventsV1 from './gen/liaison/events/v1/followup_events';
 export * as baseDataV1 from './gen/liaison/customer/v1/base_data';
 export * as customFieldV1 from './gen/liaison/customer/v1/custom_field';
 export * as baseDataEventsV1 from './gen/liaison/events/v1/base_data_events';
-export * as approvalV1 from './gen/liaison/customer/v1/approval';
+export * as approvalV1 from './gen/liaison/approval/v1/approval';
+/** Deprecated: served for one release beside approvalV1 and invalidApplicationV1 (rolling upgrades). */
+export * as customerApprovalV1 from './gen/liaison/customer/v1/approval';
+export * as invalidApplicationV1 from './gen/liaison/customer/v1/invalid_application';
 export * as approvalEventsV1 from './gen/liaison/events/v1/approval_events';
 export * as customerViewV1 from './gen/liaison/customer/v1/customer_view';
 export * as salesEventsV1 from './gen/liaison/events/v1/sales_events';

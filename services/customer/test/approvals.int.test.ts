@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { ApprovalKinds, Approvals, type ApprovalEvents, type ApprovalRequest } from '@liaison/approvals';
 import { principalFromClaims, type Principal } from '@liaison/auth';
-import { approvalEventsV1, approvalV1, customerV1, eventsV1 } from '@liaison/contracts';
-import { createGrpcClient, createPool, inTransaction, unary, type Pool } from '@liaison/runtime';
+import { approvalEventsV1, approvalV1, customerApprovalV1, customerV1, eventsV1, invalidApplicationV1 } from '@liaison/contracts';
+import { createGrpcClient, createPool, inTransaction, unary, type Pool, type PoolClient } from '@liaison/runtime';
 import { collectRecords, ensureDatabase, subjectOf, userToken, waitFor, type RecordCollector } from '@liaison/testkit';
 import type { RunningCustomerService } from '../src/app';
 import { callerMetadata, startServiceUnderTest } from './support';
@@ -17,6 +17,7 @@ const run = Date.now().toString(36);
 let service: RunningCustomerService;
 let customers: customerV1.CustomerServiceClient;
 let approvals: approvalV1.ApprovalServiceClient;
+let applications: invalidApplicationV1.InvalidApplicationServiceClient;
 let pool: Pool;
 let events: RecordCollector;
 
@@ -41,7 +42,7 @@ async function moveCustomer(username: string, customer: customerV1.Customer, cat
 }
 
 const apply = async (username: string, customerId: string, reason = '电话是空号，多次联系不上') =>
-  (await unary(approvals.applyForInvalid.bind(approvals), { customerId, reason }, await as(username))).approval!;
+  (await unary(applications.createInvalidApplication.bind(applications), { customerId, reason }, await as(username))).approval!;
 
 const getApproval = async (username: string, id: string) =>
   (await unary(approvals.getApproval.bind(approvals), { id }, await as(username))).approval!;
@@ -85,8 +86,13 @@ beforeAll(async () => {
     deadlineMs: 10_000,
   });
   approvals = createGrpcClient(approvalV1.ApprovalServiceClient, address, {
-    serviceName: 'liaison.customer.v1.ApprovalService',
+    serviceName: 'liaison.approval.v1.ApprovalService',
     idempotentMethods: ['GetApproval', 'ListApprovals'],
+    deadlineMs: 10_000,
+  });
+  applications = createGrpcClient(invalidApplicationV1.InvalidApplicationServiceClient, address, {
+    serviceName: 'liaison.customer.v1.InvalidApplicationService',
+    idempotentMethods: [],
     deadlineMs: 10_000,
   });
   pool = createPool(databaseUrl);
@@ -95,6 +101,7 @@ beforeAll(async () => {
 afterAll(async () => {
   customers?.close();
   approvals?.close();
+  applications?.close();
   await events?.stop();
   await pool?.end();
   await service?.host.stop();
@@ -373,7 +380,10 @@ describe('who reads approvals and their operation log', () => {
       pageToken = response.page?.nextPageToken ?? '';
     } while (pageToken);
     expect(seen.slice(0, 3)).toEqual([...mine].reverse());
-    await expect(listApprovals('admin', { kinds: ['quote.discount'] })).rejects.toMatchObject({ code: 'invalid_argument' });
+    // Kinds of other services are not refused: the gateway asks every service with the same filter.
+    expect(await listApprovals('admin', { kinds: ['quote.discount'] })).toEqual([]);
+    const kinds = await unary(approvals.listApprovalKinds.bind(approvals), {}, await as('rep.east.1'));
+    expect(kinds.kinds.sort()).toEqual(['customer.invalid', 'customer.transfer']);
     await expect(listApprovals('admin', { page: { pageSize: 500, pageToken: '' } })).rejects.toMatchObject({ code: 'invalid_argument' });
     await expect(listApprovals('admin', { page: { pageSize: 10, pageToken: 'garbage' } })).rejects.toMatchObject({
       code: 'invalid_argument',
@@ -428,6 +438,9 @@ describe('the approval mechanism for other kinds (PLT-01)', () => {
   beforeAll(() => {
     mechanism = new Approvals({ pool, kinds: twoLevels, events: recordingEvents });
   });
+  // A decision runs in the transaction its RPC opens; here, one of its own.
+  const decideIn = <I, R>(decision: (tx: PoolClient, actor: Principal, input: I) => Promise<R>, actor: Principal, input: I) =>
+    inTransaction(pool, (tx) => decision(tx, actor, input));
 
   it('walks a two-level plan: each level by its own deciders, the callback once at the end', async () => {
     const request = await submit();
@@ -435,16 +448,28 @@ describe('the approval mechanism for other kinds (PLT-01)', () => {
       ['部门经理审批', '/Sales/East'],
       ['总监审批', null],
     ]);
-    await expect(mechanism.approve(await principal('director'), { id: request.id, step: 1, comment: '' })).rejects.toMatchObject({
+    await expect(
+      decideIn(mechanism.approve.bind(mechanism), await principal('director'), { id: request.id, step: 1, comment: '' }),
+    ).rejects.toMatchObject({
       reason: 'not_a_decider',
     });
-    const atSecond = await mechanism.approve(await principal('manager.east'), { id: request.id, step: 1, comment: '同意' });
+    const atSecond = await decideIn(mechanism.approve.bind(mechanism), await principal('manager.east'), {
+      id: request.id,
+      step: 1,
+      comment: '同意',
+    });
     expect(atSecond).toMatchObject({ status: 'pending', currentStep: 2 });
     expect(appliedSubjects.find((applied) => applied.id === request.subject.id)).toBeUndefined();
-    await expect(mechanism.approve(await principal('manager.east'), { id: request.id, step: 2, comment: '' })).rejects.toMatchObject({
+    await expect(
+      decideIn(mechanism.approve.bind(mechanism), await principal('manager.east'), { id: request.id, step: 2, comment: '' }),
+    ).rejects.toMatchObject({
       reason: 'not_a_decider',
     });
-    const done = await mechanism.approve(await principal('director'), { id: request.id, step: 2, comment: '批准' });
+    const done = await decideIn(mechanism.approve.bind(mechanism), await principal('director'), {
+      id: request.id,
+      step: 2,
+      comment: '批准',
+    });
     expect(done).toMatchObject({ status: 'approved', currentStep: 2 });
     expect(done.log.map((entry) => `${entry.action}:${entry.actorRole}`)).toEqual([
       'submit:requester',
@@ -464,13 +489,41 @@ describe('the approval mechanism for other kinds (PLT-01)', () => {
 
   it("undoes the final decision when the kind's callback fails: one transaction", async () => {
     const request = await submit({ failOnApproval: true });
-    await mechanism.approve(await principal('manager.east'), { id: request.id, step: 1, comment: '' });
-    await expect(mechanism.approve(await principal('director'), { id: request.id, step: 2, comment: '' })).rejects.toThrow(
-      'the subject refused the change',
-    );
+    await decideIn(mechanism.approve.bind(mechanism), await principal('manager.east'), { id: request.id, step: 1, comment: '' });
+    await expect(
+      decideIn(mechanism.approve.bind(mechanism), await principal('director'), { id: request.id, step: 2, comment: '' }),
+    ).rejects.toThrow('the subject refused the change');
     const after = await mechanism.get(await principal('admin'), request.id);
     expect(after).toMatchObject({ status: 'pending', currentStep: 2 });
     expect(after.steps[1].decision).toBeNull();
     expect(after.log).toHaveLength(2);
+  });
+});
+
+describe('the deprecated liaison.customer.v1.ApprovalService (rolling upgrades)', () => {
+  it('still applies, lists and decides, answering the same approvals as the new API', async () => {
+    const old = createGrpcClient(customerApprovalV1.ApprovalServiceClient, `127.0.0.1:${service.grpcPort}`, {
+      serviceName: 'liaison.customer.v1.ApprovalService',
+      idempotentMethods: [],
+      deadlineMs: 10_000,
+    });
+    try {
+      const customer = await createCustomer('rep.east.1', '旧接口申请');
+      const applied = (await unary(old.applyForInvalid.bind(old), { customerId: customer.id, reason: '空号' }, await as('rep.east.1')))
+        .approval!;
+      expect(applied).toMatchObject({ kind: 'customer.invalid', status: customerApprovalV1.ApprovalStatus.APPROVAL_STATUS_PENDING });
+      const inbox = await unary(
+        old.listApprovals.bind(old),
+        customerApprovalV1.ListApprovalsRequest.fromPartial({ role: customerApprovalV1.ApprovalRole.APPROVAL_ROLE_DECIDER }),
+        await as('manager.east'),
+      );
+      expect(inbox.approvals.map((approval) => approval.id)).toContain(applied.id);
+      const decided = (await unary(old.approve.bind(old), { id: applied.id, step: 1, comment: '同意' }, await as('manager.east')))
+        .approval!;
+      expect(decided.status).toBe(customerApprovalV1.ApprovalStatus.APPROVAL_STATUS_APPROVED);
+      expect(await getApproval('rep.east.1', applied.id)).toMatchObject({ id: applied.id, status: S.APPROVAL_STATUS_APPROVED });
+    } finally {
+      old.close();
+    }
   });
 });

@@ -73,7 +73,7 @@ beforeAll(async () => {
     ...options,
   });
   approvals = createGrpcClient(approvalV1.ApprovalServiceClient, address, {
-    serviceName: 'liaison.customer.v1.ApprovalService',
+    serviceName: 'liaison.approval.v1.ApprovalService',
     ...options,
   });
   pool = createPool(databaseUrl);

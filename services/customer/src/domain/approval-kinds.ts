@@ -1,6 +1,6 @@
-import { ApprovalKinds, Approvals } from '@liaison/approvals';
+import { approvalEventsOn, ApprovalKinds, Approvals } from '@liaison/approvals';
 import type { Pool } from '@liaison/runtime';
-import { approvalEvents } from '../events/approval-events';
+import { outbox } from '../events/outbox';
 import { AssignmentService } from './assignment-service';
 import { CustomerService } from './customer-service';
 import { InvalidApplications, invalidApplicationKind } from './invalid-application';
@@ -21,7 +21,7 @@ export interface CustomerApprovals {
 
 export function customerApprovals(pool: Pool, assignments: AssignmentService = new AssignmentService(pool)): CustomerApprovals {
   const customers = new CustomerService(pool);
-  const approvals = new Approvals({ pool, kinds: customerApprovalKinds(customers, assignments), events: approvalEvents });
+  const approvals = new Approvals({ pool, kinds: customerApprovalKinds(customers, assignments), events: approvalEventsOn(outbox) });
   return {
     approvals,
     invalidApplications: new InvalidApplications(pool, customers, approvals),

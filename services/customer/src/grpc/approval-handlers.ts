@@ -1,79 +1,66 @@
+import { approvalHandlers } from '@liaison/approvals';
+import { approvalV1, customerApprovalV1, invalidApplicationV1 } from '@liaison/contracts';
 import type { Policies, RpcContext } from '@liaison/platform';
-import type { ApprovalStatus, ListFilter } from '@liaison/approvals';
-import { approvalV1 } from '@liaison/contracts';
-import { AppError } from '@liaison/runtime';
 import type { CustomerApprovals } from '../domain/approval-kinds';
-import { statusFromProto, toProtoApproval } from './approval-mapper';
+import { invalidApplicationHandlers } from './invalid-application-handlers';
 
-type Ctx = RpcContext;
+// The deprecated liaison.customer.v1.ApprovalService, served for one more release so that a
+// gateway of the previous release keeps working during a rolling upgrade. Its messages are
+// wire-identical to liaison.approval.v1's, so each call is re-decoded into the new API's and
+// answered by the same handlers. Unlike before, kinds of other services in a list filter are
+// ignored rather than refused (the new API's rule).
 
-const { ApprovalRole } = approvalV1;
+type Codec<T> = { encode(message: T): { finish(): Uint8Array }; decode(bytes: Uint8Array): unknown };
 
-const ROLE_FROM_PROTO: Partial<Record<approvalV1.ApprovalRole, ListFilter['role']>> = {
-  [ApprovalRole.APPROVAL_ROLE_UNSPECIFIED]: 'all',
-  [ApprovalRole.APPROVAL_ROLE_REQUESTER]: 'requester',
-  [ApprovalRole.APPROVAL_ROLE_DECIDER]: 'decider',
-};
-
-function statusesOf(values: approvalV1.ApprovalStatus[]): ApprovalStatus[] {
-  return values.map((value, index) => {
-    const status = statusFromProto(value);
-    if (!status) throw AppError.invalid('unknown status', [{ field: `statuses[${index}]`, message: 'is not a status' }]);
-    return status;
-  });
+function as<T>(message: T, from: Codec<T>, to: { decode(bytes: Uint8Array): unknown }) {
+  return to.decode(from.encode(message).finish());
 }
 
-function roleOf(value: approvalV1.ApprovalRole): ListFilter['role'] {
-  const role = ROLE_FROM_PROTO[value];
-  if (!role) throw AppError.invalid('unknown role', [{ field: 'role', message: 'must be requester, decider or unspecified (all)' }]);
-  return role;
-}
-
-/** ApprovalService RPCs: protobuf in, approval use case, protobuf out. */
-export function approvalHandlers({ approvals, invalidApplications }: CustomerApprovals) {
-  const answer = (approval: Parameters<typeof toProtoApproval>[0]) => ({ approval: toProtoApproval(approval) });
+export function deprecatedApprovalHandlers({ approvals, invalidApplications }: CustomerApprovals) {
+  const current = approvalHandlers(approvals);
+  const applications = invalidApplicationHandlers(invalidApplications);
+  const old = customerApprovalV1;
   return {
-    async listApprovals(request: approvalV1.ListApprovalsRequest, ctx: Ctx): Promise<approvalV1.ListApprovalsResponse> {
-      const list = await approvals.list(ctx.principal, {
-        role: roleOf(request.role),
-        statuses: statusesOf(request.statuses),
-        kinds: request.kinds,
-        subjectType: request.subjectType || undefined,
-        subjectId: request.subjectId || undefined,
-        pageSize: request.page?.pageSize ?? 0,
-        pageToken: request.page?.pageToken ?? '',
-      });
-      return { approvals: list.approvals.map(toProtoApproval), page: { nextPageToken: list.nextPageToken } };
+    async listApprovals(request: customerApprovalV1.ListApprovalsRequest, ctx: RpcContext) {
+      const answer = await current.listApprovals(
+        as(request, old.ListApprovalsRequest, approvalV1.ListApprovalsRequest) as approvalV1.ListApprovalsRequest,
+        ctx,
+      );
+      return as(answer, approvalV1.ListApprovalsResponse, old.ListApprovalsResponse) as customerApprovalV1.ListApprovalsResponse;
     },
-
-    async getApproval(request: approvalV1.GetApprovalRequest, ctx: Ctx): Promise<approvalV1.GetApprovalResponse> {
-      return answer(await approvals.get(ctx.principal, request.id));
+    async getApproval(request: customerApprovalV1.GetApprovalRequest, ctx: RpcContext) {
+      return as(
+        await current.getApproval(request, ctx),
+        approvalV1.GetApprovalResponse,
+        old.GetApprovalResponse,
+      ) as customerApprovalV1.GetApprovalResponse;
     },
-
-    async approve(request: approvalV1.ApproveRequest, ctx: Ctx): Promise<approvalV1.ApproveResponse> {
-      return answer(await approvals.approve(ctx.principal, { id: request.id, step: request.step, comment: request.comment }));
+    async approve(request: customerApprovalV1.ApproveRequest, ctx: RpcContext) {
+      return as(await current.approve(request, ctx), approvalV1.ApproveResponse, old.ApproveResponse) as customerApprovalV1.ApproveResponse;
     },
-
-    async reject(request: approvalV1.RejectRequest, ctx: Ctx): Promise<approvalV1.RejectResponse> {
-      return answer(await approvals.reject(ctx.principal, { id: request.id, step: request.step, comment: request.comment }));
+    async reject(request: customerApprovalV1.RejectRequest, ctx: RpcContext) {
+      return as(await current.reject(request, ctx), approvalV1.RejectResponse, old.RejectResponse) as customerApprovalV1.RejectResponse;
     },
-
-    async withdraw(request: approvalV1.WithdrawRequest, ctx: Ctx): Promise<approvalV1.WithdrawResponse> {
-      return answer(await approvals.withdraw(ctx.principal, { id: request.id, comment: request.comment }));
+    async withdraw(request: customerApprovalV1.WithdrawRequest, ctx: RpcContext) {
+      return as(
+        await current.withdraw(request, ctx),
+        approvalV1.WithdrawResponse,
+        old.WithdrawResponse,
+      ) as customerApprovalV1.WithdrawResponse;
     },
-
-    async applyForInvalid(request: approvalV1.ApplyForInvalidRequest, ctx: Ctx): Promise<approvalV1.ApplyForInvalidResponse> {
-      return answer(await invalidApplications.apply(ctx.tx, ctx.principal, request.customerId, request.reason));
+    async applyForInvalid(request: customerApprovalV1.ApplyForInvalidRequest, ctx: RpcContext) {
+      const answer = await applications.createInvalidApplication(request, ctx);
+      return as(
+        answer,
+        invalidApplicationV1.CreateInvalidApplicationResponse,
+        old.ApplyForInvalidResponse,
+      ) as customerApprovalV1.ApplyForInvalidResponse;
     },
   };
 }
 
-approvalHandlers.definition = approvalV1.ApprovalServiceService;
-approvalHandlers.policies = {
-  listApprovals: { permission: ['approval', 'read'] },
-  getApproval: { permission: ['approval', 'read'] },
-  approve: { permission: ['approval', 'approve'] },
-  reject: { permission: ['approval', 'approve'] },
-  withdraw: { permission: ['approval', 'create'] },
-  applyForInvalid: { permission: ['approval', 'create'], transaction: true },
-} satisfies Policies<typeof approvalV1.ApprovalServiceService>;
+deprecatedApprovalHandlers.definition = customerApprovalV1.ApprovalServiceService;
+deprecatedApprovalHandlers.policies = {
+  ...approvalHandlers.policies,
+  applyForInvalid: invalidApplicationHandlers.policies.createInvalidApplication,
+} satisfies Policies<typeof customerApprovalV1.ApprovalServiceService>;

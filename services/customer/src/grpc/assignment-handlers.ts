@@ -2,7 +2,7 @@ import type { Policies, RpcContext } from '@liaison/platform';
 import { assignmentV1 } from '@liaison/contracts';
 import type { AssignmentService } from '../domain/assignment-service';
 import type { TransferRequests } from '../domain/transfer-approval';
-import { toProtoApproval } from './approval-mapper';
+import { toCustomerV1Approval } from '@liaison/approvals';
 import {
   categoriesFromProto,
   contactedFromProto,
@@ -84,7 +84,7 @@ export function assignmentHandlers(service: AssignmentService, transfers: Transf
         reason: request.reason,
         keepPreviousOwnerAsFollower: request.keepPreviousOwnerAsFollower,
       });
-      if (outcome.approval) return { customers: [], pending: true, approval: toProtoApproval(outcome.approval) };
+      if (outcome.approval) return { customers: [], pending: true, approval: toCustomerV1Approval(outcome.approval) };
       return { customers: outcome.customers.map(toProtoCustomer), pending: false };
     },
 

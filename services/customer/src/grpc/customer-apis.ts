@@ -14,7 +14,9 @@ import { HandoverService } from '../domain/handover-service';
 import { HistoryService } from '../domain/history-service';
 import { ImportService } from '../domain/import-service';
 import { alertHandlers } from './alert-handlers';
-import { approvalHandlers } from './approval-handlers';
+import { approvalHandlers } from '@liaison/approvals';
+import { deprecatedApprovalHandlers } from './approval-handlers';
+import { invalidApplicationHandlers } from './invalid-application-handlers';
 import { assignmentHandlers } from './assignment-handlers';
 import { baseDataHandlers } from './base-data-handlers';
 import { contactHandlers } from './contact-handlers';
@@ -45,7 +47,10 @@ export const CUSTOMER_PROTO_FILES = [
   'contact',
   'customer_view',
   'alert',
-].map((name) => `liaison/customer/v1/${name}.proto`);
+  'invalid_application',
+]
+  .map((name) => `liaison/customer/v1/${name}.proto`)
+  .concat('liaison/approval/v1/approval.proto');
 
 export interface CustomerApiDependencies {
   pool: Pool;
@@ -81,7 +86,13 @@ export async function addCustomerApis(grpc: PostgresGrpcServer, deps: CustomerAp
   );
   grpc.addService(baseDataHandlers.definition, baseDataHandlers(baseData), baseDataHandlers.policies);
   grpc.addService(customFieldHandlers.definition, customFieldHandlers(customFields), customFieldHandlers.policies);
-  grpc.addService(approvalHandlers.definition, approvalHandlers(approvals), approvalHandlers.policies);
+  grpc.addService(approvalHandlers.definition, approvalHandlers(approvals.approvals), approvalHandlers.policies);
+  grpc.addService(
+    invalidApplicationHandlers.definition,
+    invalidApplicationHandlers(approvals.invalidApplications),
+    invalidApplicationHandlers.policies,
+  );
+  grpc.addService(deprecatedApprovalHandlers.definition, deprecatedApprovalHandlers(approvals), deprecatedApprovalHandlers.policies);
   grpc.addService(assignmentHandlers.definition, assignmentHandlers(assignments, approvals.transfers), assignmentHandlers.policies);
   grpc.addService(handoverHandlers.definition, handoverHandlers(new HandoverService(pool)), handoverHandlers.policies);
   grpc.addService(followUpHandlers.definition, followUpHandlers(new FollowUpService(pool)), followUpHandlers.policies);

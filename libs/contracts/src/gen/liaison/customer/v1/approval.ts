@@ -2229,6 +2229,13 @@ export const ApplyForInvalidResponse: MessageFns<ApplyForInvalidResponse> = {
  * application (无效客户申请), decided step by step with comments. Every action is kept in an
  * operation log that the requester, the deciders, the managers above and directors can read;
  * anyone else gets NOT_FOUND. Calls carry the caller's bearer token.
+ *
+ * Deprecated: liaison.approval.v1.ApprovalService (the same for every service) and
+ * InvalidApplicationService replace it. The customer service still serves it, so that a gateway
+ * of the previous release keeps working during a rolling upgrade; it goes in the next release.
+ * The messages stay: the approval events (liaison.events.v1) still carry them.
+ *
+ * @deprecated
  */
 export type ApprovalServiceService = typeof ApprovalServiceService;
 export const ApprovalServiceService = {

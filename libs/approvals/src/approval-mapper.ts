@@ -1,8 +1,8 @@
-import type { ApprovalRequest, ApprovalStatus, ApprovalStep, LogAction, LogEntry } from '@liaison/approvals';
-import { approvalV1 } from '@liaison/contracts';
+import { approvalV1, customerApprovalV1 } from '@liaison/contracts';
+import type { ApprovalRequest, ApprovalStatus, ApprovalStep, LogAction, LogEntry } from './model';
 
-// Approvals between the library's model and the protobuf contract, for the handlers and the
-// event payloads alike.
+// Approvals between the library's model and liaison.approval.v1, for every service's handlers
+// and the approval events alike.
 
 const { ApprovalStatus: ProtoStatus, ApprovalAction: ProtoAction } = approvalV1;
 
@@ -79,4 +79,13 @@ export function toProtoApproval(request: ApprovalRequest): approvalV1.Approval {
     updateTime: request.updatedAt,
     completeTime: request.completedAt ?? undefined,
   });
+}
+
+/**
+ * The approval as liaison.customer.v1.Approval, the type the approval events and the customer
+ * service's transfer answer were published with first. liaison.approval.v1.Approval has the same
+ * fields, numbers and enum values: the bytes are the same, so a re-decode converts.
+ */
+export function toCustomerV1Approval(request: ApprovalRequest): customerApprovalV1.Approval {
+  return customerApprovalV1.Approval.decode(approvalV1.Approval.encode(toProtoApproval(request)).finish());
 }
