@@ -91,7 +91,13 @@ describe('OpenAPI document', () => {
       string,
       Record<
         string,
-        { 'operationId': string; 'x-permission': string; 'requestBody'?: unknown; 'parameters'?: { name: string; in: string }[] }
+        {
+          'operationId': string;
+          'x-permission': string;
+          'requestBody'?: unknown;
+          'parameters'?: { name: string; in: string }[];
+          'responses': Record<string, { description: string }>;
+        }
       >
     >;
     components: { schemas: Record<string, { properties?: Record<string, unknown>; additionalProperties?: boolean }> };
@@ -117,6 +123,13 @@ describe('OpenAPI document', () => {
     expect(JSON.stringify(doc)).not.toMatch(/"\$id"/);
     const refs = [...JSON.stringify(doc).matchAll(/"#\/components\/schemas\/(\w+)"/g)].map((m) => m[1]);
     for (const ref of refs) expect(doc.components.schemas[ref]).toBeDefined();
+  });
+
+  it("documents the HTTP layer's own answers on every operation, body ones where a body is taken", () => {
+    const statuses = (path: string, method: string) => Object.keys(doc.paths[path][method].responses);
+    expect(statuses('/customers', 'get')).toEqual(['200', '400', '401', '403', '503', '504']);
+    expect(statuses('/customers', 'post')).toEqual(['201', '400', '401', '403', '413', '415', '503', '504']);
+    expect(statuses('/customers/{id}', 'patch')).toEqual(expect.arrayContaining(['404', '412', '413', '415', '428']));
   });
 
   it('documents path, query and header parameters', () => {

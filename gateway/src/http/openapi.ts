@@ -1,23 +1,16 @@
 import type { TSchema } from '@sinclair/typebox';
 import type { ApiRouter, RouteSpec } from './api-router';
+import { componentNameOf } from './schema-names';
 
 // The OpenAPI 3.1 document is derived from the route declarations, whose schemas are the ones
 // that validate requests. Schemas registered with `named` become components and are referenced.
-
-const schemaNames = new WeakMap<object, string>();
-
-/** Gives a schema a component name in the OpenAPI document; returns the same schema. */
-export function named<S extends TSchema>(name: string, schema: S): S {
-  schemaNames.set(schema, name);
-  return schema;
-}
 
 type Json = Record<string, unknown>;
 
 function toJsonSchema(schema: unknown, components: Json, isRoot = false): unknown {
   if (Array.isArray(schema)) return schema.map((item) => toJsonSchema(item, components));
   if (schema === null || typeof schema !== 'object') return schema;
-  const name = schemaNames.get(schema);
+  const name = componentNameOf(schema);
   if (name && !isRoot) {
     if (!(name in components)) {
       components[name] = {}; // placeholder first, so recursive schemas terminate

@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { named } from '../http/openapi';
+import { named } from '../http/schema-names';
 import { Category } from './customer-schemas';
 
 // Public JSON shapes of warnings (客户预警) and customer care (客户关怀): the rules administrators

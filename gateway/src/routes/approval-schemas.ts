@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { named } from '../http/openapi';
+import { named } from '../http/schema-names';
 
 // Public JSON shapes of approvals (审批) and the invalid-customer application (无效客户申请).
 

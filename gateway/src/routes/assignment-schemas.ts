@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { named } from '../http/openapi';
+import { named } from '../http/schema-names';
 import { Category, Customer, Region } from './customer-schemas';
 
 // Public JSON shapes of customer ownership: the pool (公海), pending customers (待处理),

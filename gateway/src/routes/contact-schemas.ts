@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { named } from '../http/openapi';
+import { named } from '../http/schema-names';
 
 // Public JSON shapes of contacts (联系人) and their relation graph. The service checks the
 // finer rules too (a mainland mobile's digits, a real birthday, unique login accounts); these

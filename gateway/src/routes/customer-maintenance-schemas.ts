@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { named } from '../http/openapi';
+import { named } from '../http/schema-names';
 import { Customer } from './customer-schemas';
 
 // Public JSON shapes of customer maintenance: duplicates and merge, bulk delete and the recycle

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { named } from '../http/openapi';
+import { named } from '../http/schema-names';
 import { CUSTOM_FIELD_QUERY_PATTERN, CustomFieldChanges, CustomFieldQueryValue, CustomFieldValues } from './custom-field-schemas';
 
 // Public JSON shapes of the customer API. Field names are English camelCase; text fields take

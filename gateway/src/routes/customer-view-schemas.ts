@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { named } from '../http/openapi';
+import { named } from '../http/schema-names';
 import { Customer, Money } from './customer-schemas';
 
 // Public JSON shapes of the customer 360 view (客户360视图) and the customer timeline. A section

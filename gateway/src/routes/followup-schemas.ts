@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { named } from '../http/openapi';
+import { named } from '../http/schema-names';
 
 // Public JSON shapes of follow-up records (跟单/拜访记录) and annotations (批示). Text takes any
 // Unicode; lengths count characters, so 5000 Chinese characters fit.

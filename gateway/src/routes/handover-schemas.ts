@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { named } from '../http/openapi';
+import { named } from '../http/schema-names';
 
 // JSON shapes of employee handovers (员工异动交接, CUS-15).
 

@@ -1,6 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { importExportV1 } from '@liaison/contracts';
-import { named } from '../http/openapi';
+import { named } from '../http/schema-names';
 import type { ListCustomersJson } from './customer-schemas';
 import { ListCustomersQuery } from './customer-schemas';
 
