@@ -121,7 +121,9 @@ export function openApiDocument(api: ApiRouter, info: { title: string; version: 
     info: {
       title: info.title,
       version: info.version,
-      description: 'Liaison CRM public API. Errors are application/problem+json with a stable `code`.',
+      description:
+        'Liaison CRM public API. Errors are application/problem+json with a stable `code`; field violations name fields as sent in JSON. ' +
+        'A path asked with a method it does not serve answers 405 (code method_not_allowed) with the methods it serves in Allow; an unknown path answers 404 (code route_not_found).',
     },
     servers: [{ url: info.serverUrl }],
     paths,
