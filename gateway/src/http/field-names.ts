@@ -20,6 +20,9 @@ const EVERY_ROUTE: FieldNames = { expectedVersion: 'version', page: '', updateMa
 /** Routes whose path names the customer `{id}` that protobuf calls customer_id. */
 export const CUSTOMER_IN_PATH: FieldNames = { customerId: 'id' };
 
+/** Searches: the query's q and phone are protobuf's name_contains and phone_contains. */
+export const SEARCH_QUERY: FieldNames = { nameContains: 'q', phoneContains: 'phone' };
+
 // Maps whose keys are the client's own names (custom field keys): never recased.
 const KEYED_BY_CLIENT = new Set(['custom_fields']);
 

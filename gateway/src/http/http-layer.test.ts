@@ -43,6 +43,15 @@ describe('request validation', () => {
     ).toEqual([{ field: 'creditLimit.extra', message: 'is not a known field' }]);
   });
 
+  it('refuses the NUL character in any field, which no service can store', () => {
+    expect(violations(() => validate(CreateCustomerBody, { name: 'a\u0000b', kind: 'company' }, 'body'))).toEqual([
+      { field: 'name', message: 'must not contain the NUL character' },
+    ]);
+    expect(violations(() => validate(ListCustomersQuery, { q: '\u0000' }, 'query'))).toEqual([
+      { field: 'q', message: 'must not contain the NUL character' },
+    ]);
+  });
+
   it('refuses an empty update', () => {
     expect(violations(() => validate(UpdateCustomerBody, {}, 'body'))).toHaveLength(1);
   });
@@ -127,8 +136,8 @@ describe('OpenAPI document', () => {
 
   it("documents the HTTP layer's own answers on every operation, body ones where a body is taken", () => {
     const statuses = (path: string, method: string) => Object.keys(doc.paths[path][method].responses);
-    expect(statuses('/customers', 'get')).toEqual(['200', '400', '401', '403', '503', '504']);
-    expect(statuses('/customers', 'post')).toEqual(['201', '400', '401', '403', '413', '415', '503', '504']);
+    expect(statuses('/customers', 'get')).toEqual(['200', '400', '401', '403', '431', '503', '504']);
+    expect(statuses('/customers', 'post')).toEqual(['201', '400', '401', '403', '413', '415', '431', '503', '504']);
     expect(statuses('/customers/{id}', 'patch')).toEqual(expect.arrayContaining(['404', '412', '413', '415', '428']));
   });
 

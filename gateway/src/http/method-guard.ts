@@ -3,12 +3,20 @@ import { sendProblem } from './problem';
 
 // A path the API serves, asked with a method it does not serve there, is 405 with the methods
 // it does serve in Allow (RFC 9110), not a 404 that would say the path does not exist; OPTIONS
-// answers the same list. It runs before the bodies are read, so that a wrong method is not
-// first refused for its body.
+// answers the same list. As OpenAPI matches paths, a concrete path wins over a templated one:
+// /customers/merge serves POST only, though /customers/{id} would take a PATCH. It runs before
+// the bodies are read, so that a wrong method is not first refused for its body.
 
 interface Served {
   method: string;
   path: string;
+}
+
+interface Pattern {
+  method: string;
+  pattern: RegExp;
+  /** Path parameters: the fewer, the more concrete the path. */
+  parameters: number;
 }
 
 // Allow lists methods in this order, whatever order the routes were declared in.
@@ -27,10 +35,16 @@ function patternOf(path: string): RegExp {
 
 /** Answers 405 (or OPTIONS) for known paths; lets any other request through. */
 export function methodGuard(routes: Served[]): RequestHandler {
-  const served = routes.map((route) => ({ method: route.method.toUpperCase(), pattern: patternOf(route.path) }));
+  const served: Pattern[] = routes.map((route) => ({
+    method: route.method.toUpperCase(),
+    pattern: patternOf(route.path),
+    parameters: route.path.split('{').length - 1,
+  }));
   return (req, res, next) => {
-    const allowed = new Set(served.filter((route) => route.pattern.test(req.path)).map((route) => route.method));
-    if (allowed.size === 0) return next();
+    const matches = served.filter((route) => route.pattern.test(req.path));
+    if (matches.length === 0) return next();
+    const mostConcrete = Math.min(...matches.map((route) => route.parameters));
+    const allowed = new Set(matches.filter((route) => route.parameters === mostConcrete).map((route) => route.method));
     if (allowed.has('GET')) allowed.add('HEAD');
     if (allowed.has(req.method)) return next();
     const allow = METHOD_ORDER.filter((method) => allowed.has(method) || method === 'OPTIONS').join(', ');

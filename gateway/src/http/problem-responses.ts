@@ -27,6 +27,7 @@ export function layerProblems(route: RequestShape): Record<number, ProblemRespon
   const problems: Record<number, ProblemResponse> = {
     401: problem('No valid access token (codes token_missing, token_invalid, token_expired, token_audience, token_issuer).'),
     403: problem('The caller lacks the permission (code forbidden).'),
+    431: problem('The request line and headers are too large (code headers_too_large).'),
     503: problem('A service behind the gateway, or the identity provider, is unavailable; retry later.'),
     504: problem('A service behind the gateway did not answer in time.'),
   };

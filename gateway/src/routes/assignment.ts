@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { assignmentV1 } from '@liaison/contracts';
 import type { ApiRouter } from '../http/api-router';
-import { CUSTOMER_IN_PATH } from '../http/field-names';
+import { CUSTOMER_IN_PATH, SEARCH_QUERY } from '../http/field-names';
 import { problem, versionProblems } from '../http/problem-responses';
 import {
   changeToJson,
@@ -69,6 +69,7 @@ function poolRoutes(api: ApiRouter, client: Client): void {
     tag: TAG,
     permission: ['pool', 'read'],
     query: ListPoolQuery,
+    fieldNames: SEARCH_QUERY,
     responses: { 200: { description: 'One page.', schema: PoolCustomerList } },
     async handler({ query, call, res }) {
       const response = await call(client, 'listPool', listPoolRequestFromQuery(query));

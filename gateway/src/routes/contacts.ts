@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { Response } from 'express';
 import type { contactV1 } from '@liaison/contracts';
 import type { ApiRouter } from '../http/api-router';
+import { SEARCH_QUERY } from '../http/field-names';
 import { HttpProblem } from '../http/problem';
 import { problem, versionProblems } from '../http/problem-responses';
 import {
@@ -77,6 +78,7 @@ function customerContactRoutes(api: ApiRouter, client: contactV1.ContactServiceC
     permission: ['contact', 'read'],
     params: CustomerContactsParams,
     query: ListContactsQuery,
+    fieldNames: SEARCH_QUERY,
     responses: { 200: { description: 'One page.', schema: ContactList }, ...noCustomer },
     async handler({ params, query, call, res }) {
       const response = await call(client, 'listContacts', listContactsRequest(params.customerId, query));

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { customerMaintenanceV1 } from '@liaison/contracts';
 import type { ApiRouter } from '../http/api-router';
-import { CUSTOMER_IN_PATH } from '../http/field-names';
+import { CUSTOMER_IN_PATH, SEARCH_QUERY } from '../http/field-names';
 import { problem } from '../http/problem-responses';
 import { customerToJson } from './customer-json';
 import { Customer, CustomerIdParams } from './customer-schemas';
@@ -161,7 +161,7 @@ function deletionRoutes(api: ApiRouter, client: Client): void {
     tag: TAG,
     permission: ['admin', 'read'],
     query: ListDeletedQuery,
-    fieldNames: { nameContains: 'q' },
+    fieldNames: SEARCH_QUERY,
     responses: { 200: { description: 'One page.', schema: DeletedCustomerList } },
     async handler({ query, call, res }) {
       const request = { page: pageFromQuery(query), nameContains: query.q ?? '' };

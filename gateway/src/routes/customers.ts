@@ -3,7 +3,14 @@ import { customerV1 } from '@liaison/contracts';
 import type { ApiRouter } from '../http/api-router';
 import { HttpProblem } from '../http/problem';
 import { problem, versionProblems } from '../http/problem-responses';
-import { categoryToProto, createRequestFromJson, customerToJson, listRequestFromQuery, updateRequestFromJson } from './customer-json';
+import {
+  categoryToProto,
+  createRequestFromJson,
+  customerToJson,
+  LIST_FIELD_NAMES,
+  listRequestFromQuery,
+  updateRequestFromJson,
+} from './customer-json';
 import {
   ChangeCategoryBody,
   CreateCustomerBody,
@@ -54,6 +61,7 @@ export function customerRoutes(api: ApiRouter, client: customerV1.CustomerServic
     tag: 'Customers',
     permission: ['customer', 'read'],
     query: ListCustomersQuery,
+    fieldNames: LIST_FIELD_NAMES,
     responses: { 200: { description: 'One page.', schema: CustomerList } },
     async handler({ query, call, res }) {
       const response = await call(client, 'listCustomers', listRequestFromQuery(query));

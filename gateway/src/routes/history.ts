@@ -5,7 +5,7 @@ import { CUSTOMER_IN_PATH } from '../http/field-names';
 import { named } from '../http/schema-names';
 import { problem } from '../http/problem-responses';
 import { CustomerIdParams } from './customer-schemas';
-import { pageFromQuery, nextPageTokenOf } from '../http/paging';
+import { nextPageTokenOf, pageFromQuery, pageSizeParameter, PageTokenParameter } from '../http/paging';
 
 // CUS-16: the revision history (修订记录) of a customer's key fields.
 
@@ -38,8 +38,8 @@ const HistoryPage = named(
 
 const HistoryQuery = Type.Object(
   {
-    pageSize: Type.Optional(Type.String({ pattern: '^(?:[1-9]|[1-9][0-9]|1[0-9][0-9]|200)$', description: '1 to 200, default 50.' })),
-    pageToken: Type.Optional(Type.String({ maxLength: 200, description: 'nextPageToken of the previous page.' })),
+    pageSize: pageSizeParameter(),
+    pageToken: PageTokenParameter,
   },
   { additionalProperties: false },
 );

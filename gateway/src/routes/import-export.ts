@@ -6,7 +6,7 @@ import type { AppError } from '@liaison/runtime';
 import type { ApiRouter } from '../http/api-router';
 import { HttpProblem } from '../http/problem';
 import { problem } from '../http/problem-responses';
-import { listRequestFromQuery } from './customer-json';
+import { LIST_FIELD_NAMES, listRequestFromQuery } from './customer-json';
 import {
   CustomerImport,
   CustomerImportList,
@@ -239,6 +239,7 @@ export function importExportRoutes(
     tag: 'Customer import and export',
     permission: ['customer', 'export'],
     query: ExportCustomersQuery,
+    fieldNames: LIST_FIELD_NAMES,
     responses: { 200: { description: 'text/csv or XLSX download.' } },
     async handler({ query, metadata, streamFailure, res }) {
       const { format = 'csv', headers = 'en', ...filters }: ExportQueryJson = query as ExportQueryJson;
