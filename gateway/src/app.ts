@@ -9,6 +9,7 @@ import { problemHandler, sendProblem } from './http/problem';
 import type { ServiceClients } from './clients';
 import { routeModules } from './routes';
 import { textBodies } from './http/text-body';
+import { methodGuard } from './http/method-guard';
 
 export interface GatewayDeps {
   verifier: TokenVerifier;
@@ -41,7 +42,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
   app.get(`${API_BASE}/openapi.json`, (_req, res) => void res.json(openapi));
-  app.use(API_BASE, textBodies(api), requireJsonBody, express.json({ limit: deps.bodyLimit, strict: true }));
+  app.use(API_BASE, methodGuard(api.routes), textBodies(api), requireJsonBody, express.json({ limit: deps.bodyLimit, strict: true }));
   app.use(API_BASE, api.build(authenticate(deps.verifier)));
   app.use((req, res) => sendProblem(res, 404, 'route_not_found', `no route for ${req.method} ${req.path}`));
   app.use(problemHandler(deps.logger));

@@ -5,6 +5,7 @@ import { stopTelemetry } from '@liaison/runtime/telemetry';
 import { createGatewayApp } from './app';
 import { closeClients, createClients } from './clients';
 import { loadConfig, type GatewayConfig } from './config';
+import { answerClientErrors } from './http/client-errors';
 
 export interface RunningGateway {
   port: number;
@@ -37,6 +38,7 @@ export async function startGateway(config: GatewayConfig = loadConfig()): Promis
     bodyLimit: config.BODY_LIMIT,
   });
   const server = http.createServer(app);
+  answerClientErrors(server);
   server.keepAliveTimeout = 65_000;
   const port = await listen(server, config.HTTP_PORT);
   host.onStop(

@@ -292,7 +292,7 @@ describe('custom fields through the gateway', () => {
       body: { name: `坏值 ${run}`, kind: 'company', customFields: { [level]: 'z', [revenue]: 1.234 } },
     });
     expectProblem(badOption, 400, 'invalid_argument');
-    expect(violationFields(badOption)).toEqual([`custom_fields.${level}`, `custom_fields.${revenue}`]);
+    expect(violationFields(badOption)).toEqual([`customFields.${level}`, `customFields.${revenue}`]);
     expectProblem(
       await call('POST', '/customers', {
         user: 'rep.east.1',
@@ -318,7 +318,7 @@ describe('custom fields through the gateway', () => {
       body: { name: `引用西区 ${run}`, kind: 'company', customFields: { [parent]: west.body.id } },
     });
     expectProblem(refused, 400, 'invalid_argument');
-    expect(refused.body.violations).toEqual([{ field: `custom_fields.${parent}`, message: 'no customer with this id' }]);
+    expect(refused.body.violations).toEqual([{ field: `customFields.${parent}`, message: 'no customer with this id' }]);
     expect(JSON.stringify(refused.body)).not.toContain('西区上级');
     const unknown = await call('POST', '/customers', {
       user: 'rep.east.1',
@@ -360,7 +360,7 @@ describe('custom fields through the gateway', () => {
     expect(await names(`cf.${level}=a`, 'rep.east.1')).toEqual([`${tag} 甲`]);
     const bad = await call('GET', `/customers?cf.${revenue}.min=lots`, { user: 'admin' });
     expectProblem(bad, 400, 'invalid_argument');
-    expect(violationFields(bad)).toEqual(['custom_field_filters[0].min']);
+    expect(violationFields(bad)).toEqual(['customFieldFilters[0].min']);
     expectProblem(await call('GET', `/customers?cf.nope_${run}=x`, { user: 'admin' }), 400, 'invalid_argument');
     expectProblem(await call('GET', '/customers?cf.BAD=x', { user: 'admin' }), 400, 'validation_failed');
   });

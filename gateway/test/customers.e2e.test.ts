@@ -314,8 +314,19 @@ describe('customers through the gateway', () => {
       );
     });
 
-    it('unknown routes', async () => {
-      expectProblem(await call('DELETE', '/customers', { user: 'admin' }), 404, 'route_not_found');
+    it('a known path with a method it does not serve (405 with Allow), and unknown paths (404)', async () => {
+      const wrongMethod = await call('DELETE', '/customers', { user: 'admin' });
+      expectProblem(wrongMethod, 405, 'method_not_allowed');
+      expect(wrongMethod.headers.get('allow')).toBe('GET, HEAD, POST, OPTIONS');
+      // Refused for its method before its body is looked at, with or without a token.
+      const putWithText = await call('PUT', '/customers/00000000-0000-4000-8000-000000000000', {
+        rawBody: 'x',
+        headers: { 'content-type': 'text/plain' },
+      });
+      expectProblem(putWithText, 405, 'method_not_allowed');
+      expect(putWithText.headers.get('allow')).toBe('GET, HEAD, PATCH, OPTIONS');
+      expectProblem(await call('GET', '/customer', { user: 'admin' }), 404, 'route_not_found');
+      expectProblem(await call('DELETE', '/customers/a/b', { user: 'admin' }), 404, 'route_not_found');
     });
   });
 

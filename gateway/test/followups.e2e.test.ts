@@ -110,7 +110,7 @@ describe('follow-ups through the gateway', () => {
       occurredAt: new Date(Date.now() + 5 * HOUR).toISOString(),
     });
     expectProblem(future, 400, 'invalid_argument');
-    expect(future.body.violations).toEqual([{ field: 'occur_time', message: 'must not be in the future' }]);
+    expect(future.body.violations).toEqual([{ field: 'occurredAt', message: 'must not be in the future' }]);
     expectProblem(
       await call('POST', path, 'rep.east.1', { method: 'phone', content: '提醒没有日期', reminder: 'normal' }),
       400,

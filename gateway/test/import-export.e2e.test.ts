@@ -127,4 +127,42 @@ describe('customer import and export through the gateway', () => {
     const bad = await request('GET', '/customers/export?format=pdf', 'manager.east');
     expect(bad.status).toBe(400);
   });
+
+  it('refuses a file that is no workbook as 400 naming the file, however it is sent', async () => {
+    const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, ...Array(500).fill(7)]);
+    for (const [path, type] of [
+      ['/customer-imports?fileName=photo.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+      ['/customer-imports?format=xlsx', 'application/octet-stream'],
+    ]) {
+      const reply = await request('POST', path, 'manager.east', { bytes: jpeg, type });
+      const problem = (await reply.json()) as { code: string; violations: { field: string }[] };
+      expect({ path, status: reply.status, code: problem.code, fields: problem.violations.map((v) => v.field) }).toEqual({
+        path,
+        status: 400,
+        code: 'invalid_argument',
+        fields: ['file'],
+      });
+    }
+  });
+
+  it('refuses a filter the search refuses before the download starts, in either format', async () => {
+    for (const format of ['csv', 'xlsx']) {
+      const reply = await request('GET', `/customers/export?phone=00-&format=${format}`, 'manager.east');
+      expect(reply.headers.get('content-type')).toContain('application/problem+json');
+      expect({ status: reply.status, body: await reply.json() }).toMatchObject({
+        status: 400,
+        body: { code: 'invalid_argument', violations: [{ field: 'phone' }] },
+      });
+    }
+  });
+
+  it('pages the import jobs with the tokens it hands out', async () => {
+    const first = await request('GET', '/customer-imports?pageSize=1', 'manager.east');
+    const page = (await first.json()) as { items: { id: string }[]; nextPageToken: string | null };
+    expect(page.items).toHaveLength(1);
+    expect(page.nextPageToken).toEqual(expect.any(String));
+    const second = await request('GET', `/customer-imports?pageSize=1&pageToken=${page.nextPageToken}`, 'manager.east');
+    expect(second.status).toBe(200);
+    expect(((await second.json()) as { items: { id: string }[] }).items[0].id).not.toBe(page.items[0].id);
+  });
 });

@@ -3,6 +3,9 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import { requirePermission, type Action, type Module, type Principal } from '@liaison/auth';
 import { validate } from './validation';
 import { principalOf, tokenOf } from './authenticate';
+import { backendFor, type Backend } from './backend-call';
+import type { FieldNames } from './field-names';
+import { layerProblems } from './problem-responses';
 
 // A route is declared once, with its schemas and permission; from that one declaration the
 // router validates requests, checks the permission, serves the handler and writes the route's
@@ -16,12 +19,12 @@ export interface ResponseSpec {
   headers?: Record<string, { description: string; schema: TSchema }>;
 }
 
-export interface RouteInput<B extends TSchema, Q extends TSchema, P extends TSchema> {
+/** A handler's input: the validated request, the caller, and `call` to reach a service as the caller. */
+export interface RouteInput<B extends TSchema, Q extends TSchema, P extends TSchema> extends Backend {
   body: Static<B>;
   query: Static<Q>;
   params: Static<P>;
   principal: Principal;
-  token: string;
   req: Request;
   res: Response;
 }
@@ -51,7 +54,10 @@ export interface RouteSpec<B extends TSchema = TSchema, Q extends TSchema = TSch
   query?: Q;
   params?: P;
   requestHeaders?: Record<string, { description: string; required?: boolean; schema: TSchema }>;
+  /** Every answer the handler gives; the HTTP layer's own problems (400, 401, 403, 413, 415, 503, 504) are added. */
   responses: Record<number, ResponseSpec>;
+  /** Where the JSON names of the request differ from the service's, beyond casing (see field-names.ts). */
+  fieldNames?: FieldNames;
   handler: (input: RouteInput<B, Q, P>) => Promise<void>;
 }
 
@@ -59,7 +65,8 @@ export class ApiRouter {
   readonly routes: RouteSpec[] = [];
 
   add<B extends TSchema, Q extends TSchema, P extends TSchema>(spec: RouteSpec<B, Q, P>): this {
-    this.routes.push(spec as unknown as RouteSpec);
+    const responses = { ...layerProblems(spec), ...spec.responses };
+    this.routes.push({ ...spec, responses } as unknown as RouteSpec);
     return this;
   }
 
@@ -76,7 +83,7 @@ export class ApiRouter {
           query: spec.query ? validate(spec.query, { ...req.query }, 'query') : undefined,
           params: spec.params ? validate(spec.params, { ...req.params }, 'path') : undefined,
           principal,
-          token: tokenOf(req),
+          ...backendFor(tokenOf(req), spec.fieldNames),
           req,
           res,
         } as RouteInput<TSchema, TSchema, TSchema>);

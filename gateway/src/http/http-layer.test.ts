@@ -43,6 +43,15 @@ describe('request validation', () => {
     ).toEqual([{ field: 'creditLimit.extra', message: 'is not a known field' }]);
   });
 
+  it('refuses the NUL character in any field, which no service can store', () => {
+    expect(violations(() => validate(CreateCustomerBody, { name: 'a\u0000b', kind: 'company' }, 'body'))).toEqual([
+      { field: 'name', message: 'must not contain the NUL character' },
+    ]);
+    expect(violations(() => validate(ListCustomersQuery, { q: '\u0000' }, 'query'))).toEqual([
+      { field: 'q', message: 'must not contain the NUL character' },
+    ]);
+  });
+
   it('refuses an empty update', () => {
     expect(violations(() => validate(UpdateCustomerBody, {}, 'body'))).toHaveLength(1);
   });
@@ -91,7 +100,13 @@ describe('OpenAPI document', () => {
       string,
       Record<
         string,
-        { 'operationId': string; 'x-permission': string; 'requestBody'?: unknown; 'parameters'?: { name: string; in: string }[] }
+        {
+          'operationId': string;
+          'x-permission': string;
+          'requestBody'?: unknown;
+          'parameters'?: { name: string; in: string }[];
+          'responses': Record<string, { description: string }>;
+        }
       >
     >;
     components: { schemas: Record<string, { properties?: Record<string, unknown>; additionalProperties?: boolean }> };
@@ -117,6 +132,13 @@ describe('OpenAPI document', () => {
     expect(JSON.stringify(doc)).not.toMatch(/"\$id"/);
     const refs = [...JSON.stringify(doc).matchAll(/"#\/components\/schemas\/(\w+)"/g)].map((m) => m[1]);
     for (const ref of refs) expect(doc.components.schemas[ref]).toBeDefined();
+  });
+
+  it("documents the HTTP layer's own answers on every operation, body ones where a body is taken", () => {
+    const statuses = (path: string, method: string) => Object.keys(doc.paths[path][method].responses);
+    expect(statuses('/customers', 'get')).toEqual(['200', '400', '401', '403', '431', '503', '504']);
+    expect(statuses('/customers', 'post')).toEqual(['201', '400', '401', '403', '413', '415', '431', '503', '504']);
+    expect(statuses('/customers/{id}', 'patch')).toEqual(expect.arrayContaining(['404', '412', '413', '415', '428']));
   });
 
   it('documents path, query and header parameters', () => {

@@ -1,23 +1,16 @@
 import type { TSchema } from '@sinclair/typebox';
 import type { ApiRouter, RouteSpec } from './api-router';
+import { componentNameOf } from './schema-names';
 
 // The OpenAPI 3.1 document is derived from the route declarations, whose schemas are the ones
 // that validate requests. Schemas registered with `named` become components and are referenced.
-
-const schemaNames = new WeakMap<object, string>();
-
-/** Gives a schema a component name in the OpenAPI document; returns the same schema. */
-export function named<S extends TSchema>(name: string, schema: S): S {
-  schemaNames.set(schema, name);
-  return schema;
-}
 
 type Json = Record<string, unknown>;
 
 function toJsonSchema(schema: unknown, components: Json, isRoot = false): unknown {
   if (Array.isArray(schema)) return schema.map((item) => toJsonSchema(item, components));
   if (schema === null || typeof schema !== 'object') return schema;
-  const name = schemaNames.get(schema);
+  const name = componentNameOf(schema);
   if (name && !isRoot) {
     if (!(name in components)) {
       components[name] = {}; // placeholder first, so recursive schemas terminate
@@ -128,7 +121,9 @@ export function openApiDocument(api: ApiRouter, info: { title: string; version: 
     info: {
       title: info.title,
       version: info.version,
-      description: 'Liaison CRM public API. Errors are application/problem+json with a stable `code`.',
+      description:
+        'Liaison CRM public API. Errors are application/problem+json with a stable `code`; field violations name fields as sent in JSON. ' +
+        'A path asked with a method it does not serve answers 405 (code method_not_allowed) with the methods it serves in Allow; an unknown path answers 404 (code route_not_found).',
     },
     servers: [{ url: info.serverUrl }],
     paths,

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { named } from './openapi';
+import { named } from './schema-names';
 
 export const ProblemSchema = named(
   'Problem',

@@ -27,6 +27,7 @@ const TITLES: Record<number, string> = {
   415: 'Unsupported Media Type',
   428: 'Precondition Required',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
   504: 'Gateway Timeout',
@@ -44,8 +45,9 @@ export class HttpProblem extends Error {
   }
 }
 
-export function sendProblem(res: Response, status: number, code: string, detail?: string, violations?: FieldViolation[]): void {
-  const problem: Problem = {
+/** The problem+json document of an answer. */
+export function problemOf(status: number, code: string, detail?: string, violations?: FieldViolation[]): Problem {
+  return {
     type: `https://liaison.dev/problems/${code}`,
     title: TITLES[status] ?? 'Error',
     status,
@@ -54,8 +56,14 @@ export function sendProblem(res: Response, status: number, code: string, detail?
     ...(violations?.length ? { violations } : {}),
     ...(currentTraceId() ? { traceId: currentTraceId() } : {}),
   };
+}
+
+export function sendProblem(res: Response, status: number, code: string, detail?: string, violations?: FieldViolation[]): void {
   if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="liaison"');
-  res.status(status).type('application/problem+json').send(JSON.stringify(problem));
+  res
+    .status(status)
+    .type('application/problem+json')
+    .send(JSON.stringify(problemOf(status, code, detail, violations)));
 }
 
 function currentTraceId(): string | undefined {

@@ -1,5 +1,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { named } from '../http/openapi';
+import { named } from '../http/schema-names';
+import { versionSchema } from '../http/schema-bounds';
+import { pageSizeParameter, PageTokenParameter } from '../http/paging';
 import { Category } from './customer-schemas';
 
 // Public JSON shapes of warnings (客户预警) and customer care (客户关怀): the rules administrators
@@ -78,7 +80,7 @@ export const AlertRule = named(
       channels: CareChannels('Care only: greeting channels; empty = only the reminder to the owner.'),
       sendTime: Nullable(SendTime, 'Care only; null for warnings.'),
       message: Nullable(Type.String(), 'The greeting template.'),
-      version: Type.Integer({ minimum: 1 }),
+      version: versionSchema(),
       createdAt: Timestamp,
       createdBy: Type.String(),
       updatedAt: Timestamp,
@@ -98,7 +100,7 @@ export const CreateAlertRuleBody = named(
 export const UpdateAlertRuleBody = named(
   'UpdateAlertRule',
   Type.Object(
-    { ...settingsFields, version: Type.Optional(Type.Integer({ minimum: 1, description: 'Alternative to If-Match.' })) },
+    { ...settingsFields, version: Type.Optional(versionSchema('Alternative to If-Match.')) },
     { additionalProperties: false, description: 'Replaces every setting; the kind never changes.' },
   ),
 );
@@ -183,8 +185,8 @@ export const ListAlertsQuery = Type.Object(
     status: Type.Optional(AlertStatus),
     ruleId: Type.Optional(Type.String({ format: 'uuid' })),
     customerId: Type.Optional(Type.String({ format: 'uuid' })),
-    pageSize: Type.Optional(Type.String({ pattern: '^(?:[1-9]|[1-9][0-9]|1[0-9][0-9]|200)$', description: '1 to 200, default 50.' })),
-    pageToken: Type.Optional(Type.String({ maxLength: 200, description: 'nextPageToken of the previous page.' })),
+    pageSize: pageSizeParameter(),
+    pageToken: PageTokenParameter,
   },
   { additionalProperties: false },
 );

@@ -1,9 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import { bearerMetadata } from '@liaison/auth';
 import { alertV1 } from '@liaison/contracts';
-import { unary } from '@liaison/runtime';
 import type { ApiRouter } from '../http/api-router';
-import { ProblemSchema } from '../http/problem-schema';
+import { problem, versionProblems } from '../http/problem-responses';
 import { alertToJson, createRequestFromJson, listRequestFromQuery, ruleToJson, settingsFromJson } from './alert-json';
 import {
   AlertCheckRun,
@@ -18,7 +16,6 @@ import {
   UpdateAlertRuleBody,
 } from './alert-schemas';
 import { nextPageTokenOf } from '../http/paging';
-import { camelCaseField, withJsonFieldNames } from '../http/field-names';
 import { expectedVersion } from '../http/versions';
 
 // Warnings (客户预警) and customer care (客户关怀): the rules (administrators), running them now,
@@ -27,13 +24,11 @@ import { expectedVersion } from '../http/versions';
 type Client = alertV1.CustomerAlertServiceClient;
 
 const TAG = 'Warnings and care';
-const problem = (description: string) => ({ description, schema: ProblemSchema });
-const authProblems = { 401: problem('No valid access token.'), 403: problem('The caller lacks the permission.') };
 const RULE_ETAG = { ETag: { description: 'The rule version, for If-Match.', schema: Type.String() } };
 const IF_MATCH = { 'If-Match': { description: 'ETag of the rule being changed; or send body.version.', schema: Type.String() } };
 
 // Rule settings are flat in JSON (targetOnly) but nested in protobuf (settings.target_only).
-const withRuleJsonNames = <T>(call: Promise<T>) => withJsonFieldNames(call, (field) => camelCaseField(field.replace(/^settings\./, '')));
+const RULE_FIELD_NAMES = { settings: '' };
 
 export function alertRoutes(api: ApiRouter, client: Client): void {
   ruleRoutes(api, client);
@@ -48,9 +43,9 @@ function ruleRoutes(api: ApiRouter, client: Client): void {
     summary: 'The warning (预警) and care (关怀) rules, oldest first',
     tag: TAG,
     permission: ['admin', 'read'],
-    responses: { 200: { description: 'The rules.', schema: AlertRuleList }, ...authProblems },
-    async handler({ token, res }) {
-      const response = await unary(client.listAlertRules.bind(client), {}, bearerMetadata(token));
+    responses: { 200: { description: 'The rules.', schema: AlertRuleList } },
+    async handler({ call, res }) {
+      const response = await call(client, 'listAlertRules', {});
       res.json({ items: response.rules.map(ruleToJson) });
     },
   });
@@ -63,16 +58,14 @@ function ruleRoutes(api: ApiRouter, client: Client): void {
     tag: TAG,
     permission: ['admin', 'create'],
     body: CreateAlertRuleBody,
+    fieldNames: RULE_FIELD_NAMES,
     responses: {
       201: { description: 'Created.', schema: AlertRule, headers: RULE_ETAG },
       400: problem('Invalid rule; violations name the fields.'),
-      ...authProblems,
       409: problem('Another rule has that name (name_taken).'),
     },
-    async handler({ body, token, req, res }) {
-      const response = await withRuleJsonNames(
-        unary(client.createAlertRule.bind(client), createRequestFromJson(body), bearerMetadata(token)),
-      );
+    async handler({ body, call, req, res }) {
+      const response = await call(client, 'createAlertRule', createRequestFromJson(body));
       const rule = ruleToJson(response.rule!);
       res.status(201).location(`${req.baseUrl}/alert-rules/${rule.id}`).set('ETag', `"${rule.version}"`).json(rule);
     },
@@ -88,12 +81,10 @@ function ruleRoutes(api: ApiRouter, client: Client): void {
     params: IdParams,
     responses: {
       200: { description: 'The rule.', schema: AlertRule, headers: RULE_ETAG },
-      400: problem('Invalid id.'),
-      ...authProblems,
       404: problem('No such rule.'),
     },
-    async handler({ params, token, res }) {
-      const rule = ruleToJson((await unary(client.getAlertRule.bind(client), { id: params.id }, bearerMetadata(token))).rule!);
+    async handler({ params, call, res }) {
+      const rule = ruleToJson((await call(client, 'getAlertRule', { id: params.id })).rule!);
       res.set('ETag', `"${rule.version}"`).json(rule);
     },
   });
@@ -108,23 +99,22 @@ function ruleRoutes(api: ApiRouter, client: Client): void {
     params: IdParams,
     body: UpdateAlertRuleBody,
     requestHeaders: IF_MATCH,
+    fieldNames: RULE_FIELD_NAMES,
     responses: {
       200: { description: 'The rule.', schema: AlertRule, headers: RULE_ETAG },
       400: problem('Invalid rule.'),
-      ...authProblems,
       404: problem('No such rule.'),
       409: problem('Another rule has that name (name_taken).'),
-      412: problem('The rule changed since the given version.'),
-      428: problem('Neither If-Match nor version was given.'),
+      ...versionProblems('rule'),
     },
-    async handler({ params, body, token, req, res }) {
+    async handler({ params, body, call, req, res }) {
       const { version: bodyVersion, ...settings } = body;
       const request = {
         id: params.id,
         settings: settingsFromJson(settings),
         expectedVersion: expectedVersion(req.get('if-match'), bodyVersion, 'rule'),
       };
-      const rule = ruleToJson((await withRuleJsonNames(unary(client.updateAlertRule.bind(client), request, bearerMetadata(token)))).rule!);
+      const rule = ruleToJson((await call(client, 'updateAlertRule', request)).rule!);
       res.set('ETag', `"${rule.version}"`).json(rule);
     },
   });
@@ -141,17 +131,12 @@ function ruleRoutes(api: ApiRouter, client: Client): void {
     responses: {
       204: { description: 'Deleted.' },
       400: problem('Invalid id or If-Match.'),
-      ...authProblems,
       404: problem('No such rule.'),
       412: problem('The rule changed since the given version.'),
       428: problem('No If-Match was given.'),
     },
-    async handler({ params, token, req, res }) {
-      await unary(
-        client.deleteAlertRule.bind(client),
-        { id: params.id, expectedVersion: expectedVersion(req.get('if-match'), undefined, 'rule') },
-        bearerMetadata(token),
-      );
+    async handler({ params, call, req, res }) {
+      await call(client, 'deleteAlertRule', { id: params.id, expectedVersion: expectedVersion(req.get('if-match'), undefined, 'rule') });
       res.status(204).end();
     },
   });
@@ -164,9 +149,9 @@ function ruleRoutes(api: ApiRouter, client: Client): void {
     tag: TAG,
     permission: ['admin', 'update'],
     body: EmptyBody,
-    responses: { 200: { description: 'What the run raised.', schema: AlertCheckRun }, ...authProblems },
-    async handler({ token, res }) {
-      res.json(await unary(client.runAlertRulesNow.bind(client), {}, bearerMetadata(token)));
+    responses: { 200: { description: 'What the run raised.', schema: AlertCheckRun } },
+    async handler({ call, res }) {
+      res.json(await call(client, 'runAlertRulesNow', {}));
     },
   });
 }
@@ -180,9 +165,9 @@ function alertListRoutes(api: ApiRouter, client: Client): void {
     tag: TAG,
     permission: ['customer', 'read'],
     query: ListAlertsQuery,
-    responses: { 200: { description: 'One page.', schema: AlertList }, 400: problem('Invalid query.'), ...authProblems },
-    async handler({ query, token, res }) {
-      const response = await withRuleJsonNames(unary(client.listAlerts.bind(client), listRequestFromQuery(query), bearerMetadata(token)));
+    responses: { 200: { description: 'One page.', schema: AlertList } },
+    async handler({ query, call, res }) {
+      const response = await call(client, 'listAlerts', listRequestFromQuery(query));
       res.json({ items: response.alerts.map(alertToJson), nextPageToken: nextPageTokenOf(response.page) });
     },
   });
@@ -198,12 +183,10 @@ function alertListRoutes(api: ApiRouter, client: Client): void {
     body: EmptyBody,
     responses: {
       200: { description: 'The alert.', schema: CustomerAlert },
-      400: problem('Invalid id.'),
-      ...authProblems,
       404: problem("No such alert in the caller's scope."),
     },
-    async handler({ params, token, res }) {
-      res.json(alertToJson((await unary(client.acknowledgeAlert.bind(client), { id: params.id }, bearerMetadata(token))).alert!));
+    async handler({ params, call, res }) {
+      res.json(alertToJson((await call(client, 'acknowledgeAlert', { id: params.id })).alert!));
     },
   });
 }

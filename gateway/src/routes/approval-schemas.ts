@@ -1,5 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { named } from '../http/openapi';
+import { named } from '../http/schema-names';
+import { versionSchema, INT32_MAX } from '../http/schema-bounds';
+import { pageSizeParameter, PageTokenParameter } from '../http/paging';
 
 // Public JSON shapes of approvals (审批) and the invalid-customer application (无效客户申请).
 
@@ -88,7 +90,7 @@ export const Approval = named(
       log: Type.Optional(
         Type.Array(ApprovalLogEntry, { description: 'The operation log, oldest first; on single reads and action answers.' }),
       ),
-      version: Type.Integer({ minimum: 1 }),
+      version: versionSchema(),
       createdAt: DateTime,
       updatedAt: DateTime,
       completedAt: Type.Union([DateTime, Type.Null()]),
@@ -130,8 +132,8 @@ export const ListApprovalsQuery = Type.Object(
       Type.String({ minLength: 1, maxLength: 50, description: 'e.g. customer; with subjectId, the approvals of one record.' }),
     ),
     subjectId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-    pageSize: Type.Optional(Type.String({ pattern: '^(?:[1-9]|[1-9][0-9]|1[0-9][0-9]|200)$', description: '1 to 200, default 50.' })),
-    pageToken: Type.Optional(Type.String({ maxLength: 600, description: 'nextPageToken of the previous page.' })),
+    pageSize: pageSizeParameter(),
+    pageToken: PageTokenParameter,
   },
   { additionalProperties: false },
 );
@@ -142,6 +144,7 @@ export const DecisionBody = named(
     {
       step: Type.Integer({
         minimum: 1,
+        maximum: INT32_MAX,
         description: 'The step being decided (currentStep as read), so that a decision never lands on a later step.',
       }),
       comment: Type.Optional(Comment),
@@ -154,7 +157,7 @@ export const RejectionBody = named(
   'ApprovalRejection',
   Type.Object(
     {
-      step: Type.Integer({ minimum: 1, description: 'The step being decided (currentStep as read).' }),
+      step: Type.Integer({ minimum: 1, maximum: INT32_MAX, description: 'The step being decided (currentStep as read).' }),
       comment: Type.String({ minLength: 1, maxLength: 1000, description: 'Why the request is rejected (required).' }),
     },
     { additionalProperties: false },

@@ -1,8 +1,7 @@
-import { bearerMetadata } from '@liaison/auth';
 import { customerApprovalV1 } from '@liaison/contracts';
-import { unary } from '@liaison/runtime';
 import type { ApiRouter } from '../http/api-router';
-import { ProblemSchema } from '../http/problem-schema';
+import { CUSTOMER_IN_PATH } from '../http/field-names';
+import { problem } from '../http/problem-responses';
 import { approvalToJson, listRequestFromQuery } from './approval-json';
 import {
   Approval,
@@ -17,9 +16,7 @@ import {
 import { CustomerIdParams } from './customer-schemas';
 import { nextPageTokenOf } from '../http/paging';
 
-const problem = (description: string) => ({ description, schema: ProblemSchema });
-const authProblems = {
-  401: problem('No valid access token.'),
+const notDecider = {
   403: problem('The caller lacks the permission, or is not a decider of the step (code not_a_decider, own_request, not_requester).'),
 };
 const notVisible = { 404: problem('No such approval among those the caller may read.') };
@@ -35,21 +32,17 @@ export function approvalRoutes(api: ApiRouter, client: customerApprovalV1.Approv
     permission: ['approval', 'create'],
     params: CustomerIdParams,
     body: InvalidApplicationBody,
+    fieldNames: CUSTOMER_IN_PATH,
     responses: {
+      ...notDecider,
       201: { description: 'The pending application, with its steps and log.', schema: Approval },
-      400: problem('Invalid body.'),
-      ...authProblems,
       404: problem("No such customer in the caller's scope."),
       409: problem(
         'An application is already pending (approval_pending), the customer is already invalid (already_invalid) or cannot become invalid (illegal_category_move).',
       ),
     },
-    async handler({ params, body, token, req, res }) {
-      const response = await unary(
-        client.applyForInvalid.bind(client),
-        { customerId: params.id, reason: body.reason },
-        bearerMetadata(token),
-      );
+    async handler({ params, body, call, req, res }) {
+      const response = await call(client, 'applyForInvalid', { customerId: params.id, reason: body.reason });
       const approval = approvalToJson(response.approval!, true);
       res.status(201).location(`${req.baseUrl}/approvals/${approval.id}`).json(approval);
     },
@@ -65,11 +58,9 @@ export function approvalRoutes(api: ApiRouter, client: customerApprovalV1.Approv
     query: ListApprovalsQuery,
     responses: {
       200: { description: 'One page, without the operation logs.', schema: ApprovalList },
-      400: problem('Invalid query.'),
-      ...authProblems,
     },
-    async handler({ query, token, res }) {
-      const response = await unary(client.listApprovals.bind(client), listRequestFromQuery(query), bearerMetadata(token));
+    async handler({ query, call, res }) {
+      const response = await call(client, 'listApprovals', listRequestFromQuery(query));
       res.json({
         items: response.approvals.map((approval) => approvalToJson(approval, false)),
         nextPageToken: nextPageTokenOf(response.page),
@@ -85,17 +76,16 @@ export function approvalRoutes(api: ApiRouter, client: customerApprovalV1.Approv
     tag: TAG,
     permission: ['approval', 'read'],
     params: ApprovalIdParams,
-    responses: { 200: { description: 'The approval.', schema: Approval }, 400: problem('Invalid id.'), ...authProblems, ...notVisible },
-    async handler({ params, token, res }) {
-      const response = await unary(client.getApproval.bind(client), { id: params.id }, bearerMetadata(token));
+    responses: { 200: { description: 'The approval.', schema: Approval }, ...notVisible },
+    async handler({ params, call, res }) {
+      const response = await call(client, 'getApproval', { id: params.id });
       res.json(approvalToJson(response.approval!, true));
     },
   });
 
   const decisionResponses = {
+    ...notDecider,
     200: { description: 'The approval after the decision, with its log.', schema: Approval },
-    400: problem('Invalid body.'),
-    ...authProblems,
     ...notVisible,
     409: problem('The request is no longer pending (not_pending) or the step was decided already (step_already_decided).'),
   };
@@ -110,12 +100,8 @@ export function approvalRoutes(api: ApiRouter, client: customerApprovalV1.Approv
     params: ApprovalIdParams,
     body: DecisionBody,
     responses: decisionResponses,
-    async handler({ params, body, token, res }) {
-      const response = await unary(
-        client.approve.bind(client),
-        { id: params.id, step: body.step, comment: body.comment ?? '' },
-        bearerMetadata(token),
-      );
+    async handler({ params, body, call, res }) {
+      const response = await call(client, 'approve', { id: params.id, step: body.step, comment: body.comment ?? '' });
       res.json(approvalToJson(response.approval!, true));
     },
   });
@@ -130,12 +116,8 @@ export function approvalRoutes(api: ApiRouter, client: customerApprovalV1.Approv
     params: ApprovalIdParams,
     body: RejectionBody,
     responses: decisionResponses,
-    async handler({ params, body, token, res }) {
-      const response = await unary(
-        client.reject.bind(client),
-        { id: params.id, step: body.step, comment: body.comment },
-        bearerMetadata(token),
-      );
+    async handler({ params, body, call, res }) {
+      const response = await call(client, 'reject', { id: params.id, step: body.step, comment: body.comment });
       res.json(approvalToJson(response.approval!, true));
     },
   });
@@ -154,8 +136,8 @@ export function approvalRoutes(api: ApiRouter, client: customerApprovalV1.Approv
       200: { description: 'The withdrawn approval, with its log.', schema: Approval },
       409: problem('The request is no longer pending (not_pending).'),
     },
-    async handler({ params, body, token, res }) {
-      const response = await unary(client.withdraw.bind(client), { id: params.id, comment: body.comment ?? '' }, bearerMetadata(token));
+    async handler({ params, body, call, res }) {
+      const response = await call(client, 'withdraw', { id: params.id, comment: body.comment ?? '' });
       res.json(approvalToJson(response.approval!, true));
     },
   });

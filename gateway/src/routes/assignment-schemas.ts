@@ -1,5 +1,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { named } from '../http/openapi';
+import { named } from '../http/schema-names';
+import { versionSchema } from '../http/schema-bounds';
+import { pageSizeParameter, PageTokenParameter } from '../http/paging';
 import { Category, Customer, Region } from './customer-schemas';
 
 // Public JSON shapes of customer ownership: the pool (公海), pending customers (待处理),
@@ -20,8 +22,6 @@ const Nullable = <T extends TSchema>(schema: T, description?: string) =>
   Type.Union([schema, Type.Null()], description ? { description } : {});
 const CATEGORY_NAMES = 'potential|intentional|key|deal|invalid|shelved';
 const csvCategories = `^(?:${CATEGORY_NAMES})(?:,(?:${CATEGORY_NAMES}))*$`;
-const PageSize = Type.Optional(Type.String({ pattern: '^(?:[1-9]|[1-9][0-9]|1[0-9][0-9]|200)$', description: '1 to 200, default 50.' }));
-const PageToken = Type.Optional(Type.String({ maxLength: 200, description: 'nextPageToken of the previous page.' }));
 
 export const PoolCustomer = named(
   'PoolCustomer',
@@ -53,8 +53,8 @@ export const PoolCustomerList = named(
 
 export const ListPoolQuery = Type.Object(
   {
-    pageSize: PageSize,
-    pageToken: PageToken,
+    pageSize: pageSizeParameter(),
+    pageToken: PageTokenParameter,
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Part of the name.' })),
     category: Type.Optional(Type.String({ pattern: csvCategories, description: 'Categories, separated by commas.' })),
   },
@@ -134,8 +134,8 @@ export const PendingCustomerList = named(
 
 export const ListPendingQuery = Type.Object(
   {
-    pageSize: PageSize,
-    pageToken: PageToken,
+    pageSize: pageSizeParameter(),
+    pageToken: PageTokenParameter,
     contacted: Type.Optional(
       Type.Union([Type.Literal('true'), Type.Literal('false')], {
         description: 'true: contacted before (give them a follower); false: never contacted (assign them to a rep).',
@@ -183,17 +183,14 @@ const RuleFields = {
 export const PoolRule = named(
   'PoolRule',
   Type.Object(
-    { ...RuleFields, version: Type.Integer({ minimum: 1 }), updatedAt: Timestamp, updatedBy: Type.String() },
+    { ...RuleFields, version: versionSchema(), updatedAt: Timestamp, updatedBy: Type.String() },
     { additionalProperties: false, description: 'Returns owned customers to the pool after days without follow-up.' },
   ),
 );
 
 export const PoolRuleBody = named(
   'UpdatePoolRule',
-  Type.Object(
-    { ...RuleFields, version: Type.Optional(Type.Integer({ minimum: 1, description: 'Alternative to If-Match.' })) },
-    { additionalProperties: false },
-  ),
+  Type.Object({ ...RuleFields, version: Type.Optional(versionSchema('Alternative to If-Match.')) }, { additionalProperties: false }),
 );
 
 export const PoolRuleRun = named(
@@ -215,7 +212,7 @@ export const TransferSettings = named(
       approvalRequired: Type.Boolean({
         description: 'Transfers by anyone but an admin open a customer.transfer approval instead of moving the customers.',
       }),
-      version: Type.Integer({ minimum: 1 }),
+      version: versionSchema(),
       updatedAt: Timestamp,
       updatedBy: Type.String(),
     },
@@ -226,7 +223,7 @@ export const TransferSettings = named(
 export const TransferSettingsBody = named(
   'UpdateTransferSettings',
   Type.Object(
-    { approvalRequired: Type.Boolean(), version: Type.Optional(Type.Integer({ minimum: 1, description: 'Alternative to If-Match.' })) },
+    { approvalRequired: Type.Boolean(), version: Type.Optional(versionSchema('Alternative to If-Match.')) },
     { additionalProperties: false },
   ),
 );

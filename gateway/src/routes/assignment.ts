@@ -1,9 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { bearerMetadata } from '@liaison/auth';
 import { assignmentV1 } from '@liaison/contracts';
-import { unary } from '@liaison/runtime';
 import type { ApiRouter } from '../http/api-router';
-import { ProblemSchema } from '../http/problem-schema';
+import { CUSTOMER_IN_PATH, SEARCH_QUERY } from '../http/field-names';
+import { problem, versionProblems } from '../http/problem-responses';
 import {
   changeToJson,
   contactStateFromQuery,
@@ -37,7 +36,6 @@ import { Approval } from './approval-schemas';
 import { customerToJson } from './customer-json';
 import { Customer } from './customer-schemas';
 import { pageFromQuery, nextPageTokenOf } from '../http/paging';
-import { withJsonFieldNames } from '../http/field-names';
 import { expectedVersion } from '../http/versions';
 
 // Who owns a customer: the public pool (公海), pending customers (待处理), assignment, transfer
@@ -46,12 +44,8 @@ import { expectedVersion } from '../http/versions';
 type Client = assignmentV1.CustomerAssignmentServiceClient;
 
 const TAG = 'Customer ownership';
-const problem = (description: string) => ({ description, schema: ProblemSchema });
-const authProblems = { 401: problem('No valid access token.'), 403: problem('The caller lacks the permission.') };
 const notInScope = { 404: problem("No such customer in the caller's scope.") };
 const bulkProblems = {
-  400: problem('Invalid body.'),
-  401: authProblems[401],
   403: problem('The caller lacks the permission, or names a unit they do not manage (code unit_not_managed).'),
   404: problem("A customer is outside the caller's scope; violations name it by index. Nothing changed."),
   409: problem(
@@ -75,11 +69,10 @@ function poolRoutes(api: ApiRouter, client: Client): void {
     tag: TAG,
     permission: ['pool', 'read'],
     query: ListPoolQuery,
-    responses: { 200: { description: 'One page.', schema: PoolCustomerList }, 400: problem('Invalid query.'), ...authProblems },
-    async handler({ query, token, res }) {
-      const response = await withJsonFieldNames(
-        unary(client.listPool.bind(client), listPoolRequestFromQuery(query), bearerMetadata(token)),
-      );
+    fieldNames: SEARCH_QUERY,
+    responses: { 200: { description: 'One page.', schema: PoolCustomerList } },
+    async handler({ query, call, res }) {
+      const response = await call(client, 'listPool', listPoolRequestFromQuery(query));
       res.json({ items: response.customers.map(poolCustomerToJson), nextPageToken: nextPageTokenOf(response.page) });
     },
   });
@@ -93,15 +86,14 @@ function poolRoutes(api: ApiRouter, client: Client): void {
     permission: ['pool', 'update'],
     params: PoolCustomerIdParams,
     body: EmptyBody,
+    fieldNames: CUSTOMER_IN_PATH,
     responses: {
       200: { description: "The customer, now the caller's.", schema: Customer },
-      400: problem('Invalid id.'),
-      ...authProblems,
       ...notInScope,
       409: problem('Someone owns it already, e.g. won a concurrent claim (code already_owned).'),
     },
-    async handler({ params, token, res }) {
-      const response = await unary(client.claimFromPool.bind(client), { customerId: params.id }, bearerMetadata(token));
+    async handler({ params, call, res }) {
+      const response = await call(client, 'claimFromPool', { customerId: params.id });
       res.json(customerToJson(response.customer!));
     },
   });
@@ -115,17 +107,14 @@ function poolRoutes(api: ApiRouter, client: Client): void {
     permission: ['pool', 'update'],
     params: PoolCustomerIdParams,
     body: ReleaseBody,
+    fieldNames: CUSTOMER_IN_PATH,
     responses: {
       200: { description: 'The customer, now in the pool.', schema: Customer },
-      400: problem('Invalid body.'),
-      ...authProblems,
       ...notInScope,
       409: problem('It is in the pool already (code already_in_pool).'),
     },
-    async handler({ params, body, token, res }) {
-      const response = await withJsonFieldNames(
-        unary(client.releaseToPool.bind(client), { customerId: params.id, reason: body.reason }, bearerMetadata(token)),
-      );
+    async handler({ params, body, call, res }) {
+      const response = await call(client, 'releaseToPool', { customerId: params.id, reason: body.reason });
       res.json(customerToJson(response.customer!));
     },
   });
@@ -141,19 +130,13 @@ function handoverRoutes(api: ApiRouter, client: Client): void {
     permission: ['customer', 'assign'],
     body: AssignBody,
     responses: { 200: { description: 'The assigned customers.', schema: CustomerItems }, ...bulkProblems },
-    async handler({ body, token, res }) {
-      const response = await withJsonFieldNames(
-        unary(
-          client.assignCustomers.bind(client),
-          {
-            customerIds: body.customerIds,
-            assigneeId: body.assigneeId,
-            assigneeUnit: body.assigneeUnit,
-            reason: body.reason ?? '',
-          },
-          bearerMetadata(token),
-        ),
-      );
+    async handler({ body, call, res }) {
+      const response = await call(client, 'assignCustomers', {
+        customerIds: body.customerIds,
+        assigneeId: body.assigneeId,
+        assigneeUnit: body.assigneeUnit,
+        reason: body.reason ?? '',
+      });
       res.json({ items: response.customers.map(customerToJson) });
     },
   });
@@ -167,8 +150,8 @@ function handoverRoutes(api: ApiRouter, client: Client): void {
     permission: ['customer', 'assign'],
     body: FollowersBody,
     responses: { 200: { description: 'The customers with their follower.', schema: CustomerItems }, ...bulkProblems },
-    async handler({ body, token, res }) {
-      const response = await withJsonFieldNames(unary(client.assignFollowers.bind(client), body, bearerMetadata(token)));
+    async handler({ body, call, res }) {
+      const response = await call(client, 'assignFollowers', body);
       res.json({ items: response.customers.map(customerToJson) });
     },
   });
@@ -181,18 +164,16 @@ function handoverRoutes(api: ApiRouter, client: Client): void {
     tag: TAG,
     permission: ['customer', 'read'],
     query: ListPendingQuery,
-    responses: { 200: { description: 'One page.', schema: PendingCustomerList }, 400: problem('Invalid query.'), ...authProblems },
-    async handler({ query, token, res }) {
-      const response = await withJsonFieldNames(
-        unary(
-          client.listPending.bind(client),
-          assignmentV1.ListPendingRequest.fromPartial({
-            page: pageFromQuery(query),
-            contactState: contactStateFromQuery(query.contacted),
-            unit: query.unit ?? '',
-          }),
-          bearerMetadata(token),
-        ),
+    responses: { 200: { description: 'One page.', schema: PendingCustomerList } },
+    async handler({ query, call, res }) {
+      const response = await call(
+        client,
+        'listPending',
+        assignmentV1.ListPendingRequest.fromPartial({
+          page: pageFromQuery(query),
+          contactState: contactStateFromQuery(query.contacted),
+          unit: query.unit ?? '',
+        }),
       );
       res.json({ items: response.customers.map(pendingCustomerToJson), nextPageToken: nextPageTokenOf(response.page) });
     },
@@ -217,20 +198,14 @@ function handoverRoutes(api: ApiRouter, client: Client): void {
         'Some customers cannot change hands (codes owned_use_transfer, in_pool, already_owner, transfer_pending, mixed_owner_units, bulk_refused); violations name each by index. Nothing changed.',
       ),
     },
-    async handler({ body, token, res }) {
-      const response = await withJsonFieldNames(
-        unary(
-          client.transferCustomers.bind(client),
-          {
-            customerIds: body.customerIds,
-            toOwnerId: body.toOwnerId,
-            toOwnerUnit: body.toOwnerUnit,
-            reason: body.reason,
-            keepPreviousOwnerAsFollower: body.keepPreviousOwnerAsFollower ?? false,
-          },
-          bearerMetadata(token),
-        ),
-      );
+    async handler({ body, call, res }) {
+      const response = await call(client, 'transferCustomers', {
+        customerIds: body.customerIds,
+        toOwnerId: body.toOwnerId,
+        toOwnerUnit: body.toOwnerUnit,
+        reason: body.reason,
+        keepPreviousOwnerAsFollower: body.keepPreviousOwnerAsFollower ?? false,
+      });
       if (response.pending && response.approval) {
         res.status(202).location(`/api/v1/approvals/${response.approval.id}`).json(approvalToJson(response.approval, true));
         return;
@@ -247,14 +222,13 @@ function handoverRoutes(api: ApiRouter, client: Client): void {
     tag: TAG,
     permission: ['customer', 'read'],
     params: PoolCustomerIdParams,
+    fieldNames: CUSTOMER_IN_PATH,
     responses: {
       200: { description: 'The changes.', schema: OwnershipHistory },
-      400: problem('Invalid id.'),
-      ...authProblems,
       ...notInScope,
     },
-    async handler({ params, token, res }) {
-      const response = await unary(client.getOwnershipHistory.bind(client), { customerId: params.id }, bearerMetadata(token));
+    async handler({ params, call, res }) {
+      const response = await call(client, 'getOwnershipHistory', { customerId: params.id });
       res.json({ items: response.changes.map(changeToJson) });
     },
   });
@@ -268,9 +242,9 @@ function ruleRoutes(api: ApiRouter, client: Client): void {
     summary: 'The rule that returns customers to the pool after days without follow-up',
     tag: TAG,
     permission: ['admin', 'read'],
-    responses: { 200: { description: 'The rule.', schema: PoolRule, headers: RULE_ETAG }, ...authProblems },
-    async handler({ token, res }) {
-      const rule = ruleToJson((await unary(client.getPoolRule.bind(client), {}, bearerMetadata(token))).rule!);
+    responses: { 200: { description: 'The rule.', schema: PoolRule, headers: RULE_ETAG } },
+    async handler({ call, res }) {
+      const rule = ruleToJson((await call(client, 'getPoolRule', {})).rule!);
       res.set('ETag', `"${rule.version}"`).json(rule);
     },
   });
@@ -286,17 +260,11 @@ function ruleRoutes(api: ApiRouter, client: Client): void {
     requestHeaders: { 'If-Match': { description: 'ETag of the rule being changed; or send body.version.', schema: Type.String() } },
     responses: {
       200: { description: 'The rule in force.', schema: PoolRule, headers: RULE_ETAG },
-      400: problem('Invalid body.'),
-      ...authProblems,
-      412: problem('The rule changed since the given version.'),
-      428: problem('Neither If-Match nor version was given.'),
+      ...versionProblems('rule'),
     },
-    async handler({ body, token, req, res }) {
+    async handler({ body, call, req, res }) {
       const version = expectedVersion(req.get('if-match'), body.version, 'rule');
-      const rule = ruleToJson(
-        (await withJsonFieldNames(unary(client.updatePoolRule.bind(client), ruleRequestFromJson(body, version), bearerMetadata(token))))
-          .rule!,
-      );
+      const rule = ruleToJson((await call(client, 'updatePoolRule', ruleRequestFromJson(body, version))).rule!);
       res.set('ETag', `"${rule.version}"`).json(rule);
     },
   });
@@ -308,9 +276,9 @@ function ruleRoutes(api: ApiRouter, client: Client): void {
     summary: 'Whether transfers by anyone but an admin need approval (客户转移审批)',
     tag: TAG,
     permission: ['admin', 'read'],
-    responses: { 200: { description: 'The settings.', schema: TransferSettings, headers: RULE_ETAG }, ...authProblems },
-    async handler({ token, res }) {
-      const settings = transferSettingsToJson((await unary(client.getTransferSettings.bind(client), {}, bearerMetadata(token))).settings!);
+    responses: { 200: { description: 'The settings.', schema: TransferSettings, headers: RULE_ETAG } },
+    async handler({ call, res }) {
+      const settings = transferSettingsToJson((await call(client, 'getTransferSettings', {})).settings!);
       res.set('ETag', `"${settings.version}"`).json(settings);
     },
   });
@@ -326,17 +294,12 @@ function ruleRoutes(api: ApiRouter, client: Client): void {
     requestHeaders: { 'If-Match': { description: 'ETag of the settings being changed; or send body.version.', schema: Type.String() } },
     responses: {
       200: { description: 'The settings in force.', schema: TransferSettings, headers: RULE_ETAG },
-      400: problem('Invalid body.'),
-      ...authProblems,
-      412: problem('The settings changed since the given version.'),
-      428: problem('Neither If-Match nor version was given.'),
+      ...versionProblems('settings'),
     },
-    async handler({ body, token, req, res }) {
+    async handler({ body, call, req, res }) {
       const version = expectedVersion(req.get('if-match'), body.version, 'rule');
       const request = { approvalRequired: body.approvalRequired, expectedVersion: version };
-      const settings = transferSettingsToJson(
-        (await unary(client.updateTransferSettings.bind(client), request, bearerMetadata(token))).settings!,
-      );
+      const settings = transferSettingsToJson((await call(client, 'updateTransferSettings', request)).settings!);
       res.set('ETag', `"${settings.version}"`).json(settings);
     },
   });
@@ -349,9 +312,9 @@ function ruleRoutes(api: ApiRouter, client: Client): void {
     tag: TAG,
     permission: ['admin', 'update'],
     body: EmptyBody,
-    responses: { 200: { description: 'What the run returned to the pool.', schema: PoolRuleRun }, ...authProblems },
-    async handler({ token, res }) {
-      const run = await unary(client.runPoolRuleNow.bind(client), {}, bearerMetadata(token));
+    responses: { 200: { description: 'What the run returned to the pool.', schema: PoolRuleRun } },
+    async handler({ call, res }) {
+      const run = await call(client, 'runPoolRuleNow', {});
       res.json({ enabled: run.enabled, returnedCustomerIds: run.returnedCustomerIds });
     },
   });

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { named } from '../http/openapi';
+import { named } from '../http/schema-names';
 
 // Public JSON shapes of the base data (基础数据): the lists customers choose their source,
 // industry, nature, target flag and region from.

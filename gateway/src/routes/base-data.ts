@@ -1,9 +1,7 @@
-import { bearerMetadata } from '@liaison/auth';
 import { baseDataV1 } from '@liaison/contracts';
-import { unary } from '@liaison/runtime';
 import type { ApiRouter } from '../http/api-router';
 import { HttpProblem } from '../http/problem';
-import { ProblemSchema } from '../http/problem-schema';
+import { problem } from '../http/problem-responses';
 import {
   BaseDataList,
   CreateBaseDataBody,
@@ -21,8 +19,6 @@ import {
   type UpdateBaseDataJson,
 } from './base-data-schemas';
 
-const problem = (description: string) => ({ description, schema: ProblemSchema });
-const authProblems = { 401: problem('No valid access token.'), 403: problem('The caller lacks the permission.') };
 /** CSV of at most 10 000 lines fits well within this. */
 export const CSV_BODY_LIMIT = '2mb';
 // 10 000 lines take seconds to check and write: more than the default deadline of a call.
@@ -92,22 +88,26 @@ export function baseDataRoutes(api: ApiRouter, client: baseDataV1.BaseDataServic
       description:
         'UTF-8 with or without a byte order mark (or the charset named in Content-Type, e.g. GB18030); a header line naming the columns; RFC 4180 quoting. An existing kind + code is updated, any other line creates an entry.',
     },
+    // lines[<n>].<column>: the columns are named by the CSV's header row.
+    fieldNames: { lines: null },
     responses: {
       200: { description: 'Imported (or, with dryRun, checked): counts of the lines.', schema: ImportResult },
       400: problem('Nothing was imported: violations name each bad line as lines[<line number>].<column>, the header being line 1.'),
-      ...authProblems,
       413: problem('The file is larger than 2 MB.'),
       415: problem('The body is not text/csv.'),
     },
-    async handler({ query, token, req, res }) {
+    async handler({ query, call, req, res }) {
       const csv = typeof req.body === 'string' ? req.body : '';
       if (!csv.trim())
         throw new HttpProblem(400, 'validation_failed', 'the CSV is empty', [
           { field: 'body', message: 'send the CSV text, starting with its header line' },
         ]);
-      const response = await unary(client.importBaseData.bind(client), { csv, dryRun: query.dryRun === 'true' }, bearerMetadata(token), {
-        deadline: Date.now() + IMPORT_DEADLINE_MS,
-      });
+      const response = await call(
+        client,
+        'importBaseData',
+        { csv, dryRun: query.dryRun === 'true' },
+        { deadline: Date.now() + IMPORT_DEADLINE_MS },
+      );
       res.json(response);
     },
   });
@@ -120,13 +120,9 @@ export function baseDataRoutes(api: ApiRouter, client: baseDataV1.BaseDataServic
     tag: 'Base data',
     permission: ['customer', 'read'],
     query: ListRegionsQuery,
-    responses: { 200: { description: 'The region tree.', schema: RegionList }, 400: problem('Invalid query.'), ...authProblems },
-    async handler({ query, token, res }) {
-      const response = await unary(
-        client.listRegions.bind(client),
-        { includeDisabled: query.includeDisabled === 'true' },
-        bearerMetadata(token),
-      );
+    responses: { 200: { description: 'The region tree.', schema: RegionList } },
+    async handler({ query, call, res }) {
+      const response = await call(client, 'listRegions', { includeDisabled: query.includeDisabled === 'true' });
       res.json({
         items: response.provinces.map((tree) => ({ province: entryToJson(tree.province!), cities: tree.cities.map(entryToJson) })),
       });
@@ -142,14 +138,14 @@ export function baseDataRoutes(api: ApiRouter, client: baseDataV1.BaseDataServic
     permission: ['customer', 'read'],
     params: KindParams,
     query: ListBaseDataQuery,
-    responses: { 200: { description: 'The entries.', schema: BaseDataList }, 400: problem('Invalid kind or query.'), ...authProblems },
-    async handler({ params, query, token, res }) {
+    responses: { 200: { description: 'The entries.', schema: BaseDataList }, 400: problem('Invalid kind or query.') },
+    async handler({ params, query, call, res }) {
       const request = baseDataV1.ListBaseDataEntriesRequest.fromPartial({
         kind: KINDS[params.kind],
         includeDisabled: query.includeDisabled === 'true',
         parentCode: query.parentCode ?? '',
       });
-      const response = await unary(client.listBaseDataEntries.bind(client), request, bearerMetadata(token));
+      const response = await call(client, 'listBaseDataEntries', request);
       res.json({ items: response.entries.map(entryToJson) });
     },
   });
@@ -166,10 +162,9 @@ export function baseDataRoutes(api: ApiRouter, client: baseDataV1.BaseDataServic
     responses: {
       201: { description: 'Created.', schema: BaseDataEntry },
       400: problem('Invalid body, or a city whose province does not exist.'),
-      ...authProblems,
       409: problem('The code (code_taken) or the name (name_taken) is taken.'),
     },
-    async handler({ params, body, token, req, res }) {
+    async handler({ params, body, call, req, res }) {
       const entry = baseDataV1.BaseDataEntry.fromPartial({
         kind: KINDS[params.kind],
         code: body.code,
@@ -178,7 +173,7 @@ export function baseDataRoutes(api: ApiRouter, client: baseDataV1.BaseDataServic
         sortOrder: body.sortOrder ?? 0,
         parentCode: body.parentCode ?? '',
       });
-      const response = await unary(client.createBaseDataEntry.bind(client), { entry }, bearerMetadata(token));
+      const response = await call(client, 'createBaseDataEntry', { entry });
       const created = entryToJson(response.entry!);
       res
         .status(201)
@@ -198,17 +193,11 @@ export function baseDataRoutes(api: ApiRouter, client: baseDataV1.BaseDataServic
     body: UpdateBaseDataBody,
     responses: {
       200: { description: 'The entry.', schema: BaseDataEntry },
-      400: problem('Invalid body.'),
-      ...authProblems,
       404: problem('No such entry.'),
       409: problem('The name is used by customers (in_use) or taken by another entry (name_taken).'),
     },
-    async handler({ params, body, token, res }) {
-      const response = await unary(
-        client.updateBaseDataEntry.bind(client),
-        updateRequest(params.kind, params.code, body),
-        bearerMetadata(token),
-      );
+    async handler({ params, body, call, res }) {
+      const response = await call(client, 'updateBaseDataEntry', updateRequest(params.kind, params.code, body));
       res.json(entryToJson(response.entry!));
     },
   });
@@ -224,12 +213,11 @@ export function baseDataRoutes(api: ApiRouter, client: baseDataV1.BaseDataServic
     responses: {
       204: { description: 'Deleted.' },
       400: problem('Invalid kind.'),
-      ...authProblems,
       404: problem('No such entry.'),
       409: problem('Customers use the entry (in_use), or a province still has cities (has_cities).'),
     },
-    async handler({ params, token, res }) {
-      await unary(client.deleteBaseDataEntry.bind(client), { kind: KINDS[params.kind], code: params.code }, bearerMetadata(token));
+    async handler({ params, call, res }) {
+      await call(client, 'deleteBaseDataEntry', { kind: KINDS[params.kind], code: params.code });
       res.status(204).end();
     },
   });

@@ -1,5 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { named } from '../http/openapi';
+import { named } from '../http/schema-names';
+import { versionSchema } from '../http/schema-bounds';
+import { pageSizeParameter, PageTokenParameter } from '../http/paging';
 
 // Public JSON shapes of contacts (联系人) and their relation graph. The service checks the
 // finer rules too (a mainland mobile's digits, a real birthday, unique login accounts); these
@@ -86,7 +88,7 @@ export const Contact = named(
       loginAccount: nullable(Type.String()),
       isPrimary: IsPrimary,
       notes: nullable(Notes),
-      version: Type.Integer({ minimum: 1, description: 'Send back in If-Match (or body.version) to change or delete.' }),
+      version: versionSchema('Send back in If-Match (or body.version) to change or delete.'),
       createdAt: Type.String({ format: 'date-time' }),
       createdBy: Type.String(),
       updatedAt: Type.String({ format: 'date-time' }),
@@ -133,7 +135,7 @@ export const UpdateContactBody = named(
       loginAccount: Type.Optional(nullable(LoginAccount)),
       isPrimary: Type.Optional(IsPrimary),
       notes: Type.Optional(nullable(Notes)),
-      version: Type.Optional(Type.Integer({ minimum: 1, description: 'Alternative to If-Match.' })),
+      version: Type.Optional(versionSchema('Alternative to If-Match.')),
     },
     {
       additionalProperties: false,
@@ -163,8 +165,8 @@ export const RelationParams = Type.Object(
 
 export const ListContactsQuery = Type.Object(
   {
-    pageSize: Type.Optional(Type.String({ pattern: '^(?:[1-9]|[1-9][0-9]|1[0-9][0-9]|200)$', description: '1 to 200, default 50.' })),
-    pageToken: Type.Optional(Type.String({ maxLength: 200, description: 'nextPageToken of the previous page.' })),
+    pageSize: pageSizeParameter(),
+    pageToken: PageTokenParameter,
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Part of the name (case-insensitive).' })),
     phone: Type.Optional(
       Type.String({ pattern: '^[0-9+\\- ()]{3,32}$', description: "Digits of any of the contact's numbers, at least 3." }),

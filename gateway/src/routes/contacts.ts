@@ -1,11 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import type { Response } from 'express';
-import { bearerMetadata } from '@liaison/auth';
 import type { contactV1 } from '@liaison/contracts';
-import { unary } from '@liaison/runtime';
 import type { ApiRouter } from '../http/api-router';
+import { SEARCH_QUERY } from '../http/field-names';
 import { HttpProblem } from '../http/problem';
-import { ProblemSchema } from '../http/problem-schema';
+import { problem, versionProblems } from '../http/problem-responses';
 import {
   contactToJson,
   createContactRequest,
@@ -32,21 +31,15 @@ import { nextPageTokenOf } from '../http/paging';
 import { expectedVersion } from '../http/versions';
 
 const TAG = 'Contacts';
-const problem = (description: string) => ({ description, schema: ProblemSchema });
 const ETAG = { ETag: { description: 'The contact version, for If-Match.', schema: Type.String() } };
 const IF_MATCH = {
   'If-Match': { description: 'ETag of the version being changed; or send the version otherwise.', schema: Type.String() },
 };
-const authProblems = {
-  401: problem('No valid access token.'),
+const readOnly = {
   403: problem('The caller lacks the permission, or may only read the customer.'),
 };
 const noCustomer = { 404: problem("No such customer in the caller's scope.") };
 const noContact = { 404: problem("No such contact in the caller's scope.") };
-const versionProblems = {
-  412: problem('The contact changed since the given version.'),
-  428: problem('Neither If-Match nor a version was given.'),
-};
 
 function sendContact(res: Response, contact: contactV1.Contact | undefined, status = 200) {
   const json = contactToJson(contact!);
@@ -64,14 +57,13 @@ function customerContactRoutes(api: ApiRouter, client: contactV1.ContactServiceC
     params: CustomerContactsParams,
     body: CreateContactBody,
     responses: {
+      ...readOnly,
       201: { description: 'Created.', schema: Contact, headers: ETAG },
-      400: problem('Invalid body.'),
-      ...authProblems,
       ...noCustomer,
       409: problem('The login account is taken (login_account_taken).'),
     },
-    async handler({ params, body, token, req, res }) {
-      const response = await unary(client.createContact.bind(client), createContactRequest(params.customerId, body), bearerMetadata(token));
+    async handler({ params, body, call, req, res }) {
+      const response = await call(client, 'createContact', createContactRequest(params.customerId, body));
       res.location(`${req.baseUrl}/contacts/${response.contact!.id}`);
       sendContact(res, response.contact, 201);
     },
@@ -86,9 +78,10 @@ function customerContactRoutes(api: ApiRouter, client: contactV1.ContactServiceC
     permission: ['contact', 'read'],
     params: CustomerContactsParams,
     query: ListContactsQuery,
-    responses: { 200: { description: 'One page.', schema: ContactList }, 400: problem('Invalid query.'), ...authProblems, ...noCustomer },
-    async handler({ params, query, token, res }) {
-      const response = await unary(client.listContacts.bind(client), listContactsRequest(params.customerId, query), bearerMetadata(token));
+    fieldNames: SEARCH_QUERY,
+    responses: { 200: { description: 'One page.', schema: ContactList }, ...noCustomer },
+    async handler({ params, query, call, res }) {
+      const response = await call(client, 'listContacts', listContactsRequest(params.customerId, query));
       res.json({ items: response.contacts.map(contactToJson), nextPageToken: nextPageTokenOf(response.page) });
     },
   });
@@ -103,12 +96,10 @@ function customerContactRoutes(api: ApiRouter, client: contactV1.ContactServiceC
     params: CustomerContactsParams,
     responses: {
       200: { description: 'Nodes and edges.', schema: ContactGraph },
-      400: problem('Invalid id.'),
-      ...authProblems,
       ...noCustomer,
     },
-    async handler({ params, token, res }) {
-      const response = await unary(client.getContactGraph.bind(client), { customerId: params.customerId }, bearerMetadata(token));
+    async handler({ params, call, res }) {
+      const response = await call(client, 'getContactGraph', { customerId: params.customerId });
       res.json({ nodes: response.nodes.map(contactToJson), edges: response.edges.map(relationToJson) });
     },
   });
@@ -125,12 +116,10 @@ function contactItemRoutes(api: ApiRouter, client: contactV1.ContactServiceClien
     params: ContactIdParams,
     responses: {
       200: { description: 'The contact.', schema: Contact, headers: ETAG },
-      400: problem('Invalid id.'),
-      ...authProblems,
       ...noContact,
     },
-    async handler({ params, token, res }) {
-      sendContact(res, (await unary(client.getContact.bind(client), { id: params.id }, bearerMetadata(token))).contact);
+    async handler({ params, call, res }) {
+      sendContact(res, (await call(client, 'getContact', { id: params.id })).contact);
     },
   });
 
@@ -145,22 +134,17 @@ function contactItemRoutes(api: ApiRouter, client: contactV1.ContactServiceClien
     body: UpdateContactBody,
     requestHeaders: IF_MATCH,
     responses: {
+      ...readOnly,
       200: { description: 'The updated contact.', schema: Contact, headers: ETAG },
-      400: problem('Invalid body.'),
-      ...authProblems,
       ...noContact,
       409: problem('The login account is taken (login_account_taken).'),
-      ...versionProblems,
+      ...versionProblems('contact'),
     },
-    async handler({ params, body, token, req, res }) {
+    async handler({ params, body, call, req, res }) {
       const version = expectedVersion(req.get('if-match'), body.version, 'contact');
       const { version: _ignored, ...fields } = body;
       if (Object.keys(fields).length === 0) throw new HttpProblem(400, 'validation_failed', 'name at least one field to change');
-      const response = await unary(
-        client.updateContact.bind(client),
-        updateContactRequest(params.id, version, fields),
-        bearerMetadata(token),
-      );
+      const response = await call(client, 'updateContact', updateContactRequest(params.id, version, fields));
       sendContact(res, response.contact);
     },
   });
@@ -176,15 +160,15 @@ function contactItemRoutes(api: ApiRouter, client: contactV1.ContactServiceClien
     query: DeleteContactQuery,
     requestHeaders: IF_MATCH,
     responses: {
+      ...readOnly,
       204: { description: 'Deleted.' },
       400: problem('Invalid id or version.'),
-      ...authProblems,
       ...noContact,
-      ...versionProblems,
+      ...versionProblems('contact'),
     },
-    async handler({ params, query, token, req, res }) {
+    async handler({ params, query, call, req, res }) {
       const version = expectedVersion(req.get('if-match'), query.version === undefined ? undefined : Number(query.version), 'contact');
-      await unary(client.deleteContact.bind(client), { id: params.id, expectedVersion: version }, bearerMetadata(token));
+      await call(client, 'deleteContact', { id: params.id, expectedVersion: version });
       res.status(204).end();
     },
   });
@@ -201,24 +185,20 @@ function relationRoutes(api: ApiRouter, client: contactV1.ContactServiceClient):
     params: RelationParams,
     body: SetRelationBody,
     responses: {
+      ...readOnly,
       200: { description: "The relation, replacing the pair's earlier one.", schema: ContactRelation },
       201: { description: 'The relation, new.', schema: ContactRelation },
       400: problem('Invalid body, a self-relation or contacts of different customers.'),
-      ...authProblems,
       ...noContact,
       409: problem('The reporting line would form a cycle (reporting_cycle).'),
     },
-    async handler({ params, body, token, res }) {
-      const response = await unary(
-        client.setContactRelation.bind(client),
-        {
-          fromContactId: params.id,
-          toContactId: params.toId,
-          kind: relationKindToProto(body.kind),
-          label: body.label ?? '',
-        },
-        bearerMetadata(token),
-      );
+    async handler({ params, body, call, res }) {
+      const response = await call(client, 'setContactRelation', {
+        fromContactId: params.id,
+        toContactId: params.toId,
+        kind: relationKindToProto(body.kind),
+        label: body.label ?? '',
+      });
       res.status(response.created ? 201 : 200).json(relationToJson(response.relation!));
     },
   });
@@ -232,13 +212,13 @@ function relationRoutes(api: ApiRouter, client: contactV1.ContactServiceClient):
     permission: ['contact', 'update'],
     params: RelationParams,
     responses: {
+      ...readOnly,
       204: { description: 'Removed.' },
       400: problem('Invalid ids.'),
-      ...authProblems,
       404: problem("No such contact in the caller's scope, or no such relation."),
     },
-    async handler({ params, token, res }) {
-      await unary(client.removeContactRelation.bind(client), { fromContactId: params.id, toContactId: params.toId }, bearerMetadata(token));
+    async handler({ params, call, res }) {
+      await call(client, 'removeContactRelation', { fromContactId: params.id, toContactId: params.toId });
       res.status(204).end();
     },
   });

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { named } from '../http/openapi';
+import { named } from '../http/schema-names';
 
 // Public JSON shapes of the custom fields (字段扩展): the definitions administrators maintain,
 // and the values customers carry in `customFields`.

@@ -1,8 +1,6 @@
-import { bearerMetadata } from '@liaison/auth';
 import { customFieldV1 } from '@liaison/contracts';
-import { unary } from '@liaison/runtime';
 import type { ApiRouter } from '../http/api-router';
-import { ProblemSchema } from '../http/problem-schema';
+import { problem } from '../http/problem-responses';
 import { definitionToJson, definitionToProto, updateMaskOf } from './custom-field-json';
 import {
   CreateCustomFieldBody,
@@ -13,9 +11,6 @@ import {
   UpdateCustomFieldBody,
 } from './custom-field-schemas';
 
-const problem = (description: string) => ({ description, schema: ProblemSchema });
-const authProblems = { 401: problem('No valid access token.'), 403: problem('The caller lacks the permission.') };
-
 export function customFieldRoutes(api: ApiRouter, client: customFieldV1.CustomFieldServiceClient): void {
   api.add({
     method: 'get',
@@ -25,13 +20,9 @@ export function customFieldRoutes(api: ApiRouter, client: customFieldV1.CustomFi
     tag: 'Custom fields',
     permission: ['customer', 'read'],
     query: ListCustomFieldsQuery,
-    responses: { 200: { description: 'The definitions.', schema: CustomFieldList }, 400: problem('Invalid query.'), ...authProblems },
-    async handler({ query, token, res }) {
-      const response = await unary(
-        client.listCustomFieldDefinitions.bind(client),
-        { includeDisabled: query.includeDisabled === 'true' },
-        bearerMetadata(token),
-      );
+    responses: { 200: { description: 'The definitions.', schema: CustomFieldList } },
+    async handler({ query, call, res }) {
+      const response = await call(client, 'listCustomFieldDefinitions', { includeDisabled: query.includeDisabled === 'true' });
       res.json({ items: response.definitions.map(definitionToJson) });
     },
   });
@@ -47,15 +38,10 @@ export function customFieldRoutes(api: ApiRouter, client: customFieldV1.CustomFi
     responses: {
       201: { description: 'Created, enabled.', schema: CustomFieldDefinition },
       400: problem('Invalid definition.'),
-      ...authProblems,
       409: problem('The key (key_taken) or label (label_taken) is taken.'),
     },
-    async handler({ body, token, req, res }) {
-      const response = await unary(
-        client.createCustomFieldDefinition.bind(client),
-        { definition: definitionToProto(body) },
-        bearerMetadata(token),
-      );
+    async handler({ body, call, req, res }) {
+      const response = await call(client, 'createCustomFieldDefinition', { definition: definitionToProto(body) });
       const created = definitionToJson(response.definition!);
       res.status(201).location(`${req.baseUrl}/custom-fields/${created.key}`).json(created);
     },
@@ -73,17 +59,16 @@ export function customFieldRoutes(api: ApiRouter, client: customFieldV1.CustomFi
     responses: {
       200: { description: 'The definition.', schema: CustomFieldDefinition },
       400: problem('Invalid definition.'),
-      ...authProblems,
       404: problem('No such custom field.'),
       409: problem('Customers hold values the change would contradict (in_use), or the label is taken (label_taken).'),
     },
-    async handler({ params, body, token, res }) {
+    async handler({ params, body, call, res }) {
       const request = customFieldV1.UpdateCustomFieldDefinitionRequest.fromPartial({
         key: params.key,
         definition: definitionToProto(body, params.key),
         updateMask: updateMaskOf(body),
       });
-      const response = await unary(client.updateCustomFieldDefinition.bind(client), request, bearerMetadata(token));
+      const response = await call(client, 'updateCustomFieldDefinition', request);
       res.json(definitionToJson(response.definition!));
     },
   });
@@ -98,12 +83,11 @@ export function customFieldRoutes(api: ApiRouter, client: customFieldV1.CustomFi
     params: CustomFieldKeyParams,
     responses: {
       204: { description: 'Deleted.' },
-      ...authProblems,
       404: problem('No such custom field.'),
       409: problem('Customers hold values of it (in_use).'),
     },
-    async handler({ params, token, res }) {
-      await unary(client.deleteCustomFieldDefinition.bind(client), { key: params.key }, bearerMetadata(token));
+    async handler({ params, call, res }) {
+      await call(client, 'deleteCustomFieldDefinition', { key: params.key });
       res.status(204).end();
     },
   });

@@ -1,3 +1,4 @@
+import { SEARCH_QUERY, type FieldNames } from '../http/field-names';
 import { customerV1 } from '@liaison/contracts';
 import type { CategoryJson, CreateCustomerJson, CustomerJson, ListCustomersJson, UpdateCustomerJson } from './customer-schemas';
 import { customFieldFiltersFromQuery, customFieldMaskPaths } from './custom-field-json';
@@ -40,6 +41,18 @@ const list = (value: string | undefined) =>
         .map((item) => item.trim())
         .filter(Boolean)
     : [];
+
+/** The search's query parameters by their protobuf names (GET /customers and its export). */
+export const LIST_FIELD_NAMES: FieldNames = {
+  ...SEARCH_QUERY,
+  categories: 'category',
+  natures: 'nature',
+  sources: 'source',
+  industries: 'industry',
+  provinces: 'province',
+  cities: 'city',
+  onlyTargets: 'target',
+};
 
 export function listRequestFromQuery(query: ListCustomersJson): customerV1.ListCustomersRequest {
   return customerV1.ListCustomersRequest.fromPartial({

@@ -1,5 +1,5 @@
 import { customerMaintenanceV1 } from '@liaison/contracts';
-import { jsonFieldName, mergeRequestFromJson, notificationRequestFromJson, shareToJson } from './customer-maintenance-json';
+import { mergeRequestFromJson, notificationRequestFromJson, shareToJson } from './customer-maintenance-json';
 
 describe('maintenance JSON mapping', () => {
   it('turns the JSON field names of a merge into update mask paths', () => {
@@ -29,13 +29,6 @@ describe('maintenance JSON mapping', () => {
       templateId: 'welcome',
       subject: '',
     });
-  });
-
-  it("names the service's violations as the client sent them", () => {
-    expect(jsonFieldName('take_fields[1]')).toBe('takeFields[1]');
-    expect(jsonFieldName('merged_expected_version')).toBe('mergedVersion');
-    expect(jsonFieldName('page.page_size')).toBe('pageSize');
-    expect(jsonFieldName('customer_ids')).toBe('customerIds');
   });
 
   it('shows a share without an author as null', () => {

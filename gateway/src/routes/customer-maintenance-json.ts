@@ -72,19 +72,3 @@ export function shareToJson(share: customerMaintenanceV1.CustomerShare) {
     sharedBy: share.sharedBy || null,
   };
 }
-
-// Service field names (protobuf) that are called differently in the JSON API.
-const JSON_NAMES: Record<string, string> = {
-  'survivorExpectedVersion': 'survivorVersion',
-  'mergedExpectedVersion': 'mergedVersion',
-  'customerId': 'id',
-  'page.pageSize': 'pageSize',
-  'page.pageToken': 'pageToken',
-  'nameContains': 'q',
-};
-
-/** The service names fields as in protobuf (take_fields[0]); clients sent JSON (takeFields[0]). */
-export function jsonFieldName(field: string): string {
-  const camel = field.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
-  return JSON_NAMES[camel] ?? camel;
-}

@@ -1,16 +1,16 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { named } from '../http/openapi';
+import { named } from '../http/schema-names';
+import { versionSchema } from '../http/schema-bounds';
+import { pageSizeParameter, PageTokenParameter } from '../http/paging';
 import { Customer } from './customer-schemas';
 
 // Public JSON shapes of customer maintenance: duplicates and merge, bulk delete and the recycle
 // bin, bulk notification requests, partner shares.
 
 const CustomerId = Type.String({ format: 'uuid' });
-const PageSize = Type.Optional(Type.String({ pattern: '^(?:[1-9]|[1-9][0-9]|1[0-9][0-9]|200)$', description: '1 to 200, default 50.' }));
-const PageToken = Type.Optional(Type.String({ maxLength: 600, description: 'nextPageToken of the previous page.' }));
 const NextPageToken = Type.Union([Type.String(), Type.Null()], { description: 'null on the last page.' });
 const Reason = Type.String({ maxLength: 500, description: "Why; kept in the customers' history." });
-const Version = (description: string) => Type.Integer({ minimum: 1, description });
+const Version = versionSchema;
 const idList = (max: number, description: string) => Type.Array(CustomerId, { minItems: 1, maxItems: max, description });
 
 export const DuplicateReason = Type.Union([Type.Literal('name'), Type.Literal('phone'), Type.Literal('email')], {
@@ -47,9 +47,12 @@ export const DuplicateCandidateList = named(
   Type.Object({ items: Type.Array(DuplicateCandidate, { description: 'Best score first.' }) }, { additionalProperties: false }),
 );
 
-export const DuplicatePairsQuery = Type.Object({ pageSize: PageSize, pageToken: PageToken }, { additionalProperties: false });
+export const DuplicatePairsQuery = Type.Object(
+  { pageSize: pageSizeParameter(), pageToken: PageTokenParameter },
+  { additionalProperties: false },
+);
 
-export const DuplicateCandidatesQuery = Type.Object({ pageSize: PageSize }, { additionalProperties: false });
+export const DuplicateCandidatesQuery = Type.Object({ pageSize: pageSizeParameter() }, { additionalProperties: false });
 
 export const TAKEABLE_FIELDS = [
   'name',
@@ -126,8 +129,8 @@ export const DeletedCustomerList = named(
 
 export const ListDeletedQuery = Type.Object(
   {
-    pageSize: PageSize,
-    pageToken: PageToken,
+    pageSize: pageSizeParameter(),
+    pageToken: PageTokenParameter,
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Part of the name.' })),
   },
   { additionalProperties: false },

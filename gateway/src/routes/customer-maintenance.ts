@@ -1,15 +1,13 @@
 import { Type } from '@sinclair/typebox';
-import { bearerMetadata } from '@liaison/auth';
 import { customerMaintenanceV1 } from '@liaison/contracts';
-import { unary } from '@liaison/runtime';
 import type { ApiRouter } from '../http/api-router';
-import { ProblemSchema } from '../http/problem-schema';
+import { CUSTOMER_IN_PATH, SEARCH_QUERY } from '../http/field-names';
+import { problem } from '../http/problem-responses';
 import { customerToJson } from './customer-json';
 import { Customer, CustomerIdParams } from './customer-schemas';
 import {
   candidateToJson,
   deletedCustomerToJson,
-  jsonFieldName,
   mergeRequestFromJson,
   notificationRequestFromJson,
   pairToJson,
@@ -35,7 +33,6 @@ import {
   ShareParams,
 } from './customer-maintenance-schemas';
 import { pageFromQuery, nextPageTokenOf } from '../http/paging';
-import { withJsonFieldNames } from '../http/field-names';
 
 // Keeping the customer base clean: duplicates and merge (CUS-10), bulk delete, the recycle bin
 // and bulk notification requests (CUS-20), read-only sharing with partner organisations.
@@ -43,12 +40,11 @@ import { withJsonFieldNames } from '../http/field-names';
 type Client = customerMaintenanceV1.CustomerMaintenanceServiceClient;
 
 const TAG = 'Customer maintenance';
-const problem = (description: string) => ({ description, schema: ProblemSchema });
-const authProblems = { 401: problem('No valid access token.'), 403: problem('The caller lacks the permission.') };
 const notInScope = problem("No such customer in the caller's scope.");
 const ETAG = { ETag: { description: 'The customer version, for If-Match.', schema: Type.String() } };
 
-const withMaintenanceJsonNames = <T>(call: Promise<T>) => withJsonFieldNames(call, jsonFieldName);
+// A merge names the versions of both customers it expects.
+const MERGE_FIELD_NAMES = { survivorExpectedVersion: 'survivorVersion', mergedExpectedVersion: 'mergedVersion' };
 
 export function customerMaintenanceRoutes(api: ApiRouter, client: Client): void {
   duplicateRoutes(api, client);
@@ -66,12 +62,10 @@ function duplicateRoutes(api: ApiRouter, client: Client): void {
     tag: TAG,
     permission: ['customer', 'read'],
     query: DuplicatePairsQuery,
-    responses: { 200: { description: 'One page of pairs.', schema: DuplicatePairList }, 400: problem('Invalid query.'), ...authProblems },
-    async handler({ query, token, res }) {
+    responses: { 200: { description: 'One page of pairs.', schema: DuplicatePairList } },
+    async handler({ query, call, res }) {
       const page = pageFromQuery(query);
-      const response = await withMaintenanceJsonNames(
-        unary(client.findDuplicateCustomers.bind(client), { customerId: '', page }, bearerMetadata(token)),
-      );
+      const response = await call(client, 'findDuplicateCustomers', { customerId: '', page });
       res.json({ items: response.pairs.map(pairToJson), nextPageToken: nextPageTokenOf(response.page) });
     },
   });
@@ -85,17 +79,14 @@ function duplicateRoutes(api: ApiRouter, client: Client): void {
     permission: ['customer', 'read'],
     params: CustomerIdParams,
     query: DuplicateCandidatesQuery,
+    fieldNames: CUSTOMER_IN_PATH,
     responses: {
       200: { description: 'The candidates.', schema: DuplicateCandidateList },
-      400: problem('Invalid id or query.'),
-      ...authProblems,
       404: notInScope,
     },
-    async handler({ params, query, token, res }) {
+    async handler({ params, query, call, res }) {
       const page = { pageSize: query.pageSize ? Number(query.pageSize) : 0, pageToken: '' };
-      const response = await withMaintenanceJsonNames(
-        unary(client.findDuplicateCustomers.bind(client), { customerId: params.id, page }, bearerMetadata(token)),
-      );
+      const response = await call(client, 'findDuplicateCustomers', { customerId: params.id, page });
       res.json({ items: response.pairs.map(candidateToJson) });
     },
   });
@@ -109,19 +100,16 @@ function duplicateRoutes(api: ApiRouter, client: Client): void {
     tag: TAG,
     permission: ['customer', 'update'],
     body: MergeCustomersBody,
+    fieldNames: MERGE_FIELD_NAMES,
     responses: {
       200: { description: 'The survivor after the merge.', schema: Customer, headers: ETAG },
-      400: problem('Invalid body.'),
-      401: authProblems[401],
       403: problem('The caller lacks customer:update or customer:approve, or may only read one of the customers (code read_only).'),
       404: notInScope,
       409: problem('Records of both customers collide (code merge_conflict) or cannot move (merge_blocked); nothing changed.'),
       412: problem('One of the customers changed since the given version.'),
     },
-    async handler({ body, token, res }) {
-      const response = await withMaintenanceJsonNames(
-        unary(client.mergeCustomers.bind(client), mergeRequestFromJson(body), bearerMetadata(token)),
-      );
+    async handler({ body, call, res }) {
+      const response = await call(client, 'mergeCustomers', mergeRequestFromJson(body));
       const survivor = customerToJson(response.survivor!);
       res.set('ETag', `"${survivor.version}"`).json(survivor);
     },
@@ -139,14 +127,10 @@ function deletionRoutes(api: ApiRouter, client: Client): void {
     body: DeleteCustomersBody,
     responses: {
       200: { description: 'Deleted.', schema: DeletedIds },
-      400: problem('Invalid body.'),
-      ...authProblems,
       404: problem("Some customers are outside the caller's scope; violations name each. Nothing changed."),
     },
-    async handler({ body, token, res }) {
-      const response = await withMaintenanceJsonNames(
-        unary(client.deleteCustomers.bind(client), { ids: body.ids, reason: body.reason ?? '' }, bearerMetadata(token)),
-      );
+    async handler({ body, call, res }) {
+      const response = await call(client, 'deleteCustomers', { ids: body.ids, reason: body.reason ?? '' });
       res.json({ deletedIds: response.deletedIds });
     },
   });
@@ -161,14 +145,10 @@ function deletionRoutes(api: ApiRouter, client: Client): void {
     body: RestoreCustomersBody,
     responses: {
       200: { description: 'The restored customers.', schema: CustomerItems },
-      400: problem('Invalid body.'),
-      ...authProblems,
       404: problem('Some ids are not deleted customers (merged ones cannot come back); violations name each. Nothing changed.'),
     },
-    async handler({ body, token, res }) {
-      const response = await withMaintenanceJsonNames(
-        unary(client.restoreCustomers.bind(client), { ids: body.ids }, bearerMetadata(token)),
-      );
+    async handler({ body, call, res }) {
+      const response = await call(client, 'restoreCustomers', { ids: body.ids });
       res.json({ items: response.customers.map(customerToJson) });
     },
   });
@@ -181,10 +161,11 @@ function deletionRoutes(api: ApiRouter, client: Client): void {
     tag: TAG,
     permission: ['admin', 'read'],
     query: ListDeletedQuery,
-    responses: { 200: { description: 'One page.', schema: DeletedCustomerList }, 400: problem('Invalid query.'), ...authProblems },
-    async handler({ query, token, res }) {
+    fieldNames: SEARCH_QUERY,
+    responses: { 200: { description: 'One page.', schema: DeletedCustomerList } },
+    async handler({ query, call, res }) {
       const request = { page: pageFromQuery(query), nameContains: query.q ?? '' };
-      const response = await withMaintenanceJsonNames(unary(client.listDeletedCustomers.bind(client), request, bearerMetadata(token)));
+      const response = await call(client, 'listDeletedCustomers', request);
       res.json({ items: response.customers.map(deletedCustomerToJson), nextPageToken: nextPageTokenOf(response.page) });
     },
   });
@@ -204,14 +185,10 @@ function notificationRoutes(api: ApiRouter, client: Client): void {
         description: "Passed on to the messaging service; ids outside the caller's scope are listed as not found.",
         schema: NotificationReceipt,
       },
-      400: problem('Invalid body.'),
-      ...authProblems,
       404: problem("None of the customers is in the caller's scope; nothing was sent."),
     },
-    async handler({ body, token, res }) {
-      const response = await withMaintenanceJsonNames(
-        unary(client.requestCustomerNotification.bind(client), notificationRequestFromJson(body), bearerMetadata(token)),
-      );
+    async handler({ body, call, res }) {
+      const response = await call(client, 'requestCustomerNotification', notificationRequestFromJson(body));
       res.status(202).json({
         notificationId: response.notificationId,
         acceptedCustomerIds: response.acceptedCustomerIds,
@@ -230,11 +207,10 @@ function shareRoutes(api: ApiRouter, client: Client): void {
     tag: TAG,
     permission: ['customer', 'read'],
     params: CustomerIdParams,
-    responses: { 200: { description: 'The shares.', schema: ShareList }, 400: problem('Invalid id.'), ...authProblems, 404: notInScope },
-    async handler({ params, token, res }) {
-      const response = await withMaintenanceJsonNames(
-        unary(client.listCustomerShares.bind(client), { customerId: params.id }, bearerMetadata(token)),
-      );
+    fieldNames: CUSTOMER_IN_PATH,
+    responses: { 200: { description: 'The shares.', schema: ShareList }, 404: notInScope },
+    async handler({ params, call, res }) {
+      const response = await call(client, 'listCustomerShares', { customerId: params.id });
       res.json({ items: response.shares.map(shareToJson) });
     },
   });
@@ -248,17 +224,15 @@ function shareRoutes(api: ApiRouter, client: Client): void {
     permission: ['customer', 'assign'],
     params: CustomerIdParams,
     body: ShareBody,
+    fieldNames: CUSTOMER_IN_PATH,
     responses: {
       201: { description: 'Shared.', schema: Share },
       200: { description: 'Was shared already.', schema: Share },
       400: problem('Invalid id or unit.'),
-      ...authProblems,
       404: notInScope,
     },
-    async handler({ params, body, token, req, res }) {
-      const response = await withMaintenanceJsonNames(
-        unary(client.shareCustomer.bind(client), { customerId: params.id, unit: body.unit }, bearerMetadata(token)),
-      );
+    async handler({ params, body, call, req, res }) {
+      const response = await call(client, 'shareCustomer', { customerId: params.id, unit: body.unit });
       const share = shareToJson(response.share!);
       if (response.created) res.status(201).location(`${req.baseUrl}/customers/${params.id}/shares/${encodeURIComponent(share.unit)}`);
       res.json(share);
@@ -273,16 +247,14 @@ function shareRoutes(api: ApiRouter, client: Client): void {
     tag: TAG,
     permission: ['customer', 'assign'],
     params: ShareParams,
+    fieldNames: CUSTOMER_IN_PATH,
     responses: {
       204: { description: 'No longer shared.' },
       400: problem('Invalid id or unit.'),
-      ...authProblems,
       404: problem("No such customer in the caller's scope, or not shared with the unit."),
     },
-    async handler({ params, token, res }) {
-      await withMaintenanceJsonNames(
-        unary(client.unshareCustomer.bind(client), { customerId: params.id, unit: params.unit }, bearerMetadata(token)),
-      );
+    async handler({ params, call, res }) {
+      await call(client, 'unshareCustomer', { customerId: params.id, unit: params.unit });
       res.status(204).end();
     },
   });

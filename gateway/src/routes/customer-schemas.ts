@@ -1,5 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { named } from '../http/openapi';
+import { named } from '../http/schema-names';
+import { versionSchema } from '../http/schema-bounds';
+import { pageSizeParameter, PageTokenParameter } from '../http/paging';
 import { CUSTOM_FIELD_QUERY_PATTERN, CustomFieldChanges, CustomFieldQueryValue, CustomFieldValues } from './custom-field-schemas';
 
 // Public JSON shapes of the customer API. Field names are English camelCase; text fields take
@@ -66,7 +68,7 @@ export const Customer = named(
       isTarget: Type.Boolean({ description: 'Target customer (目标客户).' }),
       dealDate: Type.Union([IsoDate, Type.Null()], { description: 'Date of the deal confirmation (成交确认).' }),
       customFields: CustomFieldValues,
-      version: Type.Integer({ minimum: 1, description: 'Send back in If-Match (or body.version) to update.' }),
+      version: versionSchema('Send back in If-Match (or body.version) to update.'),
       createdAt: Type.String({ format: 'date-time' }),
       createdBy: Type.String(),
       updatedAt: Type.String({ format: 'date-time' }),
@@ -118,7 +120,7 @@ export const UpdateCustomerBody = named(
       region: Type.Optional(Type.Union([Region, Type.Null()])),
       isTarget: Type.Optional(Type.Boolean()),
       customFields: Type.Optional(CustomFieldChanges),
-      version: Type.Optional(Type.Integer({ minimum: 1, description: 'Alternative to If-Match.' })),
+      version: Type.Optional(versionSchema('Alternative to If-Match.')),
     },
     { additionalProperties: false, minProperties: 1, description: 'Only the fields present change; null clears an optional field.' },
   ),
@@ -135,8 +137,8 @@ const starBound = (description: string) => Type.Optional(Type.String({ pattern: 
 
 export const ListCustomersQuery = Type.Object(
   {
-    pageSize: Type.Optional(Type.String({ pattern: '^(?:[1-9]|[1-9][0-9]|1[0-9][0-9]|200)$', description: '1 to 200, default 50.' })),
-    pageToken: Type.Optional(Type.String({ maxLength: 600, description: 'nextPageToken of the previous page (same sort).' })),
+    pageSize: pageSizeParameter(),
+    pageToken: PageTokenParameter,
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Part of the name (case-insensitive, Chinese or Latin).' })),
     phone: Type.Optional(Type.String({ pattern: '^[0-9+\\- ()]{3,32}$', description: 'Digits anywhere in the phone number, at least 3.' })),
     ownerId: Type.Optional(Type.String({ maxLength: 100 })),
@@ -174,8 +176,8 @@ export const ChangeCategoryBody = named(
     {
       category: Category,
       dealDate: Type.Optional(IsoDate),
-      reason: Type.Optional(Type.String({ maxLength: 500 })),
-      version: Type.Optional(Type.Integer({ minimum: 1, description: 'Alternative to If-Match.' })),
+      reason: PageTokenParameter,
+      version: Type.Optional(versionSchema('Alternative to If-Match.')),
     },
     { additionalProperties: false },
   ),

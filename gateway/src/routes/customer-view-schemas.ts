@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { named } from '../http/openapi';
+import { named } from '../http/schema-names';
+import { pageSizeParameter, PageTokenParameter } from '../http/paging';
 import { Customer, Money } from './customer-schemas';
 
 // Public JSON shapes of the customer 360 view (客户360视图) and the customer timeline. A section
@@ -191,8 +192,8 @@ export const TimelinePage = named(
 
 export const TimelineQuery = Type.Object(
   {
-    pageSize: Type.Optional(Type.String({ pattern: '^(?:[1-9]|[1-9][0-9]|1[0-9][0-9]|200)$', description: '1 to 200, default 50.' })),
-    pageToken: Type.Optional(Type.String({ maxLength: 600, description: 'nextPageToken of the previous page.' })),
+    pageSize: pageSizeParameter(),
+    pageToken: PageTokenParameter,
   },
   { additionalProperties: false },
 );

@@ -1,18 +1,13 @@
-import { bearerMetadata } from '@liaison/auth';
 import { customerViewV1 } from '@liaison/contracts';
-import { unary } from '@liaison/runtime';
 import type { ApiRouter } from '../http/api-router';
-import { ProblemSchema } from '../http/problem-schema';
+import { CUSTOMER_IN_PATH } from '../http/field-names';
+import { problem } from '../http/problem-responses';
 import { CustomerIdParams } from './customer-schemas';
 import { timelineToJson, view360ToJson } from './customer-view-json';
 import { Customer360, TimelinePage, TimelineQuery } from './customer-view-schemas';
 import { pageFromQuery } from '../http/paging';
 
-const problem = (description: string) => ({ description, schema: ProblemSchema });
 const readProblems = {
-  400: problem('Invalid id or query.'),
-  401: problem('No valid access token.'),
-  403: problem('The caller lacks the permission.'),
   404: problem("No such customer in the caller's scope."),
 };
 const TAG = 'Customer 360';
@@ -27,12 +22,13 @@ export function customerViewRoutes(api: ApiRouter, client: customerViewV1.Custom
     tag: TAG,
     permission: ['customer', 'read'],
     params: CustomerIdParams,
+    fieldNames: CUSTOMER_IN_PATH,
     responses: {
       200: { description: 'The view; sections the caller may not read are null and listed in withheldSections.', schema: Customer360 },
       ...readProblems,
     },
-    async handler({ params, token, res }) {
-      const response = await unary(client.getCustomer360.bind(client), { customerId: params.id }, bearerMetadata(token));
+    async handler({ params, call, res }) {
+      const response = await call(client, 'getCustomer360', { customerId: params.id });
       res.json(view360ToJson(response.view!));
     },
   });
@@ -46,13 +42,14 @@ export function customerViewRoutes(api: ApiRouter, client: customerViewV1.Custom
     permission: ['customer', 'read'],
     params: CustomerIdParams,
     query: TimelineQuery,
+    fieldNames: CUSTOMER_IN_PATH,
     responses: { 200: { description: 'One page.', schema: TimelinePage }, ...readProblems },
-    async handler({ params, query, token, res }) {
+    async handler({ params, query, call, res }) {
       const request = customerViewV1.GetCustomerTimelineRequest.fromPartial({
         customerId: params.id,
         page: pageFromQuery(query),
       });
-      res.json(timelineToJson(await unary(client.getCustomerTimeline.bind(client), request, bearerMetadata(token))));
+      res.json(timelineToJson(await call(client, 'getCustomerTimeline', request)));
     },
   });
 }

@@ -1,11 +1,16 @@
 import { Type } from '@sinclair/typebox';
-import { bearerMetadata } from '@liaison/auth';
 import { customerV1 } from '@liaison/contracts';
-import { unary } from '@liaison/runtime';
 import type { ApiRouter } from '../http/api-router';
 import { HttpProblem } from '../http/problem';
-import { ProblemSchema } from '../http/problem-schema';
-import { categoryToProto, createRequestFromJson, customerToJson, listRequestFromQuery, updateRequestFromJson } from './customer-json';
+import { problem, versionProblems } from '../http/problem-responses';
+import {
+  categoryToProto,
+  createRequestFromJson,
+  customerToJson,
+  LIST_FIELD_NAMES,
+  listRequestFromQuery,
+  updateRequestFromJson,
+} from './customer-json';
 import {
   ChangeCategoryBody,
   CreateCustomerBody,
@@ -18,9 +23,7 @@ import {
 import { nextPageTokenOf } from '../http/paging';
 import { expectedVersion } from '../http/versions';
 
-const problem = (description: string) => ({ description, schema: ProblemSchema });
 const ETAG = { ETag: { description: 'The customer version, for If-Match.', schema: Type.String() } };
-const authProblems = { 401: problem('No valid access token.'), 403: problem('The caller lacks the permission.') };
 
 function etagOf(version: number): string {
   return `"${version}"`;
@@ -41,10 +44,10 @@ export function customerRoutes(api: ApiRouter, client: customerV1.CustomerServic
         schema: Type.String({ maxLength: 100 }),
       },
     },
-    responses: { 201: { description: 'Created.', schema: Customer, headers: ETAG }, 400: problem('Invalid body.'), ...authProblems },
-    async handler({ body, token, req, res }) {
+    responses: { 201: { description: 'Created.', schema: Customer, headers: ETAG } },
+    async handler({ body, call, req, res }) {
       const key = req.get('idempotency-key');
-      const response = await unary(client.createCustomer.bind(client), createRequestFromJson(body, key), bearerMetadata(token));
+      const response = await call(client, 'createCustomer', createRequestFromJson(body, key));
       const customer = customerToJson(response.customer!);
       res.status(201).location(`${req.baseUrl}/customers/${customer.id}`).set('ETag', etagOf(customer.version)).json(customer);
     },
@@ -58,9 +61,10 @@ export function customerRoutes(api: ApiRouter, client: customerV1.CustomerServic
     tag: 'Customers',
     permission: ['customer', 'read'],
     query: ListCustomersQuery,
-    responses: { 200: { description: 'One page.', schema: CustomerList }, 400: problem('Invalid query.'), ...authProblems },
-    async handler({ query, token, res }) {
-      const response = await unary(client.listCustomers.bind(client), listRequestFromQuery(query), bearerMetadata(token));
+    fieldNames: LIST_FIELD_NAMES,
+    responses: { 200: { description: 'One page.', schema: CustomerList } },
+    async handler({ query, call, res }) {
+      const response = await call(client, 'listCustomers', listRequestFromQuery(query));
       res.json({ items: response.customers.map(customerToJson), nextPageToken: nextPageTokenOf(response.page) });
     },
   });
@@ -75,12 +79,10 @@ export function customerRoutes(api: ApiRouter, client: customerV1.CustomerServic
     params: CustomerIdParams,
     responses: {
       200: { description: 'The customer.', schema: Customer, headers: ETAG },
-      400: problem('Invalid id.'),
-      ...authProblems,
       404: problem("No such customer in the caller's scope."),
     },
-    async handler({ params, token, res }) {
-      const response = await unary(client.getCustomer.bind(client), { id: params.id }, bearerMetadata(token));
+    async handler({ params, call, res }) {
+      const response = await call(client, 'getCustomer', { id: params.id });
       const customer = customerToJson(response.customer!);
       res.set('ETag', etagOf(customer.version)).json(customer);
     },
@@ -98,21 +100,14 @@ export function customerRoutes(api: ApiRouter, client: customerV1.CustomerServic
     requestHeaders: { 'If-Match': { description: 'ETag of the version being changed; or send body.version.', schema: Type.String() } },
     responses: {
       200: { description: 'The updated customer.', schema: Customer, headers: ETAG },
-      400: problem('Invalid body.'),
-      ...authProblems,
       404: problem("No such customer in the caller's scope."),
-      412: problem('The customer changed since the given version.'),
-      428: problem('Neither If-Match nor version was given.'),
+      ...versionProblems('customer'),
     },
-    async handler({ params, body, token, req, res }) {
+    async handler({ params, body, call, req, res }) {
       const version = expectedVersion(req.get('if-match'), body.version, 'customer');
       const { version: _ignored, ...fields } = body;
       if (Object.keys(fields).length === 0) throw new HttpProblem(400, 'validation_failed', 'name at least one field to change');
-      const response = await unary(
-        client.updateCustomer.bind(client),
-        updateRequestFromJson(params.id, version, fields),
-        bearerMetadata(token),
-      );
+      const response = await call(client, 'updateCustomer', updateRequestFromJson(params.id, version, fields));
       const customer = customerToJson(response.customer!);
       res.set('ETag', etagOf(customer.version)).json(customer);
     },
@@ -130,17 +125,15 @@ export function customerRoutes(api: ApiRouter, client: customerV1.CustomerServic
     requestHeaders: { 'If-Match': { description: 'ETag of the version being changed; or send body.version.', schema: Type.String() } },
     responses: {
       200: { description: 'The customer in its new category.', schema: Customer, headers: ETAG },
-      400: problem('Invalid body.'),
-      ...authProblems,
       404: problem("No such customer in the caller's scope."),
       409: problem('The lifecycle does not allow this move (code illegal_category_move or category_unchanged).'),
-      412: problem('The customer changed since the given version.'),
-      428: problem('Neither If-Match nor version was given.'),
+      ...versionProblems('customer'),
     },
-    async handler({ params, body, token, req, res }) {
+    async handler({ params, body, call, req, res }) {
       const version = expectedVersion(req.get('if-match'), body.version, 'customer');
-      const response = await unary(
-        client.changeCustomerCategory.bind(client),
+      const response = await call(
+        client,
+        'changeCustomerCategory',
         customerV1.ChangeCustomerCategoryRequest.fromPartial({
           id: params.id,
           expectedVersion: version,
@@ -148,7 +141,6 @@ export function customerRoutes(api: ApiRouter, client: customerV1.CustomerServic
           dealDate: body.dealDate ?? '',
           reason: body.reason ?? '',
         }),
-        bearerMetadata(token),
       );
       const customer = customerToJson(response.customer!);
       res.set('ETag', etagOf(customer.version)).json(customer);

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { named } from '../http/openapi';
+import { named } from '../http/schema-names';
+import { pageSizeParameter, PageTokenParameter } from '../http/paging';
 
 // Public JSON shapes of follow-up records (跟单/拜访记录) and annotations (批示). Text takes any
 // Unicode; lengths count characters, so 5000 Chinese characters fit.
@@ -111,8 +112,8 @@ export const FollowUpIdParams = Type.Object(
 
 export const ListFollowUpsQuery = Type.Object(
   {
-    pageSize: Type.Optional(Type.String({ pattern: '^(?:[1-9]|[1-9][0-9]|1[0-9][0-9]|200)$', description: '1 to 200, default 50.' })),
-    pageToken: Type.Optional(Type.String({ maxLength: 600, description: 'nextPageToken of the previous page.' })),
+    pageSize: pageSizeParameter(),
+    pageToken: PageTokenParameter,
     method: Type.Optional(
       Type.String({
         pattern: `^(?:${METHOD_VALUES.join('|')})(?:,(?:${METHOD_VALUES.join('|')}))*$`,

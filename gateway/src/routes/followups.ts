@@ -1,9 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { bearerMetadata } from '@liaison/auth';
 import { followUpV1 } from '@liaison/contracts';
-import { unary } from '@liaison/runtime';
 import type { ApiRouter } from '../http/api-router';
-import { ProblemSchema } from '../http/problem-schema';
+import { CUSTOMER_IN_PATH } from '../http/field-names';
+import { problem } from '../http/problem-responses';
 import { CustomerIdParams } from './customer-schemas';
 import { annotationToJson, createRequestFromJson, filterFromQuery, followUpToJson, updateRequestFromJson } from './followup-json';
 import {
@@ -18,9 +17,11 @@ import {
 } from './followup-schemas';
 import { nextPageTokenOf } from '../http/paging';
 
-const problem = (description: string) => ({ description, schema: ProblemSchema });
-const authProblems = { 401: problem('No valid access token.'), 403: problem('The caller lacks the permission.') };
 const TAG = 'Follow-ups';
+// JSON says when a follow-up occurred (occurredAt); protobuf has its occur_time.
+const FOLLOW_UP_FIELD_NAMES = { occurTime: 'occurredAt' };
+// The list filters are query parameters in JSON, a nested filter in protobuf.
+const FILTER_FIELD_NAMES = { 'filter': '', 'filter.methods': 'method' };
 
 const listJson = (response: { followUps: followUpV1.FollowUp[]; page?: { nextPageToken: string } }) => ({
   items: response.followUps.map(followUpToJson),
@@ -43,15 +44,14 @@ export function followUpRoutes(api: ApiRouter, client: followUpV1.FollowUpServic
         schema: Type.String({ maxLength: 100 }),
       },
     },
+    fieldNames: { ...CUSTOMER_IN_PATH, ...FOLLOW_UP_FIELD_NAMES },
     responses: {
       201: { description: 'Recorded.', schema: FollowUp },
-      400: problem('Invalid body.'),
-      ...authProblems,
       404: problem("No such customer in the caller's scope."),
     },
-    async handler({ params, body, token, req, res }) {
+    async handler({ params, body, call, req, res }) {
       const request = createRequestFromJson(params.id, body, req.get('idempotency-key'));
-      const followUp = followUpToJson((await unary(client.createFollowUp.bind(client), request, bearerMetadata(token))).followUp!);
+      const followUp = followUpToJson((await call(client, 'createFollowUp', request)).followUp!);
       res.status(201).location(`${req.baseUrl}/follow-ups/${followUp.id}`).json(followUp);
     },
   });
@@ -65,15 +65,14 @@ export function followUpRoutes(api: ApiRouter, client: followUpV1.FollowUpServic
     permission: ['followup', 'read'],
     params: CustomerIdParams,
     query: ListFollowUpsQuery,
+    fieldNames: { ...CUSTOMER_IN_PATH, ...FILTER_FIELD_NAMES },
     responses: {
       200: { description: 'One page.', schema: FollowUpList },
-      400: problem('Invalid query.'),
-      ...authProblems,
       404: problem("No such customer in the caller's scope."),
     },
-    async handler({ params, query, token, res }) {
+    async handler({ params, query, call, res }) {
       const request = followUpV1.ListFollowUpsRequest.fromPartial({ customerId: params.id, ...filterFromQuery(query) });
-      res.json(listJson(await unary(client.listFollowUps.bind(client), request, bearerMetadata(token))));
+      res.json(listJson(await call(client, 'listFollowUps', request)));
     },
   });
 
@@ -85,10 +84,11 @@ export function followUpRoutes(api: ApiRouter, client: followUpV1.FollowUpServic
     tag: TAG,
     permission: ['followup', 'read'],
     query: ListFollowUpsQuery,
-    responses: { 200: { description: 'One page.', schema: FollowUpList }, 400: problem('Invalid query.'), ...authProblems },
-    async handler({ query, token, res }) {
+    fieldNames: FILTER_FIELD_NAMES,
+    responses: { 200: { description: 'One page.', schema: FollowUpList } },
+    async handler({ query, call, res }) {
       const request = followUpV1.ListTeamFollowUpsRequest.fromPartial(filterFromQuery(query));
-      res.json(listJson(await unary(client.listTeamFollowUps.bind(client), request, bearerMetadata(token))));
+      res.json(listJson(await call(client, 'listTeamFollowUps', request)));
     },
   });
 
@@ -102,12 +102,10 @@ export function followUpRoutes(api: ApiRouter, client: followUpV1.FollowUpServic
     params: FollowUpIdParams,
     responses: {
       200: { description: 'The record.', schema: FollowUp },
-      400: problem('Invalid id.'),
-      ...authProblems,
       404: problem("No such record in the caller's scope."),
     },
-    async handler({ params, token, res }) {
-      const response = await unary(client.getFollowUp.bind(client), { id: params.id }, bearerMetadata(token));
+    async handler({ params, call, res }) {
+      const response = await call(client, 'getFollowUp', { id: params.id });
       res.json(followUpToJson(response.followUp!));
     },
   });
@@ -121,16 +119,15 @@ export function followUpRoutes(api: ApiRouter, client: followUpV1.FollowUpServic
     permission: ['followup', 'update'],
     params: FollowUpIdParams,
     body: UpdateFollowUpBody,
+    fieldNames: FOLLOW_UP_FIELD_NAMES,
     responses: {
       200: { description: 'The changed record.', schema: FollowUp },
-      400: problem('Invalid body.'),
-      401: problem('No valid access token.'),
       403: problem('The caller lacks the permission, or is not the author (code not_author).'),
       404: problem("No such record in the caller's scope."),
       409: problem('More than 24 hours since it was recorded (code edit_window_closed).'),
     },
-    async handler({ params, body, token, res }) {
-      const response = await unary(client.updateFollowUp.bind(client), updateRequestFromJson(params.id, body), bearerMetadata(token));
+    async handler({ params, body, call, res }) {
+      const response = await call(client, 'updateFollowUp', updateRequestFromJson(params.id, body));
       res.json(followUpToJson(response.followUp!));
     },
   });
@@ -145,12 +142,10 @@ export function followUpRoutes(api: ApiRouter, client: followUpV1.FollowUpServic
     params: FollowUpIdParams,
     responses: {
       204: { description: 'Deleted.' },
-      400: problem('Invalid id.'),
-      ...authProblems,
       404: problem("No such record in the caller's scope."),
     },
-    async handler({ params, token, res }) {
-      await unary(client.deleteFollowUp.bind(client), { id: params.id }, bearerMetadata(token));
+    async handler({ params, call, res }) {
+      await call(client, 'deleteFollowUp', { id: params.id });
       res.status(204).end();
     },
   });
@@ -166,16 +161,10 @@ export function followUpRoutes(api: ApiRouter, client: followUpV1.FollowUpServic
     body: AnnotateBody,
     responses: {
       201: { description: 'The annotation.', schema: Annotation },
-      400: problem('Invalid body.'),
-      ...authProblems,
       404: problem("No such record in the caller's scope."),
     },
-    async handler({ params, body, token, req, res }) {
-      const response = await unary(
-        client.annotateFollowUp.bind(client),
-        { followUpId: params.id, comment: body.comment },
-        bearerMetadata(token),
-      );
+    async handler({ params, body, call, req, res }) {
+      const response = await call(client, 'annotateFollowUp', { followUpId: params.id, comment: body.comment });
       res.status(201).location(`${req.baseUrl}/follow-ups/${params.id}`).json(annotationToJson(response.annotation!));
     },
   });

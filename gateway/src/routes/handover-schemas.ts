@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { named } from '../http/openapi';
+import { named } from '../http/schema-names';
+import { pageSizeParameter, PageTokenParameter } from '../http/paging';
 
 // JSON shapes of employee handovers (员工异动交接, CUS-15).
 
@@ -83,8 +84,8 @@ export const HandoverIdParams = Type.Object({ id: Type.String({ format: 'uuid' }
 export const ListHandoversQuery = Type.Object(
   {
     fromUserId: Type.Optional(UserId),
-    pageSize: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$', description: '1..200, default 50.' })),
-    pageToken: Type.Optional(Type.String({ maxLength: 500 })),
+    pageSize: pageSizeParameter(),
+    pageToken: PageTokenParameter,
   },
   { additionalProperties: false },
 );

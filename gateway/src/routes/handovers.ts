@@ -1,9 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import { bearerMetadata } from '@liaison/auth';
 import { handoverV1 } from '@liaison/contracts';
-import { unary } from '@liaison/runtime';
 import type { ApiRouter } from '../http/api-router';
-import { ProblemSchema } from '../http/problem-schema';
+import { problem } from '../http/problem-responses';
 import {
   CreateHandoverBody,
   Handover,
@@ -14,16 +12,13 @@ import {
   type HandoverJson,
 } from './handover-schemas';
 import { pageFromQuery, nextPageTokenOf } from '../http/paging';
-import { withJsonFieldNames } from '../http/field-names';
 
 // Employee handover (员工异动交接, CUS-15): a leaving employee's customers to one or several successors.
 
 type Client = handoverV1.HandoverServiceClient;
 
 const TAG = 'Employee handover';
-const problem = (description: string) => ({ description, schema: ProblemSchema });
-const authProblems = {
-  401: problem('No valid access token.'),
+const unitNotManaged = {
   403: problem('The caller lacks the permission, or names a unit they do not manage (code unit_not_managed).'),
 };
 const { HandoverDistribution: Distribution } = handoverV1;
@@ -82,16 +77,14 @@ export function handoverRoutes(api: ApiRouter, client: Client): void {
       },
     },
     responses: {
+      ...unitNotManaged,
       201: { description: 'The handover, done.', schema: Handover },
       400: problem('Invalid body; violations name the fields.'),
-      ...authProblems,
       404: problem("None of the employee's customers is in your scope, or a selected customer is not (violations name it by index)."),
       409: problem('A selected customer is neither owned nor followed by the employee (code not_employees_customer).'),
     },
-    async handler({ body, token, req, res }) {
-      const response = await withJsonFieldNames(
-        unary(client.createHandover.bind(client), createRequestFromJson(body, req.get('idempotency-key')), bearerMetadata(token)),
-      );
+    async handler({ body, call, req, res }) {
+      const response = await call(client, 'createHandover', createRequestFromJson(body, req.get('idempotency-key')));
       const handover = handoverToJson(response.handover!);
       res.status(201).location(`${req.baseUrl}/handovers/${handover.id}`).json(handover);
     },
@@ -106,17 +99,15 @@ export function handoverRoutes(api: ApiRouter, client: Client): void {
     tag: TAG,
     permission: ['customer', 'read'],
     query: ListHandoversQuery,
-    responses: { 200: { description: 'One page.', schema: HandoverList }, 400: problem('Invalid query.'), ...authProblems },
-    async handler({ query, token, res }) {
-      const response = await withJsonFieldNames(
-        unary(
-          client.listHandovers.bind(client),
-          handoverV1.ListHandoversRequest.fromPartial({
-            page: pageFromQuery(query),
-            fromUserId: query.fromUserId ?? '',
-          }),
-          bearerMetadata(token),
-        ),
+    responses: { 200: { description: 'One page.', schema: HandoverList } },
+    async handler({ query, call, res }) {
+      const response = await call(
+        client,
+        'listHandovers',
+        handoverV1.ListHandoversRequest.fromPartial({
+          page: pageFromQuery(query),
+          fromUserId: query.fromUserId ?? '',
+        }),
       );
       res.json({ items: response.handovers.map(handoverToJson), nextPageToken: nextPageTokenOf(response.page) });
     },
@@ -132,12 +123,10 @@ export function handoverRoutes(api: ApiRouter, client: Client): void {
     params: HandoverIdParams,
     responses: {
       200: { description: 'The handover.', schema: Handover },
-      400: problem('Invalid id.'),
-      ...authProblems,
       404: problem('No such handover the caller may read.'),
     },
-    async handler({ params, token, res }) {
-      const response = await unary(client.getHandover.bind(client), { id: params.id }, bearerMetadata(token));
+    async handler({ params, call, res }) {
+      const response = await call(client, 'getHandover', { id: params.id });
       res.json(handoverToJson(response.handover!));
     },
   });

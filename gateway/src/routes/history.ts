@@ -1,16 +1,13 @@
 import { Type } from '@sinclair/typebox';
-import { bearerMetadata } from '@liaison/auth';
 import { historyV1 } from '@liaison/contracts';
-import { unary } from '@liaison/runtime';
 import type { ApiRouter } from '../http/api-router';
-import { named } from '../http/openapi';
-import { ProblemSchema } from '../http/problem-schema';
+import { CUSTOMER_IN_PATH } from '../http/field-names';
+import { named } from '../http/schema-names';
+import { problem } from '../http/problem-responses';
 import { CustomerIdParams } from './customer-schemas';
-import { pageFromQuery, nextPageTokenOf } from '../http/paging';
+import { nextPageTokenOf, pageFromQuery, pageSizeParameter, PageTokenParameter } from '../http/paging';
 
 // CUS-16: the revision history (修订记录) of a customer's key fields.
-
-const problem = (description: string) => ({ description, schema: ProblemSchema });
 
 const HistoryEntry = named(
   'CustomerHistoryEntry',
@@ -41,8 +38,8 @@ const HistoryPage = named(
 
 const HistoryQuery = Type.Object(
   {
-    pageSize: Type.Optional(Type.String({ pattern: '^(?:[1-9]|[1-9][0-9]|1[0-9][0-9]|200)$', description: '1 to 200, default 50.' })),
-    pageToken: Type.Optional(Type.String({ maxLength: 200, description: 'nextPageToken of the previous page.' })),
+    pageSize: pageSizeParameter(),
+    pageToken: PageTokenParameter,
   },
   { additionalProperties: false },
 );
@@ -69,19 +66,17 @@ export function historyRoutes(api: ApiRouter, client: historyV1.CustomerHistoryS
     permission: ['customer', 'read'],
     params: CustomerIdParams,
     query: HistoryQuery,
+    fieldNames: CUSTOMER_IN_PATH,
     responses: {
       200: { description: 'One page.', schema: HistoryPage },
-      400: problem('Invalid query.'),
-      401: problem('No valid access token.'),
-      403: problem('The caller lacks the permission.'),
       404: problem("No such customer in the caller's scope."),
     },
-    async handler({ params, query, token, res }) {
+    async handler({ params, query, call, res }) {
       const request = historyV1.GetCustomerHistoryRequest.fromPartial({
         customerId: params.id,
         page: pageFromQuery(query),
       });
-      const response = await unary(client.getCustomerHistory.bind(client), request, bearerMetadata(token));
+      const response = await call(client, 'getCustomerHistory', request);
       res.json({ items: response.entries.map(entryToJson), nextPageToken: nextPageTokenOf(response.page) });
     },
   });

@@ -1,6 +1,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { importExportV1 } from '@liaison/contracts';
-import { named } from '../http/openapi';
+import { named } from '../http/schema-names';
+import { pageSizeParameter, PageTokenParameter } from '../http/paging';
 import type { ListCustomersJson } from './customer-schemas';
 import { ListCustomersQuery } from './customer-schemas';
 
@@ -46,8 +47,9 @@ export const UploadImportQuery = Type.Object(
 
 export const ListImportsQuery = Type.Object(
   {
-    pageSize: Type.Optional(Type.String({ pattern: '^(?:[1-9]|[1-9][0-9]|100)$', description: '1 to 100, default 20.' })),
-    pageToken: Type.Optional(Type.String({ pattern: '^\\d{1,19}$', description: 'nextPageToken of the previous page.' })),
+    // The import service pages its jobs by at most 100 (import-service.ts MAX_PAGE_SIZE).
+    pageSize: pageSizeParameter(100, 20),
+    pageToken: PageTokenParameter,
   },
   { additionalProperties: false },
 );

@@ -1,13 +1,12 @@
 import type { Request, Response } from 'express';
-import type { ClientReadableStream, Metadata } from '@grpc/grpc-js';
+import type { ClientReadableStream, Metadata, ServiceError } from '@grpc/grpc-js';
 import { Type } from '@sinclair/typebox';
-import { bearerMetadata } from '@liaison/auth';
 import { importExportV1 } from '@liaison/contracts';
-import { fromGrpcError, unary } from '@liaison/runtime';
+import type { AppError } from '@liaison/runtime';
 import type { ApiRouter } from '../http/api-router';
 import { HttpProblem } from '../http/problem';
-import { ProblemSchema } from '../http/problem-schema';
-import { listRequestFromQuery } from './customer-json';
+import { problem } from '../http/problem-responses';
+import { LIST_FIELD_NAMES, listRequestFromQuery } from './customer-json';
 import {
   CustomerImport,
   CustomerImportList,
@@ -25,8 +24,6 @@ import { pageFromQuery, nextPageTokenOf } from '../http/paging';
 // call, downloads from a server-streaming call into the HTTP response, both with backpressure,
 // so neither side ever holds a whole file.
 
-const problem = (description: string) => ({ description, schema: ProblemSchema });
-const authProblems = { 401: problem('No valid access token.'), 403: problem('The caller lacks the permission.') };
 const CSV_TYPE = 'text/csv';
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 // 1M customer rows are about 150 MB of CSV; twice that is no customer file.
@@ -42,16 +39,19 @@ const FILE_FORMATS = {
 
 const streamDeadline = () => ({ deadline: Date.now() + STREAM_DEADLINE_MS });
 
+type StreamFailure = (error: ServiceError) => AppError;
+
 /** Sends the request body as the upload's chunks; resolves with the created job. */
 function streamUpload(
   client: importExportV1.CustomerImportServiceClient,
   metadata: Metadata,
   options: importExportV1.CustomerImportOptions,
   req: Request,
+  failure: StreamFailure,
 ): Promise<importExportV1.CustomerImport> {
   return new Promise((resolve, reject) => {
     const call = client.uploadCustomerImport(metadata, streamDeadline(), (error, response) =>
-      error ? reject(fromGrpcError(error)) : resolve(response.import!),
+      error ? reject(failure(error)) : resolve(response.import!),
     );
     let received = 0;
     const fail = (problem: HttpProblem) => {
@@ -79,7 +79,12 @@ function streamUpload(
  * chunk, so that a refusal (permission, bad filter) still answers as a problem; a failure after
  * that can only cut the download short.
  */
-function streamDownload(call: ClientReadableStream<{ chunk: Buffer }>, res: Response, headers: Record<string, string>): Promise<void> {
+function streamDownload(
+  call: ClientReadableStream<{ chunk: Buffer }>,
+  res: Response,
+  headers: Record<string, string>,
+  failure: StreamFailure,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     let started = false;
     const start = () => {
@@ -113,9 +118,9 @@ function streamDownload(call: ClientReadableStream<{ chunk: Buffer }>, res: Resp
       succeeded = status.code === 0;
       finishIfDone();
     });
-    call.on('error', (error) => {
-      if (!started) return reject(fromGrpcError(error));
-      res.destroy(fromGrpcError(error));
+    call.on('error', (error: ServiceError) => {
+      if (!started) return reject(failure(error));
+      res.destroy(failure(error));
       resolve();
     });
   });
@@ -150,6 +155,8 @@ export function importExportRoutes(
       description:
         'The file itself, streamed. Header row first; columns by English or Chinese name (客户名称/name, 电话/phone, ...); custom fields by label or key (a built-in column wins a shared heading).',
     },
+    // The upload's options are query parameters in JSON, an options message in protobuf.
+    fieldNames: { options: '' },
     responses: {
       202: {
         description: 'The file was read and checked; the import job runs. Poll Location for progress.',
@@ -157,18 +164,17 @@ export function importExportRoutes(
         headers: { Location: { description: 'The import job.', schema: Type.String() } },
       },
       400: problem('Invalid options, an unreadable file, no name column or no rows.'),
-      ...authProblems,
       413: problem('The file is too large.'),
       415: problem('Not a CSV or XLSX body.'),
     },
-    async handler({ query, token, req, res }) {
+    async handler({ query, metadata, streamFailure, req, res }) {
       const fileName = query.fileName ?? `customers.${formatOf(req, query.format, '')}`;
       const options = importExportV1.CustomerImportOptions.fromPartial({
         ...importOptionsFromQuery(query),
         fileName,
         format: FILE_FORMATS[formatOf(req, query.format, fileName)],
       });
-      const job = importToJson(await streamUpload(imports, bearerMetadata(token), options, req));
+      const job = importToJson(await streamUpload(imports, metadata, options, req, streamFailure));
       res.status(202).location(`${req.baseUrl}/customer-imports/${job.id}`).json(job);
     },
   });
@@ -181,9 +187,9 @@ export function importExportRoutes(
     tag: 'Customer import and export',
     permission: ['import', 'read'],
     query: ListImportsQuery,
-    responses: { 200: { description: 'One page.', schema: CustomerImportList }, 400: problem('Invalid query.'), ...authProblems },
-    async handler({ query, token, res }) {
-      const response = await unary(imports.listCustomerImports.bind(imports), { page: pageFromQuery(query) }, bearerMetadata(token));
+    responses: { 200: { description: 'One page.', schema: CustomerImportList } },
+    async handler({ query, call, res }) {
+      const response = await call(imports, 'listCustomerImports', { page: pageFromQuery(query) });
       res.json({ items: response.imports.map(importToJson), nextPageToken: nextPageTokenOf(response.page) });
     },
   });
@@ -198,12 +204,10 @@ export function importExportRoutes(
     params: ImportIdParams,
     responses: {
       200: { description: 'The job.', schema: CustomerImport },
-      400: problem('Invalid id.'),
-      ...authProblems,
       404: problem('No such import of the caller.'),
     },
-    async handler({ params, token, res }) {
-      const response = await unary(imports.getCustomerImport.bind(imports), { id: params.id }, bearerMetadata(token));
+    async handler({ params, call, res }) {
+      const response = await call(imports, 'getCustomerImport', { id: params.id });
       res.json(importToJson(response.import!));
     },
   });
@@ -218,16 +222,12 @@ export function importExportRoutes(
     params: ImportIdParams,
     responses: {
       200: { description: 'text/csv download.' },
-      400: problem('Invalid id.'),
-      ...authProblems,
       404: problem('No such import of the caller.'),
     },
-    async handler({ params, token, res }) {
-      const call = imports.downloadCustomerImportErrors({ id: params.id }, bearerMetadata(token), streamDeadline());
-      await streamDownload(call, res, {
-        'Content-Type': `${CSV_TYPE}; charset=utf-8`,
-        'Content-Disposition': attachment(`import-errors-${params.id}.csv`),
-      });
+    async handler({ params, metadata, streamFailure, res }) {
+      const download = imports.downloadCustomerImportErrors({ id: params.id }, metadata, streamDeadline());
+      const headers = { 'Content-Type': `${CSV_TYPE}; charset=utf-8`, 'Content-Disposition': attachment(`import-errors-${params.id}.csv`) };
+      await streamDownload(download, res, headers, streamFailure);
     },
   });
 
@@ -239,8 +239,9 @@ export function importExportRoutes(
     tag: 'Customer import and export',
     permission: ['customer', 'export'],
     query: ExportCustomersQuery,
-    responses: { 200: { description: 'text/csv or XLSX download.' }, 400: problem('Invalid query.'), ...authProblems },
-    async handler({ query, token, res }) {
+    fieldNames: LIST_FIELD_NAMES,
+    responses: { 200: { description: 'text/csv or XLSX download.' } },
+    async handler({ query, metadata, streamFailure, res }) {
       const { format = 'csv', headers = 'en', ...filters }: ExportQueryJson = query as ExportQueryJson;
       const request = importExportV1.ExportCustomersRequest.fromPartial({
         filter: listRequestFromQuery(filters),
@@ -248,12 +249,10 @@ export function importExportRoutes(
         columnLanguage:
           headers === 'zh' ? importExportV1.ColumnLanguage.COLUMN_LANGUAGE_ZH : importExportV1.ColumnLanguage.COLUMN_LANGUAGE_EN,
       });
-      const call = exports.exportCustomers(request, bearerMetadata(token), streamDeadline());
+      const download = exports.exportCustomers(request, metadata, streamDeadline());
       const type = format === 'xlsx' ? XLSX_TYPE : `${CSV_TYPE}; charset=utf-8`;
-      await streamDownload(call, res, {
-        'Content-Type': type,
-        'Content-Disposition': attachment(`${headers === 'zh' ? '客户导出' : 'customers'}.${format}`),
-      });
+      const fileName = `${headers === 'zh' ? '客户导出' : 'customers'}.${format}`;
+      await streamDownload(download, res, { 'Content-Type': type, 'Content-Disposition': attachment(fileName) }, streamFailure);
     },
   });
 }

@@ -136,14 +136,28 @@ export class ExportService {
     } while (pageToken);
   }
 
+  /**
+   * The pages with the first one already read, so that a filter the list refuses is refused
+   * before the first byte of the file: after it, a refusal could only cut the download short.
+   */
+  private async firstPageRead(principal: Principal, filter: ExportFilter): Promise<AsyncIterable<Customer[]>> {
+    const pages = this.pages(principal, filter);
+    const first = await pages.next();
+    return (async function* () {
+      if (!first.done) yield first.value;
+      yield* pages;
+    })();
+  }
+
   private async writeCsv(
     principal: Principal,
     filter: ExportFilter,
     layout: ExportLayout,
     send: (chunk: Buffer) => Promise<void>,
   ): Promise<void> {
+    const pages = await this.firstPageRead(principal, filter);
     await send(Buffer.from(UTF8_BOM + csvLine(layout.header())));
-    for await (const customers of this.pages(principal, filter)) {
+    for await (const customers of pages) {
       await send(Buffer.from(customers.map((customer) => layout.csvRow(customer)).join('')));
     }
   }
@@ -155,13 +169,14 @@ export class ExportService {
     layout: ExportLayout,
     send: (chunk: Buffer) => Promise<void>,
   ): Promise<void> {
+    const pages = await this.firstPageRead(principal, filter);
     const writer = new XlsxWriter(language === 'zh' ? '客户' : 'customers');
     let failure: unknown;
     const pumped = pump(writer.output, send).catch((error: unknown) => {
       failure = error;
     });
     writer.addRow(layout.header());
-    for await (const customers of this.pages(principal, filter)) {
+    for await (const customers of pages) {
       for (const customer of customers) writer.addRow(layout.cells(customer, 'xlsx'));
       while (writer.output.readableLength > XLSX_BUFFER_BYTES && failure === undefined)
         await new Promise((resolve) => setTimeout(resolve, 5));

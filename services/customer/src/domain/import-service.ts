@@ -4,7 +4,7 @@ import { AppError, inTransaction, pageSizeOf, requireUuid, seqPageTokens, type L
 import { customerImportFinished, customersImported } from '../events/import-events';
 import { CsvFormatError, readCsv, type CsvEncoding } from '../files/csv-reader';
 import { csvLine, UTF8_BOM } from '../files/csv-writer';
-import { readXlsx } from '../files/xlsx';
+import { readXlsx, XlsxFormatError } from '../files/xlsx';
 import { CustomFieldRepository } from '../persistence/custom-field-repository';
 import { ImportRepository, RowStager } from '../persistence/import-repository';
 import type { CustomFieldDefinition } from './custom-field';
@@ -84,7 +84,8 @@ export class ImportService {
       await this.repository
         .markStatus(this.pool, job.id, 'failed', `the file could not be read: ${describe(error)}; nothing was imported`)
         .catch(() => undefined);
-      throw error instanceof CsvFormatError ? AppError.invalid(error.message, [{ field: 'file', message: error.message }]) : error;
+      const unreadable = error instanceof CsvFormatError || error instanceof XlsxFormatError;
+      throw unreadable ? AppError.invalid(error.message, [{ field: 'file', message: error.message }]) : error;
     }
     const started = await this.repository.markStatus(this.pool, job.id, 'running');
     this.startInBackground({

@@ -1,7 +1,7 @@
 import { CsvFormatError, detectEncoding, encodingOf, readCsv, type CsvEncoding } from './csv-reader';
 import { csvCell, csvLine } from './csv-writer';
 import { plainNumber } from './plain-number';
-import { cellText, readXlsx, XlsxWriter } from './xlsx';
+import { cellText, readXlsx, XlsxFormatError, XlsxWriter } from './xlsx';
 
 async function* pieces(bytes: Uint8Array, cut: number) {
   for (let start = 0; start < bytes.length; start += cut) yield bytes.subarray(start, start + cut);
@@ -171,5 +171,15 @@ describe('XLSX', () => {
       ['名称', '金额', '日期', '空'],
       ['华东', '1234.5', '2024-03-05'],
     ]);
+  });
+
+  it('refuses bytes that are no workbook (a JPEG sent as XLSX) as unreadable, not as a crash', async () => {
+    async function* jpeg() {
+      yield Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, ...Array(200).fill(7)]);
+    }
+    const read = async () => {
+      for await (const batch of readXlsx(jpeg())) void batch;
+    };
+    await expect(read()).rejects.toBeInstanceOf(XlsxFormatError);
   });
 });

@@ -27,6 +27,9 @@ export function cellText(value: CellValue): string {
   return '';
 }
 
+/** The bytes are no workbook exceljs can read: another format sent as XLSX, or a damaged file. */
+export class XlsxFormatError extends Error {}
+
 /**
  * The rows of the first worksheet of an XLSX byte stream, in batches. Styles are read because
  * only its number format tells a date cell from a number (without, 2024-03-05 reads as 45356).
@@ -39,21 +42,29 @@ export async function* readXlsx(chunks: AsyncIterable<Uint8Array>): AsyncGenerat
     worksheets: 'emit',
     entries: 'emit',
   });
-  for await (const worksheet of reader) {
-    let batch: SheetRow[] = [];
-    for await (const row of worksheet as AsyncIterable<ExcelJS.Row>) {
-      const values = row.values as CellValue[];
-      const cells: string[] = [];
-      for (let column = 1; column < values.length; column += 1) cells.push(cellText(values[column]));
-      batch.push({ rowNo: row.number, cells });
-      if (batch.length >= 1000) {
-        yield batch;
-        batch = [];
-      }
+  try {
+    for await (const worksheet of reader) {
+      yield* worksheetRows(worksheet as AsyncIterable<ExcelJS.Row>);
+      return; // the first worksheet only
     }
-    if (batch.length > 0) yield batch;
-    return; // the first worksheet only
+  } catch (error) {
+    throw new XlsxFormatError('the file is not a readable XLSX workbook; save it again as .xlsx, or send CSV', { cause: error });
   }
+}
+
+async function* worksheetRows(worksheet: AsyncIterable<ExcelJS.Row>): AsyncGenerator<SheetRow[]> {
+  let batch: SheetRow[] = [];
+  for await (const row of worksheet) {
+    const values = row.values as CellValue[];
+    const cells: string[] = [];
+    for (let column = 1; column < values.length; column += 1) cells.push(cellText(values[column]));
+    batch.push({ rowNo: row.number, cells });
+    if (batch.length >= 1000) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
 }
 
 /** A cell to write: text, a number cell, a date cell (the UTC day), or empty. */
