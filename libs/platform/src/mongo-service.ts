@@ -28,7 +28,7 @@ export interface MongoServiceSpec<Apis> {
   /** Proto files of its APIs (relative to proto/), served by gRPC reflection. */
   protoFiles: string[];
   /** The service's models on the connection; their indexes are built before it serves. */
-  models: (connection: Connection) => Model<never>[];
+  models: (connection: Connection) => Pick<Model<unknown>, 'createIndexes'>[];
   prepare?: (context: MongoContext) => Promise<unknown>;
   apis: (grpc: MongoGrpcServer, context: MongoContext) => Promise<Apis> | Apis;
   jobs?: (apis: Apis, context: MongoContext) => ScheduledWork<unknown>[];
