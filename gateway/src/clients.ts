@@ -1,6 +1,7 @@
 import {
   alertV1,
-  customerApprovalV1,
+  approvalV1,
+  invalidApplicationV1,
   assignmentV1,
   baseDataV1,
   contactV1,
@@ -14,6 +15,7 @@ import {
   customerMaintenanceV1,
 } from '@liaison/contracts';
 import { createGrpcClient, type ServiceMetrics } from '@liaison/runtime';
+import { ApprovalBackends } from './backends/approval-backends';
 
 // gRPC clients of the gateway, one per backend service API. Reads are idempotent and may be
 // retried; writes never are.
@@ -27,7 +29,8 @@ export interface ServiceClients {
   customFields: customFieldV1.CustomFieldServiceClient;
   customerMaintenance: customerMaintenanceV1.CustomerMaintenanceServiceClient;
   assignments: assignmentV1.CustomerAssignmentServiceClient;
-  approvals: customerApprovalV1.ApprovalServiceClient;
+  approvalBackends: ApprovalBackends;
+  invalidApplications: invalidApplicationV1.InvalidApplicationServiceClient;
   followUps: followUpV1.FollowUpServiceClient;
   history: historyV1.CustomerHistoryServiceClient;
   contacts: contactV1.ContactServiceClient;
@@ -40,6 +43,8 @@ export interface ServiceClients {
 
 export interface ClientSettings {
   customerAddress: string;
+  /** Every backend service by name (from its <NAME>_GRPC_ADDR); those serving approvals are found among them. */
+  serviceAddresses: Record<string, string>;
   deadlineMs: number;
   metrics: ServiceMetrics;
 }
@@ -83,10 +88,20 @@ export function createClients(settings: ClientSettings): ServiceClients {
       ...options('liaison.customer.v1.HandoverService', ['GetHandover', 'ListHandovers']),
       deadlineMs: Math.max(settings.deadlineMs, HANDOVER_DEADLINE_MS),
     }),
-    approvals: createGrpcClient(
-      customerApprovalV1.ApprovalServiceClient,
+    approvalBackends: new ApprovalBackends(
+      Object.entries(settings.serviceAddresses).map(([service, address]) => ({
+        service,
+        client: createGrpcClient(
+          approvalV1.ApprovalServiceClient,
+          address,
+          options('liaison.approval.v1.ApprovalService', ['GetApproval', 'ListApprovals', 'ListApprovalKinds']),
+        ),
+      })),
+    ),
+    invalidApplications: createGrpcClient(
+      invalidApplicationV1.InvalidApplicationServiceClient,
       settings.customerAddress,
-      options('liaison.customer.v1.ApprovalService', ['GetApproval', 'ListApprovals']),
+      options('liaison.customer.v1.InvalidApplicationService', []),
     ),
     followUps: createGrpcClient(
       followUpV1.FollowUpServiceClient,
@@ -127,5 +142,7 @@ export function createClients(settings: ClientSettings): ServiceClients {
 }
 
 export function closeClients(clients: ServiceClients): void {
-  for (const client of Object.values(clients)) (client as { close(): void }).close();
+  const { approvalBackends, ...single } = clients;
+  approvalBackends.close();
+  for (const client of Object.values(single)) (client as { close(): void }).close();
 }

@@ -4,7 +4,7 @@ import { grpcHealthCheck, listen, ServiceHost } from '@liaison/runtime';
 import { stopTelemetry } from '@liaison/runtime/telemetry';
 import { createGatewayApp } from './app';
 import { closeClients, createClients } from './clients';
-import { loadConfig, type GatewayConfig } from './config';
+import { loadConfig, serviceAddressesOf, type GatewayConfig } from './config';
 import { answerClientErrors } from './http/client-errors';
 
 export interface RunningGateway {
@@ -17,9 +17,19 @@ export async function startGateway(config: GatewayConfig = loadConfig()): Promis
   const host = new ServiceHost({ name: config.SERVICE_NAME, logLevel: config.LOG_LEVEL, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
   host.onStop('telemetry', stopTelemetry);
 
-  const clients = createClients({ customerAddress: config.CUSTOMER_GRPC_ADDR, deadlineMs: config.GRPC_DEADLINE_MS, metrics: host.metrics });
+  const serviceAddresses = serviceAddressesOf(config);
+  const clients = createClients({
+    customerAddress: config.CUSTOMER_GRPC_ADDR,
+    serviceAddresses,
+    deadlineMs: config.GRPC_DEADLINE_MS,
+    metrics: host.metrics,
+  });
   host.onStop('grpc clients', () => closeClients(clients));
   host.health.add('customer', grpcHealthCheck(config.CUSTOMER_GRPC_ADDR));
+  // The other services degrade the API without taking the gateway out: their routes fail alone.
+  for (const [service, address] of Object.entries(serviceAddresses)) {
+    if (service !== 'customer') host.health.add(service, grpcHealthCheck(address), { critical: false });
+  }
   await host.health.start();
 
   const verifier = createTokenVerifier({

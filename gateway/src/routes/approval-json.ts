@@ -1,12 +1,12 @@
-import { customerApprovalV1 } from '@liaison/contracts';
+import { approvalV1, customerApprovalV1 } from '@liaison/contracts';
 import type { ApprovalJson, ApprovalStatusJson, ListApprovalsJson } from './approval-schemas';
 import { pageFromQuery } from '../http/paging';
 
 // JSON ⇄ protobuf for approvals. Empty strings and unset timestamps on the wire are null in JSON.
 
-const { ApprovalStatus, ApprovalAction, ApprovalRole } = customerApprovalV1;
+const { ApprovalStatus, ApprovalAction, ApprovalRole } = approvalV1;
 
-const STATUSES: Record<ApprovalStatusJson, customerApprovalV1.ApprovalStatus> = {
+const STATUSES: Record<ApprovalStatusJson, approvalV1.ApprovalStatus> = {
   pending: ApprovalStatus.APPROVAL_STATUS_PENDING,
   approved: ApprovalStatus.APPROVAL_STATUS_APPROVED,
   rejected: ApprovalStatus.APPROVAL_STATUS_REJECTED,
@@ -22,7 +22,7 @@ const ACTIONS = {
 
 type ActionJson = keyof typeof ACTIONS;
 
-const ROLES: Record<NonNullable<ListApprovalsJson['role']>, customerApprovalV1.ApprovalRole> = {
+const ROLES: Record<NonNullable<ListApprovalsJson['role']>, approvalV1.ApprovalRole> = {
   all: ApprovalRole.APPROVAL_ROLE_UNSPECIFIED,
   requester: ApprovalRole.APPROVAL_ROLE_REQUESTER,
   decider: ApprovalRole.APPROVAL_ROLE_DECIDER,
@@ -36,8 +36,8 @@ const orNull = (value: string) => (value === '' ? null : value);
 const isoOrNull = (value: Date | undefined) => value?.toISOString() ?? null;
 const list = (value: string | undefined) => (value ? value.split(',').filter(Boolean) : []);
 
-export function listRequestFromQuery(query: ListApprovalsJson): customerApprovalV1.ListApprovalsRequest {
-  return customerApprovalV1.ListApprovalsRequest.fromPartial({
+export function listRequestFromQuery(query: ListApprovalsJson): approvalV1.ListApprovalsRequest {
+  return approvalV1.ListApprovalsRequest.fromPartial({
     page: pageFromQuery(query),
     role: ROLES[query.role ?? 'all'],
     statuses: list(query.status).map((status) => STATUSES[status as ApprovalStatusJson]),
@@ -47,7 +47,7 @@ export function listRequestFromQuery(query: ListApprovalsJson): customerApproval
   });
 }
 
-function stepToJson(step: customerApprovalV1.ApprovalStep): ApprovalJson['steps'][number] {
+function stepToJson(step: approvalV1.ApprovalStep): ApprovalJson['steps'][number] {
   const decision = keyOf(ACTIONS, step.decision);
   return {
     position: step.position,
@@ -61,7 +61,7 @@ function stepToJson(step: customerApprovalV1.ApprovalStep): ApprovalJson['steps'
   };
 }
 
-function logEntryToJson(entry: customerApprovalV1.ApprovalLogEntry): NonNullable<ApprovalJson['log']>[number] {
+function logEntryToJson(entry: approvalV1.ApprovalLogEntry): NonNullable<ApprovalJson['log']>[number] {
   return {
     step: entry.step,
     action: keyOf(ACTIONS, entry.action) ?? ('submit' as ActionJson),
@@ -73,7 +73,7 @@ function logEntryToJson(entry: customerApprovalV1.ApprovalLogEntry): NonNullable
 }
 
 /** `withLog` for single reads and action answers; lists leave the log out. */
-export function approvalToJson(approval: customerApprovalV1.Approval, withLog: boolean): ApprovalJson {
+export function approvalToJson(approval: approvalV1.Approval, withLog: boolean): ApprovalJson {
   return {
     id: approval.id,
     kind: approval.kind,
@@ -91,4 +91,12 @@ export function approvalToJson(approval: customerApprovalV1.Approval, withLog: b
     updatedAt: approval.updateTime?.toISOString() ?? '',
     completedAt: isoOrNull(approval.completeTime),
   };
+}
+
+/**
+ * A liaison.customer.v1.Approval (the transfer answer still carries that type) as the
+ * liaison.approval.v1 one: the same fields, numbers and enum values, so a re-decode converts.
+ */
+export function asApprovalV1(approval: customerApprovalV1.Approval): approvalV1.Approval {
+  return approvalV1.Approval.decode(customerApprovalV1.Approval.encode(approval).finish());
 }

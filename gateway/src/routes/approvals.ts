@@ -1,4 +1,6 @@
-import { customerApprovalV1 } from '@liaison/contracts';
+import { approvalV1, type invalidApplicationV1 } from '@liaison/contracts';
+import { AppError, DEFAULT_PAGE_SIZE, isIsoTime, isRecord, pageTokens } from '@liaison/runtime';
+import type { ApprovalBackends } from '../backends/approval-backends';
 import type { ApiRouter } from '../http/api-router';
 import { CUSTOMER_IN_PATH } from '../http/field-names';
 import { problem } from '../http/problem-responses';
@@ -14,7 +16,7 @@ import {
   WithdrawalBody,
 } from './approval-schemas';
 import { CustomerIdParams } from './customer-schemas';
-import { nextPageTokenOf } from '../http/paging';
+import { withJsonFieldNames } from '../http/field-names';
 
 const notDecider = {
   403: problem('The caller lacks the permission, or is not a decider of the step (code not_a_decider, own_request, not_requester).'),
@@ -22,7 +24,33 @@ const notDecider = {
 const notVisible = { 404: problem('No such approval among those the caller may read.') };
 const TAG = 'Approvals';
 
-export function approvalRoutes(api: ApiRouter, client: customerApprovalV1.ApprovalServiceClient): void {
+// One list over every service's approvals: the token is the last approval shown (its create
+// time and id), from which every service continues in the order they all share.
+const mergedPages = pageTokens<{ t: string; id: string }>('approvals', (cursor) =>
+  isRecord(cursor) && isIsoTime(cursor.t) && typeof cursor.id === 'string' && /^[0-9a-f-]{36}$/.test(cursor.id)
+    ? { t: cursor.t, id: cursor.id }
+    : undefined,
+);
+
+function cursorOf(pageToken: string | undefined): approvalV1.ApprovalCursor | undefined {
+  const position = mergedPages.decode(pageToken ?? '');
+  return position && { createTime: new Date(position.t), id: position.id };
+}
+
+// A service's field names in the JSON API's casing, for calls made through the backends.
+async function inJsonNames<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    throw error instanceof AppError ? withJsonFieldNames(error) : error;
+  }
+}
+
+export function approvalRoutes(
+  api: ApiRouter,
+  backends: ApprovalBackends,
+  invalidApplications: invalidApplicationV1.InvalidApplicationServiceClient,
+): void {
   api.add({
     method: 'post',
     path: '/customers/{id}/invalid-applications',
@@ -42,7 +70,7 @@ export function approvalRoutes(api: ApiRouter, client: customerApprovalV1.Approv
       ),
     },
     async handler({ params, body, call, req, res }) {
-      const response = await call(client, 'applyForInvalid', { customerId: params.id, reason: body.reason });
+      const response = await call(invalidApplications, 'createInvalidApplication', { customerId: params.id, reason: body.reason });
       const approval = approvalToJson(response.approval!, true);
       res.status(201).location(`${req.baseUrl}/approvals/${approval.id}`).json(approval);
     },
@@ -52,19 +80,18 @@ export function approvalRoutes(api: ApiRouter, client: customerApprovalV1.Approv
     method: 'get',
     path: '/approvals',
     operationId: 'listApprovals',
-    summary: 'Approvals the caller may read: requested by them, awaiting their decision, or all; newest first',
+    summary: 'Approvals of every service the caller may read: requested by them, awaiting their decision (the inbox), or all; newest first',
     tag: TAG,
     permission: ['approval', 'read'],
     query: ListApprovalsQuery,
     responses: {
       200: { description: 'One page, without the operation logs.', schema: ApprovalList },
     },
-    async handler({ query, call, res }) {
-      const response = await call(client, 'listApprovals', listRequestFromQuery(query));
-      res.json({
-        items: response.approvals.map((approval) => approvalToJson(approval, false)),
-        nextPageToken: nextPageTokenOf(response.page),
-      });
+    async handler({ query, metadata, res }) {
+      const request = { ...listRequestFromQuery(query), before: cursorOf(query.pageToken) };
+      const page = await inJsonNames(backends.list(metadata, request, query.pageSize ? Number(query.pageSize) : DEFAULT_PAGE_SIZE));
+      const next = page.next && mergedPages.encode({ t: page.next.createTime!.toISOString(), id: page.next.id });
+      res.json({ items: page.approvals.map((approval) => approvalToJson(approval, false)), nextPageToken: next || null });
     },
   });
 
@@ -77,7 +104,8 @@ export function approvalRoutes(api: ApiRouter, client: customerApprovalV1.Approv
     permission: ['approval', 'read'],
     params: ApprovalIdParams,
     responses: { 200: { description: 'The approval.', schema: Approval }, ...notVisible },
-    async handler({ params, call, res }) {
+    async handler({ params, call, metadata, res }) {
+      const { client } = await inJsonNames(backends.ownerOf(metadata, params.id));
       const response = await call(client, 'getApproval', { id: params.id });
       res.json(approvalToJson(response.approval!, true));
     },
@@ -100,7 +128,8 @@ export function approvalRoutes(api: ApiRouter, client: customerApprovalV1.Approv
     params: ApprovalIdParams,
     body: DecisionBody,
     responses: decisionResponses,
-    async handler({ params, body, call, res }) {
+    async handler({ params, body, call, metadata, res }) {
+      const { client } = await inJsonNames(backends.ownerOf(metadata, params.id));
       const response = await call(client, 'approve', { id: params.id, step: body.step, comment: body.comment ?? '' });
       res.json(approvalToJson(response.approval!, true));
     },
@@ -116,7 +145,8 @@ export function approvalRoutes(api: ApiRouter, client: customerApprovalV1.Approv
     params: ApprovalIdParams,
     body: RejectionBody,
     responses: decisionResponses,
-    async handler({ params, body, call, res }) {
+    async handler({ params, body, call, metadata, res }) {
+      const { client } = await inJsonNames(backends.ownerOf(metadata, params.id));
       const response = await call(client, 'reject', { id: params.id, step: body.step, comment: body.comment });
       res.json(approvalToJson(response.approval!, true));
     },
@@ -136,7 +166,8 @@ export function approvalRoutes(api: ApiRouter, client: customerApprovalV1.Approv
       200: { description: 'The withdrawn approval, with its log.', schema: Approval },
       409: problem('The request is no longer pending (not_pending).'),
     },
-    async handler({ params, body, call, res }) {
+    async handler({ params, body, call, metadata, res }) {
+      const { client } = await inJsonNames(backends.ownerOf(metadata, params.id));
       const response = await call(client, 'withdraw', { id: params.id, comment: body.comment ?? '' });
       res.json(approvalToJson(response.approval!, true));
     },

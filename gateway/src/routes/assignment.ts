@@ -31,7 +31,7 @@ import {
   TransferSettings,
   TransferSettingsBody,
 } from './assignment-schemas';
-import { approvalToJson } from './approval-json';
+import { approvalToJson, asApprovalV1 } from './approval-json';
 import { Approval } from './approval-schemas';
 import { customerToJson } from './customer-json';
 import { Customer } from './customer-schemas';
@@ -207,7 +207,10 @@ function handoverRoutes(api: ApiRouter, client: Client): void {
         keepPreviousOwnerAsFollower: body.keepPreviousOwnerAsFollower ?? false,
       });
       if (response.pending && response.approval) {
-        res.status(202).location(`/api/v1/approvals/${response.approval.id}`).json(approvalToJson(response.approval, true));
+        res
+          .status(202)
+          .location(`/api/v1/approvals/${response.approval.id}`)
+          .json(approvalToJson(asApprovalV1(response.approval), true));
         return;
       }
       res.json({ items: response.customers.map(customerToJson) });
