@@ -11,8 +11,24 @@ describe('parseCsv', () => {
     ]);
   });
 
-  it('reports a quote that is never closed at the line it opened', () => {
+  it('reports a quote that is never closed at the line where its record starts', () => {
     expect(parseCsv('a\n"open\nstill open').violations).toEqual([{ field: 'lines[2]', message: 'a quoted value is never closed' }]);
+    expect(parseCsv('a\n"two\nlines","open\n').violations).toEqual([{ field: 'lines[2]', message: 'a quoted value is never closed' }]);
+  });
+
+  it('counts a CRLF inside a quoted value as one line, and skips lines of spaces, quoted or not', () => {
+    expect(parseCsv('a\r\n"x\r\ny",b\r\n   \r\n"  "\r\nc\r\n').records).toEqual([
+      { line: 1, fields: ['a'] },
+      { line: 2, fields: ['x\r\ny', 'b'] },
+      { line: 6, fields: ['c'] },
+    ]);
+  });
+
+  it('keeps a quote inside an unquoted value as typed, but refuses text after a closing quote', () => {
+    expect(parseCsv('O"Brien, "x" ').records).toEqual([{ line: 1, fields: ['O"Brien', 'x'] }]);
+    expect(parseCsv('a\nb\n"Acme" Ltd,x').violations).toEqual([
+      { field: 'lines[3]', message: expect.stringContaining('a quoted value is followed by more text') },
+    ]);
   });
 
   it('accepts a last line without a line break and old Mac line ends', () => {

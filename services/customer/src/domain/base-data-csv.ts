@@ -1,9 +1,11 @@
+import { CsvError, parse, type Options } from 'csv-parse/sync';
 import type { FieldViolation } from '@liaison/runtime';
 import { cleanName, isBaseDataKind, newEntryViolations, type NewBaseDataEntry } from './base-data';
 
-// The CSV of a base data import: UTF-8 with or without a byte order mark, RFC 4180 quoting, a
-// header naming the columns. Violations name the line of the file ("lines[7].code"), counting
-// the header as line 1, so that a user finds the row in a spreadsheet or editor.
+// The CSV of a base data import, read by csv-parse: UTF-8 with or without a byte order mark,
+// RFC 4180 quoting, a header naming the columns. Violations name the line of the file
+// ("lines[7].code"), counting the header as line 1, so that a user finds the row in a
+// spreadsheet or editor.
 
 export const MAX_IMPORT_LINES = 10_000;
 const COLUMNS = ['kind', 'code', 'name', 'name_en', 'sort', 'parent_code'] as const;
@@ -28,53 +30,56 @@ export interface ParsedImport {
 
 export const lineField = (line: number, column: string) => `lines[${line}].${column}`;
 
-/** Splits CSV text into records; an unterminated quote is reported at the line it opened. */
+const PARSE_OPTIONS: Options = {
+  bom: true,
+  // Files saved by hand or joined from several sources mix line ends; csv-parse would otherwise
+  // keep the first one it sees. CRLF comes first so that it ends one record, not two.
+  record_delimiter: ['\r\n', '\n', '\r'],
+  // Blank lines stay records so that counting records' lines gives every record its line; they
+  // are dropped once counted.
+  skip_empty_lines: false,
+  // Extra or missing values are reported per line, with the line's other problems.
+  relax_column_count: true,
+  // A quote inside an unquoted value (O"Brien) is kept as typed; text after a closing quote
+  // ("a"b) is still refused.
+  relax_quotes: true,
+  // Spaces around a value mean nothing in reference data (every column is trimmed), and a
+  // quote after them still opens a quoted value.
+  trim: true,
+};
+
+const lineBreaksIn = (value: string) => value.match(/\r\n|\r|\n/g)?.length ?? 0;
+const isBlank = (fields: string[]) => fields.length === 1 && fields[0].trim() === '';
+
+/** Splits CSV text into records, numbered by the line where they start; blank lines are skipped. */
 export function parseCsv(text: string): { records: CsvRecord[]; violations: FieldViolation[] } {
-  const input = text.startsWith('\uFEFF') ? text.slice(1) : text;
   const records: CsvRecord[] = [];
-  let fields: string[] = [];
-  let field = '';
+  // csv-parse counts a CRLF inside a quoted value as two lines, so lines are counted here: a
+  // record takes its own line and one more per line break inside its values.
   let line = 1;
-  let recordLine = 1;
-  let quoted = false;
-  let quoteLine = 0;
-  const endRecord = () => {
-    fields.push(field);
-    if (fields.length > 1 || fields[0].trim() !== '') records.push({ line: recordLine, fields });
-    fields = [];
-    field = '';
+  const onRecord = (fields: string[]) => {
+    if (!isBlank(fields)) records.push({ line, fields });
+    line += 1 + fields.reduce((breaks, field) => breaks + lineBreaksIn(field), 0);
+    return null;
   };
-  for (let i = 0; i < input.length; i += 1) {
-    const ch = input[i];
-    if (quoted) {
-      if (ch === '"' && input[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (ch === '"') {
-        quoted = false;
-      } else {
-        if (ch === '\n') line += 1;
-        field += ch;
-      }
-    } else if (ch === '"' && field.trim() === '') {
-      quoted = true;
-      quoteLine = line;
-      field = '';
-    } else if (ch === ',') {
-      fields.push(field);
-      field = '';
-    } else if (ch === '\r' || ch === '\n') {
-      if (ch === '\r' && input[i + 1] === '\n') i += 1;
-      endRecord();
-      line += 1;
-      recordLine = line;
-    } else {
-      field += ch;
-    }
+  try {
+    parse(text, { ...PARSE_OPTIONS, on_record: onRecord });
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    // `line` is where the record that broke starts.
+    return { records, violations: [syntaxViolation(error, line)] };
   }
-  if (quoted) return { records, violations: [{ field: `lines[${quoteLine}]`, message: 'a quoted value is never closed' }] };
-  if (field !== '' || fields.length > 0) endRecord();
   return { records, violations: [] };
+}
+
+// csv-parse's messages speak of its options and count lines its own way; ours name the line of
+// the record the way every other violation does.
+function syntaxViolation(error: CsvError, line: number): FieldViolation {
+  const field = `lines[${line}]`;
+  if (error.code === 'CSV_QUOTE_NOT_CLOSED') return { field, message: 'a quoted value is never closed' };
+  if (error.code === 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE' || error.code === 'CSV_INVALID_CLOSING_QUOTE')
+    return { field, message: 'a quoted value is followed by more text; quote the whole value and double the quotes inside it' };
+  return { field, message: `is not valid CSV: ${error.message}` };
 }
 
 function headerColumns(header: CsvRecord): { columns: (Column | null)[]; violations: FieldViolation[] } {

@@ -1,136 +1,34 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { decodeJwt } from 'jose';
-import { can, canSeeRecord, customerScopeOf, principalFromClaims, rolePermissions, type Action, type Module } from '@liaison/auth';
-import { userToken } from '@liaison/testkit';
-import { startPlatform, type Platform } from './platform';
+import { canSeeRecord, customerScopeOf, principalFromClaims } from '@liaison/auth';
+import {
+  RUN,
+  asAdmin,
+  describeChanges,
+  fixtureNamed,
+  fixtureOf,
+  fixtureSpecOf,
+  isSuccess,
+  mustSucceed,
+  send,
+  tokenOf,
+  type ApiRequest,
+  type Fixture,
+  type FixtureKind,
+  type Probe,
+  type Recipe,
+  type Reply,
+} from './harness';
+import type { FixtureSpec } from './matrix';
 
-// Walks gateway/authorization-matrix.json against the running platform: every endpoint the
-// gateway serves, as every demo user, on fixtures inside and outside each user's data scope
-// (OWASP API1 broken object level and API5 broken function level authorization). The matrix is
-// the reviewed expectation; this file only knows how to build a valid request per endpoint, so
-// that authorization alone decides the answer.
-
-const DATABASE = 'customer_authz';
-const MATRIX_FILE = path.join(__dirname, '../authorization-matrix.json');
-const THIS_FILE = path.basename(__filename);
-// Fixtures and created records carry the run's tag, because the database outlives the run.
-const RUN = `授权矩阵 ${Date.now().toString(36)}`;
-
-// ---------------------------------------------------------------------------------------------
-// The matrix
-
-type Outcome = 'allow' | 'deny' | 'not-found' | 'filtered';
-const OUTCOMES: readonly Outcome[] = ['allow', 'deny', 'not-found', 'filtered'];
-
-interface FixtureSpec {
-  kind:
-    | 'customer'
-    | 'contact'
-    | 'invalid-application'
-    | 'pool-customer'
-    | 'pending-customer'
-    | 'customer-import'
-    | 'customer-alert'
-    | 'handover';
-  owner: string;
-  sharedWith?: string[];
-  /** For a contact: the key of its customer's fixture, listed before it. */
-  customer?: string;
-}
-
-interface MatrixCase {
-  fixture?: string;
-  /** A named kind of request that the endpoint's recipe knows, e.g. a move only supervisors make. */
-  variant?: string;
-  /** Permissions the request needs beyond the route's, checked by the service inside the scope. */
-  requires?: string[];
-  /** The code of the 403 when a `requires` permission is missing (the route's own is `forbidden`). */
-  denyCode?: string;
-  /**
-   * Only the record's author may do this (the recipes record it as the fixture's owner): anyone
-   * else inside the scope with every permission is denied with denyCode.
-   */
-  authorOnly?: boolean;
-  /** The users the approval step names as its deciders; anyone else inside the scope with every permission is denied with denyCode. */
-  deciders?: string[];
-  expect: Record<string, Outcome>;
-}
-
-interface MatrixRow {
-  permission: string;
-  cases: MatrixCase[];
-}
-
-interface Matrix {
-  users: Record<string, string[]>;
-  fixtures: Record<string, FixtureSpec>;
-  endpoints: Record<string, MatrixRow>;
-}
-
-// Read at load time so that jest can name one test per row.
-const matrix = JSON.parse(fs.readFileSync(MATRIX_FILE, 'utf8')) as Matrix;
-const users = Object.keys(matrix.users);
-const endpoints = Object.keys(matrix.endpoints);
-
-function splitPermission(permission: string): [Module, Action] {
-  const [module, action] = permission.split(':');
-  return [module as Module, action as Action];
-}
-
-const hasPermission = (user: string, permission: string) => can({ roles: matrix.users[user] ?? [] }, ...splitPermission(permission));
-
-function caseName(endpoint: string, matrixCase: MatrixCase): string {
-  return `${endpoint}${matrixCase.variant ? ` (${matrixCase.variant})` : ''}${matrixCase.fixture ? ` on ${matrixCase.fixture}` : ''}`;
-}
+// The customer service's part of the authorization matrix: how to make the fixtures that
+// gateway/authorization/customer.json names, and how to ask each of its endpoints something valid,
+// so that authorization alone decides the answer. A row of customer.json needs a recipe here; the
+// walker (walker.ts) runs them from customer.e2e.test.ts.
 
 // ---------------------------------------------------------------------------------------------
-// The platform, tokens and fixtures
+// Fixtures
 
-interface Fixture {
-  key: string;
-  id: string;
-  name: string;
-  ownerId: string;
-  ownerUnit: string | null;
-  sharedWith: string[];
-  /** The customer the record belongs to: its own id for a customer. */
-  customerId: string;
-}
-
-let platform: Platform;
-const tokens = new Map<string, string>();
-const fixtures = new Map<string, Fixture>();
-
-beforeAll(async () => {
-  [platform] = await Promise.all([startPlatform(DATABASE), fetchTokens()]);
-  for (const [key, spec] of Object.entries(matrix.fixtures)) fixtures.set(key, await createFixture(key, spec));
-});
-
-afterAll(async () => {
-  await platform?.stop();
-});
-
-// One token per user for the whole walk: Keycloak is the slowest part otherwise.
-async function fetchTokens(): Promise<void> {
-  const fetched = await Promise.all(users.map(async (user) => [user, await userToken(user)] as const));
-  for (const [user, token] of fetched) tokens.set(user, token);
-}
-
-function tokenOf(user: string): string {
-  const token = tokens.get(user);
-  if (!token) throw new Error(`no token for ${user}: is the user listed under users in the matrix?`);
-  return token;
-}
-
-async function createFixture(key: string, spec: FixtureSpec): Promise<Fixture> {
-  if (spec.kind === 'contact') return createContactFixture(key, spec);
-  if (spec.kind === 'customer-import') return createImportFixture(key, spec);
-  if (spec.kind === 'pool-customer') return createPoolFixture(key, spec);
-  if (spec.kind === 'pending-customer') return createPendingFixture(key, spec);
-  if (spec.kind === 'invalid-application') return createApplicationFixture(key, spec);
-  if (spec.kind === 'handover') return createHandoverFixture(key, spec);
-  if (spec.kind === 'customer-alert') return createAlertFixture(key, spec);
+async function createCustomerFixture(key: string, spec: FixtureSpec): Promise<Fixture> {
   const name = `${RUN} ${key}`;
   const created = await send({ method: 'POST', path: '/customers', body: { name, kind: 'company' } }, tokenOf(spec.owner));
   if (created.status !== 201) throw new Error(`fixture ${key}: create as ${spec.owner} answered ${created.status} ${created.text}`);
@@ -142,7 +40,7 @@ async function createFixture(key: string, spec: FixtureSpec): Promise<Fixture> {
 
 // A contact is in scope exactly where its customer is, so it takes over the customer's owner and shares.
 async function createContactFixture(key: string, spec: FixtureSpec): Promise<Fixture> {
-  const customer = spec.customer ? fixtures.get(spec.customer) : undefined;
+  const customer = spec.customer ? fixtureNamed(spec.customer) : undefined;
   if (!customer) throw new Error(`fixture ${key}: name a customer fixture listed before it`);
   const name = `${RUN} ${key}`;
   const created = await send({ method: 'POST', path: `/customers/${customer.id}/contacts`, body: { name } }, tokenOf(spec.owner));
@@ -176,86 +74,12 @@ async function shareCustomer(customerId: string, units: string[]): Promise<void>
 }
 
 // ---------------------------------------------------------------------------------------------
-// HTTP
-
-interface ApiRequest {
-  method: string;
-  path: string;
-  body?: unknown;
-  /** A text body (the CSV import) instead of JSON. */
-  text?: { body: string; contentType: string };
-  headers?: Record<string, string>;
-}
-
-interface Reply {
-  status: number;
-  code: string | undefined;
-  etag: string | null;
-  text: string;
-  body: unknown;
-}
-
-async function send(request: ApiRequest, token?: string): Promise<Reply> {
-  const headers: Record<string, string> = { ...request.headers };
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (request.body !== undefined) headers['content-type'] = 'application/json';
-  if (request.text) headers['content-type'] = request.text.contentType;
-  const response = await fetch(`${platform.baseUrl}${request.path}`, {
-    method: request.method,
-    headers,
-    body: request.text?.body ?? (request.body === undefined ? undefined : JSON.stringify(request.body)),
-  });
-  const text = await response.text();
-  // Downloads (CSV, XLSX) are not JSON; problems and everything else are.
-  const body: unknown = text && /json/.test(response.headers.get('content-type') ?? 'json') ? JSON.parse(text) : undefined;
-  const code = (body as { code?: unknown } | undefined)?.code;
-  return { status: response.status, code: typeof code === 'string' ? code : undefined, etag: response.headers.get('etag'), text, body };
-}
-
-const asAdmin = (request: ApiRequest) => send(request, tokenOf('admin'));
-
-// ---------------------------------------------------------------------------------------------
-// Request recipes: how to ask each endpoint something valid. A matrix row needs one here.
-
-interface Probe {
-  user: string;
-  fixture?: Fixture;
-  variant?: string;
-}
-
-interface PreparedRequest extends ApiRequest {
-  /** For writes: after a refusal, says what changed anyway (undefined when nothing did). */
-  changedSince?: () => Promise<string | undefined>;
-}
-
-interface Recipe {
-  /** A collection read: `allow` means the fixture is listed, `filtered` that it is not. */
-  collection?: boolean;
-  /** Writes to one fixture go one user at a time, so that each sees the version it read. */
-  serial?: boolean;
-  /** The case variants this recipe can build, besides the plain request. */
-  variants?: string[];
-  prepare: (probe: Probe) => Promise<PreparedRequest>;
-}
-
-function fixtureOf(probe: Probe): Fixture {
-  if (!probe.fixture) throw new Error('this endpoint needs a fixture: name one in the matrix case');
-  return probe.fixture;
-}
+// Request recipes: how to ask each endpoint something valid. A row of customer.json needs one here.
 
 async function readAsAdmin(fixture: Fixture): Promise<Reply> {
   const reply = await asAdmin({ method: 'GET', path: `/customers/${fixture.id}` });
   if (reply.status !== 200) throw new Error(`admin cannot read fixture ${fixture.key}: ${reply.status} ${reply.text}`);
   return reply;
-}
-
-/** Names the fields that differ between two reads of one record; undefined when none do. */
-function describeChanges(before: unknown, after: unknown): string | undefined {
-  const [was, now] = [before as Record<string, unknown>, after as Record<string, unknown>];
-  const changed = Object.keys({ ...was, ...now })
-    .filter((field) => JSON.stringify(was[field]) !== JSON.stringify(now[field]))
-    .map((field) => `${field} ${JSON.stringify(was[field])} → ${JSON.stringify(now[field])}`);
-  return changed.length > 0 ? changed.join(', ') : undefined;
 }
 
 const changesTo = (fixture: Fixture, before: Reply) => async () => describeChanges(before.body, (await readAsAdmin(fixture)).body);
@@ -297,7 +121,7 @@ interface FollowUpFixture {
   occurredAt: string;
 }
 
-const ownerOf = (fixture: Fixture) => matrix.fixtures[fixture.key].owner;
+const ownerOf = (fixture: Fixture) => fixtureSpecOf(fixture.key).owner;
 
 async function recordFollowUp(fixture: Fixture, content: string, occurredAt?: string): Promise<FollowUpFixture> {
   const body = { method: 'visit', content, ...(occurredAt ? { occurredAt } : {}) };
@@ -461,14 +285,14 @@ const contactRecipes: Record<string, Recipe> = {
 const applicationTurns = new Map<string, Promise<unknown>>();
 
 async function createApplicationFixture(key: string, spec: FixtureSpec): Promise<Fixture> {
-  const customer = await createFixture(`${key} customer`, { kind: 'customer', owner: spec.owner });
+  const customer = await createCustomerFixture(`${key} customer`, { kind: 'customer', owner: spec.owner });
   const fixture: Fixture = { ...customer, key };
   await applyForInvalid(fixture);
   return fixture;
 }
 
 async function applyForInvalid(fixture: Fixture): Promise<Reply> {
-  const owner = matrix.fixtures[fixture.key]?.owner;
+  const owner = fixtureSpecOf(fixture.key).owner;
   const reply = await send(
     { method: 'POST', path: `/customers/${fixture.customerId}/invalid-applications`, body: { reason: `${RUN} 无效客户申请` } },
     tokenOf(owner),
@@ -480,7 +304,7 @@ async function applyForInvalid(fixture: Fixture): Promise<Reply> {
 
 // A handover by admin of one customer of the owner to a made-up successor in the owner's unit.
 async function createHandoverFixture(key: string, spec: FixtureSpec): Promise<Fixture> {
-  const customer = await createFixture(`${key} customer`, { kind: 'customer', owner: spec.owner });
+  const customer = await createCustomerFixture(`${key} customer`, { kind: 'customer', owner: spec.owner });
   const body = {
     fromUserId: customer.ownerId,
     customerIds: [customer.id],
@@ -581,13 +405,8 @@ const approvalRecipes: Record<string, Recipe> = {
 const HANDOVER_RESET = 'reset by the authorization matrix test';
 const PROBE_RECIPIENT = 'authz-probe-user';
 
-async function mustSucceed(what: string, reply: Promise<Reply>): Promise<void> {
-  const answer = await reply;
-  if (!isSuccess(answer.status)) throw new Error(`${what}: ${answer.status} ${answer.text}`);
-}
-
 async function createPoolFixture(key: string, spec: FixtureSpec): Promise<Fixture> {
-  const customer = await createFixture(`${key} customer`, { kind: 'customer', owner: spec.owner });
+  const customer = await createCustomerFixture(`${key} customer`, { kind: 'customer', owner: spec.owner });
   await mustSucceed(
     `fixture ${key}: release`,
     send({ method: 'POST', path: `/customers/${customer.id}/release`, body: { reason: HANDOVER_RESET } }, tokenOf(spec.owner)),
@@ -597,7 +416,7 @@ async function createPoolFixture(key: string, spec: FixtureSpec): Promise<Fixtur
 
 // Pending: it came back from the pool to its owner, who has not followed it up since.
 async function createPendingFixture(key: string, spec: FixtureSpec): Promise<Fixture> {
-  const customer = await createFixture(key, { kind: 'customer', owner: spec.owner });
+  const customer = await createCustomerFixture(key, { kind: 'customer', owner: spec.owner });
   await mustSucceed(
     `fixture ${key}: release`,
     send({ method: 'POST', path: `/customers/${customer.id}/release`, body: { reason: HANDOVER_RESET } }, tokenOf(spec.owner)),
@@ -606,7 +425,7 @@ async function createPendingFixture(key: string, spec: FixtureSpec): Promise<Fix
   return customer;
 }
 
-async function restoreOwnership(fixture: Fixture, kind = matrix.fixtures[fixture.key]?.kind): Promise<Reply> {
+async function restoreOwnership(fixture: Fixture, kind = fixtureSpecOf(fixture.key).kind): Promise<Reply> {
   const ownerId = ((await readAsAdmin(fixture)).body as { ownerId: string | null }).ownerId;
   const home = {
     customerIds: [fixture.id],
@@ -815,7 +634,7 @@ async function raiseBirthdayAlert(customerId: string, contactName: string): Prom
 }
 
 async function createAlertFixture(key: string, spec: FixtureSpec): Promise<Fixture> {
-  const customer = await createFixture(key, { kind: 'customer', owner: spec.owner, sharedWith: spec.sharedWith });
+  const customer = await createCustomerFixture(key, { kind: 'customer', owner: spec.owner, sharedWith: spec.sharedWith });
   return { ...customer, id: await raiseBirthdayAlert(customer.id, `${RUN} ${key} 寿星`) };
 }
 
@@ -920,7 +739,7 @@ const PROBE_PARTNER = '/Partners/Authz Probe';
 
 async function twinOf(fixture: Fixture, suffix: string): Promise<Fixture> {
   const name = `${fixture.name}${suffix}`;
-  const owner = matrix.fixtures[fixture.key].owner;
+  const owner = fixtureSpecOf(fixture.key).owner;
   const created = await send({ method: 'POST', path: '/customers', body: { name, kind: 'company' } }, tokenOf(owner));
   if (created.status !== 201) throw new Error(`twin of ${fixture.key}: ${created.status} ${created.text}`);
   const id = (created.body as { id: string }).id;
@@ -1178,7 +997,7 @@ const referenceDataRecipes: Record<string, Recipe> = {
   },
 };
 
-const recipes: Record<string, Recipe> = {
+export const recipes: Record<string, Recipe> = {
   'POST /customer-imports': {
     async prepare({ user }) {
       const fileName = `${RUN} import by ${user}.csv`;
@@ -1367,265 +1186,24 @@ const recipes: Record<string, Recipe> = {
   },
 };
 
-function recipeOf(endpoint: string): Recipe {
-  const recipe = recipes[endpoint];
-  if (!recipe) throw new Error(`no request recipe for "${endpoint}": add one to recipes in ${THIS_FILE}`);
-  return recipe;
-}
-
 // ---------------------------------------------------------------------------------------------
-// Judging one answer against the expected outcome
+// Fixture kinds
 
-const isSuccess = (status: number) => status >= 200 && status < 300;
-
-function describeReply(reply: Reply): string {
-  return `${reply.status}${reply.code ? ` ${reply.code}` : ''}`;
+// Customers and the records that are in scope exactly where their customer is: the customer data
+// scope of libs/auth, read from the user's token, says who may see them.
+function customerScope(user: string, fixture: Fixture): { name: string; covers: boolean } {
+  const scope = customerScopeOf(principalFromClaims(decodeJwt(tokenOf(user)), tokenOf(user)));
+  const covers = canSeeRecord(scope, { ownerId: fixture.ownerId, ownerUnit: fixture.ownerUnit, sharedWithUnits: fixture.sharedWith });
+  return { name: scope.kind, covers };
 }
 
-interface Judged {
-  expected: Outcome;
-  reply: Reply;
-  recipe: Recipe;
-  matrixCase: MatrixCase;
-  fixture: Fixture | undefined;
-}
-
-function verdict(judged: Judged): string | undefined {
-  const statusProblem = statusVerdict(judged);
-  if (statusProblem) return statusProblem;
-  // Whatever else a refusal says, it must not disclose the record it refused.
-  const { expected, reply, fixture } = judged;
-  const leaks = fixture && expected !== 'allow' && reply.text.includes(fixture.name);
-  return leaks ? `expected ${expected}, but the answer (${describeReply(reply)}) shows the fixture's name` : undefined;
-}
-
-function statusVerdict({ expected, reply, recipe, matrixCase, fixture }: Judged): string | undefined {
-  const got = describeReply(reply);
-  switch (expected) {
-    case 'allow':
-      if (!isSuccess(reply.status)) return `expected allow (2xx), got ${got}`;
-      if (recipe.collection && fixture && !reply.text.includes(fixture.id))
-        return 'expected allow with the fixture listed, but it is missing';
-      return undefined;
-    case 'filtered':
-      if (!recipe.collection) return '"filtered" applies to collection reads only; use not-found';
-      if (!isSuccess(reply.status)) return `expected filtered (2xx without the fixture), got ${got}`;
-      return fixture && reply.text.includes(fixture.id) ? 'expected filtered, but the fixture is listed' : undefined;
-    case 'deny': {
-      const codes = ['forbidden', ...(matrixCase.denyCode ? [matrixCase.denyCode] : [])];
-      return reply.status === 403 && codes.includes(reply.code ?? '') ? undefined : `expected deny (403 ${codes.join(' or ')}), got ${got}`;
-    }
-    case 'not-found':
-      return reply.status === 404 && reply.code === 'not_found' ? undefined : `expected not-found (404 not_found), got ${got}`;
-    default:
-      // A missing or misspelt cell must fail here too, not pass unnoticed.
-      return `no known outcome (${String(expected)})`;
-  }
-}
-
-async function runProbe(endpoint: string, matrixCase: MatrixCase, user: string): Promise<string[]> {
-  const recipe = recipeOf(endpoint);
-  const fixture = matrixCase.fixture ? fixtures.get(matrixCase.fixture) : undefined;
-  const request = await recipe.prepare({ user, fixture, variant: matrixCase.variant });
-  const reply = await send(request, tokenOf(user));
-  const where = `${caseName(endpoint, matrixCase)} as ${user}`;
-  const failures: string[] = [];
-  const problem = verdict({ expected: matrixCase.expect[user], reply, recipe, matrixCase, fixture });
-  if (problem) failures.push(`${where}: ${problem}`);
-  const change = isSuccess(reply.status) ? undefined : await request.changedSince?.();
-  if (change) failures.push(`${where}: refused with ${describeReply(reply)} but wrote anyway: ${change}`);
-  return failures;
-}
-
-async function inSeries<T, R>(items: T[], run: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = [];
-  for (const item of items) results.push(await run(item));
-  return results;
-}
-
-async function walkCase(endpoint: string, matrixCase: MatrixCase): Promise<string[]> {
-  const probe = (user: string) => runProbe(endpoint, matrixCase, user);
-  const results = recipeOf(endpoint).serial ? await inSeries(users, probe) : await Promise.all(users.map(probe));
-  return results.flat();
-}
-
-// Reads go all at once; writes to one fixture one case after the other, fixtures side by side.
-async function walkEndpoint(endpoint: string): Promise<string[]> {
-  const cases = matrix.endpoints[endpoint].cases;
-  const walk = (matrixCase: MatrixCase) => walkCase(endpoint, matrixCase);
-  if (!recipeOf(endpoint).serial) return (await Promise.all(cases.map(walk))).flat();
-  const fixtureKeys = [...new Set(cases.map((matrixCase) => matrixCase.fixture))];
-  const groups = fixtureKeys.map((key) => cases.filter((matrixCase) => matrixCase.fixture === key));
-  const results = await Promise.all(groups.map((group) => inSeries(group, walk)));
-  return results.flat(2);
-}
-
-async function probeWithoutToken(endpoint: string): Promise<string | undefined> {
-  if (!(endpoint in recipes)) return `${endpoint}: no request recipe, so not probed without a token`;
-  const [first] = matrix.endpoints[endpoint].cases;
-  const fixture = first?.fixture ? fixtures.get(first.fixture) : undefined;
-  const request = await recipeOf(endpoint).prepare({ user: 'anonymous', fixture, variant: first?.variant });
-  const reply = await send(request);
-  if (reply.status !== 401 || reply.code !== 'token_missing')
-    return `${endpoint} without a token: expected 401 token_missing, got ${describeReply(reply)}`;
-  const change = await request.changedSince?.();
-  return change ? `${endpoint} without a token: refused but wrote anyway: ${change}` : undefined;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The gateway's own account of its operations
-
-interface Operation {
-  endpoint: string;
-  permission: string | undefined;
-}
-
-const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
-
-async function servedOperations(): Promise<Operation[]> {
-  const response = await fetch(`${platform.baseUrl}/openapi.json`);
-  const doc = (await response.json()) as { paths: Record<string, Record<string, { 'x-permission'?: string }>> };
-  return Object.entries(doc.paths).flatMap(([apiPath, operations]) =>
-    Object.entries(operations)
-      .filter(([method]) => HTTP_METHODS.has(method))
-      .map(([method, operation]) => ({ endpoint: `${method.toUpperCase()} ${apiPath}`, permission: operation['x-permission'] })),
-  );
-}
-
-// ---------------------------------------------------------------------------------------------
-// Cross-checks of the matrix against libs/auth, cell by cell
-
-interface Cell {
-  endpoint: string;
-  matrixCase: MatrixCase;
-  user: string;
-  outcome: Outcome;
-}
-
-function cells(): Cell[] {
-  return Object.entries(matrix.endpoints).flatMap(([endpoint, row]) =>
-    row.cases.flatMap((matrixCase) =>
-      Object.entries(matrixCase.expect).map(([user, outcome]) => ({ endpoint, matrixCase, user, outcome })),
-    ),
-  );
-}
-
-const cellName = (cell: Cell) => `${caseName(cell.endpoint, cell.matrixCase)} as ${cell.user}`;
-
-// The gateway checks the route's permission before anything else, the service then the scope,
-// and last any further permission of the case; the matrix must follow that order.
-function permissionProblem(cell: Cell): string | undefined {
-  const routePermission = matrix.endpoints[cell.endpoint].permission;
-  const requires = cell.matrixCase.requires ?? [];
-  const roles = `roles [${matrix.users[cell.user]}]`;
-  if (!hasPermission(cell.user, routePermission)) {
-    return cell.outcome === 'deny' ? undefined : `the matrix says ${cell.outcome}, but ${roles} lack ${routePermission}`;
-  }
-  const missing = requires.filter((permission) => !hasPermission(cell.user, permission));
-  const notAuthor = cell.matrixCase.authorOnly === true && matrix.fixtures[cell.matrixCase.fixture ?? '']?.owner !== cell.user;
-  const notDecider = cell.matrixCase.deciders !== undefined && !cell.matrixCase.deciders.includes(cell.user);
-  if (missing.length === 0 && !notAuthor && !notDecider && cell.outcome === 'deny')
-    return `the matrix says deny, but ${roles} have ${[routePermission, ...requires].join(' and ')}`;
-  if (missing.length > 0 && cell.outcome === 'allow') return `the matrix says allow, but ${roles} lack ${missing.join(' and ')}`;
-  if (notAuthor && cell.outcome === 'allow') return `the matrix says allow, but ${cell.user} is not the record's author`;
-  if (notDecider && cell.outcome === 'allow') return `the matrix says allow, but ${cell.user} is not among the step's deciders`;
-  return undefined;
-}
-
-// Only for callers past the route's permission: inside the scope allow (or deny for a missing
-// further permission), outside not-found or filtered.
-function scopeProblem(cell: Cell): string | undefined {
-  const fixtureKey = cell.matrixCase.fixture;
-  if (!fixtureKey || !['customer', 'contact', 'pending-customer'].includes(matrix.fixtures[fixtureKey]?.kind)) return undefined;
-  if (!hasPermission(cell.user, matrix.endpoints[cell.endpoint].permission)) return undefined;
-  const fixture = fixtures.get(fixtureKey)!;
-  const scope = customerScopeOf(principalFromClaims(decodeJwt(tokenOf(cell.user)), tokenOf(cell.user)));
-  const visible = canSeeRecord(scope, { ownerId: fixture.ownerId, ownerUnit: fixture.ownerUnit, sharedWithUnits: fixture.sharedWith });
-  const fits = visible ? ['allow', 'deny'] : ['not-found', 'filtered'];
-  if (fits.includes(cell.outcome)) return undefined;
-  return `the matrix says ${cell.outcome}, but scope ${scope.kind} ${visible ? 'covers' : 'excludes'} the record`;
-}
-
-function caseProblems(endpoint: string, matrixCase: MatrixCase): string[] {
-  const where = caseName(endpoint, matrixCase);
-  const named = Object.keys(matrixCase.expect);
-  const knownVariants = recipes[endpoint]?.variants ?? [];
-  return [
-    ...users.filter((user) => !named.includes(user)).map((user) => `${where}: no outcome for ${user}`),
-    ...named.filter((user) => !users.includes(user)).map((user) => `${where}: ${user} is not a listed user`),
-    ...Object.entries(matrixCase.expect)
-      .filter(([, outcome]) => !OUTCOMES.includes(outcome))
-      .map(([user, outcome]) => `${where} as ${user}: unknown outcome "${outcome}"`),
-    ...(matrixCase.fixture && !(matrixCase.fixture in matrix.fixtures) ? [`${where}: no such fixture`] : []),
-    ...(matrixCase.variant && !knownVariants.includes(matrixCase.variant)
-      ? [`${where}: the recipe knows no variant "${matrixCase.variant}"`]
-      : []),
-  ];
-}
-
-// ---------------------------------------------------------------------------------------------
-
-describe('the authorization matrix', () => {
-  it('is well formed: every case names every user, a known outcome, fixture and variant; every row has a recipe', () => {
-    const problems = Object.entries(matrix.endpoints).flatMap(([endpoint, row]) => [
-      ...(row.cases.length === 0 ? [`${endpoint}: no cases`] : []),
-      ...(endpoint in recipes ? [] : [`${endpoint}: no request recipe in ${THIS_FILE}`]),
-      ...row.cases.flatMap((matrixCase) => caseProblems(endpoint, matrixCase)),
-    ]);
-    expect(problems).toEqual([]);
-  });
-
-  it('has a row for every operation the gateway serves, and none for an operation it does not', async () => {
-    const served = (await servedOperations()).map((operation) => operation.endpoint);
-    const missingRows = served.filter((endpoint) => !endpoints.includes(endpoint));
-    const rowsForUnservedOperations = endpoints.filter((endpoint) => !served.includes(endpoint));
-    expect({ missingRows, rowsForUnservedOperations }).toEqual({ missingRows: [], rowsForUnservedOperations: [] });
-  });
-
-  it('names the permission each route declares (x-permission)', async () => {
-    const declared = new Map((await servedOperations()).map((operation) => [operation.endpoint, operation.permission]));
-    const problems = Object.entries(matrix.endpoints)
-      .filter(([endpoint, row]) => declared.has(endpoint) && declared.get(endpoint) !== row.permission)
-      .map(([endpoint, row]) => `${endpoint}: the matrix says ${row.permission}, the route declares ${declared.get(endpoint)}`);
-    expect(problems).toEqual([]);
-  });
-
-  it('lists the roles each demo user really has in Keycloak', () => {
-    const knownRoles = new Set(Object.keys(rolePermissions));
-    const problems = users.flatMap((user) => {
-      const actual = principalFromClaims(decodeJwt(tokenOf(user)), tokenOf(user))
-        .roles.filter((role) => knownRoles.has(role))
-        .sort();
-      const listed = [...matrix.users[user]].sort();
-      return actual.join(',') === listed.join(',') ? [] : [`${user}: the matrix lists roles [${listed}], the token has [${actual}]`];
-    });
-    expect(problems).toEqual([]);
-  });
-
-  it('agrees with the permission table of libs/auth: deny exactly where the roles lack a needed permission', () => {
-    const problems = cells().flatMap((cell) => {
-      const problem = permissionProblem(cell);
-      return problem ? [`${cellName(cell)}: ${problem}`] : [];
-    });
-    expect(problems).toEqual([]);
-  });
-
-  it('agrees with the customer data scopes of libs/auth: not-found and filtered exactly outside the scope', () => {
-    const problems = cells().flatMap((cell) => {
-      const problem = scopeProblem(cell);
-      return problem ? [`${cellName(cell)}: ${problem}`] : [];
-    });
-    expect(problems).toEqual([]);
-  });
-
-  it('refuses every endpoint without a token (401 token_missing), writing nothing', async () => {
-    // One endpoint at a time: some recipes prepare state on fixtures that others' probes check.
-    const problems: (string | undefined)[] = [];
-    for (const endpoint of endpoints) problems.push(await probeWithoutToken(endpoint));
-    expect(problems.filter(Boolean)).toEqual([]);
-  });
-
-  it.each(endpoints)('holds for %s as every user', async (endpoint) => {
-    expect(await walkEndpoint(endpoint)).toEqual([]);
-  });
-});
+export const fixtureKinds: Record<string, FixtureKind> = {
+  'customer': { create: createCustomerFixture, scope: customerScope },
+  'contact': { create: createContactFixture, scope: customerScope },
+  'pending-customer': { create: createPendingFixture, scope: customerScope },
+  'invalid-application': { create: createApplicationFixture },
+  'pool-customer': { create: createPoolFixture },
+  'customer-import': { create: createImportFixture },
+  'customer-alert': { create: createAlertFixture },
+  'handover': { create: createHandoverFixture },
+};
