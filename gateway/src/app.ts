@@ -1,7 +1,14 @@
+import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
 import { trace } from '@opentelemetry/api';
 import type { TokenVerifier } from '@liaison/auth';
-import type { HealthMonitor, Logger, ServiceMetrics } from '@liaison/runtime';
+import type { HealthMonitor, Logger, Pool, ServiceMetrics } from '@liaison/runtime';
+import { auditWrites, isAudited } from './audit/audit-middleware';
+import type { AuditTrail } from './audit/audit-trail';
+import { rateLimit, type RateLimitSettings } from './rate-limit/rate-limit-middleware';
+import type { RateLimiter } from './rate-limit/rate-limiter';
+import { auditRecordRoutes } from './routes/audit-records';
 import { ApiRouter } from './http/api-router';
 import { authenticate } from './http/authenticate';
 import { openApiDocument } from './http/openapi';
@@ -14,6 +21,12 @@ import { methodGuard } from './http/method-guard';
 export interface GatewayDeps {
   verifier: TokenVerifier;
   clients: ServiceClients;
+  /** The gateway's database (audit trail, rate-limit counters). */
+  pool: Pool;
+  auditTrail: AuditTrail;
+  rateLimiter: RateLimiter;
+  rateLimits: RateLimitSettings;
+  corsOrigins: string[];
   logger: Logger;
   metrics: ServiceMetrics;
   health: HealthMonitor;
@@ -27,12 +40,13 @@ export const API_BASE = '/api/v1';
 export function createGatewayApp(deps: GatewayDeps): Express {
   const api = new ApiRouter();
   for (const declare of routeModules) declare(api, deps.clients);
+  auditRecordRoutes(api, deps.pool);
   const openapi = openApiDocument(api, { title: 'Liaison CRM API', version: '1.0.0', serverUrl: `${deps.publicUrl}${API_BASE}` });
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(observe(deps.metrics));
+  app.use(observe(deps.metrics), securityHeaders(), browserAccess(deps.corsOrigins));
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/readyz', (_req, res) => {
     const report = deps.health.current();
@@ -41,12 +55,53 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   app.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
-  app.get(`${API_BASE}/openapi.json`, (_req, res) => void res.json(openapi));
-  app.use(API_BASE, methodGuard(api.routes), textBodies(api), requireJsonBody, express.json({ limit: deps.bodyLimit, strict: true }));
-  app.use(API_BASE, api.build(authenticate(deps.verifier)));
+  app.get(`${API_BASE}/openapi.json`, (_req, res) => void res.set('Cache-Control', 'no-cache').json(openapi));
+  app.use(
+    API_BASE,
+    noStore,
+    methodGuard(api.routes),
+    textBodies(api),
+    requireJsonBody,
+    express.json({ limit: deps.bodyLimit, strict: true }),
+  );
+  const verify = authenticate(deps.verifier);
+  const limit = rateLimit(deps.rateLimiter, deps.rateLimits);
+  // Authentication, then the audit (so that a refusal below is recorded too), then the rate limits.
+  app.use(
+    API_BASE,
+    api.build((route) => [verify, ...(isAudited(route) ? [auditWrites(deps.auditTrail, route)] : []), limit]),
+  );
   app.use((req, res) => sendProblem(res, 404, 'route_not_found', `no route for ${req.method} ${req.path}`));
   app.use(problemHandler(deps.logger));
   return app;
+}
+
+// Every answer: no MIME sniffing, never framed, no referrer, a CSP that allows nothing (the API
+// serves no pages), and HSTS for deployments behind TLS.
+function securityHeaders() {
+  return helmet({
+    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+}
+
+// The web frontends live on other origins: those configured may call from a browser, with the
+// headers the API reads and those it answers with exposed; any other origin gets no CORS headers.
+function browserAccess(origins: string[]) {
+  const allowed = new Set(origins);
+  return cors({
+    origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
+    allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key'],
+    exposedHeaders: ['ETag', 'Location', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'X-Trace-Id', 'Content-Disposition'],
+    maxAge: 600,
+  });
+}
+
+// Answers carry personal data: no cache may keep them.
+function noStore(_req: Request, res: Response, next: NextFunction): void {
+  res.setHeader('Cache-Control', 'no-store');
+  next();
 }
 
 // Writes must say they send JSON: a form or text body would otherwise arrive as "no fields".

@@ -1,4 +1,4 @@
-import { commonSettings, env, loadConfigOrExit, oidcSettings } from '@liaison/runtime';
+import { commonSettings, env, kafkaSettings, loadConfigOrExit, oidcSettings } from '@liaison/runtime';
 
 export const settings = {
   ...commonSettings,
@@ -9,9 +9,35 @@ export const settings = {
   CUSTOMER_GRPC_ADDR: env.string('localhost:50051'),
   GRPC_DEADLINE_MS: env.int(5000, 100),
   BODY_LIMIT: env.string('64kb'),
+  // The gateway's own database: the audit trail and the rate-limit counters of every replica.
+  DATABASE_URL: env.url(undefined, ['postgres', 'postgresql']),
+  ...kafkaSettings,
+  // Origins of the web frontends allowed to call the API from a browser (CORS), comma-separated;
+  // "none" for none. By default the web console in development (Vite on 5173).
+  CORS_ALLOWED_ORIGINS: env.list(['http://localhost:5173', 'http://127.0.0.1:5173']),
+  // GW-07 rate limits: requests per window per user and per client (0 = unlimited), and per-client
+  // quotas that differ, e.g. "erp-connector=20000,partner-portal=3000".
+  RATE_LIMIT_WINDOW_SEC: env.int(60, 1, 86_400),
+  RATE_LIMIT_PER_USER: env.int(600, 0),
+  RATE_LIMIT_PER_CLIENT: env.int(6_000, 0),
+  RATE_LIMIT_CLIENTS: env.string('none'),
+  // How often a replica adds its local counts to the shared ones (see rate-limit/rate-limiter.ts).
+  RATE_LIMIT_FLUSH_MS: env.int(100, 10, 10_000),
 };
 
 export type GatewayConfig = ReturnType<typeof loadConfig>;
+
+/** "erp-connector=20000,partner-portal=3000" → quotas by client id; "none" → none. */
+export function clientQuotasOf(text: string): Record<string, number> {
+  if (text.trim() === 'none' || text.trim() === '') return {};
+  return Object.fromEntries(
+    text.split(',').map((pair) => {
+      const [client, quota] = pair.split('=').map((part) => part.trim());
+      if (!client || !/^\d+$/.test(quota ?? '')) throw new Error(`RATE_LIMIT_CLIENTS: "${pair}" is not client=quota`);
+      return [client, Number(quota)];
+    }),
+  );
+}
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
   return loadConfigOrExit(settings, source);

@@ -1,10 +1,18 @@
 import http from 'node:http';
+import path from 'node:path';
+import { eventsMigrations, kafkaLogCreator, OutboxRelay } from '@liaison/events';
+import { jobsMigrations, JOBS_MIGRATION_SCOPE, PgJobLedger, schedule } from '@liaison/jobs';
+import { Kafka } from 'kafkajs';
+import { Counter } from 'prom-client';
+import { AuditTrail } from './audit/audit-trail';
+import type { RateLimitSettings } from './rate-limit/rate-limit-middleware';
+import { PgCounterStore, RateLimiter } from './rate-limit/rate-limiter';
 import { createTokenVerifier } from '@liaison/auth';
-import { grpcHealthCheck, listen, ServiceHost } from '@liaison/runtime';
+import { createPool, grpcHealthCheck, listen, loadSqlMigrations, runMigrations, ServiceHost, type Pool } from '@liaison/runtime';
 import { stopTelemetry } from '@liaison/runtime/telemetry';
 import { createGatewayApp } from './app';
 import { closeClients, createClients } from './clients';
-import { loadConfig, serviceAddressesOf, type GatewayConfig } from './config';
+import { clientQuotasOf, loadConfig, serviceAddressesOf, type GatewayConfig } from './config';
 import { answerClientErrors } from './http/client-errors';
 
 export interface RunningGateway {
@@ -32,6 +40,17 @@ export async function startGateway(config: GatewayConfig = loadConfig()): Promis
   }
   await host.health.start();
 
+  const pool = createPool(config.DATABASE_URL, host.metrics);
+  host.onStop('postgres', () => pool.end());
+  await runMigrations(pool, 'events', eventsMigrations);
+  await runMigrations(pool, JOBS_MIGRATION_SCOPE, jobsMigrations);
+  await runMigrations(pool, 'gateway', loadSqlMigrations(path.resolve(__dirname, '../migrations')));
+  host.health.add('postgres', async () => void (await pool.query('SELECT 1')));
+  startAuditRelay(config, host, pool);
+  const auditTrail = new AuditTrail(pool, host.logger, auditFailures(host));
+  host.onStop('audit trail', () => auditTrail.drain());
+  const { rateLimiter, rateLimits } = startRateLimits(config, host, pool);
+
   const verifier = createTokenVerifier({
     issuer: config.OIDC_ISSUER,
     audience: config.OIDC_AUDIENCE,
@@ -41,6 +60,11 @@ export async function startGateway(config: GatewayConfig = loadConfig()): Promis
   const app = createGatewayApp({
     verifier,
     clients,
+    pool,
+    auditTrail,
+    rateLimiter,
+    rateLimits,
+    corsOrigins: config.CORS_ALLOWED_ORIGINS.filter((origin) => origin !== 'none'),
     logger: host.logger,
     metrics: host.metrics,
     health: host.health,
@@ -62,4 +86,56 @@ export async function startGateway(config: GatewayConfig = loadConfig()): Promis
   host.installSignalHandlers();
   host.logger.info({ port }, 'gateway started');
   return { port, host };
+}
+
+// The audit events go out through the gateway's outbox like any service's events.
+function startAuditRelay(config: GatewayConfig, host: ServiceHost, pool: Pool): void {
+  const kafka = new Kafka({ clientId: config.SERVICE_NAME, brokers: config.KAFKA_BROKERS, logCreator: kafkaLogCreator(host.logger) });
+  const relay = new OutboxRelay({
+    pool,
+    kafka,
+    logger: host.logger,
+    registry: host.metrics.registry,
+    topics: { partitions: config.KAFKA_TOPIC_PARTITIONS, replication: config.KAFKA_REPLICATION_FACTOR },
+    topicPrefix: config.KAFKA_TOPIC_PREFIX,
+  });
+  relay.start();
+  host.onStop('outbox relay', () => relay.stop());
+}
+
+function auditFailures(host: ServiceHost): Counter {
+  return new Counter({
+    name: 'gateway_audit_write_failures_total',
+    help: 'Audit records that could not be stored (their writes were answered regardless).',
+    registers: [host.metrics.registry],
+  });
+}
+
+// Counted per replica, shared through the database; ended windows are pruned once an hour by one replica.
+function startRateLimits(
+  config: GatewayConfig,
+  host: ServiceHost,
+  pool: Pool,
+): { rateLimiter: RateLimiter; rateLimits: RateLimitSettings } {
+  const store = new PgCounterStore(pool);
+  const rateLimiter = new RateLimiter(store, {
+    flushIntervalMs: config.RATE_LIMIT_FLUSH_MS,
+    margin: (limit) => Math.max(20, Math.ceil(limit / 10)),
+  });
+  rateLimiter.start();
+  host.onStop('rate limiter', () => rateLimiter.stop());
+  const windowSec = config.RATE_LIMIT_WINDOW_SEC;
+  schedule(host, new PgJobLedger(pool), config.SERVICE_NAME, {
+    name: 'rate-limit-prune',
+    intervalMs: 3_600_000,
+    work: () => store.prune(Date.now() - 2 * windowSec * 1000),
+  });
+  return {
+    rateLimiter,
+    rateLimits: {
+      perUser: { name: 'user', limit: config.RATE_LIMIT_PER_USER, windowSec },
+      perClient: { name: 'client', limit: config.RATE_LIMIT_PER_CLIENT, windowSec },
+      clients: clientQuotasOf(config.RATE_LIMIT_CLIENTS),
+    },
+  };
 }

@@ -12,6 +12,9 @@ export interface Platform {
   stop: () => Promise<void>;
   /** One statement on the platform's database, to arrange what the API cannot (e.g. age a record). */
   query: (sql: string, values?: unknown[]) => Promise<QueryResult>;
+  /** Every gateway replica's API base (baseUrl is the first's). */
+  baseUrls: string[];
+  gatewayDatabaseUrl: string;
   /** The gateway's <NAME>_GRPC_ADDR of each of the moreServices. */
   serviceAddresses: Record<string, string>;
 }
@@ -32,6 +35,8 @@ export interface PlatformOptions {
    * as other services (<NAME>_GRPC_ADDR): e.g. a second service with approvals.
    */
   moreServices?: { name: string; database: string }[];
+  /** Gateway replicas sharing one database (rate limits, audit trail); 1 by default. */
+  gatewayReplicas?: number;
 }
 
 export async function startPlatform(
@@ -60,6 +65,8 @@ export async function startPlatform(
     for (const proc of processes.reverse()) await proc.stop();
   };
   const serviceAddresses: Record<string, string> = {};
+  const gatewayPorts = [httpPort];
+  for (let replica = 1; replica < (options.gatewayReplicas ?? 1); replica += 1) gatewayPorts.push(await freePort());
   try {
     await waitUntilReady(customer, `http://127.0.0.1:${adminPort}/readyz`);
     for (const more of options.moreServices ?? []) {
@@ -75,22 +82,32 @@ export async function startPlatform(
       await waitUntilReady(proc, `http://127.0.0.1:${moreAdmin}/readyz`);
       serviceAddresses[`${more.name.toUpperCase().replace(/-/g, '_')}_GRPC_ADDR`] = `127.0.0.1:${moreGrpc}`;
     }
-    const gateway = startProcess('gateway', path.join(repoRoot, 'gateway/dist/main.js'), {
-      ...common,
-      ...serviceAddresses,
-      SERVICE_NAME: 'gateway',
-      HTTP_PORT: String(httpPort),
-      CUSTOMER_GRPC_ADDR: `127.0.0.1:${grpcPort}`,
-      PUBLIC_URL: `http://localhost:${httpPort}`,
-    });
-    processes.push(gateway);
-    await waitUntilReady(gateway, `http://127.0.0.1:${httpPort}/readyz`);
+    const gatewayDatabaseUrl = await ensureDatabase(`${database}_gateway`);
+    for (const port of gatewayPorts) {
+      const gateway = startProcess('gateway', path.join(repoRoot, 'gateway/dist/main.js'), {
+        // No rate limits unless a test sets them: suites walk the API faster than any person.
+        RATE_LIMIT_PER_USER: '0',
+        RATE_LIMIT_PER_CLIENT: '0',
+        ...common,
+        ...serviceAddresses,
+        SERVICE_NAME: 'gateway',
+        HTTP_PORT: String(port),
+        DATABASE_URL: gatewayDatabaseUrl,
+        CUSTOMER_GRPC_ADDR: `127.0.0.1:${grpcPort}`,
+        PUBLIC_URL: `http://localhost:${httpPort}`,
+      });
+      processes.push(gateway);
+      // One at a time: the first applies the gateway's migrations.
+      await waitUntilReady(gateway, `http://127.0.0.1:${port}/readyz`);
+    }
   } catch (error) {
     await stop();
     throw error;
   }
   return {
     baseUrl: `http://127.0.0.1:${httpPort}/api/v1`,
+    baseUrls: gatewayPorts.map((port) => `http://127.0.0.1:${port}/api/v1`),
+    gatewayDatabaseUrl: stack.postgresUrl(`${database}_gateway`),
     processes,
     stop,
     query: (sql, values) => queryOnce(databaseUrl, sql, values),

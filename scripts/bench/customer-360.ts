@@ -331,6 +331,10 @@ async function main(): Promise<void> {
       SERVICE_NAME: 'gateway',
       HTTP_PORT: String(httpPort),
       CUSTOMER_GRPC_ADDR: `127.0.0.1:${grpcPort}`,
+      DATABASE_URL: await ensureDatabase('bench_gateway'),
+      // The bench measures the API, not the limits a person would meet.
+      RATE_LIMIT_PER_USER: '0',
+      RATE_LIMIT_PER_CLIENT: '0',
     });
     processes.push(gateway);
     await waitUntilReady(gateway, `http://127.0.0.1:${httpPort}/readyz`);

@@ -70,12 +70,12 @@ export class ApiRouter {
     return this;
   }
 
-  /** Builds the Express router; `authenticate` runs before every route. */
-  build(authenticate: RequestHandler): Router {
+  /** Builds the Express router; `before` gives each route the middleware that runs ahead of it (authentication first). */
+  build(before: (spec: RouteSpec) => RequestHandler[]): Router {
     const router = Router();
     for (const spec of this.routes) {
       const expressPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
-      router[spec.method](expressPath, authenticate, async (req, res) => {
+      router[spec.method](expressPath, ...before(spec), async (req, res) => {
         const principal = principalOf(req);
         requirePermission(principal, ...spec.permission);
         await spec.handler({

@@ -136,8 +136,8 @@ describe('OpenAPI document', () => {
 
   it("documents the HTTP layer's own answers on every operation, body ones where a body is taken", () => {
     const statuses = (path: string, method: string) => Object.keys(doc.paths[path][method].responses);
-    expect(statuses('/customers', 'get')).toEqual(['200', '400', '401', '403', '431', '503', '504']);
-    expect(statuses('/customers', 'post')).toEqual(['201', '400', '401', '403', '413', '415', '431', '503', '504']);
+    expect(statuses('/customers', 'get')).toEqual(['200', '400', '401', '403', '429', '431', '503', '504']);
+    expect(statuses('/customers', 'post')).toEqual(['201', '400', '401', '403', '413', '415', '429', '431', '503', '504']);
     expect(statuses('/customers/{id}', 'patch')).toEqual(expect.arrayContaining(['404', '412', '413', '415', '428']));
   });
 

@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import type { TSchema } from '@sinclair/typebox';
 import { ProblemSchema } from './problem-schema';
 
@@ -8,6 +9,7 @@ import { ProblemSchema } from './problem-schema';
 export interface ProblemResponse {
   description: string;
   schema: TSchema;
+  headers?: Record<string, { description: string; schema: TSchema }>;
 }
 
 /** A problem+json answer with this description. */
@@ -27,6 +29,10 @@ export function layerProblems(route: RequestShape): Record<number, ProblemRespon
   const problems: Record<number, ProblemResponse> = {
     401: problem('No valid access token (codes token_missing, token_invalid, token_expired, token_audience, token_issuer).'),
     403: problem('The caller lacks the permission (code forbidden).'),
+    429: {
+      ...problem('The user or the client made too many requests in the window (code rate_limited); Retry-After says when to try again.'),
+      headers: { 'Retry-After': { description: 'Seconds until the limit is lifted.', schema: Type.Integer({ minimum: 1 }) } },
+    },
     431: problem('The request line and headers are too large (code headers_too_large).'),
     503: problem('A service behind the gateway, or the identity provider, is unavailable; retry later.'),
     504: problem('A service behind the gateway did not answer in time.'),

@@ -60,6 +60,8 @@ export function problemOf(status: number, code: string, detail?: string, violati
 
 export function sendProblem(res: Response, status: number, code: string, detail?: string, violations?: FieldViolation[]): void {
   if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="liaison"');
+  // The audit trail records how a write ended by this code.
+  res.locals.problemCode = code;
   res
     .status(status)
     .type('application/problem+json')

@@ -39,6 +39,7 @@ import {
   CustomerCareDue,
   CustomerWarningRaised,
 } from './gen/liaison/events/v1/customer_alert_events';
+import { AuditRecorded } from './gen/liaison/events/v1/audit_events';
 
 /** The encode/decode pair every ts-proto message exposes. */
 export interface ProtoCodec<T> {
@@ -64,6 +65,8 @@ export const Topics = {
   customer: 'liaison.customer.v1',
   sales: 'liaison.sales.v1',
   service: 'liaison.service.v1',
+  /** The public API's audit trail, published by the gateway. */
+  audit: 'liaison.audit.v1',
 } as const;
 
 const EVENTS_PACKAGE = 'liaison.events.v1';
@@ -79,6 +82,7 @@ function eventTypes<M extends Record<string, { decode(input: Uint8Array): unknow
 }
 
 export const EventTypes = eventTypes({
+  AuditRecorded,
   CustomerValueChanged,
   CreditRiskRaised,
   CreditRiskLowered,

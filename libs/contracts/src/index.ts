@@ -30,5 +30,6 @@ export * as alertV1 from './gen/liaison/customer/v1/alert';
 export * as alertEventsV1 from './gen/liaison/events/v1/customer_alert_events';
 export * as handoverV1 from './gen/liaison/customer/v1/handover';
 export * as handoverEventsV1 from './gen/liaison/events/v1/handover_events';
+export * as auditEventsV1 from './gen/liaison/events/v1/audit_events';
 export { FieldMask } from './gen/google/protobuf/field_mask';
 export * from './event-types';
