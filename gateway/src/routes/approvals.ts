@@ -37,10 +37,11 @@ function cursorOf(pageToken: string | undefined): approvalV1.ApprovalCursor | un
   return position && { createTime: new Date(position.t), id: position.id };
 }
 
-// A service's field names in the JSON API's casing, for calls made through the backends.
-async function inJsonNames<T>(call: Promise<T>): Promise<T> {
+// A service's field names in the JSON API's casing, for calls made through the backends and for
+// the gateway's own page token, which the shared decoder names as the services do.
+async function inJsonNames<T>(call: () => Promise<T>): Promise<T> {
   try {
-    return await call;
+    return await call();
   } catch (error) {
     throw error instanceof AppError ? withJsonFieldNames(error) : error;
   }
@@ -88,8 +89,10 @@ export function approvalRoutes(
       200: { description: 'One page, without the operation logs.', schema: ApprovalList },
     },
     async handler({ query, metadata, res }) {
-      const request = { ...listRequestFromQuery(query), before: cursorOf(query.pageToken) };
-      const page = await inJsonNames(backends.list(metadata, request, query.pageSize ? Number(query.pageSize) : DEFAULT_PAGE_SIZE));
+      const pageSize = query.pageSize ? Number(query.pageSize) : DEFAULT_PAGE_SIZE;
+      const page = await inJsonNames(async () =>
+        backends.list(metadata, { ...listRequestFromQuery(query), before: cursorOf(query.pageToken) }, pageSize),
+      );
       const next = page.next && mergedPages.encode({ t: page.next.createTime!.toISOString(), id: page.next.id });
       res.json({ items: page.approvals.map((approval) => approvalToJson(approval, false)), nextPageToken: next || null });
     },
@@ -105,7 +108,7 @@ export function approvalRoutes(
     params: ApprovalIdParams,
     responses: { 200: { description: 'The approval.', schema: Approval }, ...notVisible },
     async handler({ params, call, metadata, res }) {
-      const { client } = await inJsonNames(backends.ownerOf(metadata, params.id));
+      const { client } = await inJsonNames(() => backends.ownerOf(metadata, params.id));
       const response = await call(client, 'getApproval', { id: params.id });
       res.json(approvalToJson(response.approval!, true));
     },
@@ -129,7 +132,7 @@ export function approvalRoutes(
     body: DecisionBody,
     responses: decisionResponses,
     async handler({ params, body, call, metadata, res }) {
-      const { client } = await inJsonNames(backends.ownerOf(metadata, params.id));
+      const { client } = await inJsonNames(() => backends.ownerOf(metadata, params.id));
       const response = await call(client, 'approve', { id: params.id, step: body.step, comment: body.comment ?? '' });
       res.json(approvalToJson(response.approval!, true));
     },
@@ -146,7 +149,7 @@ export function approvalRoutes(
     body: RejectionBody,
     responses: decisionResponses,
     async handler({ params, body, call, metadata, res }) {
-      const { client } = await inJsonNames(backends.ownerOf(metadata, params.id));
+      const { client } = await inJsonNames(() => backends.ownerOf(metadata, params.id));
       const response = await call(client, 'reject', { id: params.id, step: body.step, comment: body.comment });
       res.json(approvalToJson(response.approval!, true));
     },
@@ -167,7 +170,7 @@ export function approvalRoutes(
       409: problem('The request is no longer pending (not_pending).'),
     },
     async handler({ params, body, call, metadata, res }) {
-      const { client } = await inJsonNames(backends.ownerOf(metadata, params.id));
+      const { client } = await inJsonNames(() => backends.ownerOf(metadata, params.id));
       const response = await call(client, 'withdraw', { id: params.id, comment: body.comment ?? '' });
       res.json(approvalToJson(response.approval!, true));
     },
