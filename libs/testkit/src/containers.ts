@@ -45,7 +45,7 @@ export interface ContainerSpec {
 
 /** The label every Liaison container carries, so leftovers can be found without the state file. */
 export const STACK_LABEL = 'org.liaison.stack';
-export const DATABASES = ['customer', 'sales_pipeline', 'analytics'];
+export const DATABASES = ['gateway', 'customer', 'sales_pipeline', 'analytics'];
 export const KEYCLOAK_URL = 'http://localhost:8180';
 export const REALM_OPENID_PATH = '/realms/liaison/.well-known/openid-configuration';
 
