@@ -1,15 +1,22 @@
-// Benchmark of the customer API through the public gateway, against a bare node:http server
-// measured in the same run on the same machine.
+// Benchmark of the customer API through the public gateway, against a floor and a bare node:http
+// server measured in the same run on the same machine.
 //
 //   scripts/bench/gateway-customers [--duration 10] [--connections 16] [--warmup 2] [--skip-build]
 //
 // Phases (each: warm-up, then a measured window of the same length and concurrency):
-//   bare-get   GET  on a bare node:http server answering a customer-sized JSON body
-//   bare-post  POST on the same server, echoing the create body
-//   create     POST /api/v1/customers through gateway -> gRPC -> customer service -> PostgreSQL
-//   get        GET  /api/v1/customers/{id} of the ids created, round-robin
-// Each gateway phase is compared with the bare phase of the same HTTP method, so the ratio is
-// "cost of the real path" over "cost of Node answering HTTP at all" on this machine, this run.
+//   bare-get    GET  on a bare node:http server answering a customer-sized JSON body
+//   bare-post   POST on the same server, echoing the create body
+//   floor-post  POST on the floor (floor-server.mjs): node:http + jose + the customer service's own
+//               handler and SQL, outbox row included: what a create needs at the least
+//   create      POST /api/v1/customers through gateway -> gRPC -> customer service -> PostgreSQL
+//   floor-get   GET  on the floor, the ids created, round-robin
+//   get         GET  /api/v1/customers/{id} through the gateway, the same ids
+// The targets compare each gateway phase with the floor of its method (GET >= 0.5x the floor's
+// throughput, POST >= 0.7x, p99 <= 3x the floor's): the gateway's own cost over the work itself.
+// The bare phases say what Node answering HTTP at all costs here.
+//
+// The run is isolated: its services publish to topics of their own (KAFKA_TOPIC_PREFIX), no
+// projection or job runs, and every phase starts with the outbox published.
 //
 // The load generator is closed-loop: N workers, each owning one keep-alive connection, send the
 // next request as soon as the previous one answered. It runs in this process, so on a small
@@ -36,6 +43,7 @@ import {
 
 const BENCH_NAME = 'gateway-customers';
 const BENCH_DATABASE = 'customer_bench';
+const GATEWAY_DATABASE = 'gateway_bench';
 const BENCH_USER = 'rep.east.1';
 /** A phase fails the run when more than this share of its requests failed. */
 const MAX_ERROR_RATE = 0.01;
@@ -51,13 +59,16 @@ interface Options {
   connections: number;
   warmupS: number;
   skipBuild: boolean;
+  /** Where the servers write V8 CPU profiles (--cpu-prof), when given. */
+  profileDir?: string;
 }
 
 const USAGE = `usage: scripts/bench/gateway-customers [--duration SECONDS] [--connections N] [--warmup SECONDS] [--skip-build]
   --duration     measured seconds per phase (default 10)
   --connections  concurrent keep-alive connections (default 16)
   --warmup       warm-up seconds before each measured phase (default 2)
-  --skip-build   do not run the nx build first (use the existing dist/ output)`;
+  --skip-build   do not run the nx build first (use the existing dist/ output)
+  --profile DIR  the servers write V8 CPU profiles into DIR when they stop (slows them down)`;
 
 function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
@@ -67,6 +78,7 @@ function parseOptions(argv: string[]): Options {
       'connections': { type: 'string', default: '16' },
       'warmup': { type: 'string', default: '2' },
       'skip-build': { type: 'boolean', default: false },
+      'profile': { type: 'string' },
       'help': { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -89,6 +101,7 @@ function parseOptions(argv: string[]): Options {
     connections: positive('connections', values.connections!, true),
     warmupS: positive('warmup', values.warmup!, false, true),
     skipBuild: values['skip-build']!,
+    profileDir: values.profile && path.resolve(values.profile),
   };
 }
 
@@ -96,6 +109,8 @@ function parseOptions(argv: string[]): Options {
 // progress output and helper commands
 
 const runStarted = performance.now();
+/** Node options of the servers this bench starts: CPU profiles when --profile asks for them. */
+let serverNodeArgs: string[] = [];
 function progress(message: string): void {
   const elapsed = ((performance.now() - runStarted) / 1000).toFixed(1).padStart(5);
   console.log(`[bench ${elapsed}s] ${message}`);
@@ -426,19 +441,31 @@ async function freshDatabase(name: string): Promise<string> {
 
 async function startCustomerService(
   databaseUrl: string,
+  topicPrefix: string,
   track: (proc: RunningProcess) => void,
 ): Promise<{ proc: RunningProcess; grpcPort: number }> {
   const [grpcPort, adminPort] = [await freePort(), await freePort()];
-  const proc = startProcess('customer', path.join(repoRoot, 'services/customer/dist/main.js'), {
-    SERVICE_NAME: 'customer',
-    DATABASE_URL: databaseUrl,
-    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-    OIDC_ISSUER: stack.issuer,
-    OIDC_CLIENT_SECRET: 'liaison-internal-secret',
-    GRPC_PORT: String(grpcPort),
-    HTTP_PORT: String(adminPort),
-    LOG_LEVEL: 'warn',
-  });
+  const proc = startProcess(
+    'customer',
+    path.join(repoRoot, 'services/customer/dist/main.js'),
+    {
+      SERVICE_NAME: 'customer',
+      DATABASE_URL: databaseUrl,
+      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+      KAFKA_TOPIC_PREFIX: topicPrefix,
+      OIDC_ISSUER: stack.issuer,
+      OIDC_CLIENT_SECRET: 'liaison-internal-secret',
+      GRPC_PORT: String(grpcPort),
+      HTTP_PORT: String(adminPort),
+      LOG_LEVEL: 'warn',
+      // The floor has none of these: nothing but the requests works during a phase.
+      PROJECTIONS_ENABLED: 'false',
+      POOL_RULE_INTERVAL_MS: '0',
+      ALERT_CHECK_INTERVAL_MS: '0',
+      VALUE_RESCORE_INTERVAL_MS: '0',
+    },
+    serverNodeArgs,
+  );
   track(proc);
   await waitUntilReady(proc, `http://127.0.0.1:${adminPort}/readyz`);
   return { proc, grpcPort };
@@ -446,25 +473,81 @@ async function startCustomerService(
 
 async function startGateway(
   customerGrpcPort: number,
+  topicPrefix: string,
   track: (proc: RunningProcess) => void,
 ): Promise<{ proc: RunningProcess; port: number }> {
   const port = await freePort();
-  const proc = startProcess('gateway', path.join(repoRoot, 'gateway/dist/main.js'), {
-    SERVICE_NAME: 'gateway',
-    HTTP_PORT: String(port),
-    PUBLIC_URL: `http://localhost:${port}`,
-    CUSTOMER_GRPC_ADDR: `127.0.0.1:${customerGrpcPort}`,
-    OIDC_ISSUER: stack.issuer,
-    LOG_LEVEL: 'warn',
-  });
+  const proc = startProcess(
+    'gateway',
+    path.join(repoRoot, 'gateway/dist/main.js'),
+    {
+      SERVICE_NAME: 'gateway',
+      HTTP_PORT: String(port),
+      PUBLIC_URL: `http://localhost:${port}`,
+      CUSTOMER_GRPC_ADDR: `127.0.0.1:${customerGrpcPort}`,
+      DATABASE_URL: await freshDatabase(GATEWAY_DATABASE),
+      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+      KAFKA_TOPIC_PREFIX: topicPrefix,
+      OIDC_ISSUER: stack.issuer,
+      LOG_LEVEL: 'warn',
+      // Rate limits on, as in production, but out of the bench's reach: their cost is measured.
+      RATE_LIMIT_PER_USER: '1000000000',
+      RATE_LIMIT_PER_CLIENT: '1000000000',
+    },
+    serverNodeArgs,
+  );
   track(proc);
   await waitUntilReady(proc, `http://127.0.0.1:${port}/readyz`);
   return { proc, port };
 }
 
+async function startFloorServer(
+  databaseUrl: string,
+  topicPrefix: string,
+  track: (proc: RunningProcess) => void,
+): Promise<{ proc: RunningProcess; port: number }> {
+  const port = await freePort();
+  const proc = startProcess(
+    'floor',
+    path.join(__dirname, 'floor-server.mjs'),
+    {
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      OIDC_ISSUER: stack.issuer,
+      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+      KAFKA_TOPIC_PREFIX: topicPrefix,
+    },
+    serverNodeArgs,
+  );
+  track(proc);
+  await waitUntilReady(proc, `http://127.0.0.1:${port}/readyz`);
+  return { proc, port };
+}
+
+/** Waits until the relay published every outbox row, so that a phase does not pay for the last one's events. */
+async function outboxPublished(databaseUrl: string): Promise<void> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    for (let waited = 0; waited < 60_000; waited += 200) {
+      const { rows } = await db.query<{ left: string }>('SELECT count(*) AS left FROM outbox WHERE published_at IS NULL');
+      if (rows[0].left === '0') return;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error('the outbox relay did not catch up within 60 s');
+  } finally {
+    await db.end();
+  }
+}
+
 async function startBareServer(getBody: string, track: (proc: RunningProcess) => void): Promise<{ proc: RunningProcess; port: number }> {
   const port = await freePort();
-  const proc = startProcess('bare', path.join(__dirname, 'bare-http-server.mjs'), { PORT: String(port), BARE_GET_BODY: getBody });
+  const proc = startProcess(
+    'bare',
+    path.join(__dirname, 'bare-http-server.mjs'),
+    { PORT: String(port), BARE_GET_BODY: getBody },
+    serverNodeArgs,
+  );
   track(proc);
   await waitUntilReady(proc, `http://127.0.0.1:${port}/readyz`);
   return { proc, port };
@@ -499,6 +582,24 @@ function ratioOf(gateway: PhaseResult, baseline: PhaseResult): Ratio {
   };
 }
 
+interface Goal {
+  what: string;
+  measured: string;
+  met: boolean;
+}
+
+/** The platform issue's targets: the gateway's own cost against the floor of the same run. */
+function targetsOf(ratios: Ratio[]): Goal[] {
+  const of = (gateway: string) => ratios.find((ratio) => ratio.gateway === gateway && ratio.baseline.startsWith('floor'))!;
+  const [get, create] = [of('get'), of('create')];
+  return [
+    { what: 'GET throughput >= 0.5x the floor', measured: `${get.throughput.toFixed(3)}x`, met: get.throughput >= 0.5 },
+    { what: 'POST throughput >= 0.7x the floor', measured: `${create.throughput.toFixed(3)}x`, met: create.throughput >= 0.7 },
+    { what: 'GET p99 <= 3x the floor', measured: `${get.p99Latency.toFixed(2)}x`, met: get.p99Latency <= 3 },
+    { what: 'POST p99 <= 3x the floor', measured: `${create.p99Latency.toFixed(2)}x`, met: create.p99Latency <= 3 },
+  ];
+}
+
 function table(rows: string[][], rightAligned: (column: number) => boolean): string {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   return rows
@@ -531,7 +632,7 @@ function render(phases: PhaseResult[], ratios: Ratio[], facts: { machine: string
     ]),
   ];
   const ratioRows = [
-    ['ratio vs bare node:http (same run)', 'throughput', 'p50 latency', 'p99 latency'],
+    ['ratio (same run)', 'throughput', 'p50 latency', 'p99 latency'],
     ...ratios.map((ratio) => [
       `${ratio.gateway} / ${ratio.baseline}`,
       `${ratio.throughput.toFixed(3)}x`,
@@ -556,6 +657,10 @@ function render(phases: PhaseResult[], ratios: Ratio[], facts: { machine: string
 
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
+  if (options.profileDir) {
+    mkdirSync(options.profileDir, { recursive: true });
+    serverNodeArgs = ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`];
+  }
   const startedAt = new Date();
   const loadAverageAtStart = os.loadavg().map((load) => Math.round(load * 100) / 100);
   const runTag = startedAt.toISOString().replace(/[-:]/g, '').slice(2, 15); // e.g. 250101T120000
@@ -603,10 +708,12 @@ async function main(): Promise<number> {
     progress('starting the customer service');
     // Tracked from spawn on, not from readiness, so that a failed or interrupted start still stops it.
     const track = (proc: RunningProcess) => void started.push(proc);
-    const customer = await startCustomerService(databaseUrl, track);
+    // Topics of the run's own: the platform's consumers never see the bench's events.
+    const topicPrefix = `bench-${runTag.toLowerCase()}-`;
+    const customer = await startCustomerService(databaseUrl, topicPrefix, track);
     progress(`customer service ready (gRPC 127.0.0.1:${customer.grpcPort})`);
     progress('starting the gateway');
-    const gateway = await startGateway(customer.grpcPort, track);
+    const gateway = await startGateway(customer.grpcPort, topicPrefix, track);
     progress(`gateway ready (http://127.0.0.1:${gateway.port})`);
 
     const token = await userToken(BENCH_USER).catch((error: Error) => {
@@ -615,7 +722,7 @@ async function main(): Promise<number> {
         `no token for ${BENCH_USER} from ${stack.tokenUrl}: ${error.message}${error.cause ? ` (${String(error.cause)})` : ''}`,
       );
     });
-    const phaseCount = 4;
+    const phaseCount = 6;
     const plannedMs = phaseCount * (options.warmupS + options.durationS) * 1000 + 30_000;
     if (tokenExpiresAt(token) < Date.now() + plannedMs) {
       throw new Error(
@@ -651,6 +758,11 @@ async function main(): Promise<number> {
     const bare = await startBareServer(customerJson, track);
     progress(`bare server ready (http://127.0.0.1:${bare.port})`);
     const bareTarget: Target = { label: 'bare', port: bare.port, headers: { accept: 'application/json' }, agent: agentFor() };
+    progress('starting the floor server');
+    const floor = await startFloorServer(databaseUrl, topicPrefix, track);
+    progress(`floor server ready (http://127.0.0.1:${floor.port})`);
+    const floorTarget: Target = { ...gatewayTarget, label: 'floor', port: floor.port, agent: agentFor() };
+    const settled = () => outboxPublished(databaseUrl);
 
     const createdIds: string[] = [];
     const phases: PhaseResult[] = [];
@@ -684,6 +796,24 @@ async function main(): Promise<number> {
         started,
       ),
     );
+    const floorIds: string[] = [];
+    await settled();
+    phases.push(
+      await runPhase(
+        {
+          name: 'floor-post',
+          description: 'create a customer on the floor: node:http + jose + the service handler on PostgreSQL (+ outbox)',
+          target: floorTarget,
+          method: 'POST',
+          path: '/api/v1/customers',
+          plan: (sequence) => ({ method: 'POST', path: '/api/v1/customers', body: createBody(`${runTag}f`, sequence) }),
+          onSuccess: (response) => floorIds.push((JSON.parse(response.body.toString('utf8')) as { id: string }).id),
+        },
+        options,
+        started,
+      ),
+    );
+    await settled();
     phases.push(
       await runPhase(
         {
@@ -701,6 +831,21 @@ async function main(): Promise<number> {
     );
     if (createdIds.length === 0) throw new Error('the create phase created no customers, nothing to read');
     progress(`${createdIds.length} customers created (warm-up included); reading them round-robin`);
+    await settled();
+    phases.push(
+      await runPhase(
+        {
+          name: 'floor-get',
+          description: 'read a customer by id on the floor: node:http + jose + the service handler on PostgreSQL',
+          target: floorTarget,
+          method: 'GET',
+          path: '/api/v1/customers/{id}',
+          plan: (sequence) => ({ method: 'GET', path: `/api/v1/customers/${createdIds[sequence % createdIds.length]}` }),
+        },
+        options,
+        started,
+      ),
+    );
     phases.push(
       await runPhase(
         {
@@ -717,7 +862,15 @@ async function main(): Promise<number> {
     );
 
     const byName = (name: string) => phases.find((phase) => phase.name === name)!;
-    const ratios = [ratioOf(byName('create'), byName('bare-post')), ratioOf(byName('get'), byName('bare-get'))];
+    const ratios = [
+      ratioOf(byName('create'), byName('floor-post')),
+      ratioOf(byName('get'), byName('floor-get')),
+      ratioOf(byName('floor-post'), byName('bare-post')),
+      ratioOf(byName('floor-get'), byName('bare-get')),
+      ratioOf(byName('create'), byName('bare-post')),
+      ratioOf(byName('get'), byName('bare-get')),
+    ];
+    const targets = targetsOf(ratios);
     const failures = phases
       .filter((phase) => phase.errorRate > MAX_ERROR_RATE)
       .map(
@@ -765,6 +918,7 @@ async function main(): Promise<number> {
       parameters,
       phases,
       ratios,
+      targets,
       ok: failures.length === 0,
       failures,
       notes,
@@ -787,6 +941,7 @@ async function main(): Promise<number> {
         parameters: `${options.durationS}s per phase after ${options.warmupS}s warm-up, ${options.connections} keep-alive connections`,
       }),
     );
+    for (const target of targets) console.log(`target ${target.met ? 'met' : 'MISSED'}: ${target.what} (${target.measured})`);
     for (const note of notes) console.log(`note: ${note}`);
     progress(`results: ${path.relative(repoRoot, resultFile)} (and ${BENCH_NAME}-latest.json)`);
     for (const failure of failures) console.error(`[bench] FAILED ${failure}`);
