@@ -231,16 +231,21 @@ export class GrpcServer<P, Perm = never, Tx = never> {
     if (route.policy.permission !== 'authenticated') this.options.authorize!(principal, route.policy.permission);
     const deadline = call.getDeadline();
     const rpc = `${route.service}/${route.method}`;
+    const base = this.options.logger;
+    let logger: Logger | undefined;
     const context = {
       principal,
       token,
       metadata: call.metadata,
-      logger: this.options.logger.child({ rpc }),
       deadline: deadline instanceof Date ? deadline : Number.isFinite(deadline) ? new Date(deadline) : undefined,
     };
-    return Object.defineProperty(context, 'tx', {
-      get() {
-        throw new Error(`${rpc} uses ctx.tx but is not declared transaction: true`);
+    // The RPC's logger is made when a handler first logs: most calls never do.
+    return Object.defineProperties(context, {
+      logger: { get: () => (logger ??= base.child({ rpc })), enumerable: true },
+      tx: {
+        get() {
+          throw new Error(`${rpc} uses ctx.tx but is not declared transaction: true`);
+        },
       },
     }) as CallContext<P, Tx>;
   }
@@ -248,8 +253,19 @@ export class GrpcServer<P, Perm = never, Tx = never> {
   /** Runs a unary handler, inside the RPC's transaction when it declares one. */
   private run<Res>(route: RpcRoute<Perm>, ctx: CallContext<P, Tx>, handler: (ctx: CallContext<P, Tx>) => Promise<Res>): Promise<Res> {
     if (!route.policy.transaction) return handler(ctx);
-    const { principal, token, metadata, logger, deadline } = ctx;
-    return this.options.unitOfWork!((tx) => handler({ principal, token, metadata, logger, deadline, tx }));
+    const { principal, token, metadata, deadline } = ctx;
+    return this.options.unitOfWork!((tx) =>
+      handler({
+        principal,
+        token,
+        metadata,
+        deadline,
+        tx,
+        get logger() {
+          return ctx.logger;
+        },
+      }),
+    );
   }
 
   // The same chain for every kind of call: metrics around, authentication first, errors mapped.
