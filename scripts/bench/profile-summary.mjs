@@ -3,14 +3,17 @@
 // self time by package (a node_modules package, a Liaison lib or service, a node: module, or
 // V8's own work) and the functions with the most self and total time.
 //
-//   node scripts/bench/profile-summary.mjs PROFILE.cpuprofile [--top 25]
+//   node scripts/bench/profile-summary.mjs PROFILE.cpuprofile [--top 25] [--last SECONDS]
+//
+// --last keeps the samples of the profile's last seconds only: the gateway-customers bench runs
+// its get phase last, so `--last 12` is that phase (warm-up included) of the gateway or a service.
 
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-const { values, positionals } = parseArgs({ options: { top: { type: 'string', default: '25' } }, allowPositionals: true });
+const { values, positionals } = parseArgs({ options: { top: { type: 'string', default: '25' }, last: { type: 'string' } }, allowPositionals: true });
 if (positionals.length !== 1) {
-  console.error('usage: node scripts/bench/profile-summary.mjs PROFILE.cpuprofile [--top 25]');
+  console.error('usage: node scripts/bench/profile-summary.mjs PROFILE.cpuprofile [--top 25] [--last SECONDS]');
   process.exit(2);
 }
 const top = Number(values.top);
@@ -29,7 +32,12 @@ function packageOf(url, functionName) {
 
 const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
 const selfUs = new Map();
-profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+const from = values.last === undefined ? -Infinity : profile.endTime - Number(values.last) * 1e6;
+let at = profile.startTime;
+profile.samples.forEach((id, i) => {
+  at += profile.timeDeltas[i] ?? 0;
+  if (at >= from) selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+});
 const totalUs = [...selfUs.values()].reduce((a, b) => a + b, 0);
 const idleUs = [...selfUs].filter(([id]) => nodes.get(id).callFrame.functionName === '(idle)').reduce((a, [, us]) => a + us, 0);
 const busyUs = totalUs - idleUs;
