@@ -14,10 +14,12 @@ import {
 import { loadSync } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
+import { context } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { AppError, toGrpcError } from './errors';
 import type { HealthMonitor, HealthReport } from './health';
 import type { ServiceMetrics } from './metrics';
+import { rpcServerSpan } from './tracing';
 
 export interface CallContext<P, Tx = never> {
   principal: P;
@@ -268,23 +270,28 @@ export class GrpcServer<P, Perm = never, Tx = never> {
     );
   }
 
-  // The same chain for every kind of call: metrics around, authentication first, errors mapped.
+  // The same chain for every kind of call: a span and metrics around, authentication first,
+  // errors mapped.
   private async observe(
     { service, method }: RpcRoute<Perm>,
+    metadata: Metadata,
     run: () => Promise<void>,
     fail: (error: ReturnType<typeof toGrpcError>) => void,
   ): Promise<void> {
     const { metrics, logger } = this.options;
     const stopTimer = metrics.grpcDuration.startTimer({ service, method });
+    const span = rpcServerSpan(`/${service}/${method}`, metadata);
     let code = GrpcStatus.OK;
+    let details: string | undefined;
     try {
-      await run();
+      await context.with(span.context, run);
     } catch (error) {
       const grpcError = toGrpcError(error);
-      code = grpcError.code;
+      ({ code, details } = grpcError);
       if (code === GrpcStatus.INTERNAL) logger.error({ err: error, rpc: `${service}/${method}` }, 'handler failed');
       fail(grpcError);
     } finally {
+      span.finish(code, details);
       const labels = { service, method, code: GrpcStatus[code] };
       metrics.grpcHandled.inc(labels);
       stopTimer({ code: GrpcStatus[code] });
@@ -295,6 +302,7 @@ export class GrpcServer<P, Perm = never, Tx = never> {
     return async (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
       await this.observe(
         route,
+        call.metadata,
         async () => {
           const ctx = await this.callContext(call, route);
           callback(null, await this.run(route, ctx, (context) => handler(call.request, context)));
@@ -308,6 +316,7 @@ export class GrpcServer<P, Perm = never, Tx = never> {
     return async (call: ServerReadableStream<unknown, unknown>, callback: sendUnaryData<unknown>) => {
       await this.observe(
         route,
+        call.metadata,
         async () => {
           const ctx = await this.callContext(call, route);
           callback(null, await handler(call, ctx));
@@ -321,6 +330,7 @@ export class GrpcServer<P, Perm = never, Tx = never> {
     return async (call: ServerWritableStream<unknown, unknown>) => {
       await this.observe(
         route,
+        call.metadata,
         async () => {
           const ctx = await this.callContext(call, route);
           await handler(call.request, ctx, (response) => writeWithBackpressure(call, response));
