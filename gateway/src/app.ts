@@ -1,7 +1,6 @@
 import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
-import { trace } from '@opentelemetry/api';
 import type { TokenVerifier } from '@liaison/auth';
 import type { HealthMonitor, Logger, Pool, ServiceMetrics } from '@liaison/runtime';
 import { auditWrites, isAudited } from './audit/audit-middleware';
@@ -17,6 +16,7 @@ import type { ServiceClients } from './clients';
 import { routeModules } from './routes';
 import { textBodies } from './http/text-body';
 import { methodGuard } from './http/method-guard';
+import { resumeTrace, routeOf, traceRequests } from './http/tracing';
 
 export interface GatewayDeps {
   verifier: TokenVerifier;
@@ -46,7 +46,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(observe(deps.metrics), securityHeaders(), browserAccess(deps.corsOrigins));
+  app.use(traceRequests(), observe(deps.metrics), securityHeaders(), browserAccess(deps.corsOrigins));
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/readyz', (_req, res) => {
     const report = deps.health.current();
@@ -63,6 +63,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
     textBodies(api),
     requireJsonBody,
     express.json({ limit: deps.bodyLimit, strict: true }),
+    resumeTrace(),
   );
   const verify = authenticate(deps.verifier);
   const limit = rateLimit(deps.rateLimiter, deps.rateLimits);
@@ -113,15 +114,12 @@ function requireJsonBody(req: Request, res: Response, next: NextFunction): void 
   next();
 }
 
-// RED metrics by route template (never the raw path: ids would explode the label set), and the
-// trace id on every response so that a user's report can be found in the logs.
+// RED metrics by route template.
 function observe(metrics: ServiceMetrics) {
   return (req: Request, res: Response, next: NextFunction) => {
-    const traceId = trace.getActiveSpan()?.spanContext().traceId;
-    if (traceId) res.setHeader('X-Trace-Id', traceId);
     const stop = metrics.httpDuration.startTimer();
     res.on('finish', () => {
-      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      const route = routeOf(req) ?? 'unmatched';
       const labels = { method: req.method, route, status: String(res.statusCode) };
       metrics.httpRequests.inc(labels);
       stop(labels);

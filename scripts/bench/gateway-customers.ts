@@ -1,15 +1,24 @@
-// Benchmark of the customer API through the public gateway, against a bare node:http server
-// measured in the same run on the same machine.
+// Benchmark of the customer API through the public gateway, against a floor and a bare node:http
+// server measured in the same run on the same machine.
 //
-//   scripts/bench/gateway-customers [--duration 10] [--connections 16] [--warmup 2] [--skip-build]
+//   scripts/bench/gateway-customers [--duration 10] [--rounds 5] [--connections 16] [--warmup 2] [--skip-build] [--profile DIR]
 //
-// Phases (each: warm-up, then a measured window of the same length and concurrency):
-//   bare-get   GET  on a bare node:http server answering a customer-sized JSON body
-//   bare-post  POST on the same server, echoing the create body
-//   create     POST /api/v1/customers through gateway -> gRPC -> customer service -> PostgreSQL
-//   get        GET  /api/v1/customers/{id} of the ids created, round-robin
-// Each gateway phase is compared with the bare phase of the same HTTP method, so the ratio is
-// "cost of the real path" over "cost of Node answering HTTP at all" on this machine, this run.
+// Phases (each: warm-up, then measured windows of the same total length and concurrency):
+//   bare-get    GET  on a bare node:http server answering a customer-sized JSON body
+//   bare-post   POST on the same server, echoing the create body
+//   floor-post  POST on the floor (floor-server.mjs): node:http + jose + the customer service's own
+//               handler and SQL, outbox row included: what a create needs at the least
+//   create      POST /api/v1/customers through gateway -> gRPC -> customer service -> PostgreSQL
+//   floor-get   GET  on the floor, the ids created, round-robin
+//   get         GET  /api/v1/customers/{id} through the gateway, the same ids
+// The targets compare each gateway phase with the floor of its method (GET >= 0.5x the floor's
+// throughput, POST >= 0.7x, p99 <= 3x the floor's): the gateway's own cost over the work itself.
+// A floor phase and its gateway phase take turns in short rounds, so that the machine's drift
+// (this VM's throughput moves by half within minutes) falls on both alike.
+// The bare phases say what Node answering HTTP at all costs here.
+//
+// The run is isolated: its services publish to topics of their own (KAFKA_TOPIC_PREFIX), no
+// projection or job runs, and every phase starts with the outbox published.
 //
 // The load generator is closed-loop: N workers, each owning one keep-alive connection, send the
 // next request as soon as the previous one answered. It runs in this process, so on a small
@@ -36,6 +45,7 @@ import {
 
 const BENCH_NAME = 'gateway-customers';
 const BENCH_DATABASE = 'customer_bench';
+const GATEWAY_DATABASE = 'gateway_bench';
 const BENCH_USER = 'rep.east.1';
 /** A phase fails the run when more than this share of its requests failed. */
 const MAX_ERROR_RATE = 0.01;
@@ -50,23 +60,31 @@ interface Options {
   durationS: number;
   connections: number;
   warmupS: number;
+  /** Floor and gateway phases alternate in this many rounds, sharing the measured time. */
+  rounds: number;
   skipBuild: boolean;
+  /** Where the servers write V8 CPU profiles (--cpu-prof), when given. */
+  profileDir?: string;
 }
 
-const USAGE = `usage: scripts/bench/gateway-customers [--duration SECONDS] [--connections N] [--warmup SECONDS] [--skip-build]
+const USAGE = `usage: scripts/bench/gateway-customers [--duration SECONDS] [--rounds N] [--connections N] [--warmup SECONDS] [--skip-build]
   --duration     measured seconds per phase (default 10)
+  --rounds       rounds in which a floor phase and its gateway phase take turns (default 5)
   --connections  concurrent keep-alive connections (default 16)
-  --warmup       warm-up seconds before each measured phase (default 2)
-  --skip-build   do not run the nx build first (use the existing dist/ output)`;
+  --warmup       warm-up seconds before each phase's first measured window (default 2)
+  --skip-build   do not run the nx build first (use the existing dist/ output)
+  --profile DIR  the servers write V8 CPU profiles into DIR when they stop (slows them down)`;
 
 function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
     args: argv,
     options: {
       'duration': { type: 'string', default: '10' },
+      'rounds': { type: 'string', default: '5' },
       'connections': { type: 'string', default: '16' },
       'warmup': { type: 'string', default: '2' },
       'skip-build': { type: 'boolean', default: false },
+      'profile': { type: 'string' },
       'help': { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -88,7 +106,9 @@ function parseOptions(argv: string[]): Options {
     durationS: positive('duration', values.duration!, false),
     connections: positive('connections', values.connections!, true),
     warmupS: positive('warmup', values.warmup!, false, true),
+    rounds: positive('rounds', values.rounds!, true),
     skipBuild: values['skip-build']!,
+    profileDir: values.profile && path.resolve(values.profile),
   };
 }
 
@@ -96,6 +116,8 @@ function parseOptions(argv: string[]): Options {
 // progress output and helper commands
 
 const runStarted = performance.now();
+/** Node options of the servers this bench starts: CPU profiles when --profile asks for them. */
+let serverNodeArgs: string[] = [];
 function progress(message: string): void {
   const elapsed = ((performance.now() - runStarted) / 1000).toFixed(1).padStart(5);
   console.log(`[bench ${elapsed}s] ${message}`);
@@ -154,16 +176,6 @@ function cpuSnapshot(processes: RunningProcess[]): CpuSnapshot {
   const snapshot: CpuSnapshot = { loadgen: cpuSecondsOf(process.pid) };
   for (const proc of processes) snapshot[proc.name] = cpuSecondsOf(proc.child.pid);
   return snapshot;
-}
-
-/** CPU use per process over the window, in percent of one core (200 % = both cores of a 2-core box). */
-function cpuPercent(before: CpuSnapshot, after: CpuSnapshot, seconds: number): Record<string, number> {
-  const result: Record<string, number> = {};
-  for (const [name, start] of Object.entries(before)) {
-    const end = after[name];
-    if (start !== undefined && end !== undefined) result[name] = Math.round(((end - start) / seconds) * 100);
-  }
-  return result;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -321,6 +333,8 @@ interface PhaseResult {
   method: string;
   path: string;
   durationS: number;
+  /** Measured windows the phase's time was split into (see --rounds). */
+  windows: number;
   connections: number;
   warmup: { requests: number; errors: number };
   requests: number;
@@ -345,52 +359,125 @@ interface PhaseSpec {
   onSuccess?: (response: Response) => void;
 }
 
-async function runPhase(spec: PhaseSpec, options: Options, processes: RunningProcess[]): Promise<PhaseResult> {
-  // One sequence across warm-up and measurement, so created names stay unique.
-  let sequence = 0;
-  const nextRequest = () => spec.plan(sequence++);
-  // The warm-up also opens the keep-alive connections, so the measured window never pays for
-  // TCP handshakes, and lets V8 optimise the hot paths of every process involved.
-  let warmup = { requests: 0, errors: 0 };
-  if (options.warmupS > 0) {
-    progress(`${spec.name}: warm-up ${options.warmupS}s`);
-    const window = await runLoad(spec.target, options.connections, options.warmupS * 1000, nextRequest, spec.onSuccess);
-    warmup = { requests: window.requests, errors: window.errors };
+/** One measured window of a phase, with the CPU each process used during it. */
+interface MeasuredWindow extends LoadWindow {
+  cpuSeconds: Record<string, number>;
+}
+
+/** Runs phases: each keeps its request sequence and its windows across calls of `measure`. */
+class PhaseRunner {
+  private readonly sequences = new Map<string, number>();
+  private readonly windows = new Map<string, MeasuredWindow[]>();
+  private readonly warmups = new Map<string, { requests: number; errors: number }>();
+
+  constructor(
+    private readonly options: Options,
+    private readonly processes: RunningProcess[],
+  ) {}
+
+  /** Measures `durationS` of the phase; its first window is preceded by the warm-up. */
+  async measure(spec: PhaseSpec, durationS: number): Promise<void> {
+    const nextRequest = () => {
+      const sequence = this.sequences.get(spec.name) ?? 0;
+      this.sequences.set(spec.name, sequence + 1);
+      return spec.plan(sequence);
+    };
+    // The warm-up also opens the keep-alive connections, so the measured windows never pay for
+    // TCP handshakes, and lets V8 optimise the hot paths of every process involved.
+    if (!this.warmups.has(spec.name)) {
+      let warmup = { requests: 0, errors: 0 };
+      if (this.options.warmupS > 0) {
+        progress(`${spec.name}: warm-up ${this.options.warmupS}s`);
+        const window = await runLoad(spec.target, this.options.connections, this.options.warmupS * 1000, nextRequest, spec.onSuccess);
+        warmup = { requests: window.requests, errors: window.errors };
+      }
+      this.warmups.set(spec.name, warmup);
+    }
+    const before = cpuSnapshot(this.processes);
+    const window = await runLoad(spec.target, this.options.connections, durationS * 1000, nextRequest, spec.onSuccess);
+    const after = cpuSnapshot(this.processes);
+    const cpuSeconds = Object.fromEntries(
+      Object.entries(before).flatMap(([name, start]) =>
+        start !== undefined && after[name] !== undefined ? [[name, after[name]! - start]] : [],
+      ),
+    );
+    this.failIfAnyExited(spec.name);
+    this.windows.set(spec.name, [...(this.windows.get(spec.name) ?? []), { ...window, cpuSeconds }]);
   }
-  progress(`${spec.name}: measuring ${options.durationS}s with ${options.connections} connections (${spec.method} ${spec.path})`);
-  const cpuBefore = cpuSnapshot(processes);
-  const window = await runLoad(spec.target, options.connections, options.durationS * 1000, nextRequest, spec.onSuccess);
-  const cpu = cpuPercent(cpuBefore, cpuSnapshot(processes), window.elapsedS);
+
+  /** A phase measured in one window. */
+  async run(spec: PhaseSpec): Promise<PhaseResult> {
+    progress(
+      `${spec.name}: measuring ${this.options.durationS}s with ${this.options.connections} connections (${spec.method} ${spec.path})`,
+    );
+    await this.measure(spec, this.options.durationS);
+    return this.result(spec);
+  }
+
+  /**
+   * A floor phase and its gateway phase, taking turns in rounds that share the measured time
+   * (floor first in odd rounds, gateway first in even ones): a machine that slows down or speeds
+   * up during the run affects both alike, so their ratio holds still.
+   */
+  async runPaired(floor: PhaseSpec, gateway: PhaseSpec): Promise<[PhaseResult, PhaseResult]> {
+    const { rounds, durationS, connections } = this.options;
+    progress(`${floor.name} / ${gateway.name}: ${rounds} rounds of ${(durationS / rounds).toFixed(1)}s each, ${connections} connections`);
+    for (let round = 0; round < rounds; round += 1) {
+      const order = round % 2 === 0 ? [floor, gateway] : [gateway, floor];
+      for (const spec of order) await this.measure(spec, durationS / rounds);
+    }
+    return [this.result(floor), this.result(gateway)];
+  }
+
   // A server that died mid-phase turns every later request into a 503; name the real cause.
-  for (const proc of processes) {
-    if (proc.child.exitCode !== null || proc.child.signalCode !== null) {
-      throw new Error(
-        `${proc.name} exited (${proc.child.signalCode ?? `code ${proc.child.exitCode}`}) during ${spec.name}; its last output:\n${proc.output().slice(-4000)}`,
-      );
+  private failIfAnyExited(phase: string): void {
+    for (const proc of this.processes) {
+      if (proc.child.exitCode !== null || proc.child.signalCode !== null) {
+        throw new Error(
+          `${proc.name} exited (${proc.child.signalCode ?? `code ${proc.child.exitCode}`}) during ${phase}; its last output:\n${proc.output().slice(-4000)}`,
+        );
+      }
     }
   }
-  const result: PhaseResult = {
-    name: spec.name,
-    description: spec.description,
-    method: spec.method,
-    path: spec.path,
-    durationS: Math.round(window.elapsedS * 1000) / 1000,
-    connections: options.connections,
-    warmup,
-    requests: window.requests,
-    errors: window.errors,
-    errorRate: window.requests ? window.errors / window.requests : 1,
-    networkErrors: window.networkErrors,
-    errorStatuses: window.errorStatuses,
-    firstErrors: window.firstErrors,
-    throughputRps: Math.round((window.requests / window.elapsedS) * 10) / 10,
-    latencyMs: summarize(window.latencies),
-    cpuPercent: cpu,
-  };
-  progress(
-    `${spec.name}: ${result.requests} requests, ${result.errors} errors, ${result.throughputRps} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms`,
-  );
-  return result;
+
+  private result(spec: PhaseSpec): PhaseResult {
+    const windows = this.windows.get(spec.name) ?? [];
+    const sum = (of: (window: MeasuredWindow) => number) => windows.reduce((total, window) => total + of(window), 0);
+    const elapsedS = sum((window) => window.elapsedS);
+    const requests = sum((window) => window.requests);
+    const errors = sum((window) => window.errors);
+    const errorStatuses: Record<string, number> = {};
+    const cpuSeconds: Record<string, number> = {};
+    for (const window of windows) {
+      for (const [status, count] of Object.entries(window.errorStatuses)) errorStatuses[status] = (errorStatuses[status] ?? 0) + count;
+      for (const [name, seconds] of Object.entries(window.cpuSeconds)) cpuSeconds[name] = (cpuSeconds[name] ?? 0) + seconds;
+    }
+    const latencies = new Float64Array(sum((window) => window.latencies.length));
+    windows.reduce((offset, window) => (latencies.set(window.latencies, offset), offset + window.latencies.length), 0);
+    const result: PhaseResult = {
+      name: spec.name,
+      description: spec.description,
+      method: spec.method,
+      path: spec.path,
+      durationS: Math.round(elapsedS * 1000) / 1000,
+      windows: windows.length,
+      connections: this.options.connections,
+      warmup: this.warmups.get(spec.name) ?? { requests: 0, errors: 0 },
+      requests,
+      errors,
+      errorRate: requests ? errors / requests : 1,
+      networkErrors: sum((window) => window.networkErrors),
+      errorStatuses,
+      firstErrors: windows.flatMap((window) => window.firstErrors).slice(0, 5),
+      throughputRps: Math.round((requests / elapsedS) * 10) / 10,
+      latencyMs: summarize(latencies),
+      cpuPercent: Object.fromEntries(Object.entries(cpuSeconds).map(([name, seconds]) => [name, Math.round((seconds / elapsedS) * 100)])),
+    };
+    progress(
+      `${spec.name}: ${result.requests} requests, ${result.errors} errors, ${result.throughputRps} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms`,
+    );
+    return result;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -426,19 +513,31 @@ async function freshDatabase(name: string): Promise<string> {
 
 async function startCustomerService(
   databaseUrl: string,
+  topicPrefix: string,
   track: (proc: RunningProcess) => void,
 ): Promise<{ proc: RunningProcess; grpcPort: number }> {
   const [grpcPort, adminPort] = [await freePort(), await freePort()];
-  const proc = startProcess('customer', path.join(repoRoot, 'services/customer/dist/main.js'), {
-    SERVICE_NAME: 'customer',
-    DATABASE_URL: databaseUrl,
-    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-    OIDC_ISSUER: stack.issuer,
-    OIDC_CLIENT_SECRET: 'liaison-internal-secret',
-    GRPC_PORT: String(grpcPort),
-    HTTP_PORT: String(adminPort),
-    LOG_LEVEL: 'warn',
-  });
+  const proc = startProcess(
+    'customer',
+    path.join(repoRoot, 'services/customer/dist/main.js'),
+    {
+      SERVICE_NAME: 'customer',
+      DATABASE_URL: databaseUrl,
+      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+      KAFKA_TOPIC_PREFIX: topicPrefix,
+      OIDC_ISSUER: stack.issuer,
+      OIDC_CLIENT_SECRET: 'liaison-internal-secret',
+      GRPC_PORT: String(grpcPort),
+      HTTP_PORT: String(adminPort),
+      LOG_LEVEL: 'warn',
+      // The floor has none of these: nothing but the requests works during a phase.
+      PROJECTIONS_ENABLED: 'false',
+      POOL_RULE_INTERVAL_MS: '0',
+      ALERT_CHECK_INTERVAL_MS: '0',
+      VALUE_RESCORE_INTERVAL_MS: '0',
+    },
+    serverNodeArgs,
+  );
   track(proc);
   await waitUntilReady(proc, `http://127.0.0.1:${adminPort}/readyz`);
   return { proc, grpcPort };
@@ -446,25 +545,81 @@ async function startCustomerService(
 
 async function startGateway(
   customerGrpcPort: number,
+  topicPrefix: string,
   track: (proc: RunningProcess) => void,
 ): Promise<{ proc: RunningProcess; port: number }> {
   const port = await freePort();
-  const proc = startProcess('gateway', path.join(repoRoot, 'gateway/dist/main.js'), {
-    SERVICE_NAME: 'gateway',
-    HTTP_PORT: String(port),
-    PUBLIC_URL: `http://localhost:${port}`,
-    CUSTOMER_GRPC_ADDR: `127.0.0.1:${customerGrpcPort}`,
-    OIDC_ISSUER: stack.issuer,
-    LOG_LEVEL: 'warn',
-  });
+  const proc = startProcess(
+    'gateway',
+    path.join(repoRoot, 'gateway/dist/main.js'),
+    {
+      SERVICE_NAME: 'gateway',
+      HTTP_PORT: String(port),
+      PUBLIC_URL: `http://localhost:${port}`,
+      CUSTOMER_GRPC_ADDR: `127.0.0.1:${customerGrpcPort}`,
+      DATABASE_URL: await freshDatabase(GATEWAY_DATABASE),
+      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+      KAFKA_TOPIC_PREFIX: topicPrefix,
+      OIDC_ISSUER: stack.issuer,
+      LOG_LEVEL: 'warn',
+      // Rate limits on, as in production, but out of the bench's reach: their cost is measured.
+      RATE_LIMIT_PER_USER: '1000000000',
+      RATE_LIMIT_PER_CLIENT: '1000000000',
+    },
+    serverNodeArgs,
+  );
   track(proc);
   await waitUntilReady(proc, `http://127.0.0.1:${port}/readyz`);
   return { proc, port };
 }
 
+async function startFloorServer(
+  databaseUrl: string,
+  topicPrefix: string,
+  track: (proc: RunningProcess) => void,
+): Promise<{ proc: RunningProcess; port: number }> {
+  const port = await freePort();
+  const proc = startProcess(
+    'floor',
+    path.join(__dirname, 'floor-server.mjs'),
+    {
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      OIDC_ISSUER: stack.issuer,
+      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+      KAFKA_TOPIC_PREFIX: topicPrefix,
+    },
+    serverNodeArgs,
+  );
+  track(proc);
+  await waitUntilReady(proc, `http://127.0.0.1:${port}/readyz`);
+  return { proc, port };
+}
+
+/** Waits until the relay published every outbox row, so that a phase does not pay for the last one's events. */
+async function outboxPublished(databaseUrl: string): Promise<void> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    for (let waited = 0; waited < 60_000; waited += 200) {
+      const { rows } = await db.query<{ left: string }>('SELECT count(*) AS left FROM outbox WHERE published_at IS NULL');
+      if (rows[0].left === '0') return;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error('the outbox relay did not catch up within 60 s');
+  } finally {
+    await db.end();
+  }
+}
+
 async function startBareServer(getBody: string, track: (proc: RunningProcess) => void): Promise<{ proc: RunningProcess; port: number }> {
   const port = await freePort();
-  const proc = startProcess('bare', path.join(__dirname, 'bare-http-server.mjs'), { PORT: String(port), BARE_GET_BODY: getBody });
+  const proc = startProcess(
+    'bare',
+    path.join(__dirname, 'bare-http-server.mjs'),
+    { PORT: String(port), BARE_GET_BODY: getBody },
+    serverNodeArgs,
+  );
   track(proc);
   await waitUntilReady(proc, `http://127.0.0.1:${port}/readyz`);
   return { proc, port };
@@ -499,6 +654,24 @@ function ratioOf(gateway: PhaseResult, baseline: PhaseResult): Ratio {
   };
 }
 
+interface Goal {
+  what: string;
+  measured: string;
+  met: boolean;
+}
+
+/** The platform issue's targets: the gateway's own cost against the floor of the same run. */
+function targetsOf(ratios: Ratio[]): Goal[] {
+  const of = (gateway: string) => ratios.find((ratio) => ratio.gateway === gateway && ratio.baseline.startsWith('floor'))!;
+  const [get, create] = [of('get'), of('create')];
+  return [
+    { what: 'GET throughput >= 0.5x the floor', measured: `${get.throughput.toFixed(3)}x`, met: get.throughput >= 0.5 },
+    { what: 'POST throughput >= 0.7x the floor', measured: `${create.throughput.toFixed(3)}x`, met: create.throughput >= 0.7 },
+    { what: 'GET p99 <= 3x the floor', measured: `${get.p99Latency.toFixed(2)}x`, met: get.p99Latency <= 3 },
+    { what: 'POST p99 <= 3x the floor', measured: `${create.p99Latency.toFixed(2)}x`, met: create.p99Latency <= 3 },
+  ];
+}
+
 function table(rows: string[][], rightAligned: (column: number) => boolean): string {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   return rows
@@ -531,7 +704,7 @@ function render(phases: PhaseResult[], ratios: Ratio[], facts: { machine: string
     ]),
   ];
   const ratioRows = [
-    ['ratio vs bare node:http (same run)', 'throughput', 'p50 latency', 'p99 latency'],
+    ['ratio (same run)', 'throughput', 'p50 latency', 'p99 latency'],
     ...ratios.map((ratio) => [
       `${ratio.gateway} / ${ratio.baseline}`,
       `${ratio.throughput.toFixed(3)}x`,
@@ -556,6 +729,10 @@ function render(phases: PhaseResult[], ratios: Ratio[], facts: { machine: string
 
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
+  if (options.profileDir) {
+    mkdirSync(options.profileDir, { recursive: true });
+    serverNodeArgs = ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`];
+  }
   const startedAt = new Date();
   const loadAverageAtStart = os.loadavg().map((load) => Math.round(load * 100) / 100);
   const runTag = startedAt.toISOString().replace(/[-:]/g, '').slice(2, 15); // e.g. 250101T120000
@@ -603,10 +780,12 @@ async function main(): Promise<number> {
     progress('starting the customer service');
     // Tracked from spawn on, not from readiness, so that a failed or interrupted start still stops it.
     const track = (proc: RunningProcess) => void started.push(proc);
-    const customer = await startCustomerService(databaseUrl, track);
+    // Topics of the run's own: the platform's consumers never see the bench's events.
+    const topicPrefix = `bench-${runTag.toLowerCase()}-`;
+    const customer = await startCustomerService(databaseUrl, topicPrefix, track);
     progress(`customer service ready (gRPC 127.0.0.1:${customer.grpcPort})`);
     progress('starting the gateway');
-    const gateway = await startGateway(customer.grpcPort, track);
+    const gateway = await startGateway(customer.grpcPort, topicPrefix, track);
     progress(`gateway ready (http://127.0.0.1:${gateway.port})`);
 
     const token = await userToken(BENCH_USER).catch((error: Error) => {
@@ -615,8 +794,8 @@ async function main(): Promise<number> {
         `no token for ${BENCH_USER} from ${stack.tokenUrl}: ${error.message}${error.cause ? ` (${String(error.cause)})` : ''}`,
       );
     });
-    const phaseCount = 4;
-    const plannedMs = phaseCount * (options.warmupS + options.durationS) * 1000 + 30_000;
+    const phaseCount = 6;
+    const plannedMs = phaseCount * (options.warmupS + options.durationS) * 1000 + 60_000;
     if (tokenExpiresAt(token) < Date.now() + plannedMs) {
       throw new Error(
         `the access token of ${BENCH_USER} expires before the run ends (${Math.round(plannedMs / 1000)} s planned); shorten --duration/--warmup`,
@@ -651,41 +830,48 @@ async function main(): Promise<number> {
     const bare = await startBareServer(customerJson, track);
     progress(`bare server ready (http://127.0.0.1:${bare.port})`);
     const bareTarget: Target = { label: 'bare', port: bare.port, headers: { accept: 'application/json' }, agent: agentFor() };
+    progress('starting the floor server');
+    const floor = await startFloorServer(databaseUrl, topicPrefix, track);
+    progress(`floor server ready (http://127.0.0.1:${floor.port})`);
+    const floorTarget: Target = { ...gatewayTarget, label: 'floor', port: floor.port, agent: agentFor() };
+    const settled = () => outboxPublished(databaseUrl);
 
     const createdIds: string[] = [];
+    const runner = new PhaseRunner(options, started);
     const phases: PhaseResult[] = [];
     // Bare phases first, so the gateway phases cannot leave work behind (outbox relay, autovacuum)
     // that would slow down the baseline.
     phases.push(
-      await runPhase(
-        {
-          name: 'bare-get',
-          description: 'bare node:http server answering a customer-sized JSON body',
-          target: bareTarget,
-          method: 'GET',
-          path: '/customers/{id}',
-          plan: () => ({ method: 'GET', path: `/customers/${sampleId}` }),
-        },
-        options,
-        started,
-      ),
+      await runner.run({
+        name: 'bare-get',
+        description: 'bare node:http server answering a customer-sized JSON body',
+        target: bareTarget,
+        method: 'GET',
+        path: '/customers/{id}',
+        plan: () => ({ method: 'GET', path: `/customers/${sampleId}` }),
+      }),
     );
     phases.push(
-      await runPhase(
+      await runner.run({
+        name: 'bare-post',
+        description: 'bare node:http server echoing the create body',
+        target: bareTarget,
+        method: 'POST',
+        path: '/customers',
+        plan: (sequence) => ({ method: 'POST', path: '/customers', body: createBody(`${runTag}b`, sequence) }),
+      }),
+    );
+    await settled();
+    phases.push(
+      ...(await runner.runPaired(
         {
-          name: 'bare-post',
-          description: 'bare node:http server echoing the create body',
-          target: bareTarget,
+          name: 'floor-post',
+          description: 'create a customer on the floor: node:http + jose + the service handler on PostgreSQL (+ outbox)',
+          target: floorTarget,
           method: 'POST',
-          path: '/customers',
-          plan: (sequence) => ({ method: 'POST', path: '/customers', body: createBody(`${runTag}b`, sequence) }),
+          path: '/api/v1/customers',
+          plan: (sequence) => ({ method: 'POST', path: '/api/v1/customers', body: createBody(`${runTag}f`, sequence) }),
         },
-        options,
-        started,
-      ),
-    );
-    phases.push(
-      await runPhase(
         {
           name: 'create',
           description: 'create a customer: gateway -> gRPC -> customer service -> PostgreSQL (+ outbox)',
@@ -695,29 +881,46 @@ async function main(): Promise<number> {
           plan: (sequence) => ({ method: 'POST', path: '/api/v1/customers', body: createBody(runTag, sequence) }),
           onSuccess: (response) => createdIds.push((JSON.parse(response.body.toString('utf8')) as { id: string }).id),
         },
-        options,
-        started,
-      ),
+      )),
     );
     if (createdIds.length === 0) throw new Error('the create phase created no customers, nothing to read');
     progress(`${createdIds.length} customers created (warm-up included); reading them round-robin`);
+    await settled();
+    const readOne = (sequence: number): PlannedRequest => ({
+      method: 'GET',
+      path: `/api/v1/customers/${createdIds[sequence % createdIds.length]}`,
+    });
     phases.push(
-      await runPhase(
+      ...(await runner.runPaired(
+        {
+          name: 'floor-get',
+          description: 'read a customer by id on the floor: node:http + jose + the service handler on PostgreSQL',
+          target: floorTarget,
+          method: 'GET',
+          path: '/api/v1/customers/{id}',
+          plan: readOne,
+        },
         {
           name: 'get',
           description: 'read a customer by id: gateway -> gRPC -> customer service -> PostgreSQL',
           target: gatewayTarget,
           method: 'GET',
           path: '/api/v1/customers/{id}',
-          plan: (sequence) => ({ method: 'GET', path: `/api/v1/customers/${createdIds[sequence % createdIds.length]}` }),
+          plan: readOne,
         },
-        options,
-        started,
-      ),
+      )),
     );
 
     const byName = (name: string) => phases.find((phase) => phase.name === name)!;
-    const ratios = [ratioOf(byName('create'), byName('bare-post')), ratioOf(byName('get'), byName('bare-get'))];
+    const ratios = [
+      ratioOf(byName('create'), byName('floor-post')),
+      ratioOf(byName('get'), byName('floor-get')),
+      ratioOf(byName('floor-post'), byName('bare-post')),
+      ratioOf(byName('floor-get'), byName('bare-get')),
+      ratioOf(byName('create'), byName('bare-post')),
+      ratioOf(byName('get'), byName('bare-get')),
+    ];
+    const targets = targetsOf(ratios);
     const failures = phases
       .filter((phase) => phase.errorRate > MAX_ERROR_RATE)
       .map(
@@ -748,6 +951,7 @@ async function main(): Promise<number> {
     const parameters = {
       durationS: options.durationS,
       warmupS: options.warmupS,
+      rounds: options.rounds,
       connections: options.connections,
       user: BENCH_USER,
       database: BENCH_DATABASE,
@@ -765,6 +969,7 @@ async function main(): Promise<number> {
       parameters,
       phases,
       ratios,
+      targets,
       ok: failures.length === 0,
       failures,
       notes,
@@ -784,9 +989,10 @@ async function main(): Promise<number> {
     console.log(
       render(phases, ratios, {
         machine: `machine: ${machine.cpus} cpus (${machine.cpuModel}), ${machine.memoryGb} GB, node ${machine.node}, ${machine.platform}`,
-        parameters: `${options.durationS}s per phase after ${options.warmupS}s warm-up, ${options.connections} keep-alive connections`,
+        parameters: `${options.durationS}s per phase after ${options.warmupS}s warm-up (floor and gateway phases in ${options.rounds} alternating rounds), ${options.connections} keep-alive connections`,
       }),
     );
+    for (const target of targets) console.log(`target ${target.met ? 'met' : 'MISSED'}: ${target.what} (${target.measured})`);
     for (const note of notes) console.log(`note: ${note}`);
     progress(`results: ${path.relative(repoRoot, resultFile)} (and ${BENCH_NAME}-latest.json)`);
     for (const failure of failures) console.error(`[bench] FAILED ${failure}`);

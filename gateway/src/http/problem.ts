@@ -46,7 +46,13 @@ export class HttpProblem extends Error {
 }
 
 /** The problem+json document of an answer. */
-export function problemOf(status: number, code: string, detail?: string, violations?: FieldViolation[]): Problem {
+export function problemOf(
+  status: number,
+  code: string,
+  detail?: string,
+  violations?: FieldViolation[],
+  traceId = currentTraceId(),
+): Problem {
   return {
     type: `https://liaison.dev/problems/${code}`,
     title: TITLES[status] ?? 'Error',
@@ -54,7 +60,7 @@ export function problemOf(status: number, code: string, detail?: string, violati
     code,
     ...(detail ? { detail } : {}),
     ...(violations?.length ? { violations } : {}),
-    ...(currentTraceId() ? { traceId: currentTraceId() } : {}),
+    ...(traceId ? { traceId } : {}),
   };
 }
 
@@ -65,11 +71,16 @@ export function sendProblem(res: Response, status: number, code: string, detail?
   res
     .status(status)
     .type('application/problem+json')
-    .send(JSON.stringify(problemOf(status, code, detail, violations)));
+    .send(JSON.stringify(problemOf(status, code, detail, violations, traceIdOf(res))));
 }
 
 function currentTraceId(): string | undefined {
   return trace.getActiveSpan()?.spanContext().traceId;
+}
+
+// The request's trace (see http/tracing.ts), also where a body parser fails outside its context.
+function traceIdOf(res: Response): string | undefined {
+  return (res.getHeader('X-Trace-Id') as string | undefined) ?? currentTraceId();
 }
 
 // body-parser reports its own failures with a `type` and a status; map them to stable codes.

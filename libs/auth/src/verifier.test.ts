@@ -178,6 +178,44 @@ describe('createTokenVerifier with local keys', () => {
   });
 });
 
+describe('verified tokens remembered until they expire', () => {
+  let key: SigningKey;
+
+  beforeAll(async () => {
+    key = await signingKey(KID);
+  });
+
+  afterEach(() => jest.useRealTimers());
+
+  it('answers a token verified before without verifying it again', async () => {
+    const verifier = createTokenVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks: { keys: [key.jwk] } });
+    const token = await sign(repClaims(), key);
+    const first = await verifier.verify(token);
+    // The same object: served from memory, not rebuilt from a second verification.
+    expect(await verifier.verify(token)).toBe(first);
+    const uncached = createTokenVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks: { keys: [key.jwk] }, cacheSize: 0 });
+    expect(await uncached.verify(token)).not.toBe(await uncached.verify(token));
+  });
+
+  it('checks the expiry again on every hit, with the clock tolerance', async () => {
+    const verifier = createTokenVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks: { keys: [key.jwk] }, clockToleranceSec: 5 });
+    const token = await sign(repClaims({ exp: nowSec() + 60 }), key);
+    await verifier.verify(token);
+    jest.useFakeTimers({ now: Date.now() + 63_000, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    await expect(verifier.verify(token)).resolves.toMatchObject({ username: 'rep.east.1' });
+    jest.setSystemTime(Date.now() + 5_000);
+    expect(await rejection(verifier, token)).toBe('token_expired');
+  });
+
+  it('forgets the oldest token when full', async () => {
+    const verifier = createTokenVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks: { keys: [key.jwk] }, cacheSize: 1 });
+    const [a, b] = [await sign(repClaims({ jti: 'a' }), key), await sign(repClaims({ jti: 'b' }), key)];
+    const first = await verifier.verify(a);
+    await verifier.verify(b);
+    expect(await verifier.verify(a)).not.toBe(first);
+  });
+});
+
 describe('createTokenVerifier with the JWKS endpoint', () => {
   let server: Server;
   let jwksUrl: string;

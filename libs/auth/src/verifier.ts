@@ -27,6 +27,11 @@ export interface TokenVerifierOptions {
   clockToleranceSec?: number;
   /** Minimum time between two JWKS fetches triggered by unknown key ids. */
   jwksCooldownSec?: number;
+  /**
+   * Verified tokens remembered, by the token itself, so that a caller's next requests (and every
+   * hop of one request: gateway, then each service) skip the signature check; 0 = none.
+   */
+  cacheSize?: number;
   jwksTimeoutMs?: number;
 }
 
@@ -45,13 +50,51 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     clockTolerance: options.clockToleranceSec ?? 30,
     requiredClaims: ['sub', 'exp'],
   };
+  const cache = new VerifiedTokens(options.cacheSize ?? DEFAULT_CACHE_SIZE, verifyOptions.clockTolerance);
   return {
     async verify(token) {
       if (typeof token !== 'string' || token === '') throw new AuthError('token_missing');
+      const known = cache.get(token);
+      if (known) return known;
       const claims = await verifiedClaims(token, keys, verifyOptions);
-      return principalFromClaims(claims, token);
+      const principal = principalFromClaims(claims, token);
+      cache.set(token, principal, claims.exp!);
+      return principal;
     },
   };
+}
+
+const DEFAULT_CACHE_SIZE = 10_000;
+
+/**
+ * Tokens whose signature, issuer, audience and claims were checked, until they expire. Only the
+ * expiry changes with time, so it is checked again on every hit (with the same clock tolerance);
+ * an expired token is forgotten and verified afresh, which then refuses it. Bounded: the oldest
+ * entry goes first. The key is the whole token, so a token that differs in any byte is verified.
+ */
+class VerifiedTokens {
+  private readonly entries = new Map<string, { principal: Principal; expiresAtMs: number }>();
+
+  constructor(
+    private readonly size: number,
+    private readonly toleranceSec: number,
+  ) {}
+
+  get(token: string): Principal | undefined {
+    const entry = this.entries.get(token);
+    if (!entry) return undefined;
+    if (Date.now() >= entry.expiresAtMs + this.toleranceSec * 1000) {
+      this.entries.delete(token);
+      return undefined;
+    }
+    return entry.principal;
+  }
+
+  set(token: string, principal: Principal, expSec: number): void {
+    if (this.size <= 0) return;
+    if (this.entries.size >= this.size) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(token, { principal, expiresAtMs: expSec * 1000 });
+  }
 }
 
 async function verifiedClaims(token: string, keys: KeySource, options: Parameters<typeof jwtVerify>[2]): Promise<JWTPayload> {

@@ -3,7 +3,7 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { context, propagation, trace, TraceFlags } from '@opentelemetry/api';
 import { EventTypes, eventsV1 } from '@liaison/contracts';
 import type { ClientBase } from 'pg';
-import { appendToOutbox, createOutbox, insertOutboxQuery, toOutboxRow } from './outbox';
+import { appendToOutbox, createOutbox, insertOutboxQuery, NOTIFY_INTERVAL_MS, toOutboxRow } from './outbox';
 
 const { customer } = eventsV1.CustomerCreated.fromPartial({ customer: { id: 'c-1', name: '华东精密', version: 1 } });
 
@@ -79,6 +79,7 @@ describe('appendToOutbox', () => {
   });
 
   it('inserts through the given client, then notifies the relay in the same transaction', async () => {
+    await new Promise((resolve) => setTimeout(resolve, NOTIFY_INTERVAL_MS));
     const { client, queries } = recordingClient();
     const ids = await createOutbox({ source: 'liaison.customer', topic: 'liaison.customer.v1' }).append(client, [
       { type: EventTypes.CustomerCreated, aggregateId: 'c-1', payload: { customer } },
@@ -88,6 +89,20 @@ describe('appendToOutbox', () => {
     expect(new Set(ids).size).toBe(2);
     expect(queries.map((query) => query.text.split(' (')[0])).toEqual(['INSERT INTO outbox', 'NOTIFY outbox_new']);
     expect(queries[0].values).toContain(ids[1]);
+  });
+
+  it('wakes the relay at most once per interval: writes in between ride on its lingering', async () => {
+    await new Promise((resolve) => setTimeout(resolve, NOTIFY_INTERVAL_MS));
+    const outbox = createOutbox({ source: 's', topic: 't' });
+    const append = async () => {
+      const { client, queries } = recordingClient();
+      await outbox.append(client, [{ type: EventTypes.CustomerCreated, aggregateId: 'c-1', payload: {} }]);
+      return queries.map((query) => query.text.split(' (')[0]);
+    };
+    expect(await append()).toEqual(['INSERT INTO outbox', 'NOTIFY outbox_new']);
+    expect(await append()).toEqual(['INSERT INTO outbox']);
+    await new Promise((resolve) => setTimeout(resolve, NOTIFY_INTERVAL_MS));
+    expect(await append()).toEqual(['INSERT INTO outbox', 'NOTIFY outbox_new']);
   });
 
   it('records the active trace context as W3C headers', async () => {

@@ -103,9 +103,25 @@ export async function appendToOutbox<T extends readonly unknown[]>(
   const defaults: RowDefaults = { ...owner, now: new Date(), headers: activeTraceHeaders() };
   const rows = (events as OutboxEvent[]).map((event) => toOutboxRow(event, defaults));
   await tx.query(insertOutboxQuery(rows));
-  // NOTIFY is transactional: the relay is woken on commit, and never for a rollback.
-  await tx.query(`NOTIFY ${OUTBOX_CHANNEL}`);
+  await wakeRelay(tx);
   return rows.map((row) => row.eventId);
+}
+
+/**
+ * How often a process wakes the relay at most. A NOTIFY takes a lock that every committing
+ * NOTIFY of the database queues on, so one per write made busy services commit one at a time;
+ * after a wake-up the relay keeps polling every RELAY_LINGER_MS while events keep coming, so the
+ * events appended in between are published as soon as with a NOTIFY each.
+ */
+export const NOTIFY_INTERVAL_MS = 50;
+let lastNotifyAt = 0;
+
+// NOTIFY is transactional: the relay is woken on commit, and never for a rollback.
+async function wakeRelay(tx: ClientBase): Promise<void> {
+  const now = Date.now();
+  if (now - lastNotifyAt < NOTIFY_INTERVAL_MS) return;
+  lastNotifyAt = now;
+  await tx.query(`NOTIFY ${OUTBOX_CHANNEL}`);
 }
 
 export interface Outbox {

@@ -7,6 +7,7 @@ import { createRelayMetrics, type RelayMetrics } from './metrics';
 import type { OutboxBatch, OutboxRecord, OutboxStore } from './outbox-store';
 import { PgOutboxStore } from './pg-outbox-store';
 import { backoffDelay, sleep, Wakeup, withJitter } from './timing';
+import { NOTIFY_INTERVAL_MS } from './outbox';
 import { ensureTopics, prefixedTopic, type TopicConfig } from './topics';
 
 export interface OutboxRelayOptions {
@@ -19,6 +20,11 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Poll interval while idle; NOTIFY usually wakes the relay much earlier. */
   pollIntervalMs?: number;
+  /**
+   * Poll interval while events keep coming: writers wake the relay at most every
+   * NOTIFY_INTERVAL_MS, so after a batch it looks again this soon rather than wait for a NOTIFY.
+   */
+  lingerMs?: number;
   /** How often a standby replica tries to take over. */
   standbyPollMs?: number;
   initialBackoffMs?: number;
@@ -69,6 +75,7 @@ export class OutboxRelay {
   private readonly metrics: RelayMetrics;
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
+  private readonly lingerMs: number;
   private readonly standbyPollMs: number;
   private readonly initialBackoffMs: number;
   private readonly maxBackoffMs: number;
@@ -96,6 +103,7 @@ export class OutboxRelay {
     this.metrics = createRelayMetrics(options.registry);
     this.batchSize = options.batchSize ?? 200;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.lingerMs = options.lingerMs ?? NOTIFY_INTERVAL_MS;
     this.standbyPollMs = options.standbyPollMs ?? 1_000;
     this.initialBackoffMs = options.initialBackoffMs ?? 100;
     this.maxBackoffMs = options.maxBackoffMs ?? 5_000;
@@ -149,7 +157,8 @@ export class OutboxRelay {
     }
     await this.refreshLag();
     const published = await this.publishNextBatch();
-    if (published < this.batchSize) await this.wakeup.wait(this.pollIntervalMs);
+    if (published === 0) await this.wakeup.wait(this.pollIntervalMs);
+    else if (published < this.batchSize) await this.wakeup.wait(this.lingerMs);
   }
 
   private async backOff(error: unknown): Promise<void> {

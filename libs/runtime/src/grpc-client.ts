@@ -10,6 +10,7 @@ import {
 } from '@grpc/grpc-js';
 import { fromGrpcError } from './errors';
 import type { ServiceMetrics } from './metrics';
+import { rpcClientSpan } from './tracing';
 
 export interface GrpcClientOptions {
   /** Fully qualified service name, e.g. liaison.customer.v1.CustomerService (for retry policy and metrics). */
@@ -28,8 +29,9 @@ type ClientConstructor<C> = new (
 ) => C;
 
 /**
- * Creates a grpc-js client with a default deadline on every call, metrics, and transparent
- * retries (with backoff) limited to idempotent methods: a retried write could apply twice.
+ * Creates a grpc-js client with a default deadline on every call, a client span carrying the
+ * trace to the server, metrics, and transparent retries (with backoff) limited to idempotent
+ * methods: a retried write could apply twice.
  */
 export function createGrpcClient<C>(Client: ClientConstructor<C>, address: string, options: GrpcClientOptions): C {
   const serviceConfig = {
@@ -50,7 +52,11 @@ export function createGrpcClient<C>(Client: ClientConstructor<C>, address: strin
     'grpc.service_config': JSON.stringify(serviceConfig),
     'grpc.enable_retries': 1,
     'grpc.keepalive_time_ms': 30_000,
-    'interceptors': [deadlineInterceptor(options.deadlineMs ?? 5000), ...(options.metrics ? [metricsInterceptor(options.metrics)] : [])],
+    'interceptors': [
+      deadlineInterceptor(options.deadlineMs ?? 5000),
+      traceInterceptor,
+      ...(options.metrics ? [metricsInterceptor(options.metrics)] : []),
+    ],
   } as Partial<ChannelOptions>);
 }
 
@@ -60,6 +66,19 @@ function deadlineInterceptor(deadlineMs: number): Interceptor {
     return new InterceptingCall(nextCall({ ...options, deadline }));
   };
 }
+
+const traceInterceptor: Interceptor = (options, nextCall) =>
+  new InterceptingCall(nextCall(options), {
+    start(metadata, listener, next) {
+      const finish = rpcClientSpan(options.method_definition.path, metadata);
+      next(metadata, {
+        onReceiveStatus(status, nextStatus) {
+          finish(status.code, status.details);
+          nextStatus(status);
+        },
+      });
+    },
+  });
 
 function metricsInterceptor(metrics: ServiceMetrics): Interceptor {
   return (options, nextCall) => {

@@ -14,10 +14,12 @@ import {
 import { loadSync } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
+import { context } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { AppError, toGrpcError } from './errors';
 import type { HealthMonitor, HealthReport } from './health';
 import type { ServiceMetrics } from './metrics';
+import { rpcServerSpan } from './tracing';
 
 export interface CallContext<P, Tx = never> {
   principal: P;
@@ -231,16 +233,21 @@ export class GrpcServer<P, Perm = never, Tx = never> {
     if (route.policy.permission !== 'authenticated') this.options.authorize!(principal, route.policy.permission);
     const deadline = call.getDeadline();
     const rpc = `${route.service}/${route.method}`;
+    const base = this.options.logger;
+    let logger: Logger | undefined;
     const context = {
       principal,
       token,
       metadata: call.metadata,
-      logger: this.options.logger.child({ rpc }),
       deadline: deadline instanceof Date ? deadline : Number.isFinite(deadline) ? new Date(deadline) : undefined,
     };
-    return Object.defineProperty(context, 'tx', {
-      get() {
-        throw new Error(`${rpc} uses ctx.tx but is not declared transaction: true`);
+    // The RPC's logger is made when a handler first logs: most calls never do.
+    return Object.defineProperties(context, {
+      logger: { get: () => (logger ??= base.child({ rpc })), enumerable: true },
+      tx: {
+        get() {
+          throw new Error(`${rpc} uses ctx.tx but is not declared transaction: true`);
+        },
       },
     }) as CallContext<P, Tx>;
   }
@@ -248,27 +255,43 @@ export class GrpcServer<P, Perm = never, Tx = never> {
   /** Runs a unary handler, inside the RPC's transaction when it declares one. */
   private run<Res>(route: RpcRoute<Perm>, ctx: CallContext<P, Tx>, handler: (ctx: CallContext<P, Tx>) => Promise<Res>): Promise<Res> {
     if (!route.policy.transaction) return handler(ctx);
-    const { principal, token, metadata, logger, deadline } = ctx;
-    return this.options.unitOfWork!((tx) => handler({ principal, token, metadata, logger, deadline, tx }));
+    const { principal, token, metadata, deadline } = ctx;
+    return this.options.unitOfWork!((tx) =>
+      handler({
+        principal,
+        token,
+        metadata,
+        deadline,
+        tx,
+        get logger() {
+          return ctx.logger;
+        },
+      }),
+    );
   }
 
-  // The same chain for every kind of call: metrics around, authentication first, errors mapped.
+  // The same chain for every kind of call: a span and metrics around, authentication first,
+  // errors mapped.
   private async observe(
     { service, method }: RpcRoute<Perm>,
+    metadata: Metadata,
     run: () => Promise<void>,
     fail: (error: ReturnType<typeof toGrpcError>) => void,
   ): Promise<void> {
     const { metrics, logger } = this.options;
     const stopTimer = metrics.grpcDuration.startTimer({ service, method });
+    const span = rpcServerSpan(`/${service}/${method}`, metadata);
     let code = GrpcStatus.OK;
+    let details: string | undefined;
     try {
-      await run();
+      await context.with(span.context, run);
     } catch (error) {
       const grpcError = toGrpcError(error);
-      code = grpcError.code;
+      ({ code, details } = grpcError);
       if (code === GrpcStatus.INTERNAL) logger.error({ err: error, rpc: `${service}/${method}` }, 'handler failed');
       fail(grpcError);
     } finally {
+      span.finish(code, details);
       const labels = { service, method, code: GrpcStatus[code] };
       metrics.grpcHandled.inc(labels);
       stopTimer({ code: GrpcStatus[code] });
@@ -279,6 +302,7 @@ export class GrpcServer<P, Perm = never, Tx = never> {
     return async (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
       await this.observe(
         route,
+        call.metadata,
         async () => {
           const ctx = await this.callContext(call, route);
           callback(null, await this.run(route, ctx, (context) => handler(call.request, context)));
@@ -292,6 +316,7 @@ export class GrpcServer<P, Perm = never, Tx = never> {
     return async (call: ServerReadableStream<unknown, unknown>, callback: sendUnaryData<unknown>) => {
       await this.observe(
         route,
+        call.metadata,
         async () => {
           const ctx = await this.callContext(call, route);
           callback(null, await handler(call, ctx));
@@ -305,6 +330,7 @@ export class GrpcServer<P, Perm = never, Tx = never> {
     return async (call: ServerWritableStream<unknown, unknown>) => {
       await this.observe(
         route,
+        call.metadata,
         async () => {
           const ctx = await this.callContext(call, route);
           await handler(call.request, ctx, (response) => writeWithBackpressure(call, response));

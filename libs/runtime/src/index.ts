@@ -11,3 +11,4 @@ export * from './postgres';
 export * from './service-host';
 export * from './paging';
 export * from './versions';
+export * from './tracing';

@@ -1,13 +1,11 @@
 // Loaded before anything else in a service's entry (see services/*/src/instrument.ts), so the
-// instrumentations can patch http, express, grpc-js and pg as they are first required. Must not
-// import anything else of the runtime library for the same reason.
+// debugging instrumentations (OTEL_DETAILED_SPANS) can patch express and pg as they are first
+// required. Must not import anything else of the runtime library for the same reason.
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
-import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { AlwaysOffSampler, BatchSpanProcessor, ParentBasedSampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 
@@ -23,8 +21,17 @@ const dropSpans: SpanProcessor = {
 };
 
 /**
- * Starts tracing. With OTEL_EXPORTER=none spans are still created, so trace ids exist and
- * propagate over HTTP, gRPC and Kafka headers and appear in logs; they are just not exported.
+ * Starts tracing: the SDK with W3C trace context and the export of spans (OTLP or none).
+ *
+ * The spans that carry a trace between processes are made by libs/runtime itself (tracing.ts:
+ * the gateway's HTTP server span, gRPC client and server spans) and libs/events (Kafka), not by
+ * auto-instrumentations: patching http and grpc-js took about a tenth of the gateway's CPU in a
+ * profile of scripts/bench/gateway-customers. Spans per Express middleware and per SQL statement are for
+ * debugging: OTEL_DETAILED_SPANS=true adds them.
+ *
+ * With OTEL_EXPORTER=none a span is recorded only when the caller asked for it (a sampled
+ * traceparent), so that the sampled flag travels on; trace ids exist and propagate either way
+ * and appear in logs, answers and events.
  */
 export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = process.env): void {
   if (sdk) return;
@@ -36,15 +43,12 @@ export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = pro
     env.OTEL_EXPORTER === 'otlp'
       ? new OTLPTraceExporter({ url: `${env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318'}/v1/traces` })
       : undefined;
+  const detailed = env.OTEL_DETAILED_SPANS === 'true';
   sdk = new NodeSDK({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }),
     spanProcessors: [exporter ? new BatchSpanProcessor(exporter) : dropSpans],
-    instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => /^\/(metrics|healthz|readyz)/.test(req.url ?? '') }),
-      new ExpressInstrumentation(),
-      new GrpcInstrumentation({ ignoreGrpcMethods: ['Check', 'Watch'] }),
-      new PgInstrumentation(),
-    ],
+    ...(exporter ? {} : { sampler: new ParentBasedSampler({ root: new AlwaysOffSampler() }) }),
+    instrumentations: detailed ? [new ExpressInstrumentation(), new PgInstrumentation()] : [],
   });
   sdk.start();
 }
@@ -56,8 +60,9 @@ export async function stopTelemetry(): Promise<void> {
 }
 
 /**
- * The entry of a service process: tracing first (it must patch http, grpc-js and pg before they
- * load), then the service, loaded lazily by `start`; a failed start exits with status 1.
+ * The entry of a service process: tracing first (its context manager, and the debugging
+ * instrumentations when asked for, must be in place before the service's modules load), then
+ * the service, loaded lazily by `start`; a failed start exits with status 1.
  * A service's main.ts is this one call: `serviceMain('customer', () => import('./app').then((app) => app.start()))`.
  */
 export function serviceMain(serviceName: string, start: () => Promise<unknown>): void {
