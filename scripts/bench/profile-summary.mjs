@@ -11,7 +11,10 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-const { values, positionals } = parseArgs({ options: { top: { type: 'string', default: '25' }, last: { type: 'string' } }, allowPositionals: true });
+const { values, positionals } = parseArgs({
+  options: { top: { type: 'string', default: '25' }, last: { type: 'string' } },
+  allowPositionals: true,
+});
 if (positionals.length !== 1) {
   console.error('usage: node scripts/bench/profile-summary.mjs PROFILE.cpuprofile [--top 25] [--last SECONDS]');
   process.exit(2);
