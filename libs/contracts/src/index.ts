@@ -31,5 +31,6 @@ export * as alertEventsV1 from './gen/liaison/events/v1/customer_alert_events';
 export * as handoverV1 from './gen/liaison/customer/v1/handover';
 export * as handoverEventsV1 from './gen/liaison/events/v1/handover_events';
 export * as auditEventsV1 from './gen/liaison/events/v1/audit_events';
+export * as salesSettingV1 from './gen/liaison/sales/v1/setting';
 export { FieldMask } from './gen/google/protobuf/field_mask';
 export * from './event-types';

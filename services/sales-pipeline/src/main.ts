@@ -1,0 +1,2 @@
+import { serviceMain } from '@liaison/runtime/telemetry';
+serviceMain('sales-pipeline', () => import('./app').then((app) => app.startSalesPipelineService()));
