@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { requirePermission } from '@liaison/auth';
+import { primaryUnit, requirePermission } from '@liaison/auth';
 import { AppError, isIsoTime, isRecord, isUuid, pageSizeOf, pageTokens, requireUuid, type Pool, type PoolClient } from '@liaison/runtime';
 import type { ApprovalCallback, ApprovalKind, ApprovalKinds } from './kinds';
 import {
@@ -103,12 +103,6 @@ function checkId(id: string): void {
 function checkStep(step: number): void {
   if (!Number.isInteger(step) || step < 1)
     throw AppError.invalid('step is required', [{ field: 'step', message: 'name the step you decide (1 or more)' }]);
-}
-
-// The most specific org unit the requester belongs to.
-function primaryUnit(actor: Actor): string | null {
-  const units = [...actor.units].sort((a, b) => b.split('/').length - a.split('/').length || a.localeCompare(b));
-  return units[0] ?? null;
 }
 
 export class Approvals {

@@ -2,7 +2,7 @@
 // the caller as a Principal, the role → permission matrix, data scopes (in memory, SQL, MongoDB), and token
 // propagation over gRPC.
 export { AuthError, isAuthError, type AuthErrorCode } from './errors';
-export { principalFromClaims, type Principal, type PrincipalKind } from './principal';
+export { primaryUnit, principalFromClaims, type Principal, type PrincipalKind } from './principal';
 export { createTokenVerifier, type TokenVerifier, type TokenVerifierOptions } from './verifier';
 export {
   actions,

@@ -18,6 +18,12 @@ export interface Principal {
   token: string;
 }
 
+/** The caller's own org unit: the most specific group they are in (new records belong to it). */
+export function primaryUnit(principal: Pick<Principal, 'units'>): string | null {
+  const units = [...principal.units].sort((a, b) => b.split('/').length - a.split('/').length || a.localeCompare(b));
+  return units[0] ?? null;
+}
+
 // Keycloak issues client-credentials tokens to the client's service-account user, which it always
 // names `service-account-<client id>` in lower case. The absence of `sid` is no basis: whether a
 // client-credentials token carries a session depends on client settings, not on the grant.

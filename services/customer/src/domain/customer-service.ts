@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { can, customerScopeOf, customerWriteScopeOf, type Principal } from '@liaison/auth';
+import { can, customerScopeOf, customerWriteScopeOf, primaryUnit, type Principal } from '@liaison/auth';
 import {
   AppError,
   checkVersion,
@@ -251,10 +251,4 @@ function maskToFields(paths: string[]): (keyof CustomerFields)[] {
     );
   }
   return [...new Set(paths.flatMap((path) => UPDATABLE_FIELDS[path]))];
-}
-
-// A new customer belongs to the creator's own org unit: the most specific group they are in.
-export function primaryUnit(principal: Principal): string | null {
-  const units = [...principal.units].sort((a, b) => b.split('/').length - a.split('/').length || a.localeCompare(b));
-  return units[0] ?? null;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { can, customerScopeOf, customerWriteScopeOf, requirePermission, type DataScope, type Principal } from '@liaison/auth';
+import { can, customerScopeOf, customerWriteScopeOf, primaryUnit, requirePermission, type DataScope, type Principal } from '@liaison/auth';
 import { AppError, inTransaction, pageSizeOf, requireUuid, seqPageTokens, type Logger, type Pool, type PoolClient } from '@liaison/runtime';
 import { customerImportFinished, customersImported } from '../events/import-events';
 import { CsvFormatError, readCsv, type CsvEncoding } from '../files/csv-reader';
@@ -8,7 +8,6 @@ import { readXlsx, XlsxFormatError } from '../files/xlsx';
 import { CustomFieldRepository } from '../persistence/custom-field-repository';
 import { ImportRepository, RowStager } from '../persistence/import-repository';
 import type { CustomFieldDefinition } from './custom-field';
-import { primaryUnit } from './customer-service';
 import { mapHeader, type ColumnIndex } from './import-columns';
 import { CustomFieldCells, mapCustomColumns, ReferenceCheck, type Reference } from './import-custom-fields';
 import { uuidV7 } from './import-ids';
