@@ -2,6 +2,7 @@ export * from './config';
 export * from './logger';
 export * from './errors';
 export * from './ids';
+export * from './contact-formats';
 export * from './metrics';
 export * from './health';
 export * from './admin-http';

@@ -1,4 +1,4 @@
-import { AppError, type FieldViolation } from '@liaison/runtime';
+import { AppError, isEmailAddress, isPhoneNumber, type FieldViolation } from '@liaison/runtime';
 import type { Category } from './lifecycle';
 import type { CustomFieldValues } from './custom-field-values';
 
@@ -61,8 +61,6 @@ export const UPDATABLE_FIELDS: Record<string, (keyof CustomerFields)[]> = {
 const MAX_CREDIT_MINOR_UNITS = 1e15;
 // Control characters would break exports and logs; everything else of Unicode is a valid name.
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
-const PHONE = /^\+?[0-9][0-9\- ()]{2,30}$/;
-const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}\.[^\s@]{2,63}$/;
 const CURRENCY = /^[A-Z]{3}$/;
 
 function length(text: string): number {
@@ -86,10 +84,10 @@ export function validateFields(fields: CustomerFields, only?: (keyof CustomerFie
   check(
     'phone',
     'phone',
-    fields.phone === null || PHONE.test(fields.phone),
+    fields.phone === null || isPhoneNumber(fields.phone),
     'must be a phone number (digits, spaces, -, (), optional leading +)',
   );
-  check('email', 'email', fields.email === null || EMAIL.test(fields.email), 'must be an e-mail address');
+  check('email', 'email', fields.email === null || isEmailAddress(fields.email), 'must be an e-mail address');
   check('industry', 'industry', fields.industry === null || length(fields.industry) <= 100, 'must be at most 100 characters');
   check('source', 'source', fields.source === null || length(fields.source) <= 100, 'must be at most 100 characters');
   check(
