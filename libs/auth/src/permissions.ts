@@ -39,7 +39,7 @@ export const rolePermissions: Readonly<Record<string, readonly Grant[]>> = {
                        'telephony:read', 'telephony:create'],
   'service-manager':  ['customer:read', 'contact:read', 'followup:read', 'service:*', 'approval:*',
                        'messaging:*', 'telephony:*', 'analytics:read'],
-  'analyst':          ['customer:read', 'contact:read', 'analytics:read', 'analytics:export'],
+  'analyst':          ['customer:read', 'contact:read', 'sales:read', 'analytics:read', 'analytics:export'],
   'partner':          ['customer:read', 'contact:read', 'service:read', 'service:create'],
   'erp-integration':  ['customer:read', 'contact:read', ...grants('sales', crud)],
   'internal-service': ['customer:read', 'customer:update', 'contact:read'],

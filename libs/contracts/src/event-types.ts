@@ -1,6 +1,9 @@
 import { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
 import { CreditRiskLowered, CreditRiskRaised, CustomerValueChanged } from './gen/liaison/events/v1/customer_value_events';
 import {
+  LeadCreated,
+  LeadStatusChanged,
+  LeadUpdated,
   OpportunityClosed,
   OpportunityOpened,
   OrderCancelled,
@@ -92,6 +95,9 @@ export const EventTypes = eventTypes({
   ReceivableBalanceChanged,
   OpportunityOpened,
   OpportunityClosed,
+  LeadCreated,
+  LeadUpdated,
+  LeadStatusChanged,
   ServiceRequestOpened,
   ServiceRequestClosed,
   CustomerCreated,

@@ -32,5 +32,6 @@ export * as handoverV1 from './gen/liaison/customer/v1/handover';
 export * as handoverEventsV1 from './gen/liaison/events/v1/handover_events';
 export * as auditEventsV1 from './gen/liaison/events/v1/audit_events';
 export * as salesSettingV1 from './gen/liaison/sales/v1/setting';
+export * as salesLeadV1 from './gen/liaison/sales/v1/lead';
 export { FieldMask } from './gen/google/protobuf/field_mask';
 export * from './event-types';

@@ -70,6 +70,39 @@ export interface OpportunityClosed {
   closedAt?: Date | undefined;
 }
 
+/** A lead (线索) was created. Record key = the lead id (a lead has no customer yet). */
+export interface LeadCreated {
+  leadId: string;
+  contactName: string;
+  companyName: string;
+  source: string;
+  ownerId: string;
+  ownerUnit: string;
+  createdAt?: Date | undefined;
+}
+
+/** A lead's fields changed; the names of the changed fields, in snake_case. */
+export interface LeadUpdated {
+  leadId: string;
+  changedFields: string[];
+  /** The lead's version after the change: a consumer keeps the highest. */
+  version: number;
+  updatedAt?: Date | undefined;
+}
+
+/** A lead moved between statuses (new, contacted, qualified, disqualified, converted). */
+export interface LeadStatusChanged {
+  leadId: string;
+  fromStatus: string;
+  toStatus: string;
+  /** Set when to_status is disqualified, e.g. "no_budget". */
+  disqualifyReason: string;
+  note: string;
+  version: number;
+  changedAt?: Date | undefined;
+  changedBy: string;
+}
+
 function createBaseOrderPlaced(): OrderPlaced {
   return { orderId: "", customerId: "", amount: undefined, placedAt: undefined, orderNumber: "" };
 }
@@ -912,6 +945,538 @@ export const OpportunityClosed: MessageFns<OpportunityClosed> = {
   },
 };
 
+function createBaseLeadCreated(): LeadCreated {
+  return { leadId: "", contactName: "", companyName: "", source: "", ownerId: "", ownerUnit: "", createdAt: undefined };
+}
+
+export const LeadCreated: MessageFns<LeadCreated> = {
+  encode(message: LeadCreated, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.leadId !== "") {
+      writer.uint32(10).string(message.leadId);
+    }
+    if (message.contactName !== "") {
+      writer.uint32(18).string(message.contactName);
+    }
+    if (message.companyName !== "") {
+      writer.uint32(26).string(message.companyName);
+    }
+    if (message.source !== "") {
+      writer.uint32(34).string(message.source);
+    }
+    if (message.ownerId !== "") {
+      writer.uint32(42).string(message.ownerId);
+    }
+    if (message.ownerUnit !== "") {
+      writer.uint32(50).string(message.ownerUnit);
+    }
+    if (message.createdAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(58).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LeadCreated {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLeadCreated();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.leadId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.contactName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.companyName = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.source = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.ownerId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.ownerUnit = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LeadCreated {
+    return {
+      leadId: isSet(object.leadId)
+        ? globalThis.String(object.leadId)
+        : isSet(object.lead_id)
+        ? globalThis.String(object.lead_id)
+        : "",
+      contactName: isSet(object.contactName)
+        ? globalThis.String(object.contactName)
+        : isSet(object.contact_name)
+        ? globalThis.String(object.contact_name)
+        : "",
+      companyName: isSet(object.companyName)
+        ? globalThis.String(object.companyName)
+        : isSet(object.company_name)
+        ? globalThis.String(object.company_name)
+        : "",
+      source: isSet(object.source) ? globalThis.String(object.source) : "",
+      ownerId: isSet(object.ownerId)
+        ? globalThis.String(object.ownerId)
+        : isSet(object.owner_id)
+        ? globalThis.String(object.owner_id)
+        : "",
+      ownerUnit: isSet(object.ownerUnit)
+        ? globalThis.String(object.ownerUnit)
+        : isSet(object.owner_unit)
+        ? globalThis.String(object.owner_unit)
+        : "",
+      createdAt: isSet(object.createdAt)
+        ? fromJsonTimestamp(object.createdAt)
+        : isSet(object.created_at)
+        ? fromJsonTimestamp(object.created_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: LeadCreated): unknown {
+    const obj: any = {};
+    if (message.leadId !== "") {
+      obj.leadId = message.leadId;
+    }
+    if (message.contactName !== "") {
+      obj.contactName = message.contactName;
+    }
+    if (message.companyName !== "") {
+      obj.companyName = message.companyName;
+    }
+    if (message.source !== "") {
+      obj.source = message.source;
+    }
+    if (message.ownerId !== "") {
+      obj.ownerId = message.ownerId;
+    }
+    if (message.ownerUnit !== "") {
+      obj.ownerUnit = message.ownerUnit;
+    }
+    if (message.createdAt !== undefined) {
+      obj.createdAt = message.createdAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LeadCreated>, I>>(base?: I): LeadCreated {
+    return LeadCreated.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LeadCreated>, I>>(object: I): LeadCreated {
+    const message = createBaseLeadCreated();
+    message.leadId = object.leadId ?? "";
+    message.contactName = object.contactName ?? "";
+    message.companyName = object.companyName ?? "";
+    message.source = object.source ?? "";
+    message.ownerId = object.ownerId ?? "";
+    message.ownerUnit = object.ownerUnit ?? "";
+    message.createdAt = object.createdAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseLeadUpdated(): LeadUpdated {
+  return { leadId: "", changedFields: [], version: 0, updatedAt: undefined };
+}
+
+export const LeadUpdated: MessageFns<LeadUpdated> = {
+  encode(message: LeadUpdated, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.leadId !== "") {
+      writer.uint32(10).string(message.leadId);
+    }
+    for (const v of message.changedFields) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.version !== 0) {
+      writer.uint32(24).int64(message.version);
+    }
+    if (message.updatedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LeadUpdated {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLeadUpdated();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.leadId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.changedFields.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.version = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LeadUpdated {
+    return {
+      leadId: isSet(object.leadId)
+        ? globalThis.String(object.leadId)
+        : isSet(object.lead_id)
+        ? globalThis.String(object.lead_id)
+        : "",
+      changedFields: globalThis.Array.isArray(object?.changedFields)
+        ? object.changedFields.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.changed_fields)
+        ? object.changed_fields.map((e: any) => globalThis.String(e))
+        : [],
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      updatedAt: isSet(object.updatedAt)
+        ? fromJsonTimestamp(object.updatedAt)
+        : isSet(object.updated_at)
+        ? fromJsonTimestamp(object.updated_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: LeadUpdated): unknown {
+    const obj: any = {};
+    if (message.leadId !== "") {
+      obj.leadId = message.leadId;
+    }
+    if (message.changedFields?.length) {
+      obj.changedFields = message.changedFields;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.updatedAt !== undefined) {
+      obj.updatedAt = message.updatedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LeadUpdated>, I>>(base?: I): LeadUpdated {
+    return LeadUpdated.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LeadUpdated>, I>>(object: I): LeadUpdated {
+    const message = createBaseLeadUpdated();
+    message.leadId = object.leadId ?? "";
+    message.changedFields = object.changedFields?.map((e) => e) || [];
+    message.version = object.version ?? 0;
+    message.updatedAt = object.updatedAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseLeadStatusChanged(): LeadStatusChanged {
+  return {
+    leadId: "",
+    fromStatus: "",
+    toStatus: "",
+    disqualifyReason: "",
+    note: "",
+    version: 0,
+    changedAt: undefined,
+    changedBy: "",
+  };
+}
+
+export const LeadStatusChanged: MessageFns<LeadStatusChanged> = {
+  encode(message: LeadStatusChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.leadId !== "") {
+      writer.uint32(10).string(message.leadId);
+    }
+    if (message.fromStatus !== "") {
+      writer.uint32(18).string(message.fromStatus);
+    }
+    if (message.toStatus !== "") {
+      writer.uint32(26).string(message.toStatus);
+    }
+    if (message.disqualifyReason !== "") {
+      writer.uint32(34).string(message.disqualifyReason);
+    }
+    if (message.note !== "") {
+      writer.uint32(42).string(message.note);
+    }
+    if (message.version !== 0) {
+      writer.uint32(48).int64(message.version);
+    }
+    if (message.changedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.changedAt), writer.uint32(58).fork()).join();
+    }
+    if (message.changedBy !== "") {
+      writer.uint32(66).string(message.changedBy);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LeadStatusChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLeadStatusChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.leadId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.fromStatus = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.toStatus = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.disqualifyReason = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.note = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.version = longToNumber(reader.int64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.changedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.changedBy = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LeadStatusChanged {
+    return {
+      leadId: isSet(object.leadId)
+        ? globalThis.String(object.leadId)
+        : isSet(object.lead_id)
+        ? globalThis.String(object.lead_id)
+        : "",
+      fromStatus: isSet(object.fromStatus)
+        ? globalThis.String(object.fromStatus)
+        : isSet(object.from_status)
+        ? globalThis.String(object.from_status)
+        : "",
+      toStatus: isSet(object.toStatus)
+        ? globalThis.String(object.toStatus)
+        : isSet(object.to_status)
+        ? globalThis.String(object.to_status)
+        : "",
+      disqualifyReason: isSet(object.disqualifyReason)
+        ? globalThis.String(object.disqualifyReason)
+        : isSet(object.disqualify_reason)
+        ? globalThis.String(object.disqualify_reason)
+        : "",
+      note: isSet(object.note) ? globalThis.String(object.note) : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      changedAt: isSet(object.changedAt)
+        ? fromJsonTimestamp(object.changedAt)
+        : isSet(object.changed_at)
+        ? fromJsonTimestamp(object.changed_at)
+        : undefined,
+      changedBy: isSet(object.changedBy)
+        ? globalThis.String(object.changedBy)
+        : isSet(object.changed_by)
+        ? globalThis.String(object.changed_by)
+        : "",
+    };
+  },
+
+  toJSON(message: LeadStatusChanged): unknown {
+    const obj: any = {};
+    if (message.leadId !== "") {
+      obj.leadId = message.leadId;
+    }
+    if (message.fromStatus !== "") {
+      obj.fromStatus = message.fromStatus;
+    }
+    if (message.toStatus !== "") {
+      obj.toStatus = message.toStatus;
+    }
+    if (message.disqualifyReason !== "") {
+      obj.disqualifyReason = message.disqualifyReason;
+    }
+    if (message.note !== "") {
+      obj.note = message.note;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.changedAt !== undefined) {
+      obj.changedAt = message.changedAt.toISOString();
+    }
+    if (message.changedBy !== "") {
+      obj.changedBy = message.changedBy;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LeadStatusChanged>, I>>(base?: I): LeadStatusChanged {
+    return LeadStatusChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LeadStatusChanged>, I>>(object: I): LeadStatusChanged {
+    const message = createBaseLeadStatusChanged();
+    message.leadId = object.leadId ?? "";
+    message.fromStatus = object.fromStatus ?? "";
+    message.toStatus = object.toStatus ?? "";
+    message.disqualifyReason = object.disqualifyReason ?? "";
+    message.note = object.note ?? "";
+    message.version = object.version ?? 0;
+    message.changedAt = object.changedAt ?? undefined;
+    message.changedBy = object.changedBy ?? "";
+    return message;
+  },
+};
+
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
 type DeepPartial<T> = T extends Builtin ? T
@@ -944,6 +1509,17 @@ function fromJsonTimestamp(o: any): Date {
   } else {
     return fromTimestamp(Timestamp.fromJSON(o));
   }
+}
+
+function longToNumber(int64: { toString(): string }): number {
+  const num = globalThis.Number(int64.toString());
+  if (num > globalThis.Number.MAX_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
+  }
+  if (num < globalThis.Number.MIN_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
+  }
+  return num;
 }
 
 function isSet(value: any): boolean {

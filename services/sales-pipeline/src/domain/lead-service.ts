@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { primaryUnit, type Principal } from '@liaison/auth';
+import {
+  AppError,
+  checkVersion,
+  pageSizeOf,
+  requireExpectedVersion,
+  requireUuid,
+  seqPageTokens,
+  type Pool,
+  type PoolClient,
+} from '@liaison/runtime';
+import { leadCreated, leadStatusChanged, leadUpdated } from '../events/lead-events';
+import { LeadRepository } from '../persistence/lead-repository';
+import {
+  checkLeadFields,
+  checkStatusChange,
+  fieldsOfMask,
+  LEAD_STATUSES,
+  UPDATABLE_FIELDS,
+  type Lead,
+  type LeadFields,
+  type LeadStatus,
+  type StatusChange,
+} from './lead';
+import { salesReadScopeOf, salesWriteScopeOf } from './sales-scope';
+
+// Use cases of leads (SAL-01). The RPCs declare the permission and the transaction (grpc/); the
+// data scope decides which leads a caller reaches, and a lead outside it is not found.
+
+export interface LeadQuery {
+  pageSize: number;
+  pageToken: string;
+  statuses: LeadStatus[];
+  ownerId: string;
+  source: string;
+  textContains: string;
+}
+
+const leadPages = seqPageTokens('leads');
+const MAX_TEXT_FILTER = 100;
+
+export class LeadService {
+  private readonly repository = new LeadRepository();
+
+  constructor(private readonly pool: Pool) {}
+
+  async create(tx: PoolClient, principal: Principal, input: LeadFields): Promise<Lead> {
+    const fields = checkLeadFields(input);
+    const lead = await this.repository.insert(tx, {
+      ...fields,
+      id: randomUUID(),
+      ownerId: principal.userId,
+      ownerUnit: primaryUnit(principal),
+      createdBy: principal.userId,
+      updatedBy: principal.userId,
+    });
+    await leadCreated(tx, lead);
+    return lead;
+  }
+
+  async get(principal: Principal, id: string): Promise<Lead> {
+    const lead = await this.repository.findInScope(this.pool, requireUuid(id, 'id'), salesReadScopeOf(principal));
+    if (!lead) throw AppError.notFound('lead');
+    return lead;
+  }
+
+  async list(principal: Principal, query: LeadQuery): Promise<{ leads: Lead[]; nextPageToken: string }> {
+    const filter = checkQuery(query);
+    const binding = JSON.stringify(filter);
+    const limit = pageSizeOf(query.pageSize);
+    const afterSeq = leadPages.decode(query.pageToken, binding);
+    const rows = await this.repository.list(this.pool, salesReadScopeOf(principal), { ...filter, afterSeq, limit });
+    const page = rows.slice(0, limit);
+    return { leads: page, nextPageToken: rows.length > limit ? leadPages.encode(page[page.length - 1].seq, binding) : '' };
+  }
+
+  async update(
+    tx: PoolClient,
+    principal: Principal,
+    id: string,
+    expectedVersion: number,
+    paths: string[],
+    input: LeadFields,
+  ): Promise<Lead> {
+    const changed = fieldsOfMask(paths);
+    const expected = requireExpectedVersion(expectedVersion);
+    const lead = await this.lockWritable(tx, principal, id);
+    checkVersion('the lead', lead.version, expected);
+    const merged = checkLeadFields({ ...fieldsOf(lead), ...Object.fromEntries(changed.map((field) => [field, input[field]])) });
+    const updated = await this.repository.updateFields(
+      tx,
+      lead.id,
+      Object.fromEntries(changed.map((field) => [field, merged[field]])),
+      principal.userId,
+    );
+    await leadUpdated(
+      tx,
+      updated,
+      paths.filter((path) => Object.hasOwn(UPDATABLE_FIELDS, path)),
+    );
+    return updated;
+  }
+
+  async changeStatus(tx: PoolClient, principal: Principal, id: string, expectedVersion: number, change: StatusChange): Promise<Lead> {
+    const expected = requireExpectedVersion(expectedVersion);
+    if (!LEAD_STATUSES.includes(change.status))
+      throw AppError.invalid('status is required', [{ field: 'status', message: 'name the new status' }]);
+    const lead = await this.lockWritable(tx, principal, id);
+    checkVersion('the lead', lead.version, expected);
+    const checked = checkStatusChange(lead.status, change);
+    const updated = await this.repository.updateStatus(tx, lead.id, checked, principal.userId);
+    await leadStatusChanged(tx, updated, lead.status);
+    return updated;
+  }
+
+  // A lead the caller may read but not change is refused as forbidden; one they cannot read is not found.
+  private async lockWritable(tx: PoolClient, principal: Principal, id: string): Promise<Lead> {
+    const leadId = requireUuid(id, 'id');
+    const lead = await this.repository.lockInScope(tx, leadId, salesWriteScopeOf(principal));
+    if (lead) return lead;
+    if (await this.repository.findInScope(tx, leadId, salesReadScopeOf(principal))) {
+      throw new AppError('permission_denied', 'the lead is outside the leads you may change');
+    }
+    throw AppError.notFound('lead');
+  }
+}
+
+function fieldsOf(lead: Lead): LeadFields {
+  const { contactName, companyName, phone, email, source, province, city, description } = lead;
+  return { contactName, companyName, phone, email, source, province, city, description };
+}
+
+function checkQuery(query: LeadQuery): Omit<LeadQuery, 'pageSize' | 'pageToken'> {
+  const textContains = query.textContains.trim();
+  if ([...textContains].length > MAX_TEXT_FILTER) {
+    throw AppError.invalid('text_contains is too long', [{ field: 'text_contains', message: `at most ${MAX_TEXT_FILTER} characters` }]);
+  }
+  if (query.ownerId.length > 64) throw AppError.invalid('owner_id is invalid', [{ field: 'owner_id', message: 'at most 64 characters' }]);
+  if (query.source.length > 50) throw AppError.invalid('source is invalid', [{ field: 'source', message: 'at most 50 characters' }]);
+  return { statuses: [...new Set(query.statuses)].sort(), ownerId: query.ownerId, source: query.source.trim(), textContains };
+}

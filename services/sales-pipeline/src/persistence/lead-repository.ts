@@ -1,0 +1,157 @@
+import { scopeSql, type DataScope } from '@liaison/auth';
+import type { Queryable } from '@liaison/runtime';
+import type { DisqualifyReason, Lead, LeadFields, LeadStatus, StatusChange } from '../domain/lead';
+
+// Leads in the leads table (migrations/0002_leads.sql). Every read and write goes through the
+// caller's data scope in SQL: a lead outside it is never loaded, and is answered as not found.
+
+interface LeadRow {
+  id: string;
+  seq: string;
+  contact_name: string;
+  company_name: string;
+  phone: string;
+  email: string;
+  source: string;
+  province: string;
+  city: string;
+  description: string;
+  status: LeadStatus;
+  disqualify_reason: DisqualifyReason | null;
+  status_note: string;
+  owner_id: string;
+  owner_unit: string | null;
+  version: string;
+  created_at: Date;
+  created_by: string;
+  updated_at: Date;
+  updated_by: string;
+}
+
+const COLUMNS = `id, seq, contact_name, company_name, phone, email, source, province, city, description, status,
+  disqualify_reason, status_note, owner_id, owner_unit, version, created_at, created_by, updated_at, updated_by`;
+
+// LeadFields → column, for inserts and updates.
+const FIELD_COLUMNS: Readonly<Record<keyof LeadFields, string>> = {
+  contactName: 'contact_name',
+  companyName: 'company_name',
+  phone: 'phone',
+  email: 'email',
+  source: 'source',
+  province: 'province',
+  city: 'city',
+  description: 'description',
+};
+
+function toLead(row: LeadRow): Lead & { seq: string } {
+  return {
+    id: row.id,
+    seq: row.seq,
+    contactName: row.contact_name,
+    companyName: row.company_name,
+    phone: row.phone,
+    email: row.email,
+    source: row.source,
+    province: row.province,
+    city: row.city,
+    description: row.description,
+    status: row.status,
+    disqualifyReason: row.disqualify_reason,
+    statusNote: row.status_note,
+    ownerId: row.owner_id,
+    ownerUnit: row.owner_unit,
+    version: Number(row.version),
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    updatedAt: row.updated_at,
+    updatedBy: row.updated_by,
+  };
+}
+
+function scopeOf(scope: DataScope, firstParam: number) {
+  return scopeSql(scope, { owner: 'owner_id', unit: 'owner_unit' }, firstParam);
+}
+
+export interface LeadFilter {
+  statuses: LeadStatus[];
+  ownerId?: string;
+  source?: string;
+  textContains?: string;
+  /** The seq of the last lead of the previous page. */
+  afterSeq?: string;
+  limit: number;
+}
+
+export class LeadRepository {
+  async insert(
+    db: Queryable,
+    lead: Omit<Lead, 'version' | 'createdAt' | 'updatedAt' | 'status' | 'disqualifyReason' | 'statusNote'>,
+  ): Promise<Lead> {
+    const fields = Object.keys(FIELD_COLUMNS) as (keyof LeadFields)[];
+    const columns = ['id', ...fields.map((field) => FIELD_COLUMNS[field]), 'owner_id', 'owner_unit', 'created_by', 'updated_by'];
+    const values = [lead.id, ...fields.map((field) => lead[field]), lead.ownerId, lead.ownerUnit, lead.createdBy, lead.updatedBy];
+    const { rows } = await db.query<LeadRow>(
+      `INSERT INTO leads (${columns.join(', ')}) VALUES (${columns.map((_, index) => `$${index + 1}`).join(', ')}) RETURNING ${COLUMNS}`,
+      values,
+    );
+    return toLead(rows[0]);
+  }
+
+  async findInScope(db: Queryable, id: string, scope: DataScope): Promise<Lead | null> {
+    const condition = scopeOf(scope, 2);
+    const { rows } = await db.query<LeadRow>(`SELECT ${COLUMNS} FROM leads WHERE id = $1 AND ${condition.text}`, [id, ...condition.values]);
+    return rows[0] ? toLead(rows[0]) : null;
+  }
+
+  /** Reads the lead and locks it until the transaction ends; null outside the scope. */
+  async lockInScope(db: Queryable, id: string, scope: DataScope): Promise<Lead | null> {
+    const condition = scopeOf(scope, 2);
+    const { rows } = await db.query<LeadRow>(`SELECT ${COLUMNS} FROM leads WHERE id = $1 AND ${condition.text} FOR UPDATE`, [
+      id,
+      ...condition.values,
+    ]);
+    return rows[0] ? toLead(rows[0]) : null;
+  }
+
+  /** A page of leads in the scope, newest first; one more than the limit tells whether another page exists. */
+  async list(db: Queryable, scope: DataScope, filter: LeadFilter): Promise<(Lead & { seq: string })[]> {
+    const values: unknown[] = [];
+    const param = (value: unknown) => `$${values.push(value)}`;
+    const where: string[] = [];
+    const condition = scopeOf(scope, 1);
+    values.push(...condition.values);
+    where.push(condition.text);
+    if (filter.statuses.length > 0) where.push(`status = ANY(${param(filter.statuses)}::text[])`);
+    if (filter.ownerId) where.push(`owner_id = ${param(filter.ownerId)}`);
+    if (filter.source) where.push(`source = ${param(filter.source)}`);
+    if (filter.textContains) {
+      const pattern = param(`%${filter.textContains.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
+      where.push(`(contact_name ILIKE ${pattern} OR company_name ILIKE ${pattern} OR phone LIKE ${pattern})`);
+    }
+    if (filter.afterSeq) where.push(`seq < ${param(filter.afterSeq)}`);
+    const { rows } = await db.query<LeadRow>(
+      `SELECT ${COLUMNS} FROM leads WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ${param(filter.limit + 1)}`,
+      values,
+    );
+    return rows.map(toLead);
+  }
+
+  async updateFields(db: Queryable, id: string, fields: Partial<LeadFields>, userId: string): Promise<Lead> {
+    const values: unknown[] = [id, userId];
+    const sets = (Object.keys(fields) as (keyof LeadFields)[]).map((field) => `${FIELD_COLUMNS[field]} = $${values.push(fields[field])}`);
+    const { rows } = await db.query<LeadRow>(
+      `UPDATE leads SET ${sets.join(', ')}, version = version + 1, updated_by = $2, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
+      values,
+    );
+    return toLead(rows[0]);
+  }
+
+  async updateStatus(db: Queryable, id: string, change: StatusChange, userId: string): Promise<Lead> {
+    const { rows } = await db.query<LeadRow>(
+      `UPDATE leads SET status = $2, disqualify_reason = $3, status_note = $4, version = version + 1, updated_by = $5, updated_at = now()
+       WHERE id = $1 RETURNING ${COLUMNS}`,
+      [id, change.status, change.disqualifyReason, change.note, userId],
+    );
+    return toLead(rows[0]);
+  }
+}
