@@ -13,6 +13,7 @@ import {
   historyV1,
   importExportV1,
   customerMaintenanceV1,
+  salesLeadV1,
 } from '@liaison/contracts';
 import { createGrpcClient, type ServiceMetrics } from '@liaison/runtime';
 import { ApprovalBackends } from './backends/approval-backends';
@@ -39,10 +40,12 @@ export interface ServiceClients {
   customerExports: importExportV1.CustomerExportServiceClient;
   alerts: alertV1.CustomerAlertServiceClient;
   handovers: handoverV1.HandoverServiceClient;
+  leads: salesLeadV1.LeadServiceClient;
 }
 
 export interface ClientSettings {
   customerAddress: string;
+  salesPipelineAddress: string;
   /** Every backend service by name (from its <NAME>_GRPC_ADDR); those serving approvals are found among them. */
   serviceAddresses: Record<string, string>;
   deadlineMs: number;
@@ -88,6 +91,11 @@ export function createClients(settings: ClientSettings): ServiceClients {
       ...options('liaison.customer.v1.HandoverService', ['GetHandover', 'ListHandovers']),
       deadlineMs: Math.max(settings.deadlineMs, HANDOVER_DEADLINE_MS),
     }),
+    leads: createGrpcClient(
+      salesLeadV1.LeadServiceClient,
+      settings.salesPipelineAddress,
+      options('liaison.sales.v1.LeadService', ['GetLead', 'ListLeads']),
+    ),
     approvalBackends: new ApprovalBackends(
       Object.entries(settings.serviceAddresses).map(([service, address]) => ({
         service,

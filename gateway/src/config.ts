@@ -7,6 +7,7 @@ export const settings = {
   HTTP_PORT: env.port(8080),
   PUBLIC_URL: env.url('http://localhost:8080'),
   CUSTOMER_GRPC_ADDR: env.string('localhost:50051'),
+  SALES_PIPELINE_GRPC_ADDR: env.string('localhost:50052'),
   GRPC_DEADLINE_MS: env.int(5000, 100),
   BODY_LIMIT: env.string('64kb'),
   // The gateway's own database: the audit trail and the rate-limit counters of every replica.
@@ -50,7 +51,7 @@ const SERVICE_ADDRESS = /^([A-Z][A-Z0-9_]*)_GRPC_ADDR$/;
  * SALES_PIPELINE_GRPC_ADDR → sales-pipeline (the chart and scripts/start set one per service).
  */
 export function serviceAddressesOf(config: GatewayConfig, source: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const addresses: Record<string, string> = { customer: config.CUSTOMER_GRPC_ADDR };
+  const addresses: Record<string, string> = { 'customer': config.CUSTOMER_GRPC_ADDR, 'sales-pipeline': config.SALES_PIPELINE_GRPC_ADDR };
   for (const [variable, value] of Object.entries(source)) {
     const match = SERVICE_ADDRESS.exec(variable);
     if (match && value) addresses[match[1].toLowerCase().replace(/_/g, '-')] = value;

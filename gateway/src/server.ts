@@ -28,6 +28,7 @@ export async function startGateway(config: GatewayConfig = loadConfig()): Promis
   const serviceAddresses = serviceAddressesOf(config);
   const clients = createClients({
     customerAddress: config.CUSTOMER_GRPC_ADDR,
+    salesPipelineAddress: config.SALES_PIPELINE_GRPC_ADDR,
     serviceAddresses,
     deadlineMs: config.GRPC_DEADLINE_MS,
     metrics: host.metrics,

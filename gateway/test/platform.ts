@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Client, type QueryResult } from 'pg';
 import { ensureDatabase, freePort, repoRoot, stack, startProcess, waitUntilReady, type RunningProcess } from '@liaison/testkit';
 
-// Starts the built customer service and gateway as real processes against the local stack,
+// Starts the built services (customer, sales-pipeline) and gateway as real processes against the local stack,
 // each test file with its own database and ports, so suites never disturb each other or a
 // platform started with scripts/start.
 
@@ -60,7 +60,15 @@ export async function startPlatform(
     GRPC_PORT: String(grpcPort),
     HTTP_PORT: String(adminPort),
   });
-  const processes = [customer];
+  const [salesGrpcPort, salesAdminPort] = [await freePort(), await freePort()];
+  const salesPipeline = startProcess('sales-pipeline', path.join(repoRoot, 'services/sales-pipeline/dist/main.js'), {
+    ...common,
+    SERVICE_NAME: 'sales-pipeline',
+    DATABASE_URL: await ensureDatabase(`${database}_sales`),
+    GRPC_PORT: String(salesGrpcPort),
+    HTTP_PORT: String(salesAdminPort),
+  });
+  const processes = [customer, salesPipeline];
   const stop = async () => {
     for (const proc of processes.reverse()) await proc.stop();
   };
@@ -69,6 +77,7 @@ export async function startPlatform(
   for (let replica = 1; replica < (options.gatewayReplicas ?? 1); replica += 1) gatewayPorts.push(await freePort());
   try {
     await waitUntilReady(customer, `http://127.0.0.1:${adminPort}/readyz`);
+    await waitUntilReady(salesPipeline, `http://127.0.0.1:${salesAdminPort}/readyz`);
     for (const more of options.moreServices ?? []) {
       const [moreGrpc, moreAdmin] = [await freePort(), await freePort()];
       const proc = startProcess(more.name, path.join(repoRoot, 'services/customer/dist/main.js'), {
@@ -94,6 +103,7 @@ export async function startPlatform(
         HTTP_PORT: String(port),
         DATABASE_URL: gatewayDatabaseUrl,
         CUSTOMER_GRPC_ADDR: `127.0.0.1:${grpcPort}`,
+        SALES_PIPELINE_GRPC_ADDR: `127.0.0.1:${salesGrpcPort}`,
         PUBLIC_URL: `http://localhost:${httpPort}`,
       });
       processes.push(gateway);

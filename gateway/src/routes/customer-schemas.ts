@@ -20,8 +20,8 @@ export const Money = named(
 
 const Name = Type.String({ minLength: 1, maxLength: 200, description: 'Display name, CJK or Latin.', example: '上海华东精密机械有限公司' });
 const Kind = Type.Union([Type.Literal('company'), Type.Literal('person')], { description: 'Company or private person.' });
-const Phone = Type.String({ maxLength: 32, pattern: '^\\+?[0-9][0-9\\- ()]{2,30}$', example: '+86 21-6888 8888' });
-const Email = Type.String({ maxLength: 254, format: 'email' });
+export const Phone = Type.String({ maxLength: 32, pattern: '^\\+?[0-9][0-9\\- ()]{2,30}$', example: '+86 21-6888 8888' });
+export const Email = Type.String({ maxLength: 254, format: 'email' });
 const ShortText = Type.String({ maxLength: 100 });
 const Stars = Type.Integer({ minimum: 0, maximum: 5, description: '0 = not rated.' });
 const CATEGORY_VALUES = ['potential', 'intentional', 'key', 'deal', 'invalid', 'shelved'] as const;

@@ -13,6 +13,7 @@ import { contactRoutes } from './contacts';
 import { customerViewRoutes } from './customer-view';
 import { alertRoutes } from './alerts';
 import { handoverRoutes } from './handovers';
+import { leadRoutes } from './leads';
 
 /** Each resource module declares its routes on the router with the clients it needs. */
 export type RouteModule = (api: ApiRouter, clients: ServiceClients) => void;
@@ -32,4 +33,5 @@ export const routeModules: RouteModule[] = [
   (api, clients) => customerViewRoutes(api, clients.customerViews),
   (api, clients) => alertRoutes(api, clients.alerts),
   (api, clients) => handoverRoutes(api, clients.handovers),
+  (api, clients) => leadRoutes(api, clients.leads),
 ];

@@ -20,6 +20,7 @@ export {
   canSeeRecord,
   customerScopeOf,
   customerScopePolicy,
+  salesScopePolicy,
   customerWriteScopeOf,
   followUpWriteScopeOf,
   isUnitPath,

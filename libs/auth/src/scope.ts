@@ -41,6 +41,18 @@ export const customerScopePolicy: ScopePolicy = {
   'partner': 'partner',
 };
 
+// Sales records (leads, opportunities, quotes, …): the customers' hierarchy; the analyst reads all.
+// Roles absent here see none; partners get their own rules with quotes and orders.
+export const salesScopePolicy: ScopePolicy = {
+  'admin': 'all',
+  'director': 'all',
+  'analyst': 'all',
+  'internal-service': 'all',
+  'erp-integration': 'all',
+  'sales-manager': 'managed',
+  'sales-rep': 'own',
+};
+
 // Widest first. A manager's scope contains its own records, so it outranks `own`; `partner`
 // and `own` are disjoint, and a partner user's own records are preferred over partner sharing.
 const widestFirst: readonly ScopeKind[] = ['all', 'managed', 'own', 'partner', 'none'];

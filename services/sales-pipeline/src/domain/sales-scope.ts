@@ -1,17 +1,7 @@
-import { readScopeOf, writeScopeOf, type DataScope, type Principal, type ScopePolicy } from '@liaison/auth';
+import { readScopeOf, salesScopePolicy, writeScopeOf, type DataScope, type Principal } from '@liaison/auth';
 
-// Who sees which sales records: the hierarchy of customers (a rep their own, a manager the
-// units they manage, director, admin and analyst all). Roles absent here see none; partners get
-// their own rules with quotes and orders.
-export const salesScopePolicy: ScopePolicy = {
-  'admin': 'all',
-  'director': 'all',
-  'analyst': 'all',
-  'internal-service': 'all',
-  'erp-integration': 'all',
-  'sales-manager': 'managed',
-  'sales-rep': 'own',
-};
+// Who sees which sales records (salesScopePolicy of libs/auth: a rep their own, a manager the
+// units they manage, director, admin and analyst all).
 
 export const salesReadScopeOf = (principal: Principal): DataScope => readScopeOf(principal, salesScopePolicy);
 

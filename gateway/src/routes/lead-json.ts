@@ -1,0 +1,110 @@
+import { salesLeadV1 } from '@liaison/contracts';
+import type { FieldNames } from '../http/field-names';
+import { pageFromQuery } from '../http/paging';
+import {
+  DISQUALIFY_REASONS,
+  LEAD_STATUSES,
+  type ChangeLeadStatusJson,
+  type CreateLeadJson,
+  type LeadJson,
+  type ListLeadsJson,
+  type UpdateLeadJson,
+} from './lead-schemas';
+
+// JSON ⇄ protobuf for leads. Protobuf has no null: an empty string is an absent value, null in
+// JSON; enums map by name (new ⇄ LEAD_STATUS_NEW).
+
+type StatusJson = (typeof LEAD_STATUSES)[number];
+type ReasonJson = (typeof DISQUALIFY_REASONS)[number];
+
+const statusToProto = (status: StatusJson) =>
+  salesLeadV1.LeadStatus[`LEAD_STATUS_${status.toUpperCase()}` as keyof typeof salesLeadV1.LeadStatus];
+const reasonToProto = (reason: ReasonJson) =>
+  salesLeadV1.DisqualifyReason[`DISQUALIFY_REASON_${reason.toUpperCase()}` as keyof typeof salesLeadV1.DisqualifyReason];
+const STATUS_JSON = new Map(LEAD_STATUSES.map((status) => [statusToProto(status), status]));
+const REASON_JSON = new Map(DISQUALIFY_REASONS.map((reason) => [reasonToProto(reason), reason]));
+
+/** The service's violations name lead.<field>; the JSON body is the lead itself. */
+export const LEAD_FIELD_NAMES: FieldNames = { lead: '' };
+/** The list's query parameters by their protobuf names. */
+export const LIST_FIELD_NAMES: FieldNames = { statuses: 'status', textContains: 'q' };
+
+const text = (value: string) => value || null;
+
+export function leadToJson(lead: salesLeadV1.Lead): LeadJson {
+  return {
+    id: lead.id,
+    contactName: lead.contactName,
+    companyName: text(lead.companyName),
+    phone: text(lead.phone),
+    email: text(lead.email),
+    source: text(lead.source),
+    province: text(lead.province),
+    city: text(lead.city),
+    description: text(lead.description),
+    status: STATUS_JSON.get(lead.status) ?? 'new',
+    disqualifyReason: REASON_JSON.get(lead.disqualifyReason) ?? null,
+    statusNote: text(lead.statusNote),
+    ownerId: lead.ownerId,
+    ownerUnit: text(lead.ownerUnit),
+    version: lead.version,
+    createdAt: lead.audit!.createTime!.toISOString(),
+    createdBy: lead.audit!.createdBy,
+    updatedAt: lead.audit!.updateTime!.toISOString(),
+    updatedBy: lead.audit!.updatedBy,
+  };
+}
+
+type Fields = Omit<UpdateLeadJson, 'version'>;
+
+// camelCase body field → update_mask path.
+const MASK_PATHS: Readonly<Record<keyof Fields, string>> = {
+  contactName: 'contact_name',
+  companyName: 'company_name',
+  phone: 'phone',
+  email: 'email',
+  source: 'source',
+  province: 'province',
+  city: 'city',
+  description: 'description',
+};
+
+function fieldsToProto(body: Fields): salesLeadV1.Lead {
+  const fields = Object.fromEntries(Object.keys(MASK_PATHS).map((field) => [field, body[field as keyof Fields] ?? '']));
+  return salesLeadV1.Lead.fromPartial(fields as Partial<salesLeadV1.Lead>);
+}
+
+export function createRequestFromJson(body: CreateLeadJson): salesLeadV1.CreateLeadRequest {
+  return { lead: fieldsToProto(body) };
+}
+
+export function updateRequestFromJson(id: string, expectedVersion: number, body: Fields): salesLeadV1.UpdateLeadRequest {
+  const updateMask = (Object.keys(MASK_PATHS) as (keyof Fields)[]).filter((field) => field in body).map((field) => MASK_PATHS[field]);
+  return { id, expectedVersion, updateMask, lead: fieldsToProto(body) };
+}
+
+export function statusRequestFromJson(
+  id: string,
+  expectedVersion: number,
+  body: ChangeLeadStatusJson,
+): salesLeadV1.ChangeLeadStatusRequest {
+  return {
+    id,
+    expectedVersion,
+    status: statusToProto(body.status),
+    disqualifyReason: body.disqualifyReason
+      ? reasonToProto(body.disqualifyReason)
+      : salesLeadV1.DisqualifyReason.DISQUALIFY_REASON_UNSPECIFIED,
+    note: body.note ?? '',
+  };
+}
+
+export function listRequestFromQuery(query: ListLeadsJson): salesLeadV1.ListLeadsRequest {
+  return salesLeadV1.ListLeadsRequest.fromPartial({
+    page: pageFromQuery(query),
+    statuses: query.status ? [...new Set(query.status.split(','))].map((status) => statusToProto(status as StatusJson)) : [],
+    ownerId: query.ownerId ?? '',
+    source: query.source ?? '',
+    textContains: query.q ?? '',
+  });
+}
