@@ -41,6 +41,7 @@ export interface ServiceClients {
   alerts: alertV1.CustomerAlertServiceClient;
   handovers: handoverV1.HandoverServiceClient;
   leads: salesLeadV1.LeadServiceClient;
+  leadAssignment: salesLeadV1.LeadAssignmentServiceClient;
 }
 
 export interface ClientSettings {
@@ -95,6 +96,11 @@ export function createClients(settings: ClientSettings): ServiceClients {
       salesLeadV1.LeadServiceClient,
       settings.salesPipelineAddress,
       options('liaison.sales.v1.LeadService', ['GetLead', 'ListLeads']),
+    ),
+    leadAssignment: createGrpcClient(
+      salesLeadV1.LeadAssignmentServiceClient,
+      settings.salesPipelineAddress,
+      options('liaison.sales.v1.LeadAssignmentService', ['ListLeadAssignmentRules']),
     ),
     approvalBackends: new ApprovalBackends(
       Object.entries(settings.serviceAddresses).map(([service, address]) => ({

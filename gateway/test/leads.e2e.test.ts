@@ -1,5 +1,5 @@
 import { EventTypes } from '@liaison/contracts';
-import { collectRecords, waitFor, type RecordCollector } from '@liaison/testkit';
+import { collectRecords, subjectOf, userToken, waitFor, type RecordCollector } from '@liaison/testkit';
 import { apiCaller, expectProblem, type Reply } from './http';
 import { startPlatform, type Platform } from './platform';
 
@@ -131,5 +131,65 @@ describe('leads through the gateway', () => {
     expectProblem(wrongToken, 400, 'invalid_argument');
     expect(fieldsOf(wrongToken)).toEqual(['pageToken']);
     expectProblem(await call('GET', '/leads?status=won', 'manager.west'), 400, 'validation_failed');
+  });
+
+  it('hands leads out by the rules of a unit and by hand, within the units a manager manages', async () => {
+    const [rep1, rep2] = [subjectOf(await userToken('rep.east.1')), subjectOf(await userToken('rep.east.2'))];
+    const source = `展会-${RUN}`;
+    const rule = await call('POST', '/lead-assignment-rules', 'manager.east', {
+      name: '展会轮询',
+      sources: [source],
+      unit: '/Sales/East',
+      members: [rep1, rep2],
+    });
+    expect(rule.status).toBe(201);
+    expect(rule.body).toMatchObject({ priority: 100, enabled: true, provinces: [], version: 1 });
+    const owners = [];
+    for (let i = 0; i < 2; i++) {
+      const lead = await call('POST', '/leads', 'manager.east', {
+        contactName: '周女士',
+        phone: '13600000000',
+        source,
+        assignByRules: true,
+      });
+      expect(lead.body.assignedByRuleId).toBe(rule.body.id);
+      owners.push(lead.body.ownerId);
+    }
+    expect(owners).toEqual([rep1, rep2]);
+
+    const waiting = await call('POST', '/leads', 'manager.east', {
+      contactName: '吴先生',
+      phone: '13600000001',
+      source: '无规则',
+      assignByRules: true,
+    });
+    expect(waiting.body).toMatchObject({ ownerId: null, ownerUnit: '/Sales/East', assignedByRuleId: null });
+    const elsewhere = await call('POST', `/leads/${waiting.body.id}/assign`, 'manager.east', {
+      toOwnerId: rep1,
+      toOwnerUnit: '/Sales/West',
+      version: 1,
+    });
+    expectProblem(elsewhere, 403, 'unit_not_managed');
+    expect(fieldsOf(elsewhere)).toEqual(['toOwnerUnit']);
+    const given = await call(
+      'POST',
+      `/leads/${waiting.body.id}/assign`,
+      'manager.east',
+      { toOwnerId: rep1, toOwnerUnit: '/Sales/East' },
+      { 'if-match': '"1"' },
+    );
+    expect(given.body).toMatchObject({ ownerId: rep1, version: 2 });
+    expectProblem(
+      await call('POST', '/leads', 'rep.east.1', { contactName: '吴先生', phone: '13600000001', assignByRules: true }),
+      403,
+      'forbidden',
+    );
+
+    const listed = await call('GET', '/lead-assignment-rules', 'manager.west');
+    expect(listed.body.items.map((item: { id: string }) => item.id)).not.toContain(rule.body.id);
+    expectProblem(await call('DELETE', `/lead-assignment-rules/${rule.body.id}`, 'manager.east'), 428, 'precondition_required');
+    expect((await call('DELETE', `/lead-assignment-rules/${rule.body.id}`, 'manager.east', undefined, { 'if-match': '"1"' })).status).toBe(
+      204,
+    );
   });
 });

@@ -13,7 +13,7 @@ import { contactRoutes } from './contacts';
 import { customerViewRoutes } from './customer-view';
 import { alertRoutes } from './alerts';
 import { handoverRoutes } from './handovers';
-import { leadRoutes } from './leads';
+import { leadAssignmentRoutes, leadRoutes } from './leads';
 
 /** Each resource module declares its routes on the router with the clients it needs. */
 export type RouteModule = (api: ApiRouter, clients: ServiceClients) => void;
@@ -34,4 +34,5 @@ export const routeModules: RouteModule[] = [
   (api, clients) => alertRoutes(api, clients.alerts),
   (api, clients) => handoverRoutes(api, clients.handovers),
   (api, clients) => leadRoutes(api, clients.leads),
+  (api, clients) => leadAssignmentRoutes(api, clients.leadAssignment),
 ];

@@ -5,7 +5,10 @@ import {
   DISQUALIFY_REASONS,
   LEAD_STATUSES,
   type ChangeLeadStatusJson,
+  type CreateLeadAssignmentRuleJson,
   type CreateLeadJson,
+  type LeadAssignmentRuleJson,
+  type UpdateLeadAssignmentRuleJson,
   type LeadJson,
   type ListLeadsJson,
   type UpdateLeadJson,
@@ -45,8 +48,9 @@ export function leadToJson(lead: salesLeadV1.Lead): LeadJson {
     status: STATUS_JSON.get(lead.status) ?? 'new',
     disqualifyReason: REASON_JSON.get(lead.disqualifyReason) ?? null,
     statusNote: text(lead.statusNote),
-    ownerId: lead.ownerId,
+    ownerId: text(lead.ownerId),
     ownerUnit: text(lead.ownerUnit),
+    assignedByRuleId: text(lead.assignedByRuleId),
     version: lead.version,
     createdAt: lead.audit!.createTime!.toISOString(),
     createdBy: lead.audit!.createdBy,
@@ -75,7 +79,8 @@ function fieldsToProto(body: Fields): salesLeadV1.Lead {
 }
 
 export function createRequestFromJson(body: CreateLeadJson): salesLeadV1.CreateLeadRequest {
-  return { lead: fieldsToProto(body) };
+  const { assignByRules, ...fields } = body;
+  return { lead: fieldsToProto(fields), assignByRules: assignByRules ?? false };
 }
 
 export function updateRequestFromJson(id: string, expectedVersion: number, body: Fields): salesLeadV1.UpdateLeadRequest {
@@ -107,4 +112,35 @@ export function listRequestFromQuery(query: ListLeadsJson): salesLeadV1.ListLead
     source: query.source ?? '',
     textContains: query.q ?? '',
   });
+}
+
+export function ruleToJson(rule: salesLeadV1.LeadAssignmentRule): LeadAssignmentRuleJson {
+  return {
+    id: rule.id,
+    name: rule.name,
+    priority: rule.priority,
+    sources: rule.sources,
+    provinces: rule.provinces,
+    unit: rule.unit,
+    members: rule.members,
+    enabled: rule.enabled,
+    version: rule.version,
+    createdAt: rule.audit!.createTime!.toISOString(),
+    createdBy: rule.audit!.createdBy,
+    updatedAt: rule.audit!.updateTime!.toISOString(),
+    updatedBy: rule.audit!.updatedBy,
+  };
+}
+
+export function createRuleRequestFromJson(body: CreateLeadAssignmentRuleJson): salesLeadV1.CreateLeadAssignmentRuleRequest {
+  return { rule: salesLeadV1.LeadAssignmentRule.fromPartial({ priority: 100, enabled: true, ...body }) };
+}
+
+export function updateRuleRequestFromJson(
+  id: string,
+  expectedVersion: number,
+  body: Omit<UpdateLeadAssignmentRuleJson, 'version'>,
+): salesLeadV1.UpdateLeadAssignmentRuleRequest {
+  // Field names of the body are the mask paths, but for casing (none differ here).
+  return { id, expectedVersion, updateMask: Object.keys(body), rule: salesLeadV1.LeadAssignmentRule.fromPartial(body) };
 }

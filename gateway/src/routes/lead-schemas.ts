@@ -48,8 +48,9 @@ export const Lead = named(
       status: Status,
       disqualifyReason: nullable(Reason),
       statusNote: nullable(Note),
-      ownerId: Type.String({ description: 'User id of the owning rep.' }),
+      ownerId: nullable(Type.String({ description: 'User id of the owning rep; null while the lead waits unassigned in its unit.' })),
       ownerUnit: nullable(Type.String({ description: 'Org unit of the owner, e.g. /Sales/East.' })),
+      assignedByRuleId: nullable(Type.String({ format: 'uuid', description: 'The assignment rule that gave the lead its owner.' })),
       version: versionSchema('Send back in If-Match (or body.version) to change the lead.'),
       createdAt: Type.String({ format: 'date-time' }),
       createdBy: Type.String(),
@@ -72,6 +73,11 @@ export const CreateLeadBody = named(
       province: Type.Optional(Place),
       city: Type.Optional(Place),
       description: Type.Optional(Description),
+      assignByRules: Type.Optional(
+        Type.Boolean({
+          description: 'Owner by the assignment rules of the units the caller manages (sales:assign) instead of the caller.',
+        }),
+      ),
     },
     { additionalProperties: false, description: 'A phone number or an e-mail address is required.' },
   ),
@@ -143,7 +149,96 @@ export const LeadList = named(
   ),
 );
 
+const UnitPath = Type.String({ minLength: 2, maxLength: 200, pattern: '^(/[^/]+)+$', description: 'An org unit, e.g. /Sales/East.' });
+const UserId = Type.String({ minLength: 1, maxLength: 64, description: 'A user id (Keycloak sub).' });
+
+export const AssignLeadBody = named(
+  'AssignLead',
+  Type.Object(
+    { toOwnerId: UserId, toOwnerUnit: UnitPath, version: Type.Optional(versionSchema('Alternative to If-Match.')) },
+    { additionalProperties: false },
+  ),
+);
+
+const RuleName = Type.String({ minLength: 1, maxLength: 100, example: '华东展会线索轮询' });
+const Priority = Type.Integer({
+  minimum: 0,
+  maximum: 1_000_000,
+  description: 'Lower first: the first enabled rule that matches takes the lead.',
+});
+const Values = (description: string) => Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { maxItems: 50, description });
+const Members = Type.Array(UserId, { minItems: 1, maxItems: 200, description: 'User ids of the reps, in turn order.' });
+
+export const LeadAssignmentRule = named(
+  'LeadAssignmentRule',
+  Type.Object(
+    {
+      id: Type.String({ format: 'uuid' }),
+      name: RuleName,
+      priority: Priority,
+      sources: Values('Lead sources the rule takes; any when empty.'),
+      provinces: Values('Provinces the rule takes; any when empty.'),
+      unit: UnitPath,
+      members: Members,
+      enabled: Type.Boolean(),
+      version: versionSchema('Send back in If-Match (or body.version) to change the rule.'),
+      createdAt: Type.String({ format: 'date-time' }),
+      createdBy: Type.String(),
+      updatedAt: Type.String({ format: 'date-time' }),
+      updatedBy: Type.String(),
+    },
+    { additionalProperties: false },
+  ),
+);
+
+export const CreateLeadAssignmentRuleBody = named(
+  'CreateLeadAssignmentRule',
+  Type.Object(
+    {
+      name: RuleName,
+      priority: Type.Optional(Priority),
+      sources: Type.Optional(Values('Lead sources the rule takes; any when absent.')),
+      provinces: Type.Optional(Values('Provinces the rule takes; any when absent.')),
+      unit: UnitPath,
+      members: Members,
+      enabled: Type.Optional(Type.Boolean({ description: 'true by default.' })),
+    },
+    { additionalProperties: false },
+  ),
+);
+
+export const UpdateLeadAssignmentRuleBody = named(
+  'UpdateLeadAssignmentRule',
+  Type.Object(
+    {
+      name: Type.Optional(RuleName),
+      priority: Type.Optional(Priority),
+      sources: Type.Optional(Values('Lead sources the rule takes; any when empty.')),
+      provinces: Type.Optional(Values('Provinces the rule takes; any when empty.')),
+      unit: Type.Optional(UnitPath),
+      members: Type.Optional(Members),
+      enabled: Type.Optional(Type.Boolean()),
+      version: Type.Optional(versionSchema('Alternative to If-Match.')),
+    },
+    { additionalProperties: false, minProperties: 1 },
+  ),
+);
+
+export const RuleIdParams = Type.Object(
+  { id: Type.String({ format: 'uuid', description: 'Assignment rule id.' }) },
+  { additionalProperties: false },
+);
+
+export const LeadAssignmentRuleList = named(
+  'LeadAssignmentRuleList',
+  Type.Object({ items: Type.Array(LeadAssignmentRule) }, { additionalProperties: false }),
+);
+
 export type LeadJson = Static<typeof Lead>;
+export type AssignLeadJson = Static<typeof AssignLeadBody>;
+export type LeadAssignmentRuleJson = Static<typeof LeadAssignmentRule>;
+export type CreateLeadAssignmentRuleJson = Static<typeof CreateLeadAssignmentRuleBody>;
+export type UpdateLeadAssignmentRuleJson = Static<typeof UpdateLeadAssignmentRuleBody>;
 export type CreateLeadJson = Static<typeof CreateLeadBody>;
 export type UpdateLeadJson = Static<typeof UpdateLeadBody>;
 export type ChangeLeadStatusJson = Static<typeof ChangeLeadStatusBody>;

@@ -7,14 +7,31 @@ import { nextPageTokenOf } from '../http/paging';
 import { expectedVersion } from '../http/versions';
 import {
   createRequestFromJson,
+  createRuleRequestFromJson,
   LEAD_FIELD_NAMES,
+  ruleToJson,
+  updateRuleRequestFromJson,
   leadToJson,
   LIST_FIELD_NAMES,
   listRequestFromQuery,
   statusRequestFromJson,
   updateRequestFromJson,
 } from './lead-json';
-import { ChangeLeadStatusBody, CreateLeadBody, Lead, LeadIdParams, LeadList, ListLeadsQuery, UpdateLeadBody } from './lead-schemas';
+import {
+  AssignLeadBody,
+  ChangeLeadStatusBody,
+  CreateLeadAssignmentRuleBody,
+  CreateLeadBody,
+  Lead,
+  LeadAssignmentRule,
+  LeadAssignmentRuleList,
+  LeadIdParams,
+  LeadList,
+  ListLeadsQuery,
+  RuleIdParams,
+  UpdateLeadAssignmentRuleBody,
+  UpdateLeadBody,
+} from './lead-schemas';
 
 // Leads (线索, SAL-01) of the sales-pipeline service.
 
@@ -22,6 +39,9 @@ const TAG = 'Leads';
 const ETAG = { ETag: { description: 'The lead version, for If-Match.', schema: Type.String() } };
 const IF_MATCH = { 'If-Match': { description: 'ETag of the version being changed; or send body.version.', schema: Type.String() } };
 const NOT_FOUND = problem("No such lead in the caller's scope.");
+
+const RULE_NOT_FOUND = problem('No such rule among the units the caller manages.');
+const UNIT_NOT_MANAGED = problem('The caller lacks the permission, or does not manage the unit named (code unit_not_managed).');
 
 export function leadRoutes(api: ApiRouter, client: salesLeadV1.LeadServiceClient): void {
   api.add({
@@ -116,6 +136,110 @@ export function leadRoutes(api: ApiRouter, client: salesLeadV1.LeadServiceClient
       const version = expectedVersion(req.get('if-match'), body.version, 'lead');
       const lead = leadToJson((await call(client, 'changeLeadStatus', statusRequestFromJson(params.id, version, body))).lead!);
       res.set('ETag', `"${lead.version}"`).json(lead);
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/leads/{id}/assign',
+    operationId: 'assignLead',
+    summary: 'Give a lead to a rep of a unit the caller manages (any unit for an admin)',
+    tag: TAG,
+    permission: ['sales', 'assign'],
+    params: LeadIdParams,
+    body: AssignLeadBody,
+    requestHeaders: IF_MATCH,
+    responses: {
+      200: { description: 'The lead with its new owner.', schema: Lead, headers: ETAG },
+      403: UNIT_NOT_MANAGED,
+      404: NOT_FOUND,
+      409: problem('A converted lead keeps its owner (code failed_precondition).'),
+      ...versionProblems('lead'),
+    },
+    async handler({ params, body, call, req, res }) {
+      const version = expectedVersion(req.get('if-match'), body.version, 'lead');
+      const request = { id: params.id, expectedVersion: version, toOwnerId: body.toOwnerId, toOwnerUnit: body.toOwnerUnit };
+      const lead = leadToJson((await call(client, 'assignLead', request)).lead!);
+      res.set('ETag', `"${lead.version}"`).json(lead);
+    },
+  });
+}
+
+const RULES_TAG = 'Lead assignment rules';
+const RULE_FIELD_NAMES = { rule: '' };
+
+export function leadAssignmentRoutes(api: ApiRouter, client: salesLeadV1.LeadAssignmentServiceClient): void {
+  api.add({
+    method: 'post',
+    path: '/lead-assignment-rules',
+    operationId: 'createLeadAssignmentRule',
+    summary: 'Add a rule that hands new leads round-robin to the members of a unit the caller manages',
+    tag: RULES_TAG,
+    permission: ['sales', 'assign'],
+    body: CreateLeadAssignmentRuleBody,
+    fieldNames: RULE_FIELD_NAMES,
+    responses: { 201: { description: 'Created.', schema: LeadAssignmentRule, headers: ETAG }, 403: UNIT_NOT_MANAGED },
+    async handler({ body, call, req, res }) {
+      const rule = ruleToJson((await call(client, 'createLeadAssignmentRule', createRuleRequestFromJson(body))).rule!);
+      res.status(201).location(`${req.baseUrl}/lead-assignment-rules/${rule.id}`).set('ETag', `"${rule.version}"`).json(rule);
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/lead-assignment-rules',
+    operationId: 'listLeadAssignmentRules',
+    summary: 'The rules of the units the caller manages (all for an admin), in the order they are tried',
+    tag: RULES_TAG,
+    permission: ['sales', 'assign'],
+    responses: { 200: { description: 'Every such rule.', schema: LeadAssignmentRuleList } },
+    async handler({ call, res }) {
+      res.json({ items: (await call(client, 'listLeadAssignmentRules', {})).rules.map(ruleToJson) });
+    },
+  });
+
+  api.add({
+    method: 'patch',
+    path: '/lead-assignment-rules/{id}',
+    operationId: 'updateLeadAssignmentRule',
+    summary: 'Change some fields of a rule; new members start their turns from the first',
+    tag: RULES_TAG,
+    permission: ['sales', 'assign'],
+    params: RuleIdParams,
+    body: UpdateLeadAssignmentRuleBody,
+    requestHeaders: IF_MATCH,
+    fieldNames: RULE_FIELD_NAMES,
+    responses: {
+      200: { description: 'The changed rule.', schema: LeadAssignmentRule, headers: ETAG },
+      403: UNIT_NOT_MANAGED,
+      404: RULE_NOT_FOUND,
+      ...versionProblems('rule'),
+    },
+    async handler({ params, body, call, req, res }) {
+      const version = expectedVersion(req.get('if-match'), body.version, 'rule');
+      const { version: _ignored, ...fields } = body;
+      if (Object.keys(fields).length === 0) throw new HttpProblem(400, 'validation_failed', 'name at least one field to change');
+      const rule = ruleToJson(
+        (await call(client, 'updateLeadAssignmentRule', updateRuleRequestFromJson(params.id, version, fields))).rule!,
+      );
+      res.set('ETag', `"${rule.version}"`).json(rule);
+    },
+  });
+
+  api.add({
+    method: 'delete',
+    path: '/lead-assignment-rules/{id}',
+    operationId: 'deleteLeadAssignmentRule',
+    summary: 'Remove a rule; leads it assigned keep their owners',
+    tag: RULES_TAG,
+    permission: ['sales', 'assign'],
+    params: RuleIdParams,
+    requestHeaders: IF_MATCH,
+    responses: { 204: { description: 'Removed.' }, 404: RULE_NOT_FOUND, ...versionProblems('rule') },
+    async handler({ params, call, req, res }) {
+      const version = expectedVersion(req.get('if-match'), undefined, 'rule');
+      await call(client, 'deleteLeadAssignmentRule', { id: params.id, expectedVersion: version });
+      res.status(204).end();
     },
   });
 }

@@ -1,6 +1,7 @@
 import { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
 import { CreditRiskLowered, CreditRiskRaised, CustomerValueChanged } from './gen/liaison/events/v1/customer_value_events';
 import {
+  LeadAssigned,
   LeadCreated,
   LeadStatusChanged,
   LeadUpdated,
@@ -98,6 +99,7 @@ export const EventTypes = eventTypes({
   LeadCreated,
   LeadUpdated,
   LeadStatusChanged,
+  LeadAssigned,
   ServiceRequestOpened,
   ServiceRequestClosed,
   CustomerCreated,

@@ -42,7 +42,7 @@ const newLead = (overrides: Partial<salesLeadV1.Lead> = {}) =>
     ...overrides,
   });
 const create = async (username: string, lead = newLead()) =>
-  (await unary(client.createLead.bind(client), { lead }, await as(username))).lead!;
+  (await unary(client.createLead.bind(client), { lead, assignByRules: false }, await as(username))).lead!;
 const get = async (username: string, id: string) => (await unary(client.getLead.bind(client), { id }, await as(username))).lead!;
 const list = async (username: string, request: Partial<salesLeadV1.ListLeadsRequest>) =>
   unary(client.listLeads.bind(client), salesLeadV1.ListLeadsRequest.fromPartial(request), await as(username));

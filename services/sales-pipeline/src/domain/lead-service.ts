@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { primaryUnit, type Principal } from '@liaison/auth';
+import { primaryUnit, requirePermission, type Principal } from '@liaison/auth';
 import {
   AppError,
   checkVersion,
@@ -10,7 +10,8 @@ import {
   type Pool,
   type PoolClient,
 } from '@liaison/runtime';
-import { leadCreated, leadStatusChanged, leadUpdated } from '../events/lead-events';
+import { leadAssigned, leadCreated, leadStatusChanged, leadUpdated } from '../events/lead-events';
+import { LeadAssignmentRepository } from '../persistence/lead-assignment-repository';
 import { LeadRepository } from '../persistence/lead-repository';
 import {
   checkLeadFields,
@@ -23,6 +24,7 @@ import {
   type LeadStatus,
   type StatusChange,
 } from './lead';
+import { assignableUnits, requireAssignableUnit } from './lead-assignment';
 import { salesReadScopeOf, salesWriteScopeOf } from './sales-scope';
 
 // Use cases of leads (SAL-01). The RPCs declare the permission and the transaction (grpc/); the
@@ -42,21 +44,58 @@ const MAX_TEXT_FILTER = 100;
 
 export class LeadService {
   private readonly repository = new LeadRepository();
+  private readonly rules = new LeadAssignmentRepository();
 
   constructor(private readonly pool: Pool) {}
 
-  async create(tx: PoolClient, principal: Principal, input: LeadFields): Promise<Lead> {
+  /** Owned by the caller, or with assignByRules by the assignment rules of the units the caller manages. */
+  async create(tx: PoolClient, principal: Principal, input: LeadFields, assignByRules = false): Promise<Lead> {
     const fields = checkLeadFields(input);
+    const owner = assignByRules ? await this.ownerByRules(tx, principal, fields) : { ownerId: principal.userId, assignedByRuleId: null };
     const lead = await this.repository.insert(tx, {
       ...fields,
       id: randomUUID(),
-      ownerId: principal.userId,
       ownerUnit: primaryUnit(principal),
+      ...owner,
       createdBy: principal.userId,
       updatedBy: principal.userId,
     });
     await leadCreated(tx, lead);
+    if (lead.assignedByRuleId) await leadAssigned(tx, lead, null);
     return lead;
+  }
+
+  // Which permission applies depends on the input: handing the lead to others needs sales:assign.
+  private async ownerByRules(tx: PoolClient, principal: Principal, fields: LeadFields) {
+    requirePermission(principal, 'sales', 'assign');
+    const pick = await this.rules.pick(tx, fields, assignableUnits(salesWriteScopeOf(principal)));
+    // No rule takes it: it waits unassigned in the caller's unit, for its managers to assign.
+    return pick
+      ? { ownerId: pick.ownerId, ownerUnit: pick.unit, assignedByRuleId: pick.ruleId }
+      : { ownerId: null, assignedByRuleId: null };
+  }
+
+  /** Gives a lead in the caller's write scope to a rep of a unit the caller manages (any for an admin). */
+  async assign(
+    tx: PoolClient,
+    principal: Principal,
+    id: string,
+    expectedVersion: number,
+    to: { ownerId: string; ownerUnit: string },
+  ): Promise<Lead> {
+    const expected = requireExpectedVersion(expectedVersion);
+    const ownerId = to.ownerId.trim();
+    if (!ownerId || ownerId.length > 64) {
+      throw AppError.invalid('to_owner_id is required', [{ field: 'to_owner_id', message: 'the user id of the new owner' }]);
+    }
+    requireAssignableUnit(assignableUnits(salesWriteScopeOf(principal)), to.ownerUnit, 'to_owner_unit');
+    const lead = await this.lockWritable(tx, principal, id);
+    checkVersion('the lead', lead.version, expected);
+    if (lead.status === 'converted') throw new AppError('failed_precondition', 'a converted lead keeps its owner');
+    if (lead.ownerId === ownerId && lead.ownerUnit === to.ownerUnit) return lead;
+    const assigned = await this.repository.updateOwner(tx, lead.id, { ownerId, ownerUnit: to.ownerUnit }, principal.userId);
+    await leadAssigned(tx, assigned, lead.ownerId);
+    return assigned;
   }
 
   async get(principal: Principal, id: string): Promise<Lead> {

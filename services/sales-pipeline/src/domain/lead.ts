@@ -25,8 +25,11 @@ export interface Lead extends LeadFields {
   status: LeadStatus;
   disqualifyReason: DisqualifyReason | null;
   statusNote: string;
-  ownerId: string;
+  /** Null while the lead waits unassigned in its unit. */
+  ownerId: string | null;
   ownerUnit: string | null;
+  /** The assignment rule that gave it its owner. */
+  assignedByRuleId: string | null;
   version: number;
   createdAt: Date;
   createdBy: string;

@@ -15,7 +15,7 @@ export async function leadCreated(tx: PoolClient, lead: Lead): Promise<void> {
         contactName: lead.contactName,
         companyName: lead.companyName,
         source: lead.source,
-        ownerId: lead.ownerId,
+        ownerId: lead.ownerId ?? '',
         ownerUnit: lead.ownerUnit ?? '',
         createdAt: lead.createdAt,
       },
@@ -47,6 +47,25 @@ export async function leadStatusChanged(tx: PoolClient, lead: Lead, from: LeadSt
         version: lead.version,
         changedAt: lead.updatedAt,
         changedBy: lead.updatedBy,
+      },
+    },
+  ]);
+}
+
+export async function leadAssigned(tx: PoolClient, lead: Lead, fromOwnerId: string | null): Promise<void> {
+  await outbox.append(tx, [
+    {
+      type: EventTypes.LeadAssigned,
+      aggregateId: lead.id,
+      payload: {
+        leadId: lead.id,
+        fromOwnerId: fromOwnerId ?? '',
+        toOwnerId: lead.ownerId ?? '',
+        toOwnerUnit: lead.ownerUnit ?? '',
+        ruleId: lead.assignedByRuleId ?? '',
+        assignedBy: lead.updatedBy,
+        version: lead.version,
+        assignedAt: lead.updatedAt,
       },
     },
   ]);

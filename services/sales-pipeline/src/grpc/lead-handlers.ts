@@ -9,7 +9,7 @@ import { fromProtoReason, fromProtoStatus, leadFieldsOf, toProtoLead } from './l
 export function leadHandlers(service: LeadService) {
   return {
     async createLead(request: salesLeadV1.CreateLeadRequest, ctx: RpcContext): Promise<salesLeadV1.CreateLeadResponse> {
-      return { lead: toProtoLead(await service.create(ctx.tx, ctx.principal, leadFieldsOf(request.lead))) };
+      return { lead: toProtoLead(await service.create(ctx.tx, ctx.principal, leadFieldsOf(request.lead), request.assignByRules)) };
     },
 
     async getLead(request: salesLeadV1.GetLeadRequest, ctx: RpcContext): Promise<salesLeadV1.GetLeadResponse> {
@@ -42,6 +42,11 @@ export function leadHandlers(service: LeadService) {
       const change = { status: requireStatus(request.status, 'status'), disqualifyReason, note: request.note };
       return { lead: toProtoLead(await service.changeStatus(ctx.tx, ctx.principal, request.id, request.expectedVersion, change)) };
     },
+
+    async assignLead(request: salesLeadV1.AssignLeadRequest, ctx: RpcContext): Promise<salesLeadV1.AssignLeadResponse> {
+      const to = { ownerId: request.toOwnerId, ownerUnit: request.toOwnerUnit };
+      return { lead: toProtoLead(await service.assign(ctx.tx, ctx.principal, request.id, request.expectedVersion, to)) };
+    },
   };
 }
 
@@ -59,4 +64,5 @@ leadHandlers.policies = {
   listLeads: { permission: ['sales', 'read'] },
   updateLead: { permission: ['sales', 'update'], transaction: true },
   changeLeadStatus: { permission: ['sales', 'update'], transaction: true },
+  assignLead: { permission: ['sales', 'assign'], transaction: true },
 } satisfies Policies<typeof salesLeadV1.LeadServiceService>;

@@ -1,5 +1,6 @@
 import { salesLeadV1 } from '@liaison/contracts';
 import type { DisqualifyReason, Lead, LeadStatus } from '../domain/lead';
+import type { AssignmentRule, RuleFields } from '../domain/lead-assignment';
 
 // Leads between the domain and protobuf: enums by explicit tables, so that renumbering or
 // adding a proto value can never shift a meaning.
@@ -50,8 +51,9 @@ export function toProtoLead(lead: Lead): salesLeadV1.Lead {
     status: STATUS_TO_PROTO[lead.status],
     disqualifyReason: lead.disqualifyReason ? REASON_TO_PROTO[lead.disqualifyReason] : ProtoReason.DISQUALIFY_REASON_UNSPECIFIED,
     statusNote: lead.statusNote,
-    ownerId: lead.ownerId,
+    ownerId: lead.ownerId ?? '',
     ownerUnit: lead.ownerUnit ?? '',
+    assignedByRuleId: lead.assignedByRuleId ?? '',
     version: lead.version,
     audit: { createTime: lead.createdAt, createdBy: lead.createdBy, updateTime: lead.updatedAt, updatedBy: lead.updatedBy },
   });
@@ -68,5 +70,33 @@ export function leadFieldsOf(lead: salesLeadV1.Lead | undefined) {
     province: lead?.province ?? '',
     city: lead?.city ?? '',
     description: lead?.description ?? '',
+  };
+}
+
+export function toProtoRule(rule: AssignmentRule): salesLeadV1.LeadAssignmentRule {
+  return salesLeadV1.LeadAssignmentRule.fromPartial({
+    id: rule.id,
+    name: rule.name,
+    priority: rule.priority,
+    sources: rule.sources,
+    provinces: rule.provinces,
+    unit: rule.unit,
+    members: rule.members,
+    enabled: rule.enabled,
+    version: rule.version,
+    audit: { createTime: rule.createdAt, createdBy: rule.createdBy, updateTime: rule.updatedAt, updatedBy: rule.updatedBy },
+  });
+}
+
+/** The fields of a proto rule (absent ones empty). */
+export function ruleFieldsOf(rule: salesLeadV1.LeadAssignmentRule | undefined): RuleFields {
+  return {
+    name: rule?.name ?? '',
+    priority: rule?.priority ?? 0,
+    sources: rule?.sources ?? [],
+    provinces: rule?.provinces ?? [],
+    unit: rule?.unit ?? '',
+    members: rule?.members ?? [],
+    enabled: rule?.enabled ?? false,
   };
 }

@@ -1,6 +1,8 @@
 import type { PostgresGrpcServer } from '@liaison/platform';
 import type { Pool } from '@liaison/runtime';
+import { LeadAssignmentService } from '../domain/lead-assignment-service';
 import { LeadService } from '../domain/lead-service';
+import { leadAssignmentHandlers } from './lead-assignment-handlers';
 import { SettingService } from '../domain/setting-service';
 import { leadHandlers } from './lead-handlers';
 import { settingHandlers } from './setting-handlers';
@@ -14,12 +16,15 @@ export const SALES_PIPELINE_PROTO_FILES = ['setting', 'lead'].map((name) => `lia
 export interface SalesPipelineApis {
   settings: SettingService;
   leads: LeadService;
+  leadAssignment: LeadAssignmentService;
 }
 
 export function addSalesPipelineApis(grpc: PostgresGrpcServer, deps: { pool: Pool }): SalesPipelineApis {
   const settings = new SettingService(deps.pool);
   const leads = new LeadService(deps.pool);
   grpc.addService(settingHandlers.definition, settingHandlers(settings), settingHandlers.policies);
+  const leadAssignment = new LeadAssignmentService(deps.pool);
   grpc.addService(leadHandlers.definition, leadHandlers(leads), leadHandlers.policies);
-  return { settings, leads };
+  grpc.addService(leadAssignmentHandlers.definition, leadAssignmentHandlers(leadAssignment), leadAssignmentHandlers.policies);
+  return { settings, leads, leadAssignment };
 }

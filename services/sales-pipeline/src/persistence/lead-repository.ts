@@ -19,8 +19,9 @@ interface LeadRow {
   status: LeadStatus;
   disqualify_reason: DisqualifyReason | null;
   status_note: string;
-  owner_id: string;
+  owner_id: string | null;
   owner_unit: string | null;
+  assigned_by_rule: string | null;
   version: string;
   created_at: Date;
   created_by: string;
@@ -29,7 +30,7 @@ interface LeadRow {
 }
 
 const COLUMNS = `id, seq, contact_name, company_name, phone, email, source, province, city, description, status,
-  disqualify_reason, status_note, owner_id, owner_unit, version, created_at, created_by, updated_at, updated_by`;
+  disqualify_reason, status_note, owner_id, owner_unit, assigned_by_rule, version, created_at, created_by, updated_at, updated_by`;
 
 // LeadFields → column, for inserts and updates.
 const FIELD_COLUMNS: Readonly<Record<keyof LeadFields, string>> = {
@@ -60,6 +61,7 @@ function toLead(row: LeadRow): Lead & { seq: string } {
     statusNote: row.status_note,
     ownerId: row.owner_id,
     ownerUnit: row.owner_unit,
+    assignedByRuleId: row.assigned_by_rule,
     version: Number(row.version),
     createdAt: row.created_at,
     createdBy: row.created_by,
@@ -88,8 +90,24 @@ export class LeadRepository {
     lead: Omit<Lead, 'version' | 'createdAt' | 'updatedAt' | 'status' | 'disqualifyReason' | 'statusNote'>,
   ): Promise<Lead> {
     const fields = Object.keys(FIELD_COLUMNS) as (keyof LeadFields)[];
-    const columns = ['id', ...fields.map((field) => FIELD_COLUMNS[field]), 'owner_id', 'owner_unit', 'created_by', 'updated_by'];
-    const values = [lead.id, ...fields.map((field) => lead[field]), lead.ownerId, lead.ownerUnit, lead.createdBy, lead.updatedBy];
+    const columns = [
+      'id',
+      ...fields.map((field) => FIELD_COLUMNS[field]),
+      'owner_id',
+      'owner_unit',
+      'assigned_by_rule',
+      'created_by',
+      'updated_by',
+    ];
+    const values = [
+      lead.id,
+      ...fields.map((field) => lead[field]),
+      lead.ownerId,
+      lead.ownerUnit,
+      lead.assignedByRuleId,
+      lead.createdBy,
+      lead.updatedBy,
+    ];
     const { rows } = await db.query<LeadRow>(
       `INSERT INTO leads (${columns.join(', ')}) VALUES (${columns.map((_, index) => `$${index + 1}`).join(', ')}) RETURNING ${COLUMNS}`,
       values,
@@ -142,6 +160,15 @@ export class LeadRepository {
     const { rows } = await db.query<LeadRow>(
       `UPDATE leads SET ${sets.join(', ')}, version = version + 1, updated_by = $2, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
       values,
+    );
+    return toLead(rows[0]);
+  }
+
+  async updateOwner(db: Queryable, id: string, owner: { ownerId: string; ownerUnit: string }, userId: string): Promise<Lead> {
+    const { rows } = await db.query<LeadRow>(
+      `UPDATE leads SET owner_id = $2, owner_unit = $3, assigned_by_rule = NULL, version = version + 1, updated_by = $4, updated_at = now()
+       WHERE id = $1 RETURNING ${COLUMNS}`,
+      [id, owner.ownerId, owner.ownerUnit, userId],
     );
     return toLead(rows[0]);
   }

@@ -103,6 +103,19 @@ export interface LeadStatusChanged {
   changedBy: string;
 }
 
+/** A lead got a new owner: by hand, or by an assignment rule (rule_id set). */
+export interface LeadAssigned {
+  leadId: string;
+  /** Empty when the lead had no owner. */
+  fromOwnerId: string;
+  toOwnerId: string;
+  toOwnerUnit: string;
+  ruleId: string;
+  assignedBy: string;
+  version: number;
+  assignedAt?: Date | undefined;
+}
+
 function createBaseOrderPlaced(): OrderPlaced {
   return { orderId: "", customerId: "", amount: undefined, placedAt: undefined, orderNumber: "" };
 }
@@ -1473,6 +1486,224 @@ export const LeadStatusChanged: MessageFns<LeadStatusChanged> = {
     message.version = object.version ?? 0;
     message.changedAt = object.changedAt ?? undefined;
     message.changedBy = object.changedBy ?? "";
+    return message;
+  },
+};
+
+function createBaseLeadAssigned(): LeadAssigned {
+  return {
+    leadId: "",
+    fromOwnerId: "",
+    toOwnerId: "",
+    toOwnerUnit: "",
+    ruleId: "",
+    assignedBy: "",
+    version: 0,
+    assignedAt: undefined,
+  };
+}
+
+export const LeadAssigned: MessageFns<LeadAssigned> = {
+  encode(message: LeadAssigned, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.leadId !== "") {
+      writer.uint32(10).string(message.leadId);
+    }
+    if (message.fromOwnerId !== "") {
+      writer.uint32(18).string(message.fromOwnerId);
+    }
+    if (message.toOwnerId !== "") {
+      writer.uint32(26).string(message.toOwnerId);
+    }
+    if (message.toOwnerUnit !== "") {
+      writer.uint32(34).string(message.toOwnerUnit);
+    }
+    if (message.ruleId !== "") {
+      writer.uint32(42).string(message.ruleId);
+    }
+    if (message.assignedBy !== "") {
+      writer.uint32(50).string(message.assignedBy);
+    }
+    if (message.version !== 0) {
+      writer.uint32(56).int64(message.version);
+    }
+    if (message.assignedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.assignedAt), writer.uint32(66).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LeadAssigned {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLeadAssigned();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.leadId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.fromOwnerId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.toOwnerId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.toOwnerUnit = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.ruleId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.assignedBy = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.version = longToNumber(reader.int64());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.assignedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LeadAssigned {
+    return {
+      leadId: isSet(object.leadId)
+        ? globalThis.String(object.leadId)
+        : isSet(object.lead_id)
+        ? globalThis.String(object.lead_id)
+        : "",
+      fromOwnerId: isSet(object.fromOwnerId)
+        ? globalThis.String(object.fromOwnerId)
+        : isSet(object.from_owner_id)
+        ? globalThis.String(object.from_owner_id)
+        : "",
+      toOwnerId: isSet(object.toOwnerId)
+        ? globalThis.String(object.toOwnerId)
+        : isSet(object.to_owner_id)
+        ? globalThis.String(object.to_owner_id)
+        : "",
+      toOwnerUnit: isSet(object.toOwnerUnit)
+        ? globalThis.String(object.toOwnerUnit)
+        : isSet(object.to_owner_unit)
+        ? globalThis.String(object.to_owner_unit)
+        : "",
+      ruleId: isSet(object.ruleId)
+        ? globalThis.String(object.ruleId)
+        : isSet(object.rule_id)
+        ? globalThis.String(object.rule_id)
+        : "",
+      assignedBy: isSet(object.assignedBy)
+        ? globalThis.String(object.assignedBy)
+        : isSet(object.assigned_by)
+        ? globalThis.String(object.assigned_by)
+        : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      assignedAt: isSet(object.assignedAt)
+        ? fromJsonTimestamp(object.assignedAt)
+        : isSet(object.assigned_at)
+        ? fromJsonTimestamp(object.assigned_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: LeadAssigned): unknown {
+    const obj: any = {};
+    if (message.leadId !== "") {
+      obj.leadId = message.leadId;
+    }
+    if (message.fromOwnerId !== "") {
+      obj.fromOwnerId = message.fromOwnerId;
+    }
+    if (message.toOwnerId !== "") {
+      obj.toOwnerId = message.toOwnerId;
+    }
+    if (message.toOwnerUnit !== "") {
+      obj.toOwnerUnit = message.toOwnerUnit;
+    }
+    if (message.ruleId !== "") {
+      obj.ruleId = message.ruleId;
+    }
+    if (message.assignedBy !== "") {
+      obj.assignedBy = message.assignedBy;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.assignedAt !== undefined) {
+      obj.assignedAt = message.assignedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LeadAssigned>, I>>(base?: I): LeadAssigned {
+    return LeadAssigned.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LeadAssigned>, I>>(object: I): LeadAssigned {
+    const message = createBaseLeadAssigned();
+    message.leadId = object.leadId ?? "";
+    message.fromOwnerId = object.fromOwnerId ?? "";
+    message.toOwnerId = object.toOwnerId ?? "";
+    message.toOwnerUnit = object.toOwnerUnit ?? "";
+    message.ruleId = object.ruleId ?? "";
+    message.assignedBy = object.assignedBy ?? "";
+    message.version = object.version ?? 0;
+    message.assignedAt = object.assignedAt ?? undefined;
     return message;
   },
 };

@@ -181,12 +181,94 @@ export interface Lead {
   ownerUnit: string;
   /** Incremented by every change; starts at 1. */
   version: number;
+  audit?:
+    | AuditStamps
+    | undefined;
+  /** The assignment rule that gave the lead its owner; empty when assigned by hand or at creation. */
+  assignedByRuleId: string;
+}
+
+export interface LeadAssignmentRule {
+  /** UUID. */
+  id: string;
+  /** e.g. "华东展会线索轮询"; 1..100 characters. */
+  name: string;
+  /** Lower first: the first enabled rule that matches a lead takes it. 0..1000000. */
+  priority: number;
+  /** Lead sources the rule takes; any when empty. */
+  sources: string[];
+  /** Provinces the rule takes; any when empty. */
+  provinces: string[];
+  /** The org unit whose members get the leads, e.g. "/Sales/East". */
+  unit: string;
+  /** Keycloak user ids of the reps, in turn order; 1..200. */
+  members: string[];
+  enabled: boolean;
+  version: number;
   audit?: AuditStamps | undefined;
+}
+
+export interface AssignLeadRequest {
+  id: string;
+  expectedVersion: number;
+  /** Keycloak user id of the new owner. */
+  toOwnerId: string;
+  /** The new owner's org unit, e.g. "/Sales/East/Hangzhou". */
+  toOwnerUnit: string;
+}
+
+export interface AssignLeadResponse {
+  lead?: Lead | undefined;
+}
+
+export interface CreateLeadAssignmentRuleRequest {
+  /** id, version and audit are set by the service. */
+  rule?: LeadAssignmentRule | undefined;
+}
+
+export interface CreateLeadAssignmentRuleResponse {
+  rule?: LeadAssignmentRule | undefined;
+}
+
+export interface ListLeadAssignmentRulesRequest {
+}
+
+export interface ListLeadAssignmentRulesResponse {
+  rules: LeadAssignmentRule[];
+}
+
+export interface UpdateLeadAssignmentRuleRequest {
+  id: string;
+  expectedVersion: number;
+  rule?:
+    | LeadAssignmentRule
+    | undefined;
+  /** Paths: name, priority, sources, provinces, unit, members, enabled. */
+  updateMask?: string[] | undefined;
+}
+
+export interface UpdateLeadAssignmentRuleResponse {
+  rule?: LeadAssignmentRule | undefined;
+}
+
+export interface DeleteLeadAssignmentRuleRequest {
+  id: string;
+  expectedVersion: number;
+}
+
+export interface DeleteLeadAssignmentRuleResponse {
 }
 
 export interface CreateLeadRequest {
   /** id, status, owner, version and audit are set by the service. */
-  lead?: Lead | undefined;
+  lead?:
+    | Lead
+    | undefined;
+  /**
+   * Owner by the assignment rules instead of the caller (sales:assign): the first matching rule's
+   * next member, or no owner in the caller's unit when no rule matches.
+   */
+  assignByRules: boolean;
 }
 
 export interface CreateLeadResponse {
@@ -269,6 +351,7 @@ function createBaseLead(): Lead {
     ownerUnit: "",
     version: 0,
     audit: undefined,
+    assignedByRuleId: "",
   };
 }
 
@@ -321,6 +404,9 @@ export const Lead: MessageFns<Lead> = {
     }
     if (message.audit !== undefined) {
       AuditStamps.encode(message.audit, writer.uint32(130).fork()).join();
+    }
+    if (message.assignedByRuleId !== "") {
+      writer.uint32(138).string(message.assignedByRuleId);
     }
     return writer;
   },
@@ -466,6 +552,14 @@ export const Lead: MessageFns<Lead> = {
             message.audit = AuditStamps.decode(reader, reader.uint32());
             continue;
           }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.assignedByRuleId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -520,6 +614,11 @@ export const Lead: MessageFns<Lead> = {
         : "",
       version: isSet(object.version) ? globalThis.Number(object.version) : 0,
       audit: isSet(object.audit) ? AuditStamps.fromJSON(object.audit) : undefined,
+      assignedByRuleId: isSet(object.assignedByRuleId)
+        ? globalThis.String(object.assignedByRuleId)
+        : isSet(object.assigned_by_rule_id)
+        ? globalThis.String(object.assigned_by_rule_id)
+        : "",
     };
   },
 
@@ -573,6 +672,9 @@ export const Lead: MessageFns<Lead> = {
     if (message.audit !== undefined) {
       obj.audit = AuditStamps.toJSON(message.audit);
     }
+    if (message.assignedByRuleId !== "") {
+      obj.assignedByRuleId = message.assignedByRuleId;
+    }
     return obj;
   },
 
@@ -599,18 +701,1064 @@ export const Lead: MessageFns<Lead> = {
     message.audit = (object.audit !== undefined && object.audit !== null)
       ? AuditStamps.fromPartial(object.audit)
       : undefined;
+    message.assignedByRuleId = object.assignedByRuleId ?? "";
+    return message;
+  },
+};
+
+function createBaseLeadAssignmentRule(): LeadAssignmentRule {
+  return {
+    id: "",
+    name: "",
+    priority: 0,
+    sources: [],
+    provinces: [],
+    unit: "",
+    members: [],
+    enabled: false,
+    version: 0,
+    audit: undefined,
+  };
+}
+
+export const LeadAssignmentRule: MessageFns<LeadAssignmentRule> = {
+  encode(message: LeadAssignmentRule, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.priority !== 0) {
+      writer.uint32(24).int32(message.priority);
+    }
+    for (const v of message.sources) {
+      writer.uint32(34).string(v!);
+    }
+    for (const v of message.provinces) {
+      writer.uint32(42).string(v!);
+    }
+    if (message.unit !== "") {
+      writer.uint32(50).string(message.unit);
+    }
+    for (const v of message.members) {
+      writer.uint32(58).string(v!);
+    }
+    if (message.enabled !== false) {
+      writer.uint32(64).bool(message.enabled);
+    }
+    if (message.version !== 0) {
+      writer.uint32(72).int64(message.version);
+    }
+    if (message.audit !== undefined) {
+      AuditStamps.encode(message.audit, writer.uint32(82).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LeadAssignmentRule {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLeadAssignmentRule();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.priority = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.sources.push(reader.string());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.provinces.push(reader.string());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.unit = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.members.push(reader.string());
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.enabled = reader.bool();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.version = longToNumber(reader.int64());
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.audit = AuditStamps.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LeadAssignmentRule {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      priority: isSet(object.priority) ? globalThis.Number(object.priority) : 0,
+      sources: globalThis.Array.isArray(object?.sources) ? object.sources.map((e: any) => globalThis.String(e)) : [],
+      provinces: globalThis.Array.isArray(object?.provinces)
+        ? object.provinces.map((e: any) => globalThis.String(e))
+        : [],
+      unit: isSet(object.unit) ? globalThis.String(object.unit) : "",
+      members: globalThis.Array.isArray(object?.members) ? object.members.map((e: any) => globalThis.String(e)) : [],
+      enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : false,
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      audit: isSet(object.audit) ? AuditStamps.fromJSON(object.audit) : undefined,
+    };
+  },
+
+  toJSON(message: LeadAssignmentRule): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.priority !== 0) {
+      obj.priority = Math.round(message.priority);
+    }
+    if (message.sources?.length) {
+      obj.sources = message.sources;
+    }
+    if (message.provinces?.length) {
+      obj.provinces = message.provinces;
+    }
+    if (message.unit !== "") {
+      obj.unit = message.unit;
+    }
+    if (message.members?.length) {
+      obj.members = message.members;
+    }
+    if (message.enabled !== false) {
+      obj.enabled = message.enabled;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.audit !== undefined) {
+      obj.audit = AuditStamps.toJSON(message.audit);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LeadAssignmentRule>, I>>(base?: I): LeadAssignmentRule {
+    return LeadAssignmentRule.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LeadAssignmentRule>, I>>(object: I): LeadAssignmentRule {
+    const message = createBaseLeadAssignmentRule();
+    message.id = object.id ?? "";
+    message.name = object.name ?? "";
+    message.priority = object.priority ?? 0;
+    message.sources = object.sources?.map((e) => e) || [];
+    message.provinces = object.provinces?.map((e) => e) || [];
+    message.unit = object.unit ?? "";
+    message.members = object.members?.map((e) => e) || [];
+    message.enabled = object.enabled ?? false;
+    message.version = object.version ?? 0;
+    message.audit = (object.audit !== undefined && object.audit !== null)
+      ? AuditStamps.fromPartial(object.audit)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseAssignLeadRequest(): AssignLeadRequest {
+  return { id: "", expectedVersion: 0, toOwnerId: "", toOwnerUnit: "" };
+}
+
+export const AssignLeadRequest: MessageFns<AssignLeadRequest> = {
+  encode(message: AssignLeadRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.expectedVersion !== 0) {
+      writer.uint32(16).int64(message.expectedVersion);
+    }
+    if (message.toOwnerId !== "") {
+      writer.uint32(26).string(message.toOwnerId);
+    }
+    if (message.toOwnerUnit !== "") {
+      writer.uint32(34).string(message.toOwnerUnit);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AssignLeadRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAssignLeadRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.toOwnerId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.toOwnerUnit = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AssignLeadRequest {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      expectedVersion: isSet(object.expectedVersion)
+        ? globalThis.Number(object.expectedVersion)
+        : isSet(object.expected_version)
+        ? globalThis.Number(object.expected_version)
+        : 0,
+      toOwnerId: isSet(object.toOwnerId)
+        ? globalThis.String(object.toOwnerId)
+        : isSet(object.to_owner_id)
+        ? globalThis.String(object.to_owner_id)
+        : "",
+      toOwnerUnit: isSet(object.toOwnerUnit)
+        ? globalThis.String(object.toOwnerUnit)
+        : isSet(object.to_owner_unit)
+        ? globalThis.String(object.to_owner_unit)
+        : "",
+    };
+  },
+
+  toJSON(message: AssignLeadRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.expectedVersion !== 0) {
+      obj.expectedVersion = Math.round(message.expectedVersion);
+    }
+    if (message.toOwnerId !== "") {
+      obj.toOwnerId = message.toOwnerId;
+    }
+    if (message.toOwnerUnit !== "") {
+      obj.toOwnerUnit = message.toOwnerUnit;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AssignLeadRequest>, I>>(base?: I): AssignLeadRequest {
+    return AssignLeadRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AssignLeadRequest>, I>>(object: I): AssignLeadRequest {
+    const message = createBaseAssignLeadRequest();
+    message.id = object.id ?? "";
+    message.expectedVersion = object.expectedVersion ?? 0;
+    message.toOwnerId = object.toOwnerId ?? "";
+    message.toOwnerUnit = object.toOwnerUnit ?? "";
+    return message;
+  },
+};
+
+function createBaseAssignLeadResponse(): AssignLeadResponse {
+  return { lead: undefined };
+}
+
+export const AssignLeadResponse: MessageFns<AssignLeadResponse> = {
+  encode(message: AssignLeadResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.lead !== undefined) {
+      Lead.encode(message.lead, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AssignLeadResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAssignLeadResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.lead = Lead.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AssignLeadResponse {
+    return { lead: isSet(object.lead) ? Lead.fromJSON(object.lead) : undefined };
+  },
+
+  toJSON(message: AssignLeadResponse): unknown {
+    const obj: any = {};
+    if (message.lead !== undefined) {
+      obj.lead = Lead.toJSON(message.lead);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AssignLeadResponse>, I>>(base?: I): AssignLeadResponse {
+    return AssignLeadResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AssignLeadResponse>, I>>(object: I): AssignLeadResponse {
+    const message = createBaseAssignLeadResponse();
+    message.lead = (object.lead !== undefined && object.lead !== null) ? Lead.fromPartial(object.lead) : undefined;
+    return message;
+  },
+};
+
+function createBaseCreateLeadAssignmentRuleRequest(): CreateLeadAssignmentRuleRequest {
+  return { rule: undefined };
+}
+
+export const CreateLeadAssignmentRuleRequest: MessageFns<CreateLeadAssignmentRuleRequest> = {
+  encode(message: CreateLeadAssignmentRuleRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.rule !== undefined) {
+      LeadAssignmentRule.encode(message.rule, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateLeadAssignmentRuleRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateLeadAssignmentRuleRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.rule = LeadAssignmentRule.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateLeadAssignmentRuleRequest {
+    return { rule: isSet(object.rule) ? LeadAssignmentRule.fromJSON(object.rule) : undefined };
+  },
+
+  toJSON(message: CreateLeadAssignmentRuleRequest): unknown {
+    const obj: any = {};
+    if (message.rule !== undefined) {
+      obj.rule = LeadAssignmentRule.toJSON(message.rule);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateLeadAssignmentRuleRequest>, I>>(base?: I): CreateLeadAssignmentRuleRequest {
+    return CreateLeadAssignmentRuleRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateLeadAssignmentRuleRequest>, I>>(
+    object: I,
+  ): CreateLeadAssignmentRuleRequest {
+    const message = createBaseCreateLeadAssignmentRuleRequest();
+    message.rule = (object.rule !== undefined && object.rule !== null)
+      ? LeadAssignmentRule.fromPartial(object.rule)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseCreateLeadAssignmentRuleResponse(): CreateLeadAssignmentRuleResponse {
+  return { rule: undefined };
+}
+
+export const CreateLeadAssignmentRuleResponse: MessageFns<CreateLeadAssignmentRuleResponse> = {
+  encode(message: CreateLeadAssignmentRuleResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.rule !== undefined) {
+      LeadAssignmentRule.encode(message.rule, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateLeadAssignmentRuleResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateLeadAssignmentRuleResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.rule = LeadAssignmentRule.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateLeadAssignmentRuleResponse {
+    return { rule: isSet(object.rule) ? LeadAssignmentRule.fromJSON(object.rule) : undefined };
+  },
+
+  toJSON(message: CreateLeadAssignmentRuleResponse): unknown {
+    const obj: any = {};
+    if (message.rule !== undefined) {
+      obj.rule = LeadAssignmentRule.toJSON(message.rule);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateLeadAssignmentRuleResponse>, I>>(
+    base?: I,
+  ): CreateLeadAssignmentRuleResponse {
+    return CreateLeadAssignmentRuleResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateLeadAssignmentRuleResponse>, I>>(
+    object: I,
+  ): CreateLeadAssignmentRuleResponse {
+    const message = createBaseCreateLeadAssignmentRuleResponse();
+    message.rule = (object.rule !== undefined && object.rule !== null)
+      ? LeadAssignmentRule.fromPartial(object.rule)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListLeadAssignmentRulesRequest(): ListLeadAssignmentRulesRequest {
+  return {};
+}
+
+export const ListLeadAssignmentRulesRequest: MessageFns<ListLeadAssignmentRulesRequest> = {
+  encode(_: ListLeadAssignmentRulesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListLeadAssignmentRulesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListLeadAssignmentRulesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ListLeadAssignmentRulesRequest {
+    return {};
+  },
+
+  toJSON(_: ListLeadAssignmentRulesRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListLeadAssignmentRulesRequest>, I>>(base?: I): ListLeadAssignmentRulesRequest {
+    return ListLeadAssignmentRulesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListLeadAssignmentRulesRequest>, I>>(_: I): ListLeadAssignmentRulesRequest {
+    const message = createBaseListLeadAssignmentRulesRequest();
+    return message;
+  },
+};
+
+function createBaseListLeadAssignmentRulesResponse(): ListLeadAssignmentRulesResponse {
+  return { rules: [] };
+}
+
+export const ListLeadAssignmentRulesResponse: MessageFns<ListLeadAssignmentRulesResponse> = {
+  encode(message: ListLeadAssignmentRulesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.rules) {
+      LeadAssignmentRule.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListLeadAssignmentRulesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListLeadAssignmentRulesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.rules.push(LeadAssignmentRule.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListLeadAssignmentRulesResponse {
+    return {
+      rules: globalThis.Array.isArray(object?.rules)
+        ? object.rules.map((e: any) => LeadAssignmentRule.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListLeadAssignmentRulesResponse): unknown {
+    const obj: any = {};
+    if (message.rules?.length) {
+      obj.rules = message.rules.map((e) => LeadAssignmentRule.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListLeadAssignmentRulesResponse>, I>>(base?: I): ListLeadAssignmentRulesResponse {
+    return ListLeadAssignmentRulesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListLeadAssignmentRulesResponse>, I>>(
+    object: I,
+  ): ListLeadAssignmentRulesResponse {
+    const message = createBaseListLeadAssignmentRulesResponse();
+    message.rules = object.rules?.map((e) => LeadAssignmentRule.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseUpdateLeadAssignmentRuleRequest(): UpdateLeadAssignmentRuleRequest {
+  return { id: "", expectedVersion: 0, rule: undefined, updateMask: undefined };
+}
+
+export const UpdateLeadAssignmentRuleRequest: MessageFns<UpdateLeadAssignmentRuleRequest> = {
+  encode(message: UpdateLeadAssignmentRuleRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.expectedVersion !== 0) {
+      writer.uint32(16).int64(message.expectedVersion);
+    }
+    if (message.rule !== undefined) {
+      LeadAssignmentRule.encode(message.rule, writer.uint32(26).fork()).join();
+    }
+    if (message.updateMask !== undefined) {
+      FieldMask.encode(FieldMask.wrap(message.updateMask), writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateLeadAssignmentRuleRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateLeadAssignmentRuleRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.rule = LeadAssignmentRule.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.updateMask = FieldMask.unwrap(FieldMask.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateLeadAssignmentRuleRequest {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      expectedVersion: isSet(object.expectedVersion)
+        ? globalThis.Number(object.expectedVersion)
+        : isSet(object.expected_version)
+        ? globalThis.Number(object.expected_version)
+        : 0,
+      rule: isSet(object.rule) ? LeadAssignmentRule.fromJSON(object.rule) : undefined,
+      updateMask: isSet(object.updateMask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.updateMask))
+        : isSet(object.update_mask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.update_mask))
+        : undefined,
+    };
+  },
+
+  toJSON(message: UpdateLeadAssignmentRuleRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.expectedVersion !== 0) {
+      obj.expectedVersion = Math.round(message.expectedVersion);
+    }
+    if (message.rule !== undefined) {
+      obj.rule = LeadAssignmentRule.toJSON(message.rule);
+    }
+    if (message.updateMask !== undefined) {
+      obj.updateMask = FieldMask.toJSON(FieldMask.wrap(message.updateMask));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateLeadAssignmentRuleRequest>, I>>(base?: I): UpdateLeadAssignmentRuleRequest {
+    return UpdateLeadAssignmentRuleRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateLeadAssignmentRuleRequest>, I>>(
+    object: I,
+  ): UpdateLeadAssignmentRuleRequest {
+    const message = createBaseUpdateLeadAssignmentRuleRequest();
+    message.id = object.id ?? "";
+    message.expectedVersion = object.expectedVersion ?? 0;
+    message.rule = (object.rule !== undefined && object.rule !== null)
+      ? LeadAssignmentRule.fromPartial(object.rule)
+      : undefined;
+    message.updateMask = object.updateMask ?? undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateLeadAssignmentRuleResponse(): UpdateLeadAssignmentRuleResponse {
+  return { rule: undefined };
+}
+
+export const UpdateLeadAssignmentRuleResponse: MessageFns<UpdateLeadAssignmentRuleResponse> = {
+  encode(message: UpdateLeadAssignmentRuleResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.rule !== undefined) {
+      LeadAssignmentRule.encode(message.rule, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateLeadAssignmentRuleResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateLeadAssignmentRuleResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.rule = LeadAssignmentRule.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateLeadAssignmentRuleResponse {
+    return { rule: isSet(object.rule) ? LeadAssignmentRule.fromJSON(object.rule) : undefined };
+  },
+
+  toJSON(message: UpdateLeadAssignmentRuleResponse): unknown {
+    const obj: any = {};
+    if (message.rule !== undefined) {
+      obj.rule = LeadAssignmentRule.toJSON(message.rule);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateLeadAssignmentRuleResponse>, I>>(
+    base?: I,
+  ): UpdateLeadAssignmentRuleResponse {
+    return UpdateLeadAssignmentRuleResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateLeadAssignmentRuleResponse>, I>>(
+    object: I,
+  ): UpdateLeadAssignmentRuleResponse {
+    const message = createBaseUpdateLeadAssignmentRuleResponse();
+    message.rule = (object.rule !== undefined && object.rule !== null)
+      ? LeadAssignmentRule.fromPartial(object.rule)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseDeleteLeadAssignmentRuleRequest(): DeleteLeadAssignmentRuleRequest {
+  return { id: "", expectedVersion: 0 };
+}
+
+export const DeleteLeadAssignmentRuleRequest: MessageFns<DeleteLeadAssignmentRuleRequest> = {
+  encode(message: DeleteLeadAssignmentRuleRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.expectedVersion !== 0) {
+      writer.uint32(16).int64(message.expectedVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteLeadAssignmentRuleRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteLeadAssignmentRuleRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteLeadAssignmentRuleRequest {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      expectedVersion: isSet(object.expectedVersion)
+        ? globalThis.Number(object.expectedVersion)
+        : isSet(object.expected_version)
+        ? globalThis.Number(object.expected_version)
+        : 0,
+    };
+  },
+
+  toJSON(message: DeleteLeadAssignmentRuleRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.expectedVersion !== 0) {
+      obj.expectedVersion = Math.round(message.expectedVersion);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteLeadAssignmentRuleRequest>, I>>(base?: I): DeleteLeadAssignmentRuleRequest {
+    return DeleteLeadAssignmentRuleRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteLeadAssignmentRuleRequest>, I>>(
+    object: I,
+  ): DeleteLeadAssignmentRuleRequest {
+    const message = createBaseDeleteLeadAssignmentRuleRequest();
+    message.id = object.id ?? "";
+    message.expectedVersion = object.expectedVersion ?? 0;
+    return message;
+  },
+};
+
+function createBaseDeleteLeadAssignmentRuleResponse(): DeleteLeadAssignmentRuleResponse {
+  return {};
+}
+
+export const DeleteLeadAssignmentRuleResponse: MessageFns<DeleteLeadAssignmentRuleResponse> = {
+  encode(_: DeleteLeadAssignmentRuleResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteLeadAssignmentRuleResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteLeadAssignmentRuleResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): DeleteLeadAssignmentRuleResponse {
+    return {};
+  },
+
+  toJSON(_: DeleteLeadAssignmentRuleResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteLeadAssignmentRuleResponse>, I>>(
+    base?: I,
+  ): DeleteLeadAssignmentRuleResponse {
+    return DeleteLeadAssignmentRuleResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteLeadAssignmentRuleResponse>, I>>(
+    _: I,
+  ): DeleteLeadAssignmentRuleResponse {
+    const message = createBaseDeleteLeadAssignmentRuleResponse();
     return message;
   },
 };
 
 function createBaseCreateLeadRequest(): CreateLeadRequest {
-  return { lead: undefined };
+  return { lead: undefined, assignByRules: false };
 }
 
 export const CreateLeadRequest: MessageFns<CreateLeadRequest> = {
   encode(message: CreateLeadRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.lead !== undefined) {
       Lead.encode(message.lead, writer.uint32(10).fork()).join();
+    }
+    if (message.assignByRules !== false) {
+      writer.uint32(16).bool(message.assignByRules);
     }
     return writer;
   },
@@ -636,6 +1784,14 @@ export const CreateLeadRequest: MessageFns<CreateLeadRequest> = {
             message.lead = Lead.decode(reader, reader.uint32());
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.assignByRules = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -649,13 +1805,23 @@ export const CreateLeadRequest: MessageFns<CreateLeadRequest> = {
   },
 
   fromJSON(object: any): CreateLeadRequest {
-    return { lead: isSet(object.lead) ? Lead.fromJSON(object.lead) : undefined };
+    return {
+      lead: isSet(object.lead) ? Lead.fromJSON(object.lead) : undefined,
+      assignByRules: isSet(object.assignByRules)
+        ? globalThis.Boolean(object.assignByRules)
+        : isSet(object.assign_by_rules)
+        ? globalThis.Boolean(object.assign_by_rules)
+        : false,
+    };
   },
 
   toJSON(message: CreateLeadRequest): unknown {
     const obj: any = {};
     if (message.lead !== undefined) {
       obj.lead = Lead.toJSON(message.lead);
+    }
+    if (message.assignByRules !== false) {
+      obj.assignByRules = message.assignByRules;
     }
     return obj;
   },
@@ -666,6 +1832,7 @@ export const CreateLeadRequest: MessageFns<CreateLeadRequest> = {
   fromPartial<I extends Exact<DeepPartial<CreateLeadRequest>, I>>(object: I): CreateLeadRequest {
     const message = createBaseCreateLeadRequest();
     message.lead = (object.lead !== undefined && object.lead !== null) ? Lead.fromPartial(object.lead) : undefined;
+    message.assignByRules = object.assignByRules ?? false;
     return message;
   },
 };
@@ -1579,6 +2746,19 @@ export const LeadServiceService = {
       Buffer.from(ChangeLeadStatusResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ChangeLeadStatusResponse => ChangeLeadStatusResponse.decode(value),
   },
+  /**
+   * Gives a lead to a rep (sales:assign): the lead in the caller's write scope, the new owner's
+   * unit one the caller manages (any for an admin).
+   */
+  assignLead: {
+    path: "/liaison.sales.v1.LeadService/AssignLead" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: AssignLeadRequest): Buffer => Buffer.from(AssignLeadRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AssignLeadRequest => AssignLeadRequest.decode(value),
+    responseSerialize: (value: AssignLeadResponse): Buffer => Buffer.from(AssignLeadResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AssignLeadResponse => AssignLeadResponse.decode(value),
+  },
 } as const;
 
 export interface LeadServiceServer extends UntypedServiceImplementation {
@@ -1596,6 +2776,11 @@ export interface LeadServiceServer extends UntypedServiceImplementation {
    * conversion and is final.
    */
   changeLeadStatus: handleUnaryCall<ChangeLeadStatusRequest, ChangeLeadStatusResponse>;
+  /**
+   * Gives a lead to a rep (sales:assign): the lead in the caller's write scope, the new owner's
+   * unit one the caller manages (any for an admin).
+   */
+  assignLead: handleUnaryCall<AssignLeadRequest, AssignLeadResponse>;
 }
 
 export interface LeadServiceClient extends Client {
@@ -1683,6 +2868,25 @@ export interface LeadServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ChangeLeadStatusResponse) => void,
   ): ClientUnaryCall;
+  /**
+   * Gives a lead to a rep (sales:assign): the lead in the caller's write scope, the new owner's
+   * unit one the caller manages (any for an admin).
+   */
+  assignLead(
+    request: AssignLeadRequest,
+    callback: (error: ServiceError | null, response: AssignLeadResponse) => void,
+  ): ClientUnaryCall;
+  assignLead(
+    request: AssignLeadRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AssignLeadResponse) => void,
+  ): ClientUnaryCall;
+  assignLead(
+    request: AssignLeadRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AssignLeadResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const LeadServiceClient = makeGenericClientConstructor(
@@ -1691,6 +2895,147 @@ export const LeadServiceClient = makeGenericClientConstructor(
 ) as unknown as {
   new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): LeadServiceClient;
   service: typeof LeadServiceService;
+  serviceName: string;
+};
+
+/**
+ * Rules that hand new leads round-robin to the members of a unit (SAL-01). Admins keep the rules
+ * of every unit, sales managers those of the units they manage (sales:assign).
+ */
+export type LeadAssignmentServiceService = typeof LeadAssignmentServiceService;
+export const LeadAssignmentServiceService = {
+  createLeadAssignmentRule: {
+    path: "/liaison.sales.v1.LeadAssignmentService/CreateLeadAssignmentRule" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateLeadAssignmentRuleRequest): Buffer =>
+      Buffer.from(CreateLeadAssignmentRuleRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateLeadAssignmentRuleRequest =>
+      CreateLeadAssignmentRuleRequest.decode(value),
+    responseSerialize: (value: CreateLeadAssignmentRuleResponse): Buffer =>
+      Buffer.from(CreateLeadAssignmentRuleResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateLeadAssignmentRuleResponse =>
+      CreateLeadAssignmentRuleResponse.decode(value),
+  },
+  /** The rules of the units the caller manages (all for an admin), in the order they are tried. */
+  listLeadAssignmentRules: {
+    path: "/liaison.sales.v1.LeadAssignmentService/ListLeadAssignmentRules" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListLeadAssignmentRulesRequest): Buffer =>
+      Buffer.from(ListLeadAssignmentRulesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListLeadAssignmentRulesRequest => ListLeadAssignmentRulesRequest.decode(value),
+    responseSerialize: (value: ListLeadAssignmentRulesResponse): Buffer =>
+      Buffer.from(ListLeadAssignmentRulesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListLeadAssignmentRulesResponse =>
+      ListLeadAssignmentRulesResponse.decode(value),
+  },
+  updateLeadAssignmentRule: {
+    path: "/liaison.sales.v1.LeadAssignmentService/UpdateLeadAssignmentRule" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateLeadAssignmentRuleRequest): Buffer =>
+      Buffer.from(UpdateLeadAssignmentRuleRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateLeadAssignmentRuleRequest =>
+      UpdateLeadAssignmentRuleRequest.decode(value),
+    responseSerialize: (value: UpdateLeadAssignmentRuleResponse): Buffer =>
+      Buffer.from(UpdateLeadAssignmentRuleResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateLeadAssignmentRuleResponse =>
+      UpdateLeadAssignmentRuleResponse.decode(value),
+  },
+  deleteLeadAssignmentRule: {
+    path: "/liaison.sales.v1.LeadAssignmentService/DeleteLeadAssignmentRule" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteLeadAssignmentRuleRequest): Buffer =>
+      Buffer.from(DeleteLeadAssignmentRuleRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteLeadAssignmentRuleRequest =>
+      DeleteLeadAssignmentRuleRequest.decode(value),
+    responseSerialize: (value: DeleteLeadAssignmentRuleResponse): Buffer =>
+      Buffer.from(DeleteLeadAssignmentRuleResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteLeadAssignmentRuleResponse =>
+      DeleteLeadAssignmentRuleResponse.decode(value),
+  },
+} as const;
+
+export interface LeadAssignmentServiceServer extends UntypedServiceImplementation {
+  createLeadAssignmentRule: handleUnaryCall<CreateLeadAssignmentRuleRequest, CreateLeadAssignmentRuleResponse>;
+  /** The rules of the units the caller manages (all for an admin), in the order they are tried. */
+  listLeadAssignmentRules: handleUnaryCall<ListLeadAssignmentRulesRequest, ListLeadAssignmentRulesResponse>;
+  updateLeadAssignmentRule: handleUnaryCall<UpdateLeadAssignmentRuleRequest, UpdateLeadAssignmentRuleResponse>;
+  deleteLeadAssignmentRule: handleUnaryCall<DeleteLeadAssignmentRuleRequest, DeleteLeadAssignmentRuleResponse>;
+}
+
+export interface LeadAssignmentServiceClient extends Client {
+  createLeadAssignmentRule(
+    request: CreateLeadAssignmentRuleRequest,
+    callback: (error: ServiceError | null, response: CreateLeadAssignmentRuleResponse) => void,
+  ): ClientUnaryCall;
+  createLeadAssignmentRule(
+    request: CreateLeadAssignmentRuleRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateLeadAssignmentRuleResponse) => void,
+  ): ClientUnaryCall;
+  createLeadAssignmentRule(
+    request: CreateLeadAssignmentRuleRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateLeadAssignmentRuleResponse) => void,
+  ): ClientUnaryCall;
+  /** The rules of the units the caller manages (all for an admin), in the order they are tried. */
+  listLeadAssignmentRules(
+    request: ListLeadAssignmentRulesRequest,
+    callback: (error: ServiceError | null, response: ListLeadAssignmentRulesResponse) => void,
+  ): ClientUnaryCall;
+  listLeadAssignmentRules(
+    request: ListLeadAssignmentRulesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListLeadAssignmentRulesResponse) => void,
+  ): ClientUnaryCall;
+  listLeadAssignmentRules(
+    request: ListLeadAssignmentRulesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListLeadAssignmentRulesResponse) => void,
+  ): ClientUnaryCall;
+  updateLeadAssignmentRule(
+    request: UpdateLeadAssignmentRuleRequest,
+    callback: (error: ServiceError | null, response: UpdateLeadAssignmentRuleResponse) => void,
+  ): ClientUnaryCall;
+  updateLeadAssignmentRule(
+    request: UpdateLeadAssignmentRuleRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateLeadAssignmentRuleResponse) => void,
+  ): ClientUnaryCall;
+  updateLeadAssignmentRule(
+    request: UpdateLeadAssignmentRuleRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateLeadAssignmentRuleResponse) => void,
+  ): ClientUnaryCall;
+  deleteLeadAssignmentRule(
+    request: DeleteLeadAssignmentRuleRequest,
+    callback: (error: ServiceError | null, response: DeleteLeadAssignmentRuleResponse) => void,
+  ): ClientUnaryCall;
+  deleteLeadAssignmentRule(
+    request: DeleteLeadAssignmentRuleRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteLeadAssignmentRuleResponse) => void,
+  ): ClientUnaryCall;
+  deleteLeadAssignmentRule(
+    request: DeleteLeadAssignmentRuleRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteLeadAssignmentRuleResponse) => void,
+  ): ClientUnaryCall;
+}
+
+export const LeadAssignmentServiceClient = makeGenericClientConstructor(
+  LeadAssignmentServiceService,
+  "liaison.sales.v1.LeadAssignmentService",
+) as unknown as {
+  new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): LeadAssignmentServiceClient;
+  service: typeof LeadAssignmentServiceService;
   serviceName: string;
 };
 
