@@ -3,6 +3,7 @@ export * from './logger';
 export * from './errors';
 export * from './ids';
 export * from './contact-formats';
+export * from './field-masks';
 export * from './metrics';
 export * from './health';
 export * from './admin-http';

@@ -1,5 +1,5 @@
 import { type Principal } from '@liaison/auth';
-import { AppError, inTransaction, type FieldViolation, type Pool, type PoolClient } from '@liaison/runtime';
+import { AppError, inTransaction, type FieldViolation, type Pool, type PoolClient, requireUpdateMask } from '@liaison/runtime';
 import { baseDataChanged, baseDataChanges } from '../events/base-data-events';
 import { BaseDataRepository } from '../persistence/base-data-repository';
 import { SEED_VERSION, seedEntries } from '../seed-data/base-data';
@@ -245,17 +245,8 @@ function importRejected(violations: FieldViolation[]): AppError {
 }
 
 function changesOf(maskPaths: string[], values: EntryChanges): EntryChanges {
-  if (maskPaths.length === 0)
-    throw AppError.invalid('update_mask is empty', [{ field: 'update_mask', message: 'name at least one field' }]);
-  const unknown = maskPaths.filter((path) => !(path in UPDATABLE_ENTRY_FIELDS));
-  if (unknown.length > 0) {
-    throw AppError.invalid(
-      'update_mask names fields that cannot be updated',
-      unknown.map((path) => ({ field: `update_mask.${path}`, message: 'not an updatable field' })),
-    );
-  }
   const changes: EntryChanges = {};
-  for (const path of maskPaths) {
+  for (const path of requireUpdateMask(maskPaths, UPDATABLE_ENTRY_FIELDS)) {
     const field = UPDATABLE_ENTRY_FIELDS[path];
     const value = values[field];
     Object.assign(changes, { [field]: field === 'name' || field === 'nameEn' ? cleanName(value as string | null) : value });

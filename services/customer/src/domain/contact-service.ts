@@ -9,6 +9,7 @@ import {
   seqPageTokens,
   type Pool,
   type PoolClient,
+  requireUpdateMask,
 } from '@liaison/runtime';
 import { contactCreated, contactDeleted, contactRelationChanged, contactsUpdated } from '../events/contact-events';
 import { ContactRepository } from '../persistence/contact-repository';
@@ -225,13 +226,5 @@ export class ContactService {
 }
 
 function maskToFields(paths: string[]): (keyof ContactFields)[] {
-  if (paths.length === 0) throw AppError.invalid('update_mask is empty', [{ field: 'update_mask', message: 'name at least one field' }]);
-  const unknown = paths.filter((path) => !Object.hasOwn(UPDATABLE_CONTACT_FIELDS, path));
-  if (unknown.length > 0) {
-    throw AppError.invalid(
-      'update_mask names fields that cannot be updated',
-      unknown.map((path) => ({ field: `update_mask.${path}`, message: 'not an updatable field' })),
-    );
-  }
-  return [...new Set(paths.map((path) => UPDATABLE_CONTACT_FIELDS[path]))];
+  return [...new Set(requireUpdateMask(paths, UPDATABLE_CONTACT_FIELDS).map((path) => UPDATABLE_CONTACT_FIELDS[path]))];
 }

@@ -1,5 +1,5 @@
 import { type Principal } from '@liaison/auth';
-import { AppError, type Pool, type PoolClient } from '@liaison/runtime';
+import { AppError, type Pool, type PoolClient, requireUpdateMask } from '@liaison/runtime';
 import { customFieldDefinitionChanged } from '../events/base-data-events';
 import { CustomFieldRepository } from '../persistence/custom-field-repository';
 import {
@@ -100,14 +100,5 @@ export class CustomFieldService {
 }
 
 function fieldsOfMask(maskPaths: string[]): (keyof DefinitionFields)[] {
-  if (maskPaths.length === 0)
-    throw AppError.invalid('update_mask is empty', [{ field: 'update_mask', message: 'name at least one field' }]);
-  const unknown = maskPaths.filter((path) => !(path in UPDATABLE_DEFINITION_FIELDS));
-  if (unknown.length > 0) {
-    throw AppError.invalid(
-      'update_mask names fields that cannot be updated',
-      unknown.map((path) => ({ field: `update_mask.${path}`, message: 'not an updatable field' })),
-    );
-  }
-  return maskPaths.map((path) => UPDATABLE_DEFINITION_FIELDS[path]);
+  return requireUpdateMask(maskPaths, UPDATABLE_DEFINITION_FIELDS).map((path) => UPDATABLE_DEFINITION_FIELDS[path]);
 }

@@ -12,6 +12,7 @@ import {
   type Pool,
   type PoolClient,
   type Queryable,
+  requireUpdateMask,
 } from '@liaison/runtime';
 import { customerCategoryChanged, customerCreated, customerUpdated } from '../events/customer-events';
 import { CustomerRepository, type HistoryEntry, type ListFilter, type PageCursor } from '../persistence/customer-repository';
@@ -242,13 +243,5 @@ export class CustomerService {
 }
 
 function maskToFields(paths: string[]): (keyof CustomerFields)[] {
-  if (paths.length === 0) throw AppError.invalid('update_mask is empty', [{ field: 'update_mask', message: 'name at least one field' }]);
-  const unknown = paths.filter((path) => !(path in UPDATABLE_FIELDS));
-  if (unknown.length > 0) {
-    throw AppError.invalid(
-      'update_mask names fields that cannot be updated',
-      unknown.map((path) => ({ field: `update_mask.${path}`, message: 'not an updatable field' })),
-    );
-  }
-  return [...new Set(paths.flatMap((path) => UPDATABLE_FIELDS[path]))];
+  return [...new Set(requireUpdateMask(paths, UPDATABLE_FIELDS).flatMap((path) => UPDATABLE_FIELDS[path]))];
 }

@@ -10,6 +10,7 @@ import {
   type Pool,
   type PoolClient,
   type Queryable,
+  requireUpdateMask,
 } from '@liaison/runtime';
 import { followUpAnnotated, followUpDeleted, followUpRecorded, followUpUpdated } from '../events/followup-events';
 import { CustomerRepository } from '../persistence/customer-repository';
@@ -211,15 +212,7 @@ function checkRequestId(requestId: string | null): void {
 }
 
 function maskToFields(paths: string[]): (keyof FollowUpFields)[] {
-  if (paths.length === 0) throw AppError.invalid('update_mask is empty', [{ field: 'update_mask', message: 'name at least one field' }]);
-  const unknown = paths.filter((path) => !Object.hasOwn(UPDATABLE_FOLLOW_UP_FIELDS, path));
-  if (unknown.length > 0) {
-    throw AppError.invalid(
-      'update_mask names fields that cannot be updated',
-      unknown.map((path) => ({ field: `update_mask.${path}`, message: 'not an updatable field' })),
-    );
-  }
-  return [...new Set(paths.map((path) => UPDATABLE_FOLLOW_UP_FIELDS[path]))];
+  return requireUpdateMask(paths, UPDATABLE_FOLLOW_UP_FIELDS).map((path) => UPDATABLE_FOLLOW_UP_FIELDS[path]);
 }
 
 function listFilter(query: FollowUpQuery): Omit<FollowUpListFilter, 'limit'> {

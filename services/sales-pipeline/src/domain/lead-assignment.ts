@@ -1,5 +1,5 @@
 import { isUnitPath, unitCovers, type DataScope } from '@liaison/auth';
-import { AppError, type FieldViolation } from '@liaison/runtime';
+import { AppError, type FieldViolation, requireUpdateMask } from '@liaison/runtime';
 
 // Assignment rules for leads (SAL-01): which leads a rule takes (source, province), and the reps
 // who get them in turn. Who may keep a rule is decided by its unit: the units a manager manages,
@@ -67,15 +67,7 @@ function cleanList(values: string[], field: string, violate: (field: string, mes
 
 /** The update_mask paths as rule fields; unknown or empty masks are refused. */
 export function ruleFieldsOfMask(paths: readonly string[]): (keyof RuleFields)[] {
-  if (paths.length === 0) throw AppError.invalid('update_mask is empty', [{ field: 'update_mask', message: 'name the fields to change' }]);
-  const unknown = paths.filter((path) => !Object.hasOwn(RULE_FIELDS, path));
-  if (unknown.length > 0) {
-    throw AppError.invalid(
-      'update_mask names fields that cannot be updated',
-      unknown.map((path) => ({ field: `update_mask.${path}`, message: 'not an updatable field' })),
-    );
-  }
-  return [...new Set(paths.map((path) => RULE_FIELDS[path]))];
+  return requireUpdateMask(paths, RULE_FIELDS).map((path) => RULE_FIELDS[path]);
 }
 
 /** The units whose rules and leads a write scope may hand out: every unit, or those managed. */

@@ -1,4 +1,4 @@
-import { AppError, isEmailAddress, isPhoneNumber, type FieldViolation } from '@liaison/runtime';
+import { AppError, isEmailAddress, isPhoneNumber, type FieldViolation, requireUpdateMask } from '@liaison/runtime';
 
 // A lead (线索, SAL-01) and the rules every change of one keeps: its fields, and the statuses it
 // moves through.
@@ -90,15 +90,7 @@ export function checkLeadFields(input: LeadFields): LeadFields {
 
 /** The update_mask paths as lead fields; unknown or empty masks are refused. */
 export function fieldsOfMask(paths: readonly string[]): (keyof LeadFields)[] {
-  if (paths.length === 0) throw AppError.invalid('update_mask is empty', [{ field: 'update_mask', message: 'name the fields to change' }]);
-  const unknown = paths.filter((path) => !Object.hasOwn(UPDATABLE_FIELDS, path));
-  if (unknown.length > 0) {
-    throw AppError.invalid(
-      'update_mask names fields that cannot be updated',
-      unknown.map((path) => ({ field: `update_mask.${path}`, message: 'not an updatable field' })),
-    );
-  }
-  return [...new Set(paths.map((path) => UPDATABLE_FIELDS[path]))];
+  return requireUpdateMask(paths, UPDATABLE_FIELDS).map((path) => UPDATABLE_FIELDS[path]);
 }
 
 // Where a lead may go from each status through ChangeLeadStatus. Conversion has its own call.
