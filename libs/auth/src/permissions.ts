@@ -42,7 +42,7 @@ export const rolePermissions: Readonly<Record<string, readonly Grant[]>> = {
   'analyst':          ['customer:read', 'contact:read', 'sales:read', 'analytics:read', 'analytics:export'],
   'partner':          ['customer:read', 'contact:read', 'service:read', 'service:create'],
   'erp-integration':  ['customer:read', 'contact:read', ...grants('sales', crud)],
-  'internal-service': ['customer:read', 'customer:update', 'contact:read'],
+  'internal-service': ['customer:read', 'customer:update', 'contact:read', 'sales:create'],
 };
 
 export function can(principal: Pick<Principal, 'roles'>, module: Module, action: Action): boolean {

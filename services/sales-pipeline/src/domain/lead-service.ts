@@ -57,6 +57,34 @@ export class LeadService {
       id: randomUUID(),
       ownerUnit: primaryUnit(principal),
       ...owner,
+      formId: null,
+      createdBy: principal.userId,
+      updatedBy: principal.userId,
+    });
+    await leadCreated(tx, lead);
+    if (lead.assignedByRuleId) await leadAssigned(tx, lead, null);
+    return lead;
+  }
+
+  /**
+   * A visitor's submission to a web form: the form's source, the owner by the assignment rules
+   * of the form's unit, or none there. The caller is the gateway (a service principal).
+   */
+  async capture(
+    tx: PoolClient,
+    principal: Principal,
+    form: { id: string; source: string; unit: string },
+    input: LeadFields,
+  ): Promise<Lead> {
+    const fields = checkLeadFields({ ...input, source: form.source });
+    const pick = await this.rules.pick(tx, fields, [form.unit]);
+    const lead = await this.repository.insert(tx, {
+      ...fields,
+      id: randomUUID(),
+      ownerId: pick?.ownerId ?? null,
+      ownerUnit: pick?.unit ?? form.unit,
+      assignedByRuleId: pick?.ruleId ?? null,
+      formId: form.id,
       createdBy: principal.userId,
       updatedBy: principal.userId,
     });

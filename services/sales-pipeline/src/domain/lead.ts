@@ -30,6 +30,8 @@ export interface Lead extends LeadFields {
   ownerUnit: string | null;
   /** The assignment rule that gave it its owner. */
   assignedByRuleId: string | null;
+  /** The web form that captured it. */
+  formId: string | null;
   version: number;
   createdAt: Date;
   createdBy: string;

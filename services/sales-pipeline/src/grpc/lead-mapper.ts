@@ -54,6 +54,7 @@ export function toProtoLead(lead: Lead): salesLeadV1.Lead {
     ownerId: lead.ownerId ?? '',
     ownerUnit: lead.ownerUnit ?? '',
     assignedByRuleId: lead.assignedByRuleId ?? '',
+    formId: lead.formId ?? '',
     version: lead.version,
     audit: { createTime: lead.createdAt, createdBy: lead.createdBy, updateTime: lead.updatedAt, updatedBy: lead.updatedBy },
   });

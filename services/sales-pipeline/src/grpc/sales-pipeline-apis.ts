@@ -1,6 +1,8 @@
 import type { PostgresGrpcServer } from '@liaison/platform';
 import type { Pool } from '@liaison/runtime';
 import { LeadAssignmentService } from '../domain/lead-assignment-service';
+import { LeadFormService } from '../domain/lead-form-service';
+import { leadFormHandlers } from './lead-form-handlers';
 import { LeadService } from '../domain/lead-service';
 import { leadAssignmentHandlers } from './lead-assignment-handlers';
 import { SettingService } from '../domain/setting-service';
@@ -17,6 +19,7 @@ export interface SalesPipelineApis {
   settings: SettingService;
   leads: LeadService;
   leadAssignment: LeadAssignmentService;
+  leadForms: LeadFormService;
 }
 
 export function addSalesPipelineApis(grpc: PostgresGrpcServer, deps: { pool: Pool }): SalesPipelineApis {
@@ -26,5 +29,7 @@ export function addSalesPipelineApis(grpc: PostgresGrpcServer, deps: { pool: Poo
   const leadAssignment = new LeadAssignmentService(deps.pool);
   grpc.addService(leadHandlers.definition, leadHandlers(leads), leadHandlers.policies);
   grpc.addService(leadAssignmentHandlers.definition, leadAssignmentHandlers(leadAssignment), leadAssignmentHandlers.policies);
-  return { settings, leads, leadAssignment };
+  const leadForms = new LeadFormService(deps.pool, leads);
+  grpc.addService(leadFormHandlers.definition, leadFormHandlers(leadForms), leadFormHandlers.policies);
+  return { settings, leads, leadAssignment, leadForms };
 }

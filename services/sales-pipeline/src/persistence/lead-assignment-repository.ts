@@ -1,5 +1,6 @@
 import type { Queryable } from '@liaison/runtime';
 import type { AssignmentRule, RuleFields } from '../domain/lead-assignment';
+import { unitCondition } from './unit-condition';
 
 // Assignment rules in lead_assignment_rules (migrations/0003_lead_assignment.sql).
 
@@ -46,13 +47,6 @@ function toRule(row: RuleRow): AssignmentRule {
     updatedAt: row.updated_at,
     updatedBy: row.updated_by,
   };
-}
-
-/** Rules whose unit lies in one of the units (or below); every rule for 'all'. */
-function unitCondition(units: 'all' | readonly string[], firstParam: number): { text: string; values: unknown[] } {
-  if (units === 'all') return { text: 'TRUE', values: [] };
-  const prefixes = units.map((unit) => `${unit.replace(/[\\%_]/g, (ch) => `\\${ch}`)}/%`);
-  return { text: `(unit = ANY($${firstParam}::text[]) OR unit LIKE ANY($${firstParam + 1}::text[]))`, values: [units, prefixes] };
 }
 
 export interface RulePick {

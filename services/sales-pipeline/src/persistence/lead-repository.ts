@@ -22,6 +22,7 @@ interface LeadRow {
   owner_id: string | null;
   owner_unit: string | null;
   assigned_by_rule: string | null;
+  form_id: string | null;
   version: string;
   created_at: Date;
   created_by: string;
@@ -30,7 +31,7 @@ interface LeadRow {
 }
 
 const COLUMNS = `id, seq, contact_name, company_name, phone, email, source, province, city, description, status,
-  disqualify_reason, status_note, owner_id, owner_unit, assigned_by_rule, version, created_at, created_by, updated_at, updated_by`;
+  disqualify_reason, status_note, owner_id, owner_unit, assigned_by_rule, form_id, version, created_at, created_by, updated_at, updated_by`;
 
 // LeadFields → column, for inserts and updates.
 const FIELD_COLUMNS: Readonly<Record<keyof LeadFields, string>> = {
@@ -62,6 +63,7 @@ function toLead(row: LeadRow): Lead & { seq: string } {
     ownerId: row.owner_id,
     ownerUnit: row.owner_unit,
     assignedByRuleId: row.assigned_by_rule,
+    formId: row.form_id,
     version: Number(row.version),
     createdAt: row.created_at,
     createdBy: row.created_by,
@@ -96,6 +98,7 @@ export class LeadRepository {
       'owner_id',
       'owner_unit',
       'assigned_by_rule',
+      'form_id',
       'created_by',
       'updated_by',
     ];
@@ -105,6 +108,7 @@ export class LeadRepository {
       lead.ownerId,
       lead.ownerUnit,
       lead.assignedByRuleId,
+      lead.formId,
       lead.createdBy,
       lead.updatedBy,
     ];

@@ -186,6 +186,24 @@ export interface Lead {
     | undefined;
   /** The assignment rule that gave the lead its owner; empty when assigned by hand or at creation. */
   assignedByRuleId: string;
+  /** The web form that captured the lead; empty for other leads. */
+  formId: string;
+}
+
+export interface LeadForm {
+  /** UUID. */
+  id: string;
+  /** The public id the form posts with; random, URL-safe, set by the service. */
+  key: string;
+  /** e.g. "官网产品咨询表单"; 1..100 characters. */
+  name: string;
+  /** The source its leads get, e.g. "官网表单"; 1..50 characters. */
+  source: string;
+  /** The org unit its leads go to, by that unit's assignment rules. */
+  unit: string;
+  enabled: boolean;
+  version: number;
+  audit?: AuditStamps | undefined;
 }
 
 export interface LeadAssignmentRule {
@@ -333,6 +351,49 @@ export interface ChangeLeadStatusResponse {
   lead?: Lead | undefined;
 }
 
+export interface CreateLeadFormRequest {
+  /** name, source and unit; the rest is set by the service. */
+  form?: LeadForm | undefined;
+}
+
+export interface CreateLeadFormResponse {
+  form?: LeadForm | undefined;
+}
+
+export interface ListLeadFormsRequest {
+}
+
+export interface ListLeadFormsResponse {
+  forms: LeadForm[];
+}
+
+export interface UpdateLeadFormRequest {
+  id: string;
+  expectedVersion: number;
+  form?:
+    | LeadForm
+    | undefined;
+  /** Paths: name, source, unit, enabled. */
+  updateMask?: string[] | undefined;
+}
+
+export interface UpdateLeadFormResponse {
+  form?: LeadForm | undefined;
+}
+
+export interface SubmitLeadFormRequest {
+  formKey: string;
+  /**
+   * What the visitor entered: contact_name, company_name, phone, email, province, city,
+   * description. The source is the form's.
+   */
+  lead?: Lead | undefined;
+}
+
+export interface SubmitLeadFormResponse {
+  lead?: Lead | undefined;
+}
+
 function createBaseLead(): Lead {
   return {
     id: "",
@@ -352,6 +413,7 @@ function createBaseLead(): Lead {
     version: 0,
     audit: undefined,
     assignedByRuleId: "",
+    formId: "",
   };
 }
 
@@ -407,6 +469,9 @@ export const Lead: MessageFns<Lead> = {
     }
     if (message.assignedByRuleId !== "") {
       writer.uint32(138).string(message.assignedByRuleId);
+    }
+    if (message.formId !== "") {
+      writer.uint32(146).string(message.formId);
     }
     return writer;
   },
@@ -560,6 +625,14 @@ export const Lead: MessageFns<Lead> = {
             message.assignedByRuleId = reader.string();
             continue;
           }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.formId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -619,6 +692,11 @@ export const Lead: MessageFns<Lead> = {
         : isSet(object.assigned_by_rule_id)
         ? globalThis.String(object.assigned_by_rule_id)
         : "",
+      formId: isSet(object.formId)
+        ? globalThis.String(object.formId)
+        : isSet(object.form_id)
+        ? globalThis.String(object.form_id)
+        : "",
     };
   },
 
@@ -675,6 +753,9 @@ export const Lead: MessageFns<Lead> = {
     if (message.assignedByRuleId !== "") {
       obj.assignedByRuleId = message.assignedByRuleId;
     }
+    if (message.formId !== "") {
+      obj.formId = message.formId;
+    }
     return obj;
   },
 
@@ -702,6 +783,190 @@ export const Lead: MessageFns<Lead> = {
       ? AuditStamps.fromPartial(object.audit)
       : undefined;
     message.assignedByRuleId = object.assignedByRuleId ?? "";
+    message.formId = object.formId ?? "";
+    return message;
+  },
+};
+
+function createBaseLeadForm(): LeadForm {
+  return { id: "", key: "", name: "", source: "", unit: "", enabled: false, version: 0, audit: undefined };
+}
+
+export const LeadForm: MessageFns<LeadForm> = {
+  encode(message: LeadForm, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.key !== "") {
+      writer.uint32(18).string(message.key);
+    }
+    if (message.name !== "") {
+      writer.uint32(26).string(message.name);
+    }
+    if (message.source !== "") {
+      writer.uint32(34).string(message.source);
+    }
+    if (message.unit !== "") {
+      writer.uint32(42).string(message.unit);
+    }
+    if (message.enabled !== false) {
+      writer.uint32(48).bool(message.enabled);
+    }
+    if (message.version !== 0) {
+      writer.uint32(56).int64(message.version);
+    }
+    if (message.audit !== undefined) {
+      AuditStamps.encode(message.audit, writer.uint32(66).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LeadForm {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLeadForm();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.source = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.unit = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.enabled = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.version = longToNumber(reader.int64());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.audit = AuditStamps.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LeadForm {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      source: isSet(object.source) ? globalThis.String(object.source) : "",
+      unit: isSet(object.unit) ? globalThis.String(object.unit) : "",
+      enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : false,
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      audit: isSet(object.audit) ? AuditStamps.fromJSON(object.audit) : undefined,
+    };
+  },
+
+  toJSON(message: LeadForm): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.source !== "") {
+      obj.source = message.source;
+    }
+    if (message.unit !== "") {
+      obj.unit = message.unit;
+    }
+    if (message.enabled !== false) {
+      obj.enabled = message.enabled;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.audit !== undefined) {
+      obj.audit = AuditStamps.toJSON(message.audit);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LeadForm>, I>>(base?: I): LeadForm {
+    return LeadForm.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LeadForm>, I>>(object: I): LeadForm {
+    const message = createBaseLeadForm();
+    message.id = object.id ?? "";
+    message.key = object.key ?? "";
+    message.name = object.name ?? "";
+    message.source = object.source ?? "";
+    message.unit = object.unit ?? "";
+    message.enabled = object.enabled ?? false;
+    message.version = object.version ?? 0;
+    message.audit = (object.audit !== undefined && object.audit !== null)
+      ? AuditStamps.fromPartial(object.audit)
+      : undefined;
     return message;
   },
 };
@@ -2682,6 +2947,607 @@ export const ChangeLeadStatusResponse: MessageFns<ChangeLeadStatusResponse> = {
   },
 };
 
+function createBaseCreateLeadFormRequest(): CreateLeadFormRequest {
+  return { form: undefined };
+}
+
+export const CreateLeadFormRequest: MessageFns<CreateLeadFormRequest> = {
+  encode(message: CreateLeadFormRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.form !== undefined) {
+      LeadForm.encode(message.form, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateLeadFormRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateLeadFormRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.form = LeadForm.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateLeadFormRequest {
+    return { form: isSet(object.form) ? LeadForm.fromJSON(object.form) : undefined };
+  },
+
+  toJSON(message: CreateLeadFormRequest): unknown {
+    const obj: any = {};
+    if (message.form !== undefined) {
+      obj.form = LeadForm.toJSON(message.form);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateLeadFormRequest>, I>>(base?: I): CreateLeadFormRequest {
+    return CreateLeadFormRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateLeadFormRequest>, I>>(object: I): CreateLeadFormRequest {
+    const message = createBaseCreateLeadFormRequest();
+    message.form = (object.form !== undefined && object.form !== null) ? LeadForm.fromPartial(object.form) : undefined;
+    return message;
+  },
+};
+
+function createBaseCreateLeadFormResponse(): CreateLeadFormResponse {
+  return { form: undefined };
+}
+
+export const CreateLeadFormResponse: MessageFns<CreateLeadFormResponse> = {
+  encode(message: CreateLeadFormResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.form !== undefined) {
+      LeadForm.encode(message.form, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateLeadFormResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateLeadFormResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.form = LeadForm.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateLeadFormResponse {
+    return { form: isSet(object.form) ? LeadForm.fromJSON(object.form) : undefined };
+  },
+
+  toJSON(message: CreateLeadFormResponse): unknown {
+    const obj: any = {};
+    if (message.form !== undefined) {
+      obj.form = LeadForm.toJSON(message.form);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateLeadFormResponse>, I>>(base?: I): CreateLeadFormResponse {
+    return CreateLeadFormResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateLeadFormResponse>, I>>(object: I): CreateLeadFormResponse {
+    const message = createBaseCreateLeadFormResponse();
+    message.form = (object.form !== undefined && object.form !== null) ? LeadForm.fromPartial(object.form) : undefined;
+    return message;
+  },
+};
+
+function createBaseListLeadFormsRequest(): ListLeadFormsRequest {
+  return {};
+}
+
+export const ListLeadFormsRequest: MessageFns<ListLeadFormsRequest> = {
+  encode(_: ListLeadFormsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListLeadFormsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListLeadFormsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ListLeadFormsRequest {
+    return {};
+  },
+
+  toJSON(_: ListLeadFormsRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListLeadFormsRequest>, I>>(base?: I): ListLeadFormsRequest {
+    return ListLeadFormsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListLeadFormsRequest>, I>>(_: I): ListLeadFormsRequest {
+    const message = createBaseListLeadFormsRequest();
+    return message;
+  },
+};
+
+function createBaseListLeadFormsResponse(): ListLeadFormsResponse {
+  return { forms: [] };
+}
+
+export const ListLeadFormsResponse: MessageFns<ListLeadFormsResponse> = {
+  encode(message: ListLeadFormsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.forms) {
+      LeadForm.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListLeadFormsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListLeadFormsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.forms.push(LeadForm.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListLeadFormsResponse {
+    return { forms: globalThis.Array.isArray(object?.forms) ? object.forms.map((e: any) => LeadForm.fromJSON(e)) : [] };
+  },
+
+  toJSON(message: ListLeadFormsResponse): unknown {
+    const obj: any = {};
+    if (message.forms?.length) {
+      obj.forms = message.forms.map((e) => LeadForm.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListLeadFormsResponse>, I>>(base?: I): ListLeadFormsResponse {
+    return ListLeadFormsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListLeadFormsResponse>, I>>(object: I): ListLeadFormsResponse {
+    const message = createBaseListLeadFormsResponse();
+    message.forms = object.forms?.map((e) => LeadForm.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseUpdateLeadFormRequest(): UpdateLeadFormRequest {
+  return { id: "", expectedVersion: 0, form: undefined, updateMask: undefined };
+}
+
+export const UpdateLeadFormRequest: MessageFns<UpdateLeadFormRequest> = {
+  encode(message: UpdateLeadFormRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.expectedVersion !== 0) {
+      writer.uint32(16).int64(message.expectedVersion);
+    }
+    if (message.form !== undefined) {
+      LeadForm.encode(message.form, writer.uint32(26).fork()).join();
+    }
+    if (message.updateMask !== undefined) {
+      FieldMask.encode(FieldMask.wrap(message.updateMask), writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateLeadFormRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateLeadFormRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.form = LeadForm.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.updateMask = FieldMask.unwrap(FieldMask.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateLeadFormRequest {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      expectedVersion: isSet(object.expectedVersion)
+        ? globalThis.Number(object.expectedVersion)
+        : isSet(object.expected_version)
+        ? globalThis.Number(object.expected_version)
+        : 0,
+      form: isSet(object.form) ? LeadForm.fromJSON(object.form) : undefined,
+      updateMask: isSet(object.updateMask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.updateMask))
+        : isSet(object.update_mask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.update_mask))
+        : undefined,
+    };
+  },
+
+  toJSON(message: UpdateLeadFormRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.expectedVersion !== 0) {
+      obj.expectedVersion = Math.round(message.expectedVersion);
+    }
+    if (message.form !== undefined) {
+      obj.form = LeadForm.toJSON(message.form);
+    }
+    if (message.updateMask !== undefined) {
+      obj.updateMask = FieldMask.toJSON(FieldMask.wrap(message.updateMask));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateLeadFormRequest>, I>>(base?: I): UpdateLeadFormRequest {
+    return UpdateLeadFormRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateLeadFormRequest>, I>>(object: I): UpdateLeadFormRequest {
+    const message = createBaseUpdateLeadFormRequest();
+    message.id = object.id ?? "";
+    message.expectedVersion = object.expectedVersion ?? 0;
+    message.form = (object.form !== undefined && object.form !== null) ? LeadForm.fromPartial(object.form) : undefined;
+    message.updateMask = object.updateMask ?? undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateLeadFormResponse(): UpdateLeadFormResponse {
+  return { form: undefined };
+}
+
+export const UpdateLeadFormResponse: MessageFns<UpdateLeadFormResponse> = {
+  encode(message: UpdateLeadFormResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.form !== undefined) {
+      LeadForm.encode(message.form, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateLeadFormResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateLeadFormResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.form = LeadForm.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateLeadFormResponse {
+    return { form: isSet(object.form) ? LeadForm.fromJSON(object.form) : undefined };
+  },
+
+  toJSON(message: UpdateLeadFormResponse): unknown {
+    const obj: any = {};
+    if (message.form !== undefined) {
+      obj.form = LeadForm.toJSON(message.form);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateLeadFormResponse>, I>>(base?: I): UpdateLeadFormResponse {
+    return UpdateLeadFormResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateLeadFormResponse>, I>>(object: I): UpdateLeadFormResponse {
+    const message = createBaseUpdateLeadFormResponse();
+    message.form = (object.form !== undefined && object.form !== null) ? LeadForm.fromPartial(object.form) : undefined;
+    return message;
+  },
+};
+
+function createBaseSubmitLeadFormRequest(): SubmitLeadFormRequest {
+  return { formKey: "", lead: undefined };
+}
+
+export const SubmitLeadFormRequest: MessageFns<SubmitLeadFormRequest> = {
+  encode(message: SubmitLeadFormRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.formKey !== "") {
+      writer.uint32(10).string(message.formKey);
+    }
+    if (message.lead !== undefined) {
+      Lead.encode(message.lead, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SubmitLeadFormRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSubmitLeadFormRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.formKey = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.lead = Lead.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SubmitLeadFormRequest {
+    return {
+      formKey: isSet(object.formKey)
+        ? globalThis.String(object.formKey)
+        : isSet(object.form_key)
+        ? globalThis.String(object.form_key)
+        : "",
+      lead: isSet(object.lead) ? Lead.fromJSON(object.lead) : undefined,
+    };
+  },
+
+  toJSON(message: SubmitLeadFormRequest): unknown {
+    const obj: any = {};
+    if (message.formKey !== "") {
+      obj.formKey = message.formKey;
+    }
+    if (message.lead !== undefined) {
+      obj.lead = Lead.toJSON(message.lead);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SubmitLeadFormRequest>, I>>(base?: I): SubmitLeadFormRequest {
+    return SubmitLeadFormRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SubmitLeadFormRequest>, I>>(object: I): SubmitLeadFormRequest {
+    const message = createBaseSubmitLeadFormRequest();
+    message.formKey = object.formKey ?? "";
+    message.lead = (object.lead !== undefined && object.lead !== null) ? Lead.fromPartial(object.lead) : undefined;
+    return message;
+  },
+};
+
+function createBaseSubmitLeadFormResponse(): SubmitLeadFormResponse {
+  return { lead: undefined };
+}
+
+export const SubmitLeadFormResponse: MessageFns<SubmitLeadFormResponse> = {
+  encode(message: SubmitLeadFormResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.lead !== undefined) {
+      Lead.encode(message.lead, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SubmitLeadFormResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSubmitLeadFormResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.lead = Lead.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SubmitLeadFormResponse {
+    return { lead: isSet(object.lead) ? Lead.fromJSON(object.lead) : undefined };
+  },
+
+  toJSON(message: SubmitLeadFormResponse): unknown {
+    const obj: any = {};
+    if (message.lead !== undefined) {
+      obj.lead = Lead.toJSON(message.lead);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SubmitLeadFormResponse>, I>>(base?: I): SubmitLeadFormResponse {
+    return SubmitLeadFormResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SubmitLeadFormResponse>, I>>(object: I): SubmitLeadFormResponse {
+    const message = createBaseSubmitLeadFormResponse();
+    message.lead = (object.lead !== undefined && object.lead !== null) ? Lead.fromPartial(object.lead) : undefined;
+    return message;
+  },
+};
+
 /**
  * Leads (线索, SAL-01): people and companies who may buy, before they are customers. A lead is
  * owned like a customer (a rep, the rep's org unit) and read in the same scopes: reps their
@@ -3036,6 +3902,155 @@ export const LeadAssignmentServiceClient = makeGenericClientConstructor(
 ) as unknown as {
   new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): LeadAssignmentServiceClient;
   service: typeof LeadAssignmentServiceService;
+  serviceName: string;
+};
+
+/**
+ * Web forms that capture leads (SAL-01). Admins keep every form, sales managers the forms of the
+ * units they manage (sales:assign). Submissions come from the public API through the gateway,
+ * which calls SubmitLeadForm as itself (a service principal with sales:create).
+ */
+export type LeadFormServiceService = typeof LeadFormServiceService;
+export const LeadFormServiceService = {
+  createLeadForm: {
+    path: "/liaison.sales.v1.LeadFormService/CreateLeadForm" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateLeadFormRequest): Buffer =>
+      Buffer.from(CreateLeadFormRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateLeadFormRequest => CreateLeadFormRequest.decode(value),
+    responseSerialize: (value: CreateLeadFormResponse): Buffer =>
+      Buffer.from(CreateLeadFormResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateLeadFormResponse => CreateLeadFormResponse.decode(value),
+  },
+  /** The forms of the units the caller manages (all for an admin), newest first. */
+  listLeadForms: {
+    path: "/liaison.sales.v1.LeadFormService/ListLeadForms" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListLeadFormsRequest): Buffer => Buffer.from(ListLeadFormsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListLeadFormsRequest => ListLeadFormsRequest.decode(value),
+    responseSerialize: (value: ListLeadFormsResponse): Buffer =>
+      Buffer.from(ListLeadFormsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListLeadFormsResponse => ListLeadFormsResponse.decode(value),
+  },
+  updateLeadForm: {
+    path: "/liaison.sales.v1.LeadFormService/UpdateLeadForm" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateLeadFormRequest): Buffer =>
+      Buffer.from(UpdateLeadFormRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateLeadFormRequest => UpdateLeadFormRequest.decode(value),
+    responseSerialize: (value: UpdateLeadFormResponse): Buffer =>
+      Buffer.from(UpdateLeadFormResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateLeadFormResponse => UpdateLeadFormResponse.decode(value),
+  },
+  /**
+   * A visitor's submission to an enabled form: a lead with the form's source, owned by the
+   * assignment rules of the form's unit, or unassigned there. NOT_FOUND for an unknown or
+   * disabled key. Service principals only.
+   */
+  submitLeadForm: {
+    path: "/liaison.sales.v1.LeadFormService/SubmitLeadForm" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SubmitLeadFormRequest): Buffer =>
+      Buffer.from(SubmitLeadFormRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SubmitLeadFormRequest => SubmitLeadFormRequest.decode(value),
+    responseSerialize: (value: SubmitLeadFormResponse): Buffer =>
+      Buffer.from(SubmitLeadFormResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SubmitLeadFormResponse => SubmitLeadFormResponse.decode(value),
+  },
+} as const;
+
+export interface LeadFormServiceServer extends UntypedServiceImplementation {
+  createLeadForm: handleUnaryCall<CreateLeadFormRequest, CreateLeadFormResponse>;
+  /** The forms of the units the caller manages (all for an admin), newest first. */
+  listLeadForms: handleUnaryCall<ListLeadFormsRequest, ListLeadFormsResponse>;
+  updateLeadForm: handleUnaryCall<UpdateLeadFormRequest, UpdateLeadFormResponse>;
+  /**
+   * A visitor's submission to an enabled form: a lead with the form's source, owned by the
+   * assignment rules of the form's unit, or unassigned there. NOT_FOUND for an unknown or
+   * disabled key. Service principals only.
+   */
+  submitLeadForm: handleUnaryCall<SubmitLeadFormRequest, SubmitLeadFormResponse>;
+}
+
+export interface LeadFormServiceClient extends Client {
+  createLeadForm(
+    request: CreateLeadFormRequest,
+    callback: (error: ServiceError | null, response: CreateLeadFormResponse) => void,
+  ): ClientUnaryCall;
+  createLeadForm(
+    request: CreateLeadFormRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateLeadFormResponse) => void,
+  ): ClientUnaryCall;
+  createLeadForm(
+    request: CreateLeadFormRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateLeadFormResponse) => void,
+  ): ClientUnaryCall;
+  /** The forms of the units the caller manages (all for an admin), newest first. */
+  listLeadForms(
+    request: ListLeadFormsRequest,
+    callback: (error: ServiceError | null, response: ListLeadFormsResponse) => void,
+  ): ClientUnaryCall;
+  listLeadForms(
+    request: ListLeadFormsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListLeadFormsResponse) => void,
+  ): ClientUnaryCall;
+  listLeadForms(
+    request: ListLeadFormsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListLeadFormsResponse) => void,
+  ): ClientUnaryCall;
+  updateLeadForm(
+    request: UpdateLeadFormRequest,
+    callback: (error: ServiceError | null, response: UpdateLeadFormResponse) => void,
+  ): ClientUnaryCall;
+  updateLeadForm(
+    request: UpdateLeadFormRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateLeadFormResponse) => void,
+  ): ClientUnaryCall;
+  updateLeadForm(
+    request: UpdateLeadFormRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateLeadFormResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * A visitor's submission to an enabled form: a lead with the form's source, owned by the
+   * assignment rules of the form's unit, or unassigned there. NOT_FOUND for an unknown or
+   * disabled key. Service principals only.
+   */
+  submitLeadForm(
+    request: SubmitLeadFormRequest,
+    callback: (error: ServiceError | null, response: SubmitLeadFormResponse) => void,
+  ): ClientUnaryCall;
+  submitLeadForm(
+    request: SubmitLeadFormRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SubmitLeadFormResponse) => void,
+  ): ClientUnaryCall;
+  submitLeadForm(
+    request: SubmitLeadFormRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SubmitLeadFormResponse) => void,
+  ): ClientUnaryCall;
+}
+
+export const LeadFormServiceClient = makeGenericClientConstructor(
+  LeadFormServiceService,
+  "liaison.sales.v1.LeadFormService",
+) as unknown as {
+  new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): LeadFormServiceClient;
+  service: typeof LeadFormServiceService;
   serviceName: string;
 };
 
