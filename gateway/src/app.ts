@@ -1,15 +1,15 @@
 import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
-import type { TokenVerifier } from '@liaison/auth';
+import type { TokenSource, TokenVerifier } from '@liaison/auth';
 import type { HealthMonitor, Logger, Pool, ServiceMetrics } from '@liaison/runtime';
-import { auditWrites, isAudited } from './audit/audit-middleware';
+import { auditWrites, isAudited, type AuditedRoute } from './audit/audit-middleware';
 import type { AuditTrail } from './audit/audit-trail';
-import { rateLimit, type RateLimitSettings } from './rate-limit/rate-limit-middleware';
+import { publicRateLimit, rateLimit, type PublicLimitSettings, type RateLimitSettings } from './rate-limit/rate-limit-middleware';
 import type { RateLimiter } from './rate-limit/rate-limiter';
 import { auditRecordRoutes } from './routes/audit-records';
 import { ApiRouter } from './http/api-router';
-import { authenticate } from './http/authenticate';
+import { actAsGateway, authenticate } from './http/authenticate';
 import { openApiDocument } from './http/openapi';
 import { problemHandler, sendProblem } from './http/problem';
 import type { ServiceClients } from './clients';
@@ -26,6 +26,11 @@ export interface GatewayDeps {
   auditTrail: AuditTrail;
   rateLimiter: RateLimiter;
   rateLimits: RateLimitSettings;
+  /** The gateway's own token, for the public routes. */
+  gatewayToken: TokenSource;
+  publicLimits: PublicLimitSettings;
+  /** Proxies whose X-Forwarded-For names the client address (0: none). */
+  trustProxyHops: number;
   corsOrigins: string[];
   logger: Logger;
   metrics: ServiceMetrics;
@@ -46,7 +51,8 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(traceRequests(), observe(deps.metrics), securityHeaders(), browserAccess(deps.corsOrigins));
+  if (deps.trustProxyHops > 0) app.set('trust proxy', deps.trustProxyHops);
+  app.use(traceRequests(), observe(deps.metrics), securityHeaders(), browserAccess(deps.corsOrigins, `${API_BASE}/public/`));
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/readyz', (_req, res) => {
     const report = deps.health.current();
@@ -67,10 +73,14 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   );
   const verify = authenticate(deps.verifier);
   const limit = rateLimit(deps.rateLimiter, deps.rateLimits);
-  // Authentication, then the audit (so that a refusal below is recorded too), then the rate limits.
+  const publicLimit = publicRateLimit(deps.rateLimiter, deps.publicLimits, (req) => String(req.params.key ?? ''));
+  const asGateway = actAsGateway(deps.gatewayToken, deps.verifier);
+  const audit = (route: AuditedRoute) => (isAudited(route) ? [auditWrites(deps.auditTrail, route)] : []);
+  // Authentication, then the audit (so that a refusal below is recorded too), then the rate
+  // limits; a public route is limited first (no one to authenticate) and goes on as the gateway.
   app.use(
     API_BASE,
-    api.build((route) => [verify, ...(isAudited(route) ? [auditWrites(deps.auditTrail, route)] : []), limit]),
+    api.build((route) => (route.public ? [publicLimit, asGateway, ...audit(route)] : [verify, ...audit(route), limit])),
   );
   app.use((req, res) => sendProblem(res, 404, 'route_not_found', `no route for ${req.method} ${req.path}`));
   app.use(problemHandler(deps.logger));
@@ -89,13 +99,18 @@ function securityHeaders() {
 
 // The web frontends live on other origins: those configured may call from a browser, with the
 // headers the API reads and those it answers with exposed; any other origin gets no CORS headers.
-function browserAccess(origins: string[]) {
+// The public routes (web forms on any company website) answer every origin, without credentials.
+function browserAccess(origins: string[], publicPrefix: string) {
   const allowed = new Set(origins);
-  return cors({
-    origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
+  const common = {
     allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key'],
     exposedHeaders: ['ETag', 'Location', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'X-Trace-Id', 'Content-Disposition'],
     maxAge: 600,
+  };
+  return cors<Request>((req, callback) => {
+    const origin = req.headers.origin;
+    const isPublic = req.path.startsWith(publicPrefix);
+    callback(null, { ...common, origin: isPublic || (origin !== undefined && allowed.has(origin)) });
   });
 }
 

@@ -42,6 +42,7 @@ export interface ServiceClients {
   handovers: handoverV1.HandoverServiceClient;
   leads: salesLeadV1.LeadServiceClient;
   leadAssignment: salesLeadV1.LeadAssignmentServiceClient;
+  leadForms: salesLeadV1.LeadFormServiceClient;
 }
 
 export interface ClientSettings {
@@ -101,6 +102,11 @@ export function createClients(settings: ClientSettings): ServiceClients {
       salesLeadV1.LeadAssignmentServiceClient,
       settings.salesPipelineAddress,
       options('liaison.sales.v1.LeadAssignmentService', ['ListLeadAssignmentRules']),
+    ),
+    leadForms: createGrpcClient(
+      salesLeadV1.LeadFormServiceClient,
+      settings.salesPipelineAddress,
+      options('liaison.sales.v1.LeadFormService', ['ListLeadForms']),
     ),
     approvalBackends: new ApprovalBackends(
       Object.entries(settings.serviceAddresses).map(([service, address]) => ({

@@ -3,6 +3,7 @@ import { commonSettings, env, kafkaSettings, loadConfigOrExit, oidcSettings } fr
 export const settings = {
   ...commonSettings,
   ...oidcSettings,
+  // The gateway's own client (liaison-internal): the public routes (web forms) call services as it.
   OIDC_CLIENT_SECRET: env.secret('unused-by-gateway'),
   HTTP_PORT: env.port(8080),
   PUBLIC_URL: env.url('http://localhost:8080'),
@@ -24,6 +25,13 @@ export const settings = {
   RATE_LIMIT_CLIENTS: env.string('none'),
   // How often a replica adds its local counts to the shared ones (see rate-limit/rate-limiter.ts).
   RATE_LIMIT_FLUSH_MS: env.int(100, 10, 10_000),
+  // Public routes (web forms, no login): submissions per window per client address and form, and
+  // per form in all (0 = unlimited).
+  PUBLIC_LIMIT_PER_ADDRESS: env.int(10, 0),
+  PUBLIC_LIMIT_PER_FORM: env.int(600, 0),
+  // Proxies in front of the gateway (ingress) whose X-Forwarded-For is believed: the client
+  // address of the public limits is the one they name. 0 = the connection's own address.
+  TRUST_PROXY_HOPS: env.int(0, 0, 10),
 };
 
 export type GatewayConfig = ReturnType<typeof loadConfig>;

@@ -7,7 +7,7 @@ import { Counter } from 'prom-client';
 import { AuditTrail } from './audit/audit-trail';
 import type { RateLimitSettings } from './rate-limit/rate-limit-middleware';
 import { PgCounterStore, RateLimiter } from './rate-limit/rate-limiter';
-import { createTokenVerifier } from '@liaison/auth';
+import { createClientCredentialsSource, createTokenVerifier } from '@liaison/auth';
 import { createPool, grpcHealthCheck, listen, loadSqlMigrations, runMigrations, ServiceHost, type Pool } from '@liaison/runtime';
 import { stopTelemetry } from '@liaison/runtime/telemetry';
 import { createGatewayApp } from './app';
@@ -65,6 +65,16 @@ export async function startGateway(config: GatewayConfig = loadConfig()): Promis
     auditTrail,
     rateLimiter,
     rateLimits,
+    gatewayToken: createClientCredentialsSource({
+      tokenUrl: `${config.OIDC_ISSUER}/protocol/openid-connect/token`,
+      clientId: config.OIDC_CLIENT_ID,
+      clientSecret: config.OIDC_CLIENT_SECRET,
+    }),
+    publicLimits: {
+      perAddress: { name: 'address', limit: config.PUBLIC_LIMIT_PER_ADDRESS, windowSec: config.RATE_LIMIT_WINDOW_SEC },
+      perForm: { name: 'form', limit: config.PUBLIC_LIMIT_PER_FORM, windowSec: config.RATE_LIMIT_WINDOW_SEC },
+    },
+    trustProxyHops: config.TRUST_PROXY_HOPS,
     corsOrigins: config.CORS_ALLOWED_ORIGINS.filter((origin) => origin !== 'none'),
     logger: host.logger,
     metrics: host.metrics,

@@ -97,6 +97,8 @@ export async function startPlatform(
         // No rate limits unless a test sets them: suites walk the API faster than any person.
         RATE_LIMIT_PER_USER: '0',
         RATE_LIMIT_PER_CLIENT: '0',
+        PUBLIC_LIMIT_PER_ADDRESS: '0',
+        PUBLIC_LIMIT_PER_FORM: '0',
         ...common,
         ...serviceAddresses,
         SERVICE_NAME: 'gateway',

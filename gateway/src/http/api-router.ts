@@ -46,7 +46,13 @@ export interface RouteSpec<B extends TSchema = TSchema, Q extends TSchema = TSch
   operationId: string;
   summary: string;
   tag: string;
+  /**
+   * The permission the caller needs; for a public route (no login), the one the gateway's own
+   * identity needs, as which it then calls the service.
+   */
   permission: [Module, Action];
+  /** Anyone may call it, without a token: rate limited per client address instead of per user. */
+  public?: boolean;
   body?: B;
   /** A text body (e.g. CSV) instead of JSON, parsed by textBodies(); the handler reads req.body, a string. */
   textBody?: TextBodySpec;

@@ -105,7 +105,8 @@ function operationOf(route: RouteSpec, components: Json): Json {
         }
       : {}),
     responses,
-    'security': [{ bearer: [] }],
+    'security': route.public ? [] : [{ bearer: [] }],
+    ...(route.public ? { 'x-public': true } : {}),
   };
 }
 

@@ -22,6 +22,7 @@ interface RequestShape {
   streamBody?: unknown;
   query?: unknown;
   params?: unknown;
+  public?: boolean;
 }
 
 export function layerProblems(route: RequestShape): Record<number, ProblemResponse> {
@@ -37,6 +38,16 @@ export function layerProblems(route: RequestShape): Record<number, ProblemRespon
     503: problem('A service behind the gateway, or the identity provider, is unavailable; retry later.'),
     504: problem('A service behind the gateway did not answer in time.'),
   };
+  if (route.public) {
+    // No token is read, and the gateway's own identity holds the permission.
+    delete problems[401];
+    delete problems[403];
+    problems[429] = {
+      ...problems[429],
+      description:
+        'Too many requests from this address to this form, or to this form in all (code rate_limited); Retry-After says when to try again.',
+    };
+  }
   if (hasBody || route.query || route.params) {
     problems[400] = problem('The request is invalid: violations name each field (code validation_failed), or the body is not JSON.');
   }

@@ -14,6 +14,7 @@ import { customerViewRoutes } from './customer-view';
 import { alertRoutes } from './alerts';
 import { handoverRoutes } from './handovers';
 import { leadAssignmentRoutes, leadRoutes } from './leads';
+import { leadFormRoutes } from './lead-forms';
 
 /** Each resource module declares its routes on the router with the clients it needs. */
 export type RouteModule = (api: ApiRouter, clients: ServiceClients) => void;
@@ -35,4 +36,5 @@ export const routeModules: RouteModule[] = [
   (api, clients) => handoverRoutes(api, clients.handovers),
   (api, clients) => leadRoutes(api, clients.leads),
   (api, clients) => leadAssignmentRoutes(api, clients.leadAssignment),
+  (api, clients) => leadFormRoutes(api, clients.leadForms),
 ];

@@ -106,12 +106,13 @@ export interface Operation {
 
 const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 
+/** Every operation that takes a caller's token: public ones (x-public, web forms) have no caller to authorise. */
 export async function servedOperations(): Promise<Operation[]> {
   const response = await fetch(`${baseUrl()}/openapi.json`);
-  const doc = (await response.json()) as { paths: Record<string, Record<string, { 'x-permission'?: string }>> };
+  const doc = (await response.json()) as { paths: Record<string, Record<string, { 'x-permission'?: string; 'x-public'?: boolean }>> };
   return Object.entries(doc.paths).flatMap(([apiPath, operations]) =>
     Object.entries(operations)
-      .filter(([method]) => HTTP_METHODS.has(method))
+      .filter(([method, operation]) => HTTP_METHODS.has(method) && !operation['x-public'])
       .map(([method, operation]) => ({ endpoint: `${method.toUpperCase()} ${apiPath}`, permission: operation['x-permission'] })),
   );
 }

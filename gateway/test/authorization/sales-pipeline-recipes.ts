@@ -68,6 +68,22 @@ async function createRule(name: string, unit: string, user: string): Promise<{ i
   return created.body as { id: string; name: string; createdBy: string };
 }
 
+async function createFormFixture(key: string, spec: FixtureSpec): Promise<Fixture> {
+  const unit = unitFor(spec.owner, '/Sales/East');
+  const body = { name: `${RUN} ${key}`, source: `${RUN} 表单`, unit };
+  const created = await send({ method: 'POST', path: '/lead-forms', body }, tokenOf(spec.owner));
+  if (created.status !== 201) throw new Error(`fixture ${key}: create as ${spec.owner} answered ${created.status} ${created.text}`);
+  const form = created.body as { id: string; name: string; createdBy: string };
+  return { key, id: form.id, name: form.name, ownerId: form.createdBy, ownerUnit: unit, sharedWith: [], customerId: '' };
+}
+
+async function readFormAsAdmin(fixture: Fixture): Promise<{ version: number; body: unknown }> {
+  const reply = await asAdmin({ method: 'GET', path: '/lead-forms' });
+  const form = (reply.body as { items: { id: string; version: number }[] }).items.find((item) => item.id === fixture.id);
+  if (!form) throw new Error(`admin cannot find form ${fixture.key}: ${reply.status}`);
+  return { version: form.version, body: form };
+}
+
 async function readRuleAsAdmin(fixture: Fixture): Promise<{ version: number; body: unknown }> {
   const reply = await asAdmin({ method: 'GET', path: '/lead-assignment-rules' });
   const rule = (reply.body as { items: { id: string; version: number }[] }).items.find((item) => item.id === fixture.id);
@@ -87,6 +103,40 @@ const changesTo = (fixture: Fixture, before: Reply) => async () => describeChang
 const NEXT_STATUS: Record<string, string> = { new: 'contacted', contacted: 'qualified', qualified: 'contacted' };
 
 export const recipes: Record<string, Recipe> = {
+  'POST /lead-forms': {
+    async prepare({ user }) {
+      const name = `${RUN} form by ${user}`;
+      return {
+        method: 'POST',
+        path: '/lead-forms',
+        body: { name, source: '官网表单', unit: unitFor(user, '/Sales/East') },
+        changedSince: async () => {
+          const all = (await asAdmin({ method: 'GET', path: '/lead-forms' })).body as { items: { name: string }[] };
+          return all.items.some((form) => form.name === name) ? `a form named "${name}" exists` : undefined;
+        },
+      };
+    },
+  },
+  'GET /lead-forms': {
+    collection: true,
+    async prepare() {
+      return { method: 'GET', path: '/lead-forms' };
+    },
+  },
+  'PATCH /lead-forms/{id}': {
+    serial: true,
+    async prepare(probe) {
+      const fixture = fixtureOf(probe);
+      const before = await readFormAsAdmin(fixture);
+      return {
+        method: 'PATCH',
+        path: `/lead-forms/${fixture.id}`,
+        headers: { 'if-match': `"${before.version}"` },
+        body: { source: `来源 ${before.version}` },
+        changedSince: async () => describeChanges(before.body, (await readFormAsAdmin(fixture)).body),
+      };
+    },
+  },
   'POST /leads/{id}/assign': {
     serial: true,
     async prepare(probe) {
@@ -213,4 +263,6 @@ export const recipes: Record<string, Recipe> = {
 export const fixtureKinds: Record<string, FixtureKind> = {
   'lead': { create: createLeadFixture, scope: salesScope },
   'lead-assignment-rule': { create: createRuleFixture, scope: ruleScope },
+  // Forms belong to their unit as rules do.
+  'lead-form': { create: createFormFixture, scope: ruleScope },
 };
