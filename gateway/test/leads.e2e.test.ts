@@ -32,6 +32,7 @@ async function createLead(user: string, companyName: string): Promise<Reply> {
     province: '浙江省',
     city: '宁波市',
     description: '想了解数控机床联网方案\n预算待定',
+    allowDuplicate: true,
   });
   expect(reply.status).toBe(201);
   return reply;
@@ -151,6 +152,7 @@ describe('leads through the gateway', () => {
         phone: '13600000000',
         source,
         assignByRules: true,
+        allowDuplicate: true,
       });
       expect(lead.body.assignedByRuleId).toBe(rule.body.id);
       owners.push(lead.body.ownerId);
@@ -162,6 +164,7 @@ describe('leads through the gateway', () => {
       phone: '13600000001',
       source: '无规则',
       assignByRules: true,
+      allowDuplicate: true,
     });
     expect(waiting.body).toMatchObject({ ownerId: null, ownerUnit: '/Sales/East', assignedByRuleId: null });
     const elsewhere = await call('POST', `/leads/${waiting.body.id}/assign`, 'manager.east', {
@@ -191,5 +194,31 @@ describe('leads through the gateway', () => {
     expect((await call('DELETE', `/lead-assignment-rules/${rule.body.id}`, 'manager.east', undefined, { 'if-match': '"1"' })).status).toBe(
       204,
     );
+  });
+
+  it('refuses a second open lead with the same phone, naming it, and finds duplicates across owners', async () => {
+    const phone = `135${String(Date.now()).slice(-8)}`;
+    const first = await call('POST', '/leads', 'rep.east.1', { contactName: '郑先生', companyName: `查重 ${RUN} 有限公司`, phone });
+    expect(first.status).toBe(201);
+    const again = await call('POST', '/leads', 'rep.east.2', { contactName: '郑先生', phone: `+86 ${phone}` });
+    expectProblem(again, 409, 'duplicate_lead');
+    expect(fieldsOf(again)).toEqual(['phone']);
+    expect((await call('POST', '/leads', 'rep.east.2', { contactName: '郑先生', phone, allowDuplicate: true })).status).toBe(201);
+
+    const found = await call('POST', '/leads/duplicates', 'rep.east.2', { companyName: `查重 ${RUN}`, phone });
+    expect(found.status).toBe(200);
+    const hidden = found.body.items.find((item: { visible: boolean }) => !item.visible);
+    expect(hidden).toEqual({
+      leadId: null,
+      contactName: null,
+      companyName: null,
+      status: 'new',
+      ownerUnit: '/Sales/East',
+      reasons: ['name', 'phone'],
+      visible: false,
+    });
+    const mine = found.body.items.find((item: { visible: boolean }) => item.visible);
+    expect(mine).toMatchObject({ contactName: '郑先生', reasons: ['phone'] });
+    expectProblem(await call('POST', '/leads/duplicates', 'rep.east.2', {}), 400, 'validation_failed');
   });
 });

@@ -8,6 +8,7 @@ import {
   type CreateLeadAssignmentRuleJson,
   type CreateLeadJson,
   type LeadAssignmentRuleJson,
+  type LeadDuplicateListJson,
   type UpdateLeadAssignmentRuleJson,
   type LeadJson,
   type ListLeadsJson,
@@ -79,8 +80,28 @@ function fieldsToProto(body: Fields): salesLeadV1.Lead {
 }
 
 export function createRequestFromJson(body: CreateLeadJson): salesLeadV1.CreateLeadRequest {
-  const { assignByRules, ...fields } = body;
-  return { lead: fieldsToProto(fields), assignByRules: assignByRules ?? false };
+  const { assignByRules, allowDuplicate, ...fields } = body;
+  return { lead: fieldsToProto(fields), assignByRules: assignByRules ?? false, allowDuplicate: allowDuplicate ?? false };
+}
+
+const REASON_NAMES = {
+  [salesLeadV1.DuplicateReason.DUPLICATE_REASON_NAME]: 'name',
+  [salesLeadV1.DuplicateReason.DUPLICATE_REASON_PHONE]: 'phone',
+  [salesLeadV1.DuplicateReason.DUPLICATE_REASON_EMAIL]: 'email',
+} as Record<number, 'name' | 'phone' | 'email'>;
+
+export function duplicatesToJson(duplicates: salesLeadV1.LeadDuplicate[]): LeadDuplicateListJson {
+  return {
+    items: duplicates.map((duplicate) => ({
+      leadId: text(duplicate.leadId),
+      contactName: text(duplicate.contactName),
+      companyName: text(duplicate.companyName),
+      status: STATUS_JSON.get(duplicate.status) ?? 'new',
+      ownerUnit: text(duplicate.ownerUnit),
+      reasons: duplicate.reasons.map((reason) => REASON_NAMES[reason]).filter(Boolean),
+      visible: duplicate.visible,
+    })),
+  };
 }
 
 export function updateRequestFromJson(id: string, expectedVersion: number, body: Fields): salesLeadV1.UpdateLeadRequest {

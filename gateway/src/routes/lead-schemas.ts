@@ -73,6 +73,9 @@ export const CreateLeadBody = named(
       province: Type.Optional(Place),
       city: Type.Optional(Place),
       description: Type.Optional(Description),
+      allowDuplicate: Type.Optional(
+        Type.Boolean({ description: 'Create even when an open lead has the same phone or e-mail (otherwise 409 duplicate_lead).' }),
+      ),
       assignByRules: Type.Optional(
         Type.Boolean({
           description: 'Owner by the assignment rules of the units the caller manages (sales:assign) instead of the caller.',
@@ -234,7 +237,41 @@ export const LeadAssignmentRuleList = named(
   Type.Object({ items: Type.Array(LeadAssignmentRule) }, { additionalProperties: false }),
 );
 
+export const FindLeadDuplicatesBody = named(
+  'FindLeadDuplicates',
+  Type.Object(
+    { companyName: Type.Optional(CompanyName), phone: Type.Optional(Phone), email: Type.Optional(Email) },
+    { additionalProperties: false, minProperties: 1, description: 'What to compare: any of the three.' },
+  ),
+);
+
+export const LeadDuplicateList = named(
+  'LeadDuplicateList',
+  Type.Object(
+    {
+      items: Type.Array(
+        Type.Object(
+          {
+            leadId: nullable(Type.String({ format: 'uuid' })),
+            contactName: nullable(ContactName),
+            companyName: nullable(CompanyName),
+            status: Status,
+            ownerUnit: nullable(Type.String()),
+            reasons: Type.Array(Type.Union([Type.Literal('name'), Type.Literal('phone'), Type.Literal('email')])),
+            visible: Type.Boolean({ description: 'false: outside your scope; the lead exists, its id and names are not told.' }),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 20 },
+      ),
+    },
+    { additionalProperties: false },
+  ),
+);
+
 export type LeadJson = Static<typeof Lead>;
+export type FindLeadDuplicatesJson = Static<typeof FindLeadDuplicatesBody>;
+export type LeadDuplicateListJson = Static<typeof LeadDuplicateList>;
 export type AssignLeadJson = Static<typeof AssignLeadBody>;
 export type LeadAssignmentRuleJson = Static<typeof LeadAssignmentRule>;
 export type CreateLeadAssignmentRuleJson = Static<typeof CreateLeadAssignmentRuleBody>;

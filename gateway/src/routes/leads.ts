@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { salesLeadV1 } from '@liaison/contracts';
+import { salesLeadV1 } from '@liaison/contracts';
 import type { ApiRouter } from '../http/api-router';
 import { HttpProblem } from '../http/problem';
 import { problem, versionProblems } from '../http/problem-responses';
@@ -8,6 +8,7 @@ import { expectedVersion } from '../http/versions';
 import {
   createRequestFromJson,
   createRuleRequestFromJson,
+  duplicatesToJson,
   LEAD_FIELD_NAMES,
   ruleToJson,
   updateRuleRequestFromJson,
@@ -22,6 +23,8 @@ import {
   ChangeLeadStatusBody,
   CreateLeadAssignmentRuleBody,
   CreateLeadBody,
+  FindLeadDuplicatesBody,
+  LeadDuplicateList,
   Lead,
   LeadAssignmentRule,
   LeadAssignmentRuleList,
@@ -53,10 +56,31 @@ export function leadRoutes(api: ApiRouter, client: salesLeadV1.LeadServiceClient
     permission: ['sales', 'create'],
     body: CreateLeadBody,
     fieldNames: LEAD_FIELD_NAMES,
-    responses: { 201: { description: 'Created.', schema: Lead, headers: ETAG } },
+    responses: {
+      201: { description: 'Created.', schema: Lead, headers: ETAG },
+      409: problem(
+        'An open lead has the same phone or e-mail (code duplicate_lead; violations name them); send allowDuplicate to create anyway.',
+      ),
+    },
     async handler({ body, call, req, res }) {
       const lead = leadToJson((await call(client, 'createLead', createRequestFromJson(body))).lead!);
       res.status(201).location(`${req.baseUrl}/leads/${lead.id}`).set('ETag', `"${lead.version}"`).json(lead);
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/leads/duplicates',
+    operationId: 'findLeadDuplicates',
+    summary: 'Leads of any owner with the same company name, phone or e-mail (names only of those in your scope)',
+    tag: TAG,
+    permission: ['sales', 'create'],
+    body: FindLeadDuplicatesBody,
+    fieldNames: LEAD_FIELD_NAMES,
+    responses: { 200: { description: 'Most reasons first, then newest; at most 20.', schema: LeadDuplicateList } },
+    async handler({ body, call, res }) {
+      const lead = salesLeadV1.Lead.fromPartial(body);
+      res.json(duplicatesToJson((await call(client, 'findLeadDuplicates', { lead })).duplicates));
     },
   });
 

@@ -21,7 +21,7 @@ import type { FixtureSpec } from './matrix';
 async function createLeadFixture(key: string, spec: FixtureSpec): Promise<Fixture> {
   const name = `${RUN} ${key}`;
   const created = await send(
-    { method: 'POST', path: '/leads', body: { contactName: '韩梅梅', companyName: name, phone: '13912345678' } },
+    { method: 'POST', path: '/leads', body: { contactName: '韩梅梅', companyName: name, phone: '13912345678', allowDuplicate: true } },
     tokenOf(spec.owner),
   );
   if (created.status !== 201) throw new Error(`fixture ${key}: create as ${spec.owner} answered ${created.status} ${created.text}`);
@@ -103,6 +103,11 @@ const changesTo = (fixture: Fixture, before: Reply) => async () => describeChang
 const NEXT_STATUS: Record<string, string> = { new: 'contacted', contacted: 'qualified', qualified: 'contacted' };
 
 export const recipes: Record<string, Recipe> = {
+  'POST /leads/duplicates': {
+    async prepare() {
+      return { method: 'POST', path: '/leads/duplicates', body: { phone: '13912345678' } };
+    },
+  },
   'POST /lead-forms': {
     async prepare({ user }) {
       const name = `${RUN} form by ${user}`;
@@ -210,7 +215,7 @@ export const recipes: Record<string, Recipe> = {
       return {
         method: 'POST',
         path: '/leads',
-        body: { contactName: '李雷', companyName: name, email: 'li.lei@example.cn' },
+        body: { contactName: '李雷', companyName: name, email: 'li.lei@example.cn', allowDuplicate: true },
         changedSince: async () => {
           const found = await asAdmin({ method: 'GET', path: `/leads?q=${encodeURIComponent(name)}` });
           const count = (found.body as { items: unknown[] }).items.length;

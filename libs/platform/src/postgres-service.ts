@@ -23,6 +23,7 @@ import type { Kafka } from 'kafkajs';
 import type { PostgresGrpcServer } from './rpc';
 import { grpcServerOf, kafkaOf, serve, startHost, topicConfigOf, watchKafka, type RunningService } from './service-core';
 import type { postgresServiceSettings } from './settings';
+import { MATCHING_KEYS_MIGRATION_SCOPE, matchingKeysMigrations } from './matching-keys';
 
 // The bootstrap of a PostgreSQL service: one call wires the database (platform migrations, then
 // the service's), the outbox relay to the service's own topic, its projections, the gRPC server
@@ -67,6 +68,7 @@ export interface PostgresServiceSpec<Apis> {
 }
 
 const PLATFORM_MIGRATIONS: [string, Migration[]][] = [
+  [MATCHING_KEYS_MIGRATION_SCOPE, matchingKeysMigrations],
   ['events', eventsMigrations],
   [JOBS_MIGRATION_SCOPE, jobsMigrations],
   [APPROVALS_MIGRATION_SCOPE, approvalsMigrations],

@@ -14,41 +14,9 @@ ALTER TABLE customers
 CREATE INDEX customers_deleted ON customers (deleted_at DESC, seq DESC) WHERE deleted_at IS NOT NULL;
 CREATE INDEX customers_merged_into ON customers (merged_into) WHERE merged_into IS NOT NULL;
 
--- Duplicate detection keys. The name key folds what makes the same company look different:
--- NFKC (full-width letters, digits and brackets become half-width), case, one trailing legal
--- form (有限公司, 股份有限公司, "Co., Ltd." ...; Latin forms only as a separate word, so "Zinc"
--- keeps its "inc"), then every space and punctuation mark. A name that is nothing but a legal
--- form keeps it.
-CREATE FUNCTION liaison_name_key(name text) RETURNS text
-  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-  AS $$
-    WITH folded AS (SELECT lower(normalize(name, NFKC)) AS text),
-    stripped AS (
-      SELECT text,
-        regexp_replace(
-          regexp_replace(text, '(股份有限公司|有限责任公司|有限公司|股份公司|公司)[\s[:punct:]]*$', ''),
-          '([\s[:punct:]])(co[\s[:punct:]]*)?(ltd|limited|inc|incorporated|llc|corp|corporation|company|gmbh)[\s[:punct:]]*$', '\1') AS without_form
-      FROM folded
-    ),
-    squeezed AS (
-      SELECT regexp_replace(text, '[\s[:punct:]·、。〃〈〉《》「」『』【】〔〕〖〗“”‘’…—～]+', '', 'g') AS whole,
-             regexp_replace(without_form, '[\s[:punct:]·、。〃〈〉《》「」『』【】〔〕〖〗“”‘’…—～]+', '', 'g') AS core
-      FROM stripped
-    )
-    SELECT nullif(CASE WHEN core = '' THEN whole ELSE core END, '') FROM squeezed
-  $$;
-
--- Phone key: the digits without a +86/0086 country code and without the trunk 0 of a landline,
--- so "+86 21 6888 8888" and "021-68888888" agree; shorter than 7 digits is no key at all.
-CREATE FUNCTION liaison_phone_key(phone text) RETURNS text
-  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-  AS $$
-    SELECT CASE WHEN char_length(key) >= 7 THEN key END
-    FROM (
-      SELECT regexp_replace(regexp_replace(regexp_replace(phone, '[^0-9]', '', 'g'), '^(00)?86(?=[0-9]{9,11}$)', ''), '^0', '') AS key
-    ) AS digits
-  $$;
-
+-- Duplicate detection keys: liaison_name_key and liaison_phone_key (what they fold is said
+-- where they are defined, libs/platform/src/matching-keys.ts, run before every service's own
+-- migrations, so that leads of the sales pipeline match customers by the same rules).
 ALTER TABLE customers
   ADD COLUMN name_key  text GENERATED ALWAYS AS (liaison_name_key(name)) STORED,
   ADD COLUMN phone_key text GENERATED ALWAYS AS (liaison_phone_key(phone)) STORED;

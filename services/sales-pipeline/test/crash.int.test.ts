@@ -69,7 +69,7 @@ it('loses no committed event and publishes none of an uncommitted change when th
   });
   const metadata = await callerMetadata('rep.east.1');
   // The first create makes the topic exist, so that the collector can subscribe from its start.
-  await unary(client.createLead.bind(client), { lead: lead(-1), assignByRules: false }, metadata);
+  await unary(client.createLead.bind(client), { lead: lead(-1), assignByRules: false, allowDuplicate: true }, metadata);
   const events = await collectRecords([TOPIC], true);
 
   const acknowledged: string[] = [];
@@ -79,7 +79,11 @@ it('loses no committed event and publishes none of an uncommitted change when th
     while (next < BURST) {
       const index = next++;
       try {
-        const created = await unary(client.createLead.bind(client), { lead: lead(index), assignByRules: false }, metadata);
+        const created = await unary(
+          client.createLead.bind(client),
+          { lead: lead(index), assignByRules: false, allowDuplicate: true },
+          metadata,
+        );
         acknowledged.push(created.lead!.id);
         if (acknowledged.length === KILL_AFTER && !killed) {
           killed = true;

@@ -48,7 +48,7 @@ const createLead = async (user: string, lead: Partial<salesLeadV1.Lead>, assignB
   (
     await unary(
       leads.createLead.bind(leads),
-      { lead: salesLeadV1.Lead.fromPartial({ contactName: '王先生', phone: '13700000000', ...lead }), assignByRules },
+      { lead: salesLeadV1.Lead.fromPartial({ contactName: '王先生', phone: '13700000000', ...lead }), assignByRules, allowDuplicate: true },
       await as(user),
     )
   ).lead!;

@@ -42,7 +42,7 @@ const newLead = (overrides: Partial<salesLeadV1.Lead> = {}) =>
     ...overrides,
   });
 const create = async (username: string, lead = newLead()) =>
-  (await unary(client.createLead.bind(client), { lead, assignByRules: false }, await as(username))).lead!;
+  (await unary(client.createLead.bind(client), { lead, assignByRules: false, allowDuplicate: true }, await as(username))).lead!;
 const get = async (username: string, id: string) => (await unary(client.getLead.bind(client), { id }, await as(username))).lead!;
 const list = async (username: string, request: Partial<salesLeadV1.ListLeadsRequest>) =>
   unary(client.listLeads.bind(client), salesLeadV1.ListLeadsRequest.fromPartial(request), await as(username));
@@ -189,5 +189,73 @@ describe('leads', () => {
     await expect(changeStatus('rep.east.1', { id: '8d1f0a4e-2b7c-4c1e-9f3a-0e5d6c7b8a90', expectedVersion: 0 })).rejects.toMatchObject({
       code: 'invalid_argument',
     });
+  });
+
+  it('refuse a second open lead with the same phone or e-mail unless told to allow it, as the same key in any notation', async () => {
+    const digits = String(Date.now()).slice(-8);
+    const phone = `139${digits}`;
+    const first = await create('rep.east.1', newLead({ phone, email: `dup-${RUN}@example.cn` }));
+    const metadata = await as('rep.east.2');
+    const duplicate = newLead({ phone: `+86 139 ${digits.slice(0, 4)} ${digits.slice(4)}`, email: `DUP-${RUN}@example.cn` });
+    await expect(
+      unary(client.createLead.bind(client), { lead: duplicate, assignByRules: false, allowDuplicate: false }, metadata),
+    ).rejects.toMatchObject({
+      code: 'already_exists',
+      reason: 'duplicate_lead',
+      violations: [{ field: 'lead.phone' }, { field: 'lead.email' }].map(expect.objectContaining),
+    });
+    expect(
+      (await unary(client.createLead.bind(client), { lead: duplicate, assignByRules: false, allowDuplicate: true }, metadata)).lead!.id,
+    ).not.toBe(first.id);
+
+    // A disqualified lead blocks nothing.
+    const closedPhone = `138${digits}`;
+    const closed = await create('rep.east.1', newLead({ phone: closedPhone }));
+    await changeStatus('rep.east.1', {
+      id: closed.id,
+      expectedVersion: 1,
+      status: LeadStatus.LEAD_STATUS_DISQUALIFIED,
+      disqualifyReason: DisqualifyReason.DISQUALIFY_REASON_NO_NEED,
+    });
+    await expect(
+      unary(
+        client.createLead.bind(client),
+        { lead: newLead({ phone: closedPhone }), assignByRules: false, allowDuplicate: false },
+        await as('rep.east.1'),
+      ),
+    ).resolves.toBeDefined();
+  });
+
+  it('find duplicates across owners by company name, phone and e-mail, naming only those the caller may read', async () => {
+    const digits = String(Date.now() + 7).slice(-8);
+    const company = `杭州云帆${RUN}科技有限公司`;
+    const lead = await create('rep.east.1', newLead({ companyName: company, phone: `137${digits}` }));
+    const find = async (user: string, given: Partial<salesLeadV1.Lead>) =>
+      (await unary(client.findLeadDuplicates.bind(client), { lead: salesLeadV1.Lead.fromPartial(given) }, await as(user))).duplicates;
+    const { DuplicateReason } = salesLeadV1;
+
+    const forManager = await find('manager.east', { companyName: `杭州云帆${RUN}科技`, phone: `0137-${digits}` });
+    expect(forManager).toEqual([
+      expect.objectContaining({
+        leadId: lead.id,
+        companyName: company,
+        visible: true,
+        reasons: [DuplicateReason.DUPLICATE_REASON_NAME, DuplicateReason.DUPLICATE_REASON_PHONE],
+      }),
+    ]);
+    const forOtherRep = await find('rep.east.2', { companyName: `杭州云帆${RUN}科技（有限公司）` });
+    expect(forOtherRep).toEqual([
+      {
+        leadId: '',
+        contactName: '',
+        companyName: '',
+        status: LeadStatus.LEAD_STATUS_NEW,
+        ownerUnit: '/Sales/East',
+        reasons: [DuplicateReason.DUPLICATE_REASON_NAME],
+        visible: false,
+      },
+    ]);
+    await expect(find('rep.east.2', {})).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(find('analyst', { phone: `137${digits}` })).rejects.toMatchObject({ code: 'permission_denied' });
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { primaryUnit, requirePermission, type Principal } from '@liaison/auth';
+import { canSeeRecord, primaryUnit, requirePermission, type Principal } from '@liaison/auth';
 import {
   AppError,
   checkVersion,
@@ -12,7 +12,7 @@ import {
 } from '@liaison/runtime';
 import { leadAssigned, leadCreated, leadStatusChanged, leadUpdated } from '../events/lead-events';
 import { LeadAssignmentRepository } from '../persistence/lead-assignment-repository';
-import { LeadRepository } from '../persistence/lead-repository';
+import { LeadRepository, type DuplicateRow } from '../persistence/lead-repository';
 import {
   checkLeadFields,
   checkStatusChange,
@@ -40,6 +40,15 @@ export interface LeadQuery {
 }
 
 const leadPages = seqPageTokens('leads');
+const MAX_DUPLICATES = 20;
+const OPEN_STATUSES: readonly LeadStatus[] = ['new', 'contacted', 'qualified'];
+
+export interface CreateOptions {
+  assignByRules?: boolean;
+  allowDuplicate?: boolean;
+}
+
+export type LeadDuplicate = DuplicateRow & { visible: boolean };
 const MAX_TEXT_FILTER = 100;
 
 export class LeadService {
@@ -48,9 +57,17 @@ export class LeadService {
 
   constructor(private readonly pool: Pool) {}
 
-  /** Owned by the caller, or with assignByRules by the assignment rules of the units the caller manages. */
-  async create(tx: PoolClient, principal: Principal, input: LeadFields, assignByRules = false): Promise<Lead> {
+  /**
+   * Owned by the caller, or with assignByRules by the assignment rules of the units the caller
+   * manages. Refused when an open lead has the same phone or e-mail, unless allowDuplicate.
+   */
+  async create(tx: PoolClient, principal: Principal, input: LeadFields, options: CreateOptions = {}): Promise<Lead> {
     const fields = checkLeadFields(input);
+    const assignByRules = options.assignByRules ?? false;
+    // Which permission applies depends on the input: handing the lead to others needs
+    // sales:assign. Checked before anything about other leads is told (the duplicate check).
+    if (assignByRules) requirePermission(principal, 'sales', 'assign');
+    if (!options.allowDuplicate) await this.refuseOpenDuplicates(tx, fields);
     const owner = assignByRules ? await this.ownerByRules(tx, principal, fields) : { ownerId: principal.userId, assignedByRuleId: null };
     const lead = await this.repository.insert(tx, {
       ...fields,
@@ -64,6 +81,50 @@ export class LeadService {
     await leadCreated(tx, lead);
     if (lead.assignedByRuleId) await leadAssigned(tx, lead, null);
     return lead;
+  }
+
+  /** Leads like the given one, across every owner; names only of those the caller may read. */
+  async findDuplicates(principal: Principal, input: Pick<LeadFields, 'companyName' | 'phone' | 'email'>): Promise<LeadDuplicate[]> {
+    const given = { companyName: input.companyName.trim(), phone: input.phone.trim(), email: input.email.trim() };
+    if (!given.companyName && !given.phone && !given.email) {
+      throw AppError.invalid('nothing to compare', [
+        { field: 'lead', message: 'give a company name, a phone number or an e-mail address' },
+      ]);
+    }
+    const scope = salesReadScopeOf(principal);
+    const rows = await this.repository.duplicates(this.pool, given, [], MAX_DUPLICATES);
+    return rows.map((row) => {
+      const visible = canSeeRecord(scope, { ownerId: row.ownerId ?? '', ownerUnit: row.ownerUnit });
+      return visible
+        ? { ...row, visible }
+        : {
+            id: '',
+            contactName: '',
+            companyName: '',
+            status: row.status,
+            ownerId: null,
+            ownerUnit: row.ownerUnit,
+            reasons: row.reasons,
+            visible,
+          };
+    });
+  }
+
+  private async refuseOpenDuplicates(tx: PoolClient, fields: LeadFields): Promise<void> {
+    await this.repository.lockMatchingKeys(tx, fields);
+    const strong = (
+      await this.repository.duplicates(tx, { companyName: '', phone: fields.phone, email: fields.email }, OPEN_STATUSES, 1)
+    )[0];
+    if (!strong) return;
+    throw new AppError(
+      'already_exists',
+      'an open lead has the same phone number or e-mail address',
+      strong.reasons.map((reason) => ({
+        field: `lead.${reason}`,
+        message: 'an open lead has this one; look it up, or create with allow_duplicate',
+      })),
+      'duplicate_lead',
+    );
   }
 
   /**
@@ -93,9 +154,7 @@ export class LeadService {
     return lead;
   }
 
-  // Which permission applies depends on the input: handing the lead to others needs sales:assign.
   private async ownerByRules(tx: PoolClient, principal: Principal, fields: LeadFields) {
-    requirePermission(principal, 'sales', 'assign');
     const pick = await this.rules.pick(tx, fields, assignableUnits(salesWriteScopeOf(principal)));
     // No rule takes it: it waits unassigned in the caller's unit, for its managers to assign.
     return pick

@@ -3,13 +3,22 @@ import type { Policies, RpcContext } from '@liaison/platform';
 import { AppError } from '@liaison/runtime';
 import type { LeadStatus } from '../domain/lead';
 import type { LeadService } from '../domain/lead-service';
-import { fromProtoReason, fromProtoStatus, leadFieldsOf, toProtoLead } from './lead-mapper';
+import { fromProtoReason, fromProtoStatus, leadFieldsOf, toProtoDuplicate, toProtoLead } from './lead-mapper';
 
 /** LeadService RPCs: protobuf in, use case, protobuf out. */
 export function leadHandlers(service: LeadService) {
   return {
     async createLead(request: salesLeadV1.CreateLeadRequest, ctx: RpcContext): Promise<salesLeadV1.CreateLeadResponse> {
-      return { lead: toProtoLead(await service.create(ctx.tx, ctx.principal, leadFieldsOf(request.lead), request.assignByRules)) };
+      const options = { assignByRules: request.assignByRules, allowDuplicate: request.allowDuplicate };
+      return { lead: toProtoLead(await service.create(ctx.tx, ctx.principal, leadFieldsOf(request.lead), options)) };
+    },
+
+    async findLeadDuplicates(
+      request: salesLeadV1.FindLeadDuplicatesRequest,
+      ctx: RpcContext,
+    ): Promise<salesLeadV1.FindLeadDuplicatesResponse> {
+      const duplicates = await service.findDuplicates(ctx.principal, leadFieldsOf(request.lead));
+      return { duplicates: duplicates.map(toProtoDuplicate) };
     },
 
     async getLead(request: salesLeadV1.GetLeadRequest, ctx: RpcContext): Promise<salesLeadV1.GetLeadResponse> {
@@ -65,4 +74,5 @@ leadHandlers.policies = {
   updateLead: { permission: ['sales', 'update'], transaction: true },
   changeLeadStatus: { permission: ['sales', 'update'], transaction: true },
   assignLead: { permission: ['sales', 'assign'], transaction: true },
+  findLeadDuplicates: { permission: ['sales', 'create'] },
 } satisfies Policies<typeof salesLeadV1.LeadServiceService>;

@@ -1,6 +1,7 @@
 import { salesLeadV1 } from '@liaison/contracts';
 import type { DisqualifyReason, Lead, LeadStatus } from '../domain/lead';
 import type { AssignmentRule, RuleFields } from '../domain/lead-assignment';
+import type { LeadDuplicate } from '../domain/lead-service';
 
 // Leads between the domain and protobuf: enums by explicit tables, so that renumbering or
 // adding a proto value can never shift a meaning.
@@ -99,5 +100,23 @@ export function ruleFieldsOf(rule: salesLeadV1.LeadAssignmentRule | undefined): 
     unit: rule?.unit ?? '',
     members: rule?.members ?? [],
     enabled: rule?.enabled ?? false,
+  };
+}
+
+const DUPLICATE_REASONS = {
+  name: salesLeadV1.DuplicateReason.DUPLICATE_REASON_NAME,
+  phone: salesLeadV1.DuplicateReason.DUPLICATE_REASON_PHONE,
+  email: salesLeadV1.DuplicateReason.DUPLICATE_REASON_EMAIL,
+} as const;
+
+export function toProtoDuplicate(duplicate: LeadDuplicate): salesLeadV1.LeadDuplicate {
+  return {
+    leadId: duplicate.id,
+    contactName: duplicate.contactName,
+    companyName: duplicate.companyName,
+    status: STATUS_TO_PROTO[duplicate.status],
+    ownerUnit: duplicate.ownerUnit ?? '',
+    reasons: duplicate.reasons.map((reason) => DUPLICATE_REASONS[reason]),
+    visible: duplicate.visible,
   };
 }

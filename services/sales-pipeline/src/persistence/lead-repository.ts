@@ -86,7 +86,75 @@ export interface LeadFilter {
   limit: number;
 }
 
+export type DuplicateReason = 'name' | 'phone' | 'email';
+
+export interface DuplicateRow {
+  id: string;
+  contactName: string;
+  companyName: string;
+  status: LeadStatus;
+  ownerId: string | null;
+  ownerUnit: string | null;
+  reasons: DuplicateReason[];
+}
+
 export class LeadRepository {
+  /**
+   * Leads sharing a matching key with the given company name, phone or e-mail (libs/platform
+   * matching-keys), of the given statuses (all when empty), most reasons first, then newest.
+   */
+  async duplicates(
+    db: Queryable,
+    given: { companyName: string; phone: string; email: string },
+    statuses: readonly LeadStatus[],
+    limit: number,
+  ): Promise<DuplicateRow[]> {
+    const { rows } = await db.query<{
+      id: string;
+      contact_name: string;
+      company_name: string;
+      status: LeadStatus;
+      owner_id: string | null;
+      owner_unit: string | null;
+      same_name: boolean | null;
+      same_phone: boolean | null;
+      same_email: boolean | null;
+    }>(
+      `WITH given AS (
+         SELECT liaison_name_key(nullif($1, '')) AS name_key, liaison_phone_key(nullif($2, '')) AS phone_key, nullif(lower($3), '') AS email_key
+       )
+       SELECT l.id, l.contact_name, l.company_name, l.status, l.owner_id, l.owner_unit,
+              l.name_key = g.name_key AS same_name, l.phone_key = g.phone_key AS same_phone, l.email_key = g.email_key AS same_email
+       FROM leads l CROSS JOIN given g
+       WHERE (l.name_key = g.name_key OR l.phone_key = g.phone_key OR l.email_key = g.email_key)
+         AND (cardinality($4::text[]) = 0 OR l.status = ANY($4::text[]))
+       ORDER BY (l.name_key = g.name_key)::int + (l.phone_key = g.phone_key)::int + (l.email_key = g.email_key)::int DESC NULLS LAST, l.seq DESC
+       LIMIT $5`,
+      [given.companyName, given.phone, given.email, statuses, limit],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      contactName: row.contact_name,
+      companyName: row.company_name,
+      status: row.status,
+      ownerId: row.owner_id,
+      ownerUnit: row.owner_unit,
+      reasons: [row.same_name && 'name', row.same_phone && 'phone', row.same_email && 'email'].filter(Boolean) as DuplicateReason[],
+    }));
+  }
+
+  /**
+   * Holds creates of leads with the same phone or e-mail key one after the other until the
+   * transaction ends, so that two at once cannot both find no duplicate.
+   */
+  async lockMatchingKeys(db: Queryable, given: { phone: string; email: string }): Promise<void> {
+    await db.query(
+      `SELECT pg_advisory_xact_lock(hashtext('lead-key:' || key))
+       FROM unnest(ARRAY[liaison_phone_key(nullif($1, '')), nullif(lower($2), '')]) AS key WHERE key IS NOT NULL ORDER BY key`,
+      [given.phone, given.email],
+    );
+  }
+
   async insert(
     db: Queryable,
     lead: Omit<Lead, 'version' | 'createdAt' | 'updatedAt' | 'status' | 'disqualifyReason' | 'statusNote'>,

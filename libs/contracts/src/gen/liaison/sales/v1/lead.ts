@@ -153,6 +153,52 @@ export function disqualifyReasonToJSON(object: DisqualifyReason): string {
   }
 }
 
+/** What a duplicate lead had in common with the one given. */
+export enum DuplicateReason {
+  DUPLICATE_REASON_UNSPECIFIED = 0,
+  DUPLICATE_REASON_NAME = 1,
+  DUPLICATE_REASON_PHONE = 2,
+  DUPLICATE_REASON_EMAIL = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function duplicateReasonFromJSON(object: any): DuplicateReason {
+  switch (object) {
+    case 0:
+    case "DUPLICATE_REASON_UNSPECIFIED":
+      return DuplicateReason.DUPLICATE_REASON_UNSPECIFIED;
+    case 1:
+    case "DUPLICATE_REASON_NAME":
+      return DuplicateReason.DUPLICATE_REASON_NAME;
+    case 2:
+    case "DUPLICATE_REASON_PHONE":
+      return DuplicateReason.DUPLICATE_REASON_PHONE;
+    case 3:
+    case "DUPLICATE_REASON_EMAIL":
+      return DuplicateReason.DUPLICATE_REASON_EMAIL;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return DuplicateReason.UNRECOGNIZED;
+  }
+}
+
+export function duplicateReasonToJSON(object: DuplicateReason): string {
+  switch (object) {
+    case DuplicateReason.DUPLICATE_REASON_UNSPECIFIED:
+      return "DUPLICATE_REASON_UNSPECIFIED";
+    case DuplicateReason.DUPLICATE_REASON_NAME:
+      return "DUPLICATE_REASON_NAME";
+    case DuplicateReason.DUPLICATE_REASON_PHONE:
+      return "DUPLICATE_REASON_PHONE";
+    case DuplicateReason.DUPLICATE_REASON_EMAIL:
+      return "DUPLICATE_REASON_EMAIL";
+    case DuplicateReason.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 export interface Lead {
   /** UUID. */
   id: string;
@@ -287,6 +333,33 @@ export interface CreateLeadRequest {
    * next member, or no owner in the caller's unit when no rule matches.
    */
   assignByRules: boolean;
+  /**
+   * Create even when an open lead (new, contacted, qualified) has the same phone or e-mail;
+   * otherwise that is refused as ALREADY_EXISTS (reason duplicate_lead), naming the fields.
+   */
+  allowDuplicate: boolean;
+}
+
+export interface FindLeadDuplicatesRequest {
+  /** The fields compared: company_name, phone, email. */
+  lead?: Lead | undefined;
+}
+
+export interface LeadDuplicate {
+  /** Empty when the lead lies outside the caller's read scope, like the names below. */
+  leadId: string;
+  contactName: string;
+  companyName: string;
+  status: LeadStatus;
+  ownerUnit: string;
+  reasons: DuplicateReason[];
+  /** Whether the caller may read the lead. */
+  visible: boolean;
+}
+
+export interface FindLeadDuplicatesResponse {
+  /** Most reasons first, then newest; at most 20. */
+  duplicates: LeadDuplicate[];
 }
 
 export interface CreateLeadResponse {
@@ -2014,7 +2087,7 @@ export const DeleteLeadAssignmentRuleResponse: MessageFns<DeleteLeadAssignmentRu
 };
 
 function createBaseCreateLeadRequest(): CreateLeadRequest {
-  return { lead: undefined, assignByRules: false };
+  return { lead: undefined, assignByRules: false, allowDuplicate: false };
 }
 
 export const CreateLeadRequest: MessageFns<CreateLeadRequest> = {
@@ -2024,6 +2097,9 @@ export const CreateLeadRequest: MessageFns<CreateLeadRequest> = {
     }
     if (message.assignByRules !== false) {
       writer.uint32(16).bool(message.assignByRules);
+    }
+    if (message.allowDuplicate !== false) {
+      writer.uint32(24).bool(message.allowDuplicate);
     }
     return writer;
   },
@@ -2057,6 +2133,14 @@ export const CreateLeadRequest: MessageFns<CreateLeadRequest> = {
             message.assignByRules = reader.bool();
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.allowDuplicate = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2077,6 +2161,11 @@ export const CreateLeadRequest: MessageFns<CreateLeadRequest> = {
         : isSet(object.assign_by_rules)
         ? globalThis.Boolean(object.assign_by_rules)
         : false,
+      allowDuplicate: isSet(object.allowDuplicate)
+        ? globalThis.Boolean(object.allowDuplicate)
+        : isSet(object.allow_duplicate)
+        ? globalThis.Boolean(object.allow_duplicate)
+        : false,
     };
   },
 
@@ -2088,6 +2177,9 @@ export const CreateLeadRequest: MessageFns<CreateLeadRequest> = {
     if (message.assignByRules !== false) {
       obj.assignByRules = message.assignByRules;
     }
+    if (message.allowDuplicate !== false) {
+      obj.allowDuplicate = message.allowDuplicate;
+    }
     return obj;
   },
 
@@ -2098,6 +2190,342 @@ export const CreateLeadRequest: MessageFns<CreateLeadRequest> = {
     const message = createBaseCreateLeadRequest();
     message.lead = (object.lead !== undefined && object.lead !== null) ? Lead.fromPartial(object.lead) : undefined;
     message.assignByRules = object.assignByRules ?? false;
+    message.allowDuplicate = object.allowDuplicate ?? false;
+    return message;
+  },
+};
+
+function createBaseFindLeadDuplicatesRequest(): FindLeadDuplicatesRequest {
+  return { lead: undefined };
+}
+
+export const FindLeadDuplicatesRequest: MessageFns<FindLeadDuplicatesRequest> = {
+  encode(message: FindLeadDuplicatesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.lead !== undefined) {
+      Lead.encode(message.lead, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FindLeadDuplicatesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFindLeadDuplicatesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.lead = Lead.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FindLeadDuplicatesRequest {
+    return { lead: isSet(object.lead) ? Lead.fromJSON(object.lead) : undefined };
+  },
+
+  toJSON(message: FindLeadDuplicatesRequest): unknown {
+    const obj: any = {};
+    if (message.lead !== undefined) {
+      obj.lead = Lead.toJSON(message.lead);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FindLeadDuplicatesRequest>, I>>(base?: I): FindLeadDuplicatesRequest {
+    return FindLeadDuplicatesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FindLeadDuplicatesRequest>, I>>(object: I): FindLeadDuplicatesRequest {
+    const message = createBaseFindLeadDuplicatesRequest();
+    message.lead = (object.lead !== undefined && object.lead !== null) ? Lead.fromPartial(object.lead) : undefined;
+    return message;
+  },
+};
+
+function createBaseLeadDuplicate(): LeadDuplicate {
+  return { leadId: "", contactName: "", companyName: "", status: 0, ownerUnit: "", reasons: [], visible: false };
+}
+
+export const LeadDuplicate: MessageFns<LeadDuplicate> = {
+  encode(message: LeadDuplicate, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.leadId !== "") {
+      writer.uint32(10).string(message.leadId);
+    }
+    if (message.contactName !== "") {
+      writer.uint32(18).string(message.contactName);
+    }
+    if (message.companyName !== "") {
+      writer.uint32(26).string(message.companyName);
+    }
+    if (message.status !== 0) {
+      writer.uint32(32).int32(message.status);
+    }
+    if (message.ownerUnit !== "") {
+      writer.uint32(42).string(message.ownerUnit);
+    }
+    if (message.reasons.length !== 0) {
+      writer.uint32(50).fork();
+      for (const v of message.reasons) {
+        writer.int32(v);
+      }
+      writer.join();
+    }
+    if (message.visible !== false) {
+      writer.uint32(56).bool(message.visible);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LeadDuplicate {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLeadDuplicate();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.leadId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.contactName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.companyName = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.ownerUnit = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag === 48) {
+              message.reasons.push(reader.int32() as any);
+
+              continue;
+            }
+
+            if (tag === 50) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.reasons.push(reader.int32() as any);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.visible = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LeadDuplicate {
+    return {
+      leadId: isSet(object.leadId)
+        ? globalThis.String(object.leadId)
+        : isSet(object.lead_id)
+        ? globalThis.String(object.lead_id)
+        : "",
+      contactName: isSet(object.contactName)
+        ? globalThis.String(object.contactName)
+        : isSet(object.contact_name)
+        ? globalThis.String(object.contact_name)
+        : "",
+      companyName: isSet(object.companyName)
+        ? globalThis.String(object.companyName)
+        : isSet(object.company_name)
+        ? globalThis.String(object.company_name)
+        : "",
+      status: isSet(object.status) ? leadStatusFromJSON(object.status) : 0,
+      ownerUnit: isSet(object.ownerUnit)
+        ? globalThis.String(object.ownerUnit)
+        : isSet(object.owner_unit)
+        ? globalThis.String(object.owner_unit)
+        : "",
+      reasons: globalThis.Array.isArray(object?.reasons)
+        ? object.reasons.map((e: any) => duplicateReasonFromJSON(e))
+        : [],
+      visible: isSet(object.visible) ? globalThis.Boolean(object.visible) : false,
+    };
+  },
+
+  toJSON(message: LeadDuplicate): unknown {
+    const obj: any = {};
+    if (message.leadId !== "") {
+      obj.leadId = message.leadId;
+    }
+    if (message.contactName !== "") {
+      obj.contactName = message.contactName;
+    }
+    if (message.companyName !== "") {
+      obj.companyName = message.companyName;
+    }
+    if (message.status !== 0) {
+      obj.status = leadStatusToJSON(message.status);
+    }
+    if (message.ownerUnit !== "") {
+      obj.ownerUnit = message.ownerUnit;
+    }
+    if (message.reasons?.length) {
+      obj.reasons = message.reasons.map((e) => duplicateReasonToJSON(e));
+    }
+    if (message.visible !== false) {
+      obj.visible = message.visible;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LeadDuplicate>, I>>(base?: I): LeadDuplicate {
+    return LeadDuplicate.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LeadDuplicate>, I>>(object: I): LeadDuplicate {
+    const message = createBaseLeadDuplicate();
+    message.leadId = object.leadId ?? "";
+    message.contactName = object.contactName ?? "";
+    message.companyName = object.companyName ?? "";
+    message.status = object.status ?? 0;
+    message.ownerUnit = object.ownerUnit ?? "";
+    message.reasons = object.reasons?.map((e) => e) || [];
+    message.visible = object.visible ?? false;
+    return message;
+  },
+};
+
+function createBaseFindLeadDuplicatesResponse(): FindLeadDuplicatesResponse {
+  return { duplicates: [] };
+}
+
+export const FindLeadDuplicatesResponse: MessageFns<FindLeadDuplicatesResponse> = {
+  encode(message: FindLeadDuplicatesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.duplicates) {
+      LeadDuplicate.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FindLeadDuplicatesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFindLeadDuplicatesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.duplicates.push(LeadDuplicate.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FindLeadDuplicatesResponse {
+    return {
+      duplicates: globalThis.Array.isArray(object?.duplicates)
+        ? object.duplicates.map((e: any) => LeadDuplicate.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: FindLeadDuplicatesResponse): unknown {
+    const obj: any = {};
+    if (message.duplicates?.length) {
+      obj.duplicates = message.duplicates.map((e) => LeadDuplicate.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FindLeadDuplicatesResponse>, I>>(base?: I): FindLeadDuplicatesResponse {
+    return FindLeadDuplicatesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FindLeadDuplicatesResponse>, I>>(object: I): FindLeadDuplicatesResponse {
+    const message = createBaseFindLeadDuplicatesResponse();
+    message.duplicates = object.duplicates?.map((e) => LeadDuplicate.fromPartial(e)) || [];
     return message;
   },
 };
@@ -3613,6 +4041,22 @@ export const LeadServiceService = {
     responseDeserialize: (value: Buffer): ChangeLeadStatusResponse => ChangeLeadStatusResponse.decode(value),
   },
   /**
+   * Leads that look like the one given (sales:create): the same company name, phone or e-mail,
+   * by the matching keys customers use too, across every owner. Leads outside the caller's
+   * read scope are told without their names: that they exist, their status and unit.
+   */
+  findLeadDuplicates: {
+    path: "/liaison.sales.v1.LeadService/FindLeadDuplicates" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: FindLeadDuplicatesRequest): Buffer =>
+      Buffer.from(FindLeadDuplicatesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): FindLeadDuplicatesRequest => FindLeadDuplicatesRequest.decode(value),
+    responseSerialize: (value: FindLeadDuplicatesResponse): Buffer =>
+      Buffer.from(FindLeadDuplicatesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): FindLeadDuplicatesResponse => FindLeadDuplicatesResponse.decode(value),
+  },
+  /**
    * Gives a lead to a rep (sales:assign): the lead in the caller's write scope, the new owner's
    * unit one the caller manages (any for an admin).
    */
@@ -3642,6 +4086,12 @@ export interface LeadServiceServer extends UntypedServiceImplementation {
    * conversion and is final.
    */
   changeLeadStatus: handleUnaryCall<ChangeLeadStatusRequest, ChangeLeadStatusResponse>;
+  /**
+   * Leads that look like the one given (sales:create): the same company name, phone or e-mail,
+   * by the matching keys customers use too, across every owner. Leads outside the caller's
+   * read scope are told without their names: that they exist, their status and unit.
+   */
+  findLeadDuplicates: handleUnaryCall<FindLeadDuplicatesRequest, FindLeadDuplicatesResponse>;
   /**
    * Gives a lead to a rep (sales:assign): the lead in the caller's write scope, the new owner's
    * unit one the caller manages (any for an admin).
@@ -3733,6 +4183,26 @@ export interface LeadServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ChangeLeadStatusResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Leads that look like the one given (sales:create): the same company name, phone or e-mail,
+   * by the matching keys customers use too, across every owner. Leads outside the caller's
+   * read scope are told without their names: that they exist, their status and unit.
+   */
+  findLeadDuplicates(
+    request: FindLeadDuplicatesRequest,
+    callback: (error: ServiceError | null, response: FindLeadDuplicatesResponse) => void,
+  ): ClientUnaryCall;
+  findLeadDuplicates(
+    request: FindLeadDuplicatesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: FindLeadDuplicatesResponse) => void,
+  ): ClientUnaryCall;
+  findLeadDuplicates(
+    request: FindLeadDuplicatesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: FindLeadDuplicatesResponse) => void,
   ): ClientUnaryCall;
   /**
    * Gives a lead to a rep (sales:assign): the lead in the caller's write scope, the new owner's
