@@ -11,8 +11,9 @@ let platform: Platform;
 const call = apiCaller(() => platform.baseUrl);
 
 beforeAll(async () => {
-  // Low public limits, so that the test reaches them.
-  platform = await startPlatform('lead_forms_e2e', { PUBLIC_LIMIT_PER_ADDRESS: '3', PUBLIC_LIMIT_PER_FORM: '5' });
+  // Low public limits, so that the test reaches them; one trusted proxy (the test itself, as the
+  // ingress in the chart) names the client address in X-Forwarded-For.
+  platform = await startPlatform('lead_forms_e2e', { PUBLIC_LIMIT_PER_ADDRESS: '3', PUBLIC_LIMIT_PER_FORM: '5', TRUST_PROXY_HOPS: '1' });
 });
 
 afterAll(async () => {
@@ -79,16 +80,27 @@ describe('lead web forms through the public API', () => {
     expectProblem(await submit(form.key, { contactName: '张三', email: 'z@example.cn' }), 404, 'not_found');
   });
 
-  it('limit submissions per client address and per form, telling when to retry', async () => {
+  it('limit submissions per client address (told by the trusted proxy) and per form, telling when to retry', async () => {
     const form = await createForm(`限流-${RUN}`);
     const entry = { contactName: '刷单', email: 'flood@example.cn' };
-    for (let i = 0; i < 3; i++) expect((await submit(form.key, entry)).status).toBe(202);
-    const limited = await submit(form.key, entry);
+    const from = (address: string) => ({ 'x-forwarded-for': address });
+    for (let i = 0; i < 3; i++) expect((await submit(form.key, entry, from('203.0.113.1'))).status).toBe(202);
+    const limited = await submit(form.key, entry, from('203.0.113.1'));
     expectProblem(limited, 429, 'rate_limited');
+    expect(limited.body.detail).toContain('address');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(limited.headers.get('ratelimit-policy')).toContain('"address";q=3');
-    // Another address (behind no trusted proxy the gateway ignores X-Forwarded-For): still the same address.
-    expectProblem(await submit(form.key, entry, { 'x-forwarded-for': '203.0.113.9' }), 429, 'rate_limited');
+    // Entries the client put in front of the proxy's are not believed: still the same address.
+    expectProblem(await submit(form.key, entry, from('198.51.100.7, 203.0.113.1')), 429, 'rate_limited');
+
+    // Another address goes on until the form as a whole reaches its limit, and then no one does.
+    const second: number[] = [];
+    for (let i = 0; i < 3 && !second.includes(429); i++) second.push((await submit(form.key, entry, from('203.0.113.2'))).status);
+    expect(second[0]).toBe(202);
+    expect(second.at(-1)).toBe(429);
+    const everyone = await submit(form.key, entry, from('203.0.113.3'));
+    expectProblem(everyone, 429, 'rate_limited');
+    expect(everyone.body.detail).toContain('form');
   });
 
   it('documents the route as public: no bearer security, no 401 or 403', async () => {

@@ -27,6 +27,32 @@ function limiter(store: CounterStore, now: () => number, margin = 5) {
 }
 
 describe('RateLimiter', () => {
+  it('does not count a request refused by a narrow limit against the wider ones after it', async () => {
+    const one = limiter(new MemoryStore(), () => T0, 0);
+    const client: LimitPolicy = { name: 'client', limit: 5, windowSec: 60 };
+    const flood = [];
+    for (let i = 0; i < 10; i += 1)
+      flood.push(
+        await one.check([
+          { key: 'user:a', policy: user(2) },
+          { key: 'client:web', policy: client },
+        ]),
+      );
+    expect(flood.filter((verdict) => verdict.allowed)).toHaveLength(2);
+    // Only user a's two allowed requests counted against the client: three are left for the others.
+    const others = [];
+    for (let i = 0; i < 4; i += 1)
+      others.push(
+        (
+          await one.check([
+            { key: `user:b${i}`, policy: user(2) },
+            { key: 'client:web', policy: client },
+          ])
+        ).allowed,
+      );
+    expect(others).toEqual([true, true, true, false]);
+  });
+
   it('counts locally far from the limit and asks the shared store on each request near it', async () => {
     const store = new MemoryStore();
     const one = limiter(store, () => T0);

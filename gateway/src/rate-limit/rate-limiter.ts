@@ -74,7 +74,12 @@ export class RateLimiter {
       const used = await this.count(key, start, start + windowMs, policy.limit);
       const resetSec = Math.max(1, Math.ceil((start + windowMs - now) / 1000));
       states.push({ policy, remaining: Math.max(0, policy.limit - used), resetSec });
-      if (used > policy.limit) allowed = false;
+      if (used > policy.limit) {
+        // A refused request does not count against the wider limits after it: one user (or one
+        // address) over its own limit must not use up its client's (or its form's) for everyone.
+        allowed = false;
+        break;
+      }
     }
     return { allowed, states };
   }
