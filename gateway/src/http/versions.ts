@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import { HttpProblem } from './problem';
 
 // Optimistic concurrency over REST: the version a write expects comes from If-Match (the ETag
@@ -22,3 +23,13 @@ export function expectedVersion(ifMatch: string | undefined, requestVersion: num
     throw new HttpProblem(428, 'precondition_required', `send If-Match with the ETag of the ${record} you read, or its version`);
   return version;
 }
+
+/** The ETag of a record's version, as If-Match takes it back: `"3"`. */
+export function etagOf(version: number): string {
+  return `"${version}"`;
+}
+
+/** The If-Match request header of a versioned write, for the route's OpenAPI declaration. */
+export const IF_MATCH_HEADER = {
+  'If-Match': { description: 'ETag of the version being changed; or send body.version.', schema: Type.String() },
+};

@@ -21,13 +21,9 @@ import {
   UpdateCustomerBody,
 } from './customer-schemas';
 import { nextPageTokenOf } from '../http/paging';
-import { expectedVersion } from '../http/versions';
+import { etagOf, expectedVersion } from '../http/versions';
 
 const ETAG = { ETag: { description: 'The customer version, for If-Match.', schema: Type.String() } };
-
-function etagOf(version: number): string {
-  return `"${version}"`;
-}
 
 export function customerRoutes(api: ApiRouter, client: customerV1.CustomerServiceClient): void {
   api.add({

@@ -1,109 +1,25 @@
-import { Type, type Static } from '@sinclair/typebox';
 import { salesLeadV1 } from '@liaison/contracts';
 import type { ApiRouter } from '../http/api-router';
 import { HttpProblem } from '../http/problem';
 import { problem, versionProblems } from '../http/problem-responses';
-import { named } from '../http/schema-names';
-import { versionSchema } from '../http/schema-bounds';
-import { expectedVersion } from '../http/versions';
-import { Email, Phone } from './customer-schemas';
+import { expectedVersion, IF_MATCH_HEADER } from '../http/versions';
+import { formToJson } from './lead-form-json';
+import {
+  CreateLeadFormBody,
+  FormIdParams,
+  FormKeyParams,
+  FormReceipt,
+  FormSubmission,
+  LeadForm,
+  LeadFormList,
+  UpdateLeadFormBody,
+} from './lead-form-schemas';
 
 // Web forms that capture leads (SAL-01): kept by the managers of a unit, and the public route a
 // form on any website posts to, without a login.
 
 const TAG = 'Lead forms';
 const FORM_FIELD_NAMES = { form: '' };
-const UnitPath = Type.String({
-  minLength: 2,
-  maxLength: 200,
-  pattern: '^(/[^/]+)+$',
-  description: 'The org unit its leads go to, e.g. /Sales/East.',
-});
-const FormName = Type.String({ minLength: 1, maxLength: 100, example: '官网产品咨询表单' });
-const FormSource = Type.String({ minLength: 1, maxLength: 50, description: 'The source its leads get.', example: '官网表单' });
-
-const LeadForm = named(
-  'LeadForm',
-  Type.Object(
-    {
-      id: Type.String({ format: 'uuid' }),
-      key: Type.String({ description: 'The public id the form posts with: POST /public/lead-forms/{key}/submissions.' }),
-      name: FormName,
-      source: FormSource,
-      unit: UnitPath,
-      enabled: Type.Boolean(),
-      version: versionSchema('Send back in If-Match (or body.version) to change the form.'),
-      createdAt: Type.String({ format: 'date-time' }),
-      createdBy: Type.String(),
-      updatedAt: Type.String({ format: 'date-time' }),
-      updatedBy: Type.String(),
-    },
-    { additionalProperties: false },
-  ),
-);
-const CreateLeadFormBody = named(
-  'CreateLeadForm',
-  Type.Object(
-    { name: FormName, source: FormSource, unit: UnitPath, enabled: Type.Optional(Type.Boolean({ description: 'true by default.' })) },
-    { additionalProperties: false },
-  ),
-);
-const UpdateLeadFormBody = named(
-  'UpdateLeadForm',
-  Type.Object(
-    {
-      name: Type.Optional(FormName),
-      source: Type.Optional(FormSource),
-      unit: Type.Optional(UnitPath),
-      enabled: Type.Optional(Type.Boolean()),
-      version: Type.Optional(versionSchema('Alternative to If-Match.')),
-    },
-    { additionalProperties: false, minProperties: 1 },
-  ),
-);
-const FormIdParams = Type.Object({ id: Type.String({ format: 'uuid', description: 'Form id.' }) }, { additionalProperties: false });
-const FormKeyParams = Type.Object(
-  { key: Type.String({ minLength: 1, maxLength: 64, description: "The form's public key." }) },
-  { additionalProperties: false },
-);
-const LeadFormList = named('LeadFormList', Type.Object({ items: Type.Array(LeadForm) }, { additionalProperties: false }));
-const FormSubmission = named(
-  'LeadFormSubmission',
-  Type.Object(
-    {
-      contactName: Type.String({ minLength: 1, maxLength: 100, example: '韩梅梅' }),
-      companyName: Type.Optional(Type.String({ maxLength: 200 })),
-      phone: Type.Optional(Phone),
-      email: Type.Optional(Email),
-      province: Type.Optional(Type.String({ maxLength: 50 })),
-      city: Type.Optional(Type.String({ maxLength: 50 })),
-      description: Type.Optional(Type.String({ maxLength: 2000, description: 'What the visitor asks for.' })),
-      website: Type.Optional(
-        Type.String({ maxLength: 200, description: 'Leave empty: a field hidden from people, which only bots fill (honeypot).' }),
-      ),
-    },
-    { additionalProperties: false, description: 'A phone number or an e-mail address is required.' },
-  ),
-);
-const FormReceipt = named('LeadFormReceipt', Type.Object({ status: Type.Literal('received') }, { additionalProperties: false }));
-
-type FormJson = Static<typeof LeadForm>;
-
-function formToJson(form: salesLeadV1.LeadForm): FormJson {
-  return {
-    id: form.id,
-    key: form.key,
-    name: form.name,
-    source: form.source,
-    unit: form.unit,
-    enabled: form.enabled,
-    version: form.version,
-    createdAt: form.audit!.createTime!.toISOString(),
-    createdBy: form.audit!.createdBy,
-    updatedAt: form.audit!.updateTime!.toISOString(),
-    updatedBy: form.audit!.updatedBy,
-  };
-}
 
 export function leadFormRoutes(api: ApiRouter, client: salesLeadV1.LeadFormServiceClient): void {
   api.add({
@@ -148,7 +64,7 @@ export function leadFormRoutes(api: ApiRouter, client: salesLeadV1.LeadFormServi
     permission: ['sales', 'assign'],
     params: FormIdParams,
     body: UpdateLeadFormBody,
-    requestHeaders: { 'If-Match': { description: 'ETag of the version being changed; or send body.version.', schema: Type.String() } },
+    requestHeaders: IF_MATCH_HEADER,
     fieldNames: FORM_FIELD_NAMES,
     responses: {
       200: { description: 'The changed form.', schema: LeadForm },

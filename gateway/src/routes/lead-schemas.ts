@@ -152,7 +152,10 @@ export const LeadList = named(
   ),
 );
 
-const UnitPath = Type.String({ minLength: 2, maxLength: 200, pattern: '^(/[^/]+)+$', description: 'An org unit, e.g. /Sales/East.' });
+/** An org unit path, e.g. /Sales/East. */
+export const unitPath = (description = 'An org unit, e.g. /Sales/East.') =>
+  Type.String({ minLength: 2, maxLength: 200, pattern: '^(/[^/]+)+$', description });
+const UnitPath = unitPath();
 const UserId = Type.String({ minLength: 1, maxLength: 64, description: 'A user id (Keycloak sub).' });
 
 export const AssignLeadBody = named(

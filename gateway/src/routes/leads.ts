@@ -4,7 +4,7 @@ import type { ApiRouter } from '../http/api-router';
 import { HttpProblem } from '../http/problem';
 import { problem, versionProblems } from '../http/problem-responses';
 import { nextPageTokenOf } from '../http/paging';
-import { expectedVersion } from '../http/versions';
+import { etagOf, expectedVersion, IF_MATCH_HEADER } from '../http/versions';
 import {
   createRequestFromJson,
   createRuleRequestFromJson,
@@ -40,7 +40,6 @@ import {
 
 const TAG = 'Leads';
 const ETAG = { ETag: { description: 'The lead version, for If-Match.', schema: Type.String() } };
-const IF_MATCH = { 'If-Match': { description: 'ETag of the version being changed; or send body.version.', schema: Type.String() } };
 const NOT_FOUND = problem("No such lead in the caller's scope.");
 
 const RULE_NOT_FOUND = problem('No such rule among the units the caller manages.');
@@ -64,7 +63,7 @@ export function leadRoutes(api: ApiRouter, client: salesLeadV1.LeadServiceClient
     },
     async handler({ body, call, req, res }) {
       const lead = leadToJson((await call(client, 'createLead', createRequestFromJson(body))).lead!);
-      res.status(201).location(`${req.baseUrl}/leads/${lead.id}`).set('ETag', `"${lead.version}"`).json(lead);
+      res.status(201).location(`${req.baseUrl}/leads/${lead.id}`).set('ETag', etagOf(lead.version)).json(lead);
     },
   });
 
@@ -111,7 +110,7 @@ export function leadRoutes(api: ApiRouter, client: salesLeadV1.LeadServiceClient
     responses: { 200: { description: 'The lead.', schema: Lead, headers: ETAG }, 404: NOT_FOUND },
     async handler({ params, call, res }) {
       const lead = leadToJson((await call(client, 'getLead', { id: params.id })).lead!);
-      res.set('ETag', `"${lead.version}"`).json(lead);
+      res.set('ETag', etagOf(lead.version)).json(lead);
     },
   });
 
@@ -124,7 +123,7 @@ export function leadRoutes(api: ApiRouter, client: salesLeadV1.LeadServiceClient
     permission: ['sales', 'update'],
     params: LeadIdParams,
     body: UpdateLeadBody,
-    requestHeaders: IF_MATCH,
+    requestHeaders: IF_MATCH_HEADER,
     fieldNames: LEAD_FIELD_NAMES,
     responses: {
       200: { description: 'The changed lead.', schema: Lead, headers: ETAG },
@@ -136,7 +135,7 @@ export function leadRoutes(api: ApiRouter, client: salesLeadV1.LeadServiceClient
       const { version: _ignored, ...fields } = body;
       if (Object.keys(fields).length === 0) throw new HttpProblem(400, 'validation_failed', 'name at least one field to change');
       const lead = leadToJson((await call(client, 'updateLead', updateRequestFromJson(params.id, version, fields))).lead!);
-      res.set('ETag', `"${lead.version}"`).json(lead);
+      res.set('ETag', etagOf(lead.version)).json(lead);
     },
   });
 
@@ -149,7 +148,7 @@ export function leadRoutes(api: ApiRouter, client: salesLeadV1.LeadServiceClient
     permission: ['sales', 'update'],
     params: LeadIdParams,
     body: ChangeLeadStatusBody,
-    requestHeaders: IF_MATCH,
+    requestHeaders: IF_MATCH_HEADER,
     responses: {
       200: { description: 'The lead in its new status.', schema: Lead, headers: ETAG },
       404: NOT_FOUND,
@@ -159,7 +158,7 @@ export function leadRoutes(api: ApiRouter, client: salesLeadV1.LeadServiceClient
     async handler({ params, body, call, req, res }) {
       const version = expectedVersion(req.get('if-match'), body.version, 'lead');
       const lead = leadToJson((await call(client, 'changeLeadStatus', statusRequestFromJson(params.id, version, body))).lead!);
-      res.set('ETag', `"${lead.version}"`).json(lead);
+      res.set('ETag', etagOf(lead.version)).json(lead);
     },
   });
 
@@ -172,7 +171,7 @@ export function leadRoutes(api: ApiRouter, client: salesLeadV1.LeadServiceClient
     permission: ['sales', 'assign'],
     params: LeadIdParams,
     body: AssignLeadBody,
-    requestHeaders: IF_MATCH,
+    requestHeaders: IF_MATCH_HEADER,
     responses: {
       200: { description: 'The lead with its new owner.', schema: Lead, headers: ETAG },
       403: UNIT_NOT_MANAGED,
@@ -184,7 +183,7 @@ export function leadRoutes(api: ApiRouter, client: salesLeadV1.LeadServiceClient
       const version = expectedVersion(req.get('if-match'), body.version, 'lead');
       const request = { id: params.id, expectedVersion: version, toOwnerId: body.toOwnerId, toOwnerUnit: body.toOwnerUnit };
       const lead = leadToJson((await call(client, 'assignLead', request)).lead!);
-      res.set('ETag', `"${lead.version}"`).json(lead);
+      res.set('ETag', etagOf(lead.version)).json(lead);
     },
   });
 }
@@ -205,7 +204,7 @@ export function leadAssignmentRoutes(api: ApiRouter, client: salesLeadV1.LeadAss
     responses: { 201: { description: 'Created.', schema: LeadAssignmentRule, headers: ETAG }, 403: UNIT_NOT_MANAGED },
     async handler({ body, call, req, res }) {
       const rule = ruleToJson((await call(client, 'createLeadAssignmentRule', createRuleRequestFromJson(body))).rule!);
-      res.status(201).location(`${req.baseUrl}/lead-assignment-rules/${rule.id}`).set('ETag', `"${rule.version}"`).json(rule);
+      res.status(201).location(`${req.baseUrl}/lead-assignment-rules/${rule.id}`).set('ETag', etagOf(rule.version)).json(rule);
     },
   });
 
@@ -231,7 +230,7 @@ export function leadAssignmentRoutes(api: ApiRouter, client: salesLeadV1.LeadAss
     permission: ['sales', 'assign'],
     params: RuleIdParams,
     body: UpdateLeadAssignmentRuleBody,
-    requestHeaders: IF_MATCH,
+    requestHeaders: IF_MATCH_HEADER,
     fieldNames: RULE_FIELD_NAMES,
     responses: {
       200: { description: 'The changed rule.', schema: LeadAssignmentRule, headers: ETAG },
@@ -246,7 +245,7 @@ export function leadAssignmentRoutes(api: ApiRouter, client: salesLeadV1.LeadAss
       const rule = ruleToJson(
         (await call(client, 'updateLeadAssignmentRule', updateRuleRequestFromJson(params.id, version, fields))).rule!,
       );
-      res.set('ETag', `"${rule.version}"`).json(rule);
+      res.set('ETag', etagOf(rule.version)).json(rule);
     },
   });
 
@@ -258,7 +257,7 @@ export function leadAssignmentRoutes(api: ApiRouter, client: salesLeadV1.LeadAss
     tag: RULES_TAG,
     permission: ['sales', 'assign'],
     params: RuleIdParams,
-    requestHeaders: IF_MATCH,
+    requestHeaders: IF_MATCH_HEADER,
     responses: { 204: { description: 'Removed.' }, 404: RULE_NOT_FOUND, ...versionProblems('rule') },
     async handler({ params, call, req, res }) {
       const version = expectedVersion(req.get('if-match'), undefined, 'rule');

@@ -2,15 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Principal } from '@liaison/auth';
 import { AppError, checkVersion, requireExpectedVersion, requireUuid, type Pool, type PoolClient } from '@liaison/runtime';
 import { LeadAssignmentRepository } from '../persistence/lead-assignment-repository';
-import {
-  assignableUnits,
-  checkRuleFields,
-  requireAssignableUnit,
-  ruleFieldsOfMask,
-  type AssignmentRule,
-  type RuleFields,
-} from './lead-assignment';
-import { salesWriteScopeOf } from './sales-scope';
+import { checkRuleFields, requireAssignableUnit, ruleFieldsOfMask, type AssignmentRule, type RuleFields } from './lead-assignment';
+import { assignableUnitsOf } from './sales-scope';
 
 // Use cases of lead assignment rules. A rule belongs to its unit: a manager keeps the rules of
 // the units they manage (a rule elsewhere is not found), an admin every rule.
@@ -22,12 +15,12 @@ export class LeadAssignmentService {
 
   async create(tx: PoolClient, principal: Principal, input: RuleFields): Promise<AssignmentRule> {
     const fields = checkRuleFields(input);
-    requireAssignableUnit(this.unitsOf(principal), fields.unit, 'rule.unit');
+    requireAssignableUnit(assignableUnitsOf(principal), fields.unit, 'rule.unit');
     return this.repository.insert(tx, randomUUID(), fields, principal.userId);
   }
 
   list(principal: Principal): Promise<AssignmentRule[]> {
-    return this.repository.list(this.pool, this.unitsOf(principal));
+    return this.repository.list(this.pool, assignableUnitsOf(principal));
   }
 
   async update(
@@ -43,7 +36,7 @@ export class LeadAssignmentService {
     const rule = await this.lock(tx, principal, id);
     checkVersion('the rule', rule.version, expected);
     const merged = checkRuleFields({ ...rule, ...Object.fromEntries(changed.map((field) => [field, input[field]])) });
-    if (changed.includes('unit')) requireAssignableUnit(this.unitsOf(principal), merged.unit, 'rule.unit');
+    if (changed.includes('unit')) requireAssignableUnit(assignableUnitsOf(principal), merged.unit, 'rule.unit');
     return this.repository.update(tx, rule.id, Object.fromEntries(changed.map((field) => [field, merged[field]])), principal.userId);
   }
 
@@ -55,12 +48,8 @@ export class LeadAssignmentService {
   }
 
   private async lock(tx: PoolClient, principal: Principal, id: string): Promise<AssignmentRule> {
-    const rule = await this.repository.lock(tx, requireUuid(id, 'id'), this.unitsOf(principal));
+    const rule = await this.repository.lock(tx, requireUuid(id, 'id'), assignableUnitsOf(principal));
     if (!rule) throw AppError.notFound('assignment rule');
     return rule;
-  }
-
-  private unitsOf(principal: Principal) {
-    return assignableUnits(salesWriteScopeOf(principal));
   }
 }

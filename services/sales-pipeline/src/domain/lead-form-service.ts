@@ -11,10 +11,10 @@ import {
 } from '@liaison/runtime';
 import { LeadFormRepository } from '../persistence/lead-form-repository';
 import type { Lead, LeadFields } from './lead';
-import { assignableUnits, requireAssignableUnit } from './lead-assignment';
+import { requireAssignableUnit } from './lead-assignment';
 import { checkFormFields, FORM_FIELDS, isFormKey, newFormKey, type FormFields, type LeadForm } from './lead-form';
 import type { LeadService } from './lead-service';
-import { salesWriteScopeOf } from './sales-scope';
+import { assignableUnitsOf } from './sales-scope';
 
 // Use cases of web forms. A form belongs to its unit like an assignment rule: a manager keeps the
 // forms of the units they manage (a form elsewhere is not found), an admin every form.
@@ -29,12 +29,12 @@ export class LeadFormService {
 
   async create(tx: PoolClient, principal: Principal, input: FormFields): Promise<LeadForm> {
     const fields = checkFormFields(input);
-    requireAssignableUnit(this.unitsOf(principal), fields.unit, 'form.unit');
+    requireAssignableUnit(assignableUnitsOf(principal), fields.unit, 'form.unit');
     return this.repository.insert(tx, { ...fields, id: randomUUID(), key: newFormKey() }, principal.userId);
   }
 
   list(principal: Principal): Promise<LeadForm[]> {
-    return this.repository.list(this.pool, this.unitsOf(principal));
+    return this.repository.list(this.pool, assignableUnitsOf(principal));
   }
 
   async update(
@@ -47,11 +47,11 @@ export class LeadFormService {
   ): Promise<LeadForm> {
     const changed = requireUpdateMask(paths, FORM_FIELDS).map((path) => FORM_FIELDS[path]);
     const expected = requireExpectedVersion(expectedVersion);
-    const form = await this.repository.lock(tx, requireUuid(id, 'id'), this.unitsOf(principal));
+    const form = await this.repository.lock(tx, requireUuid(id, 'id'), assignableUnitsOf(principal));
     if (!form) throw AppError.notFound('form');
     checkVersion('the form', form.version, expected);
     const merged = checkFormFields({ ...form, ...Object.fromEntries(changed.map((field) => [field, input[field]])) });
-    if (changed.includes('unit')) requireAssignableUnit(this.unitsOf(principal), merged.unit, 'form.unit');
+    if (changed.includes('unit')) requireAssignableUnit(assignableUnitsOf(principal), merged.unit, 'form.unit');
     return this.repository.update(tx, form.id, Object.fromEntries(changed.map((field) => [field, merged[field]])), principal.userId);
   }
 
@@ -61,9 +61,5 @@ export class LeadFormService {
     const form = isFormKey(key) ? await this.repository.findEnabledByKey(tx, key) : null;
     if (!form) throw AppError.notFound('form');
     return this.leads.capture(tx, principal, form, input);
-  }
-
-  private unitsOf(principal: Principal) {
-    return assignableUnits(salesWriteScopeOf(principal));
   }
 }

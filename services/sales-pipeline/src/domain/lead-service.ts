@@ -24,8 +24,8 @@ import {
   type LeadStatus,
   type StatusChange,
 } from './lead';
-import { assignableUnits, requireAssignableUnit } from './lead-assignment';
-import { salesReadScopeOf, salesWriteScopeOf } from './sales-scope';
+import { requireAssignableUnit } from './lead-assignment';
+import { assignableUnitsOf, salesReadScopeOf, salesWriteScopeOf } from './sales-scope';
 
 // Use cases of leads (SAL-01). The RPCs declare the permission and the transaction (grpc/); the
 // data scope decides which leads a caller reaches, and a lead outside it is not found.
@@ -155,7 +155,7 @@ export class LeadService {
   }
 
   private async ownerByRules(tx: PoolClient, principal: Principal, fields: LeadFields) {
-    const pick = await this.rules.pick(tx, fields, assignableUnits(salesWriteScopeOf(principal)));
+    const pick = await this.rules.pick(tx, fields, assignableUnitsOf(principal));
     // No rule takes it: it waits unassigned in the caller's unit, for its managers to assign.
     return pick
       ? { ownerId: pick.ownerId, ownerUnit: pick.unit, assignedByRuleId: pick.ruleId }
@@ -175,7 +175,7 @@ export class LeadService {
     if (!ownerId || ownerId.length > 64) {
       throw AppError.invalid('to_owner_id is required', [{ field: 'to_owner_id', message: 'the user id of the new owner' }]);
     }
-    requireAssignableUnit(assignableUnits(salesWriteScopeOf(principal)), to.ownerUnit, 'to_owner_unit');
+    requireAssignableUnit(assignableUnitsOf(principal), to.ownerUnit, 'to_owner_unit');
     const lead = await this.lockWritable(tx, principal, id);
     checkVersion('the lead', lead.version, expected);
     if (lead.status === 'converted') throw new AppError('failed_precondition', 'a converted lead keeps its owner');
